@@ -1,0 +1,69 @@
+"""Meetup: professional networking events, from RSVP to lasting connections."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides settings (tests, scripts)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from meetup.config import load_config
+
+    load_config(app, config)
+    if app.config["PROXY_COUNT"]:
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from meetup import errorpages, models, security
+    from meetup.database import configure_engine
+    from meetup.extensions import csrf, db, limiter, login_manager, migrate
+    from meetup.services.accounts import load_session_user
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+
+    security.init_app(app)
+    errorpages.init_app(app)
+    app.shell_context_processor(lambda: {"db": db, "models": models})
+
+
+def register_blueprints(app: Flask) -> None:
+    from meetup import auth, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+
+
+def register_commands(app: Flask) -> None:
+    from meetup.cli import meetup_cli
+
+    app.cli.add_command(meetup_cli)

@@ -1,0 +1,65 @@
+"""Account forms. They check presence; the rules themselves live in services.accounts."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import InputRequired
+
+from meetup.models.user import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
+from meetup.services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+EMAIL_ATTRS = {"autocomplete": "email", "maxlength": EMAIL_MAX_LENGTH, "spellcheck": "false"}
+NEW_PASSWORD_ATTRS = {
+    "autocomplete": "new-password",
+    "minlength": PASSWORD_MIN_LENGTH,
+    "maxlength": PASSWORD_MAX_LENGTH,
+}
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField(
+        "Your name",
+        [InputRequired("Enter your name.")],
+        render_kw={"autocomplete": "name", "maxlength": DISPLAY_NAME_MAX_LENGTH},
+    )
+    email = EmailField(
+        "Email address", [InputRequired("Enter your email address.")], render_kw=EMAIL_ATTRS
+    )
+    password = PasswordField(
+        "Password", [InputRequired("Choose a password.")], render_kw=NEW_PASSWORD_ATTRS
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email address", [InputRequired("Enter your email address.")], render_kw=EMAIL_ATTRS
+    )
+    password = PasswordField(
+        "Password",
+        [InputRequired("Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        [InputRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password", [InputRequired("Choose a new password.")], render_kw=NEW_PASSWORD_ATTRS
+    )
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField(
+        "New email address",
+        [InputRequired("Enter the new email address.")],
+        render_kw=EMAIL_ATTRS,
+    )
+    current_password = PasswordField(
+        "Current password",
+        [InputRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -1,0 +1,5 @@
+"""Site-wide pages: the home page."""
+
+from meetup.main.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""The domain's tables, one module per aggregate."""
+
+from meetup.models.user import User
+
+__all__ = ["User"]

@@ -1,0 +1,1 @@
+"""The rules: plain functions, actor passed in, add and flush, never commit."""

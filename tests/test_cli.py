@@ -1,0 +1,38 @@
+"""`flask meetup ...` commands."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from meetup.extensions import db
+from meetup.models import User
+from meetup.services.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD
+
+
+def _count_users(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_seed_demo_fills_an_empty_database_once(app, runner, auth) -> None:
+    result = runner.invoke(args=["meetup", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data added." in result.output
+    assert f"{DEMO_LOGIN_EMAIL} / {DEMO_PASSWORD}" in result.output
+    seeded = _count_users(app)
+    assert seeded >= 5
+
+    again = runner.invoke(args=["meetup", "seed-demo"])
+    assert again.exit_code == 0
+    assert "already has data" in again.output
+    assert _count_users(app) == seeded
+
+    # The printed demo login works.
+    assert auth.login(DEMO_LOGIN_EMAIL, DEMO_PASSWORD).status_code == 303
+
+
+def test_seed_demo_leaves_a_database_with_data_alone(app, runner, make_user) -> None:
+    make_user()
+    result = runner.invoke(args=["meetup", "seed-demo"])
+    assert "already has data" in result.output
+    assert _count_users(app) == 1
