@@ -1,0 +1,53 @@
+# Meetup: `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app meetup
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format migrate serve clean
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) meetup seed-demo
+	@echo
+	@echo "  Meetup is running on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Generate a migration after a model change: make migrate m="what changed"
+migrate: $(VENV)/.installed
+	$(FLASK) db migrate -m "$(m)"
+
+# Serve as in production (gunicorn with the shipped config).
+serve: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Meetup needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
