@@ -18,6 +18,9 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens a control socket in the home folder, one path for every
+# instance on the host; it is not used here, and two instances would collide.
+control_socket_disable = True
 
 
 def post_fork(server, worker):
