@@ -57,10 +57,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from meetup import auth, main
+    from meetup import auth, main, profiles
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(profiles.bp)
 
 
 def register_commands(app: Flask) -> None:

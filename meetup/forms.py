@@ -1,4 +1,5 @@
-"""What every form view shares: showing a domain error, answering with the form."""
+"""What every form view shares: a base form, showing a domain error, answering
+with the form."""
 
 from __future__ import annotations
 
@@ -6,8 +7,34 @@ from typing import Any
 
 from flask import render_template
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
 
 from meetup.services.errors import DomainError
+from meetup.services.text import CONTROL_CHARACTERS
+
+
+def strip_control_characters(value: Any) -> Any:
+    """Drop characters nobody types (NUL, escapes) before any rule sees the input."""
+    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Base of every form: text fields arrive without control characters."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = [*unbound_field.kwargs.get("filters", ()), strip_control_characters]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes; the service checks the values."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        """Leave unknown values to the service, which names the field."""
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:

@@ -7,9 +7,11 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from meetup.extensions import csrf
+from meetup.models import User
 
 View = TypeVar("View", bound=Callable[..., object])
 
@@ -59,6 +61,11 @@ def protect_unsafe_requests() -> None:
     if getattr(view, "csrf_checked_by_form", False) or getattr(view, "csrf_exempt", False):
         return
     csrf.protect()
+
+
+def current_viewer() -> User | None:
+    """The logged-in person making the request, or None: what services take as actor."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def safe_next_url(target: str | None, default: str) -> str:

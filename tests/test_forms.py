@@ -26,7 +26,7 @@ BAD_INPUT = [
     ("/signup", {"email": "al@example.org", "display_name": "   ", "password": PASSWORD},
      "display_name", "Enter your name."),
     ("/signup", {"email": "al@example.org", "display_name": LONG, "password": PASSWORD},
-     "display_name", "Use at most 80 characters."),
+     "display_name", "Use at most 80 characters"),
     ("/signup", {"email": "al@example.org", "display_name": "Al", "password": "short"},
      "password", "Use at least 10 characters."),
     ("/signup", {"email": "al@example.org", "display_name": "Al", "password": LONG},

@@ -1,9 +1,9 @@
 """Account forms. They check presence; the rules themselves live in services.accounts."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
+from meetup.forms import Form
 from meetup.models.user import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
 from meetup.services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
@@ -15,7 +15,7 @@ NEW_PASSWORD_ATTRS = {
 }
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     display_name = StringField(
         "Your name",
         [InputRequired("Enter your name.")],
@@ -29,7 +29,7 @@ class SignupForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         "Email address", [InputRequired("Enter your email address.")], render_kw=EMAIL_ATTRS
     )
@@ -41,7 +41,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Current password",
         [InputRequired("Enter your current password.")],
@@ -52,7 +52,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     new_email = EmailField(
         "New email address",
         [InputRequired("Enter the new email address.")],

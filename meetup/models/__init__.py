@@ -1,5 +1,12 @@
 """The domain's tables, one module per aggregate."""
 
-from meetup.models.user import User
+from meetup.models.user import (
+    Goal,
+    GoalDirection,
+    ProfileVisibility,
+    User,
+    UserGoal,
+    UserInterest,
+)
 
-__all__ = ["User"]
+__all__ = ["Goal", "GoalDirection", "ProfileVisibility", "User", "UserGoal", "UserInterest"]

@@ -14,6 +14,7 @@ from meetup.models import User
 from meetup.models.types import utcnow
 from meetup.models.user import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
 from meetup.services.errors import EmailTaken, InvalidCredentials, InvalidInput
+from meetup.services.text import clean_line
 
 PASSWORD_MIN_LENGTH = 10
 # Long enough for any passphrase, short enough that hashing stays cheap.
@@ -64,6 +65,8 @@ def authenticate(*, email: str, password: str) -> User:
         user = find_user_by_email(normalize_email(email))
     except InvalidInput:
         user = None
+    if user is not None and not user.is_active:
+        user = None
     stored_hash = user.password_hash if user is not None else _dummy_hash()
     if not check_password_hash(stored_hash, password or "") or user is None:
         raise InvalidCredentials("The email address or password is incorrect.")
@@ -104,10 +107,10 @@ def change_email(user: User, *, password: str, new_email: str) -> None:
     db.session.flush()
 
 
-def verify_password(user: User, password: str) -> None:
+def verify_password(user: User, password: str, *, field: str = "current_password") -> None:
     """:raise InvalidCredentials: `password` is not the account's password."""
     if not check_password_hash(user.password_hash, password or ""):
-        raise InvalidCredentials("This is not your current password.", field="current_password")
+        raise InvalidCredentials("This is not your current password.", field=field)
 
 
 def end_other_sessions(user: User) -> None:
@@ -126,20 +129,16 @@ def load_session_user(session_id: str) -> User | None:
     if not (user_id.isdigit() and version.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user
 
 
 def clean_display_name(raw: str) -> str:
     """:raise InvalidInput: the name is empty or too long once trimmed."""
-    name = " ".join((raw or "").split())
+    name = clean_line(raw, field="display_name", max_length=DISPLAY_NAME_MAX_LENGTH)
     if not name:
         raise InvalidInput("Enter your name.", field="display_name")
-    if len(name) > DISPLAY_NAME_MAX_LENGTH:
-        raise InvalidInput(
-            f"Use at most {DISPLAY_NAME_MAX_LENGTH} characters.", field="display_name"
-        )
     return name
 
 

@@ -34,3 +34,7 @@ class PermissionDenied(DomainError):
 
 class NotFound(DomainError):
     """The thing does not exist, or its existence is private to the actor."""
+
+
+class LoginRequired(DomainError):
+    """Logging in would let the actor do this."""

@@ -1,0 +1,139 @@
+"""Profile pages, privacy settings, and my data (export and account deletion)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
+
+from meetup.extensions import db, login_manager
+from meetup.forms import render_form, show_error
+from meetup.models import Goal
+from meetup.models.user import GOAL_LABELS
+from meetup.profiles.forms import (
+    INTERESTS_HINT,
+    LINKS_HINT,
+    DeleteAccountForm,
+    PrivacyForm,
+    ProfileForm,
+)
+from meetup.security import current_viewer, form_checks_csrf
+from meetup.services import mydata, privacy, profiles
+from meetup.services.errors import DomainError, LoginRequired, NotFound
+
+bp = Blueprint("profiles", __name__)
+
+
+@bp.app_template_filter("goal_label")
+def goal_label(goal: Goal) -> str:
+    return GOAL_LABELS[goal]
+
+
+@bp.get("/people/<int:person_id>")
+def detail(person_id: int) -> str | Response:
+    viewer = current_viewer()
+    try:
+        person = profiles.get_profile(viewer, person_id)
+    except LoginRequired:
+        return login_manager.unauthorized()
+    except NotFound:
+        abort(404)
+    return render_template(
+        "profiles/detail.html",
+        person=person,
+        is_own=viewer is not None and viewer.id == person.id,
+        shows_email=privacy.can_see_email(viewer, person),
+    )
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit() -> Response | tuple[str, int]:
+    form = ProfileForm.for_person(current_user)
+    if form.validate_on_submit():
+        try:
+            profiles.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                headline=form.headline.data,
+                company=form.company.data,
+                bio=form.bio.data,
+                interests=form.interest_list(),
+                links=form.link_list(),
+                offers=form.offers.data,
+                seeks=form.seeks.data,
+                timezone=form.timezone.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("profiles.detail", person_id=current_user.id), 303)
+    return render_form(
+        "profiles/edit.html", form, interests_hint=INTERESTS_HINT, links_hint=LINKS_HINT
+    )
+
+
+@bp.route("/account/privacy", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def privacy_settings() -> Response | tuple[str, int]:
+    form = PrivacyForm.for_person(current_user)
+    if form.validate_on_submit():
+        try:
+            privacy.update_privacy(
+                current_user,
+                profile_visibility=form.profile_visibility.data,
+                is_listed_in_directories=form.is_listed_in_directories.data,
+                is_email_shared_with_connections=form.is_email_shared_with_connections.data,
+                is_followup_email_wanted=form.is_followup_email_wanted.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your privacy settings are saved.", "success")
+            return redirect(url_for("profiles.privacy_settings"), 303)
+    return render_form("profiles/privacy.html", form)
+
+
+@bp.get("/account/data")
+@login_required
+def my_data() -> str:
+    return render_template("profiles/my_data.html", export_version=mydata.EXPORT_VERSION)
+
+
+@bp.get("/account/data.json")
+@login_required
+def export_data() -> Response:
+    data = mydata.export_user_data(current_user)
+    filename = f"meetup-data-{data['exported_at'][:10]}.json"
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def delete_account() -> Response | tuple[str, int]:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            mydata.delete_account(current_user, password=form.password.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your account and your data are deleted. Thank you for being here.", "info")
+            return redirect(url_for("main.index"), 303)
+    return render_form("profiles/delete_account.html", form)

@@ -1,0 +1,133 @@
+"""My data: everything the platform holds about a person, to take away or erase.
+
+Each table holding a person's data registers a PersonalData entry below: how
+its rows appear in the export and how they are erased. tests/test_mydata.py
+walks the models and fails when a foreign key to user_account is not covered,
+so a new feature cannot forget either. The export's shape is documented in
+README.md ("My data"); change EXPORT_VERSION when it changes incompatibly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import InstrumentedAttribute
+
+from meetup.extensions import db
+from meetup.models import GoalDirection, User, UserGoal, UserInterest
+from meetup.models.types import utcnow
+from meetup.services.accounts import end_other_sessions, verify_password
+
+EXPORT_FORMAT = "meetup.personal-data"
+EXPORT_VERSION = 1
+DELETED_NAME = "Deleted member"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One section of a person's data.
+
+    `references` are the foreign keys to user_account it covers. `keeps_rows`
+    says the rows stay after erasure because others own them (an event the
+    person created), pointing at the emptied account; otherwise they go.
+    """
+
+    section: str
+    references: tuple[InstrumentedAttribute[Any], ...]
+    export: Callable[[User], Any]
+    erase: Callable[[User], None]
+    keeps_rows: bool = False
+
+
+def _export_account(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "created_at": user.created_at.isoformat(),
+        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+    }
+
+
+def _export_profile(user: User) -> dict[str, Any]:
+    return {
+        "headline": user.headline,
+        "company": user.company,
+        "bio": user.bio,
+        "interests": [interest.name for interest in user.interests],
+        "offers": [goal.value for goal in user.goals_in(GoalDirection.OFFERS)],
+        "seeks": [goal.value for goal in user.goals_in(GoalDirection.SEEKS)],
+        "links": list(user.links),
+        "timezone": user.timezone,
+    }
+
+
+def _export_privacy(user: User) -> dict[str, Any]:
+    return {
+        "profile_visibility": user.profile_visibility.value,
+        "listed_in_directories": user.is_listed_in_directories,
+        "email_shared_with_connections": user.is_email_shared_with_connections,
+        "followup_emails": user.is_followup_email_wanted,
+    }
+
+
+def _erase_profile(user: User) -> None:
+    db.session.execute(delete(UserInterest).where(UserInterest.user_id == user.id))
+    db.session.execute(delete(UserGoal).where(UserGoal.user_id == user.id))
+    db.session.expire(user, ["interests", "goals"])
+    user.headline = user.company = user.bio = ""
+    user.links = []
+    user.timezone = "UTC"
+
+
+def _erase_account(user: User) -> None:
+    """Empty the account row; it stays as an anonymous tombstone."""
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.display_name = DELETED_NAME
+    user.password_hash = "!"  # matches no password
+    user.last_login_at = None
+    user.deleted_at = utcnow()
+    user.is_listed_in_directories = False
+    user.is_email_shared_with_connections = False
+    user.is_followup_email_wanted = False
+    end_other_sessions(user)
+
+
+def _erase_nothing(user: User) -> None:
+    """Privacy choices live on the account row, emptied with it."""
+
+
+# Erased in reverse order: the account row last, after what points at it.
+REGISTRY: tuple[PersonalData, ...] = (
+    PersonalData("account", (), _export_account, _erase_account, keeps_rows=True),
+    PersonalData(
+        "profile", (UserInterest.user_id, UserGoal.user_id), _export_profile, _erase_profile
+    ),
+    PersonalData("privacy", (), _export_privacy, _erase_nothing),
+)
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Return everything the platform holds about `user`, JSON-ready."""
+    data: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": utcnow().isoformat(),
+    }
+    for entry in REGISTRY:
+        data[entry.section] = entry.export(user)
+    return data
+
+
+def delete_account(user: User, *, password: str) -> None:
+    """Erase the person: nothing left identifies them; what others own stays.
+
+    :raise InvalidCredentials: `password` is not the account's password.
+    """
+    verify_password(user, password, field="password")
+    for entry in reversed(REGISTRY):
+        entry.erase(user)
+    db.session.flush()

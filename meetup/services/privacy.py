@@ -1,0 +1,70 @@
+"""Privacy: one function per question about who may see or receive what.
+
+Every page, export and email asks here; no other module repeats these rules.
+Later features widen the answers (hosts of events a person RSVPs to see their
+email; accepted connections see it when the person allows), here and only here.
+"""
+
+from __future__ import annotations
+
+from meetup.models import ProfileVisibility, User
+from meetup.services.errors import InvalidInput
+
+
+def can_see_profile(viewer: User | None, person: User) -> bool:
+    """May `viewer` (None: not logged in) open `person`'s profile page?"""
+    if person.deleted_at is not None:
+        return False
+    if viewer is not None and viewer.id == person.id:
+        return True
+    if person.profile_visibility == ProfileVisibility.PUBLIC:
+        return True
+    if person.profile_visibility == ProfileVisibility.MEMBERS:
+        return viewer is not None
+    return False
+
+
+def profile_needs_login(person: User) -> bool:
+    """Would logging in be enough to see this profile (so ask, rather than 404)?"""
+    return person.deleted_at is None and person.profile_visibility == ProfileVisibility.MEMBERS
+
+
+def can_see_email(viewer: User | None, person: User) -> bool:
+    """May `viewer` see `person`'s email address? Today only the person may."""
+    return viewer is not None and viewer.id == person.id and person.deleted_at is None
+
+
+def is_listed_in_directories_by_default(person: User) -> bool:
+    """Does the person appear in attendee directories unless they say otherwise?"""
+    return person.deleted_at is None and person.is_listed_in_directories
+
+
+def shares_email_with_connections(person: User) -> bool:
+    """Did the person allow accepted connections to see their email address?"""
+    return person.deleted_at is None and person.is_email_shared_with_connections
+
+
+def wants_followup_emails(person: User) -> bool:
+    """Should the post-event follow-up email be sent to this person?"""
+    return person.deleted_at is None and person.is_followup_email_wanted
+
+
+def update_privacy(
+    person: User,
+    *,
+    profile_visibility: str,
+    is_listed_in_directories: bool,
+    is_email_shared_with_connections: bool,
+    is_followup_email_wanted: bool,
+) -> None:
+    """Record the person's privacy choices.
+
+    :raise InvalidInput: `profile_visibility` is not one of ProfileVisibility.
+    """
+    try:
+        person.profile_visibility = ProfileVisibility(profile_visibility)
+    except ValueError:
+        raise InvalidInput("Choose who can see your profile.", field="profile_visibility") from None
+    person.is_listed_in_directories = bool(is_listed_in_directories)
+    person.is_email_shared_with_connections = bool(is_email_shared_with_connections)
+    person.is_followup_email_wanted = bool(is_followup_email_wanted)

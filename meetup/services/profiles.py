@@ -1,0 +1,180 @@
+"""Networking profiles: what people say about themselves, checked and tidied."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
+from meetup.extensions import db
+from meetup.models import Goal, GoalDirection, User, UserGoal, UserInterest
+from meetup.models.user import (
+    BIO_MAX_LENGTH,
+    COMPANY_MAX_LENGTH,
+    HEADLINE_MAX_LENGTH,
+    INTEREST_MAX_LENGTH,
+)
+from meetup.services import privacy
+from meetup.services.accounts import clean_display_name
+from meetup.services.errors import InvalidInput, LoginRequired, NotFound
+from meetup.services.text import CONTROL_CHARACTERS, clean_line, clean_text
+
+MAX_INTERESTS = 15
+MAX_LINKS = 5
+LINK_MAX_LENGTH = 300
+# Letters and digits in any script, and the punctuation of names like
+# "c++", "c#", "ui/ux", "r&d", "node.js", "women's health".
+INTEREST_PATTERN = re.compile(r"^\w[\w .+#&/'-]*$")
+
+
+def get_profile(viewer: User | None, person_id: int) -> User:
+    """Return the person whose profile `viewer` asked for.
+
+    :raise LoginRequired: the profile is for members and `viewer` is anonymous.
+    :raise NotFound: no such person, or their profile is private to `viewer`.
+    """
+    person = db.session.get(User, person_id)
+    if person is None:
+        raise NotFound("There is no such profile.")
+    if not privacy.can_see_profile(viewer, person):
+        if viewer is None and privacy.profile_needs_login(person):
+            raise LoginRequired("Log in to see this profile.")
+        raise NotFound("There is no such profile.")
+    return person
+
+
+def update_profile(
+    person: User,
+    *,
+    display_name: str,
+    headline: str,
+    company: str,
+    bio: str,
+    interests: Iterable[str],
+    links: Iterable[str],
+    offers: Iterable[str],
+    seeks: Iterable[str],
+    timezone: str,
+) -> None:
+    """Replace the person's profile with what they entered.
+
+    Every field is checked before anything changes, so a refusal changes nothing.
+
+    :raise InvalidInput: a field breaks its rules (the error names the field).
+    """
+    cleaned_name = clean_display_name(display_name)
+    cleaned_headline = clean_line(headline, field="headline", max_length=HEADLINE_MAX_LENGTH)
+    cleaned_company = clean_line(company, field="company", max_length=COMPANY_MAX_LENGTH)
+    cleaned_bio = clean_text(bio, field="bio", max_length=BIO_MAX_LENGTH)
+    cleaned_interests = clean_interests(interests)
+    cleaned_links = clean_links(links)
+    offered = clean_goals(offers, field="offers")
+    sought = clean_goals(seeks, field="seeks")
+    if timezone not in timezone_names():
+        raise InvalidInput("Choose a time zone from the list.", field="timezone")
+
+    person.display_name = cleaned_name
+    person.headline = cleaned_headline
+    person.company = cleaned_company
+    person.bio = cleaned_bio
+    person.links = cleaned_links
+    person.timezone = timezone
+    person.interests = [UserInterest(name=name) for name in cleaned_interests]
+    person.goals = [
+        UserGoal(goal=goal, direction=direction)
+        for direction, goals in ((GoalDirection.OFFERS, offered), (GoalDirection.SEEKS, sought))
+        for goal in goals
+    ]
+    db.session.flush()
+
+
+def normalize_interest(raw: str) -> str:
+    """Return the tag form of an interest: NFKC, lower case, single spaces, no '#'
+    in front ("  Machine   Learning" and "#machine learning" are one tag)."""
+    text = unicodedata.normalize("NFKC", raw)
+    return " ".join(text.split()).lstrip("#").strip().casefold()
+
+
+def clean_interests(raw: Iterable[str]) -> list[str]:
+    """:raise InvalidInput: a tag is malformed or too long, or there are too many."""
+    tags: list[str] = []
+    for item in raw:
+        tag = normalize_interest(item)
+        if not tag or tag in tags:
+            continue
+        if len(tag) > INTEREST_MAX_LENGTH:
+            raise InvalidInput(
+                f"Keep each interest under {INTEREST_MAX_LENGTH} characters "
+                f"(“{tag[:20]}…” is longer).",
+                field="interests",
+            )
+        if not INTEREST_PATTERN.match(tag):
+            raise InvalidInput(
+                f"“{tag}” is not an interest we can use: use letters, digits, spaces "
+                "and + # & / . ' -",
+                field="interests",
+            )
+        tags.append(tag)
+    if len(tags) > MAX_INTERESTS:
+        raise InvalidInput(
+            f"Choose at most {MAX_INTERESTS} interests (you gave {len(tags)}).",
+            field="interests",
+        )
+    return tags
+
+
+def clean_links(raw: Iterable[str]) -> list[str]:
+    """:raise InvalidInput: a link is not an http(s) address, or there are too many."""
+    links: list[str] = []
+    for item in raw:
+        link = item.strip()
+        if not link or link in links:
+            continue
+        if len(link) > LINK_MAX_LENGTH:
+            raise InvalidInput(f"Keep each link under {LINK_MAX_LENGTH} characters.", field="links")
+        parts = urlsplit(link)
+        if (
+            parts.scheme.lower() not in ("http", "https")
+            or not parts.hostname
+            or any(char.isspace() for char in link)
+            or CONTROL_CHARACTERS.search(link)
+        ):
+            raise InvalidInput(
+                f"“{link[:60]}” is not a web address: links start with https:// or http://.",
+                field="links",
+            )
+        links.append(link)
+    if len(links) > MAX_LINKS:
+        raise InvalidInput(f"Add at most {MAX_LINKS} links.", field="links")
+    return links
+
+
+def clean_goals(raw: Iterable[str], *, field: str) -> list[Goal]:
+    """:raise InvalidInput: a value is not one of Goal."""
+    goals: list[Goal] = []
+    for value in raw:
+        try:
+            goal = Goal(value)
+        except ValueError:
+            raise InvalidInput("Choose from the list.", field=field) from None
+        if goal not in goals:
+            goals.append(goal)
+    return goals
+
+
+@cache
+def timezone_names() -> frozenset[str]:
+    """IANA zone names a person can choose (from the tzdata package)."""
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name == "UTC" or ("/" in name and not name.startswith(("Etc/", "SystemV/")))
+    )
+
+
+def timezone_choices() -> list[str]:
+    """The zone names, sorted for a select list, UTC first."""
+    return ["UTC", *sorted(timezone_names() - {"UTC"})]

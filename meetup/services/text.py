@@ -1,0 +1,37 @@
+"""Tidying what people type: one line or several, without invisible characters."""
+
+from __future__ import annotations
+
+import re
+
+from meetup.services.errors import InvalidInput
+
+# C0 controls but tab and newline, and DEL: never meant, and PostgreSQL refuses NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_line(raw: str, *, field: str, max_length: int) -> str:
+    """Return one line of text with its spacing tidied.
+
+    :raise InvalidInput: it is longer than `max_length` once tidied.
+    """
+    line = " ".join(CONTROL_CHARACTERS.sub("", raw or "").split())
+    if len(line) > max_length:
+        raise InvalidInput(
+            f"Use at most {max_length} characters (you used {len(line)}).", field=field
+        )
+    return line
+
+
+def clean_text(raw: str, *, field: str, max_length: int) -> str:
+    """Return multi-line text with line endings unified and outer space trimmed.
+
+    :raise InvalidInput: it is longer than `max_length`.
+    """
+    text = CONTROL_CHARACTERS.sub("", (raw or "").replace("\r\n", "\n").replace("\r", "\n"))
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    if len(text) > max_length:
+        raise InvalidInput(
+            f"Use at most {max_length} characters (you used {len(text)}).", field=field
+        )
+    return text

@@ -1,0 +1,77 @@
+"""Privacy settings, and the one function per question that the rest of the code asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from meetup.extensions import db
+from meetup.models import ProfileVisibility, User
+from meetup.services import privacy
+
+PASSWORD = "correct horse battery"
+
+
+def test_defaults_are_listed_no_email_sharing_followups_on(app, make_user) -> None:
+    person = make_user()
+    assert person.profile_visibility == ProfileVisibility.MEMBERS
+    assert privacy.is_listed_in_directories_by_default(person)
+    assert not privacy.shares_email_with_connections(person)
+    assert privacy.wants_followup_emails(person)
+
+
+def test_privacy_page_saves_every_choice(app, client, auth, make_user) -> None:
+    person = make_user()
+    auth.login(person.email)
+    response = client.submit(
+        "/account/privacy",
+        {"profile_visibility": "private", "is_email_shared_with_connections": "y"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        saved = db.session.get(User, person.id)
+        assert saved.profile_visibility == ProfileVisibility.PRIVATE
+        assert not privacy.is_listed_in_directories_by_default(saved)
+        assert privacy.shares_email_with_connections(saved)
+        assert not privacy.wants_followup_emails(saved)
+    html = client.get("/account/privacy").get_data(as_text=True)
+    assert 'checked id="profile_visibility-2"' in html
+    assert 'checked id="is_email_shared_with_connections"' in html
+
+
+def test_unknown_visibility_is_refused_at_the_field(client, auth, make_user) -> None:
+    auth.login(make_user().email)
+    response = client.submit("/account/privacy", {"profile_visibility": "everyone-ever"})
+    assert response.status_code == 422
+    assert 'id="profile_visibility-error">Choose who can see your profile.' in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("visibility", "anonymous", "member", "themself"),
+    [
+        (ProfileVisibility.PUBLIC, True, True, True),
+        (ProfileVisibility.MEMBERS, False, True, True),
+        (ProfileVisibility.PRIVATE, False, False, True),
+    ],
+)
+def test_can_see_profile(
+    app, make_user, visibility, anonymous: bool, member: bool, themself: bool
+) -> None:
+    person, other = make_user(), make_user()
+    person.profile_visibility = visibility
+    assert privacy.can_see_profile(None, person) is anonymous
+    assert privacy.can_see_profile(other, person) is member
+    assert privacy.can_see_profile(person, person) is themself
+
+
+def test_email_is_visible_only_to_the_person(app, make_user) -> None:
+    person, other = make_user(), make_user()
+    person.is_email_shared_with_connections = True
+    assert privacy.can_see_email(person, person)
+    assert not privacy.can_see_email(other, person)
+    assert not privacy.can_see_email(None, person)
+
+
+def test_privacy_settings_need_an_account(client) -> None:
+    assert client.get("/account/privacy").status_code == 302
