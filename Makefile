@@ -8,12 +8,16 @@ PORT ?= 5000
 
 .PHONY: run test lint format migrate serve clean
 
+# The web server and the mail worker side by side, as in production; mail is
+# printed here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) meetup seed-demo
 	@echo
 	@echo "  Meetup is running on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	@echo
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) meetup deliver-mail & worker=$$!; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev

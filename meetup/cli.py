@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from meetup.extensions import db
-from meetup.services import demo
+from meetup.mail_worker import MailWorker
+from meetup.mailer import transport_from_config
+from meetup.models.types import utcnow
+from meetup.services import delivery, demo
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 
@@ -20,3 +27,54 @@ def seed_demo_command() -> None:
         db.session.commit()
         click.echo("Demo data added.")
     click.echo(f"Demo login: {demo.DEMO_LOGIN_EMAIL} / {demo.DEMO_PASSWORD}")
+
+
+@meetup_cli.command("deliver-mail")
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+@click.option("--batch-size", default=100, show_default=True, help="Messages claimed at a time.")
+def deliver_mail_command(once: bool, interval: float, batch_size: int) -> None:
+    """Send queued mail. Without --once, keep polling until SIGTERM or Ctrl+C,
+    finishing the message in hand before exiting."""
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: object) -> None:
+        click.echo(f"Received {signal.Signals(signum).name}; stopping after this message.")
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    worker = MailWorker(
+        transport_from_config(current_app.config),
+        batch_size=batch_size,
+        should_stop=stopping.is_set,
+    )
+    while True:
+        report = worker.deliver_due()
+        if report.sent or report.retried or report.failed:
+            click.echo(f"Mail: {report}")
+            for error in report.errors[-5:]:
+                click.echo(f"  {error}", err=True)
+        db.session.remove()
+        if once or stopping.wait(interval):
+            break
+
+
+@meetup_cli.command("mail-status")
+def mail_status_command() -> None:
+    """Show the outbox: counts by status, the backlog and the latest errors."""
+    now = utcnow()
+    status = delivery.mail_status(now=now)
+    for name, count in status.counts.items():
+        click.echo(f"{name:>8}: {count}")
+    click.echo(f" due now: {status.due_now}")
+    if status.oldest_queued_at is not None:
+        age = now - status.oldest_queued_at
+        click.echo(f"oldest queued message: {int(age.total_seconds())} s old")
+    if status.recent_errors:
+        click.echo("latest errors:")
+        for message in status.recent_errors:
+            click.echo(
+                f"  #{message.id} {message.status} after {message.attempts} attempt(s) "
+                f"to {message.recipient}: {message.last_error}"
+            )

@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,12 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     # werkzeug's default (scrypt). Tests make it cheap; production never should.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # Mail: with no SMTP URL, the worker prints messages (or writes .eml files
+    # to MAIL_DIR) instead of sending them.
+    "SMTP_URL": None,
+    "SMTP_TIMEOUT": 30,
+    "MAIL_DIR": None,
+    "MAIL_FROM": "Meetup <noreply@localhost>",
 }
 
 SECRET_KEY_FILE = "secret_key"
@@ -65,6 +72,14 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     config["RATELIMIT_STORAGE_URI"] = str(config["RATELIMIT_STORAGE_URL"])
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("RATELIMIT_KEY_PREFIX", "meetup")
+
+    from_name, from_address = parseaddr(str(config["MAIL_FROM"]))
+    if "@" not in from_address:
+        raise ConfigError(
+            f"MEETUP_MAIL_FROM must hold an email address, not {config['MAIL_FROM']!r}."
+        )
+    config["MAIL_FROM_NAME"] = from_name or "Meetup"
+    config["MAIL_FROM_ADDRESS"] = from_address
 
     base_url = str(config["BASE_URL"]).rstrip("/")
     config["BASE_URL"] = base_url

@@ -1,11 +1,17 @@
-"""Engine set-up that the ORM alone does not do."""
+"""Engine set-up that the ORM alone does not do, and dialect-aware statements."""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+# Execution option read by the SQLite "begin" hook: how to open the transaction.
+SQLITE_BEGIN = "meetup_sqlite_begin"
 
 
 def configure_engine(engine: Engine) -> None:
@@ -13,9 +19,9 @@ def configure_engine(engine: Engine) -> None:
 
     pysqlite opens transactions lazily and ignores SAVEPOINT semantics; the
     SQLAlchemy documentation's workaround lets SQLAlchemy emit BEGIN itself, so
-    SAVEPOINTs work (tests rely on them) and writers can ask for BEGIN IMMEDIATE.
-    Foreign keys are off in SQLite unless asked for; WAL lets the web server and
-    the mail worker read while the other writes.
+    SAVEPOINTs work (tests rely on them) and writers can ask for BEGIN IMMEDIATE
+    (see begin_write). Foreign keys are off in SQLite unless asked for; WAL lets
+    the web server and the mail worker read while the other writes.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -32,4 +38,28 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer that must not be overtaken.
+
+    On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE):
+    a check-then-write cannot interleave with another writer, and waiting
+    happens up front (busy_timeout) instead of failing with "database is
+    locked" halfway. PostgreSQL needs nothing here; callers lock rows.
+    Call it first in a unit of work, before anything else touches the database.
+    """
+    session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def insert_ignoring_conflicts(session: Session, table: Table, *, unique: list[str]) -> Insert:
+    """INSERT that skips rows clashing with the unique columns `unique`
+    (ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=unique)
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=unique)
+    raise NotImplementedError(f"no ON CONFLICT support written for {dialect}")

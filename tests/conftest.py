@@ -8,9 +8,11 @@ or a missing PostgreSQL run, fails the build: a real part left out is a gap.
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import os
 import re
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,14 +21,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.test import TestResponse
 
 from meetup import create_app
 from meetup.config import normalize_database_url
 from meetup.extensions import db, limiter
-from meetup.models import User
+from meetup.models import OutboxMessage, User
+from meetup.models.types import utcnow
 from meetup.services import accounts
 
 POSTGRES_URL = os.environ.get("MEETUP_TEST_DATABASE_URL", "")
@@ -113,18 +116,40 @@ class Client(FlaskClient):
         return self.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def _app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    if request.param == "postgresql":
-        url = POSTGRES_URL
-        reset_postgres(url)
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+def _build_app(url: str) -> Flask:
     app = create_app(app_settings(url))
     app.test_client_class = Client
     with app.app_context():
         flask_migrate.upgrade()
     return app
+
+
+@pytest.fixture(scope="session")
+def _postgres_app() -> Flask:
+    if not POSTGRES_URL:
+        pytest.skip("needs PostgreSQL: set MEETUP_TEST_DATABASE_URL")
+    reset_postgres(POSTGRES_URL)
+    return _build_app(POSTGRES_URL)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def _app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    if request.param == "postgresql":
+        return request.getfixturevalue("_postgres_app")
+    return _build_app(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}")
+
+
+@pytest.fixture
+def committed_postgres_app(_postgres_app: Flask) -> Iterator[Flask]:
+    """The PostgreSQL app without the rollback: for tests whose threads or
+    processes must see each other's commits. Its tables are emptied afterwards."""
+    limiter.reset()
+    yield _postgres_app
+    with _postgres_app.app_context():
+        db.session.remove()
+        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture
@@ -181,7 +206,7 @@ def make_user(app: Flask) -> Callable[..., User]:
     """Return a factory: make_user(**overrides) creates and returns an account."""
     numbers = itertools.count(1)
 
-    def make(**overrides: Any) -> User:
+    def make(*, verified: bool = True, **overrides: Any) -> User:
         number = next(numbers)
         values = {
             "email": f"person{number}@example.org",
@@ -191,12 +216,64 @@ def make_user(app: Flask) -> Callable[..., User]:
         }
         with app.app_context():
             user = accounts.register_user(**values)
+            if verified:
+                user.email_verified_at = utcnow()
             db.session.commit()
             db.session.refresh(user)
             db.session.expunge(user)
         return user
 
     return make
+
+
+class Outbox:
+    """Read the mail that tests caused, as the worker would find it."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def messages(self, to: str | None = None) -> list[OutboxMessage]:
+        with self.app.app_context():
+            query = select(OutboxMessage).order_by(OutboxMessage.id)
+            if to is not None:
+                query = query.where(OutboxMessage.recipient == to)
+            rows = list(db.session.scalars(query))
+            db.session.expunge_all()
+            return rows
+
+    def last(self, to: str) -> OutboxMessage:
+        messages = self.messages(to)
+        assert messages, f"no mail queued for {to}"
+        return messages[-1]
+
+    def link(self, to: str) -> str:
+        """The path of the link in the latest message to `to`."""
+        url = self.last(to).context["url"]
+        return url.removeprefix(self.app.config["BASE_URL"])
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Outbox:
+    return Outbox(app)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that opens a connection to anything but this machine."""
+    original_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise AssertionError(f"test tried to connect to {address}: only loopback allowed")
+        return original_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 class AuthActions:

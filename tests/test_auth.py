@@ -30,8 +30,9 @@ def test_sign_up_creates_account_and_logs_in(app, client, auth) -> None:
     assert user.password_hash.startswith("pbkdf2:")  # hashed, never stored as given
     assert PASSWORD not in user.password_hash
     home = client.get("/").get_data(as_text=True)
-    assert "Welcome, Grace Hopper! Your account is ready." in home
+    assert "Welcome, Grace Hopper! We sent a link to grace.hopper@example.org" in home
     assert _is_logged_in(client)
+    assert not user.is_verified
 
 
 def test_email_is_unique_case_insensitively(app, auth, make_user) -> None:
@@ -190,19 +191,49 @@ def test_change_password_needs_the_current_one(client, auth, make_user) -> None:
     assert "This is not your current password." in response.get_data(as_text=True)
 
 
-def test_change_email(app, client, auth, make_user) -> None:
+def test_change_email_waits_for_the_new_address_to_confirm(
+    app, client, auth, make_user, outbox
+) -> None:
     user = make_user(email="old@example.org")
     auth.login(user.email)
     response = client.submit(
         "/account/email", {"new_email": "New@Example.org", "current_password": PASSWORD}
     )
     assert response.status_code == 303
+    page = client.get("/account").get_data(as_text=True)
+    assert "We sent a link to new@example.org." in page
+    assert _user(app, "old@example.org") is not None  # nothing changed yet
+
+    message = outbox.last("new@example.org")
+    assert message.template == "confirm_email_change"
+    response = client.get(outbox.link("new@example.org"))
+    assert response.status_code == 302
     assert "Your email address is now new@example.org." in client.get("/account").get_data(
         as_text=True
     )
+    assert outbox.last("old@example.org").template == "email_changed"
     auth.logout()
     assert auth.login("old@example.org").status_code == 422
     assert auth.login("new@example.org").status_code == 303
+    # The link works once.
+    client.get(outbox.link("new@example.org"))
+    assert _user(app, "new@example.org") is not None
+
+
+def test_email_change_link_fails_if_the_address_was_taken_meanwhile(
+    app, client, auth, make_user, outbox
+) -> None:
+    user = make_user()
+    auth.login(user.email)
+    client.submit(
+        "/account/email", {"new_email": "wanted@example.org", "current_password": PASSWORD}
+    )
+    make_user(email="wanted@example.org")
+    client.get(outbox.link("wanted@example.org"))
+    assert "Another account now uses this email address." in client.get("/account").get_data(
+        as_text=True
+    )
+    assert _user(app, user.email) is not None
 
 
 def test_change_email_to_a_taken_address_is_refused(app, client, auth, make_user) -> None:

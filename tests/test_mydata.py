@@ -85,6 +85,7 @@ def test_export_holds_everything_about_the_person(app, client, auth, make_user) 
         "links": ["https://example.org/katherine"],
         "timezone": "America/New_York",
     }
+    assert data["mail"] == []
     assert data["privacy"] == {
         "profile_visibility": "public",
         "listed_in_directories": True,
@@ -140,6 +141,15 @@ def test_delete_account_erases_the_person(app, client, auth, make_user) -> None:
     assert client.get(f"/people/{person.id}").status_code == 404
     # The address is free for a new account.
     assert auth.signup(email="katherine@example.org").status_code == 303
+
+
+def test_mail_to_the_person_is_exported_and_erased(app, client, auth, outbox) -> None:
+    auth.signup(email="mailed@example.org")
+    data = json.loads(client.get("/account/data.json").get_data(as_text=True))
+    assert [m["kind"] for m in data["mail"]] == ["verify_email"]
+    assert data["mail"][0]["subject"] == "Confirm your email address"
+    client.submit("/account/delete", {"password": PASSWORD})
+    assert outbox.messages("mailed@example.org") == []
 
 
 def test_delete_account_needs_the_password(app, client, auth, make_user) -> None:

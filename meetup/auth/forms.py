@@ -63,3 +63,15 @@ class ChangeEmailForm(Form):
         [InputRequired("Enter your current password.")],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        "Email address", [InputRequired("Enter your email address.")], render_kw=EMAIL_ATTRS
+    )
+
+
+class ResetPasswordForm(Form):
+    new_password = PasswordField(
+        "New password", [InputRequired("Choose a new password.")], render_kw=NEW_PASSWORD_ATTRS
+    )

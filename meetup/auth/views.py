@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from meetup.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, SignupForm
+from meetup.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
 from meetup.extensions import db, limiter
 from meetup.forms import render_form, show_error
 from meetup.security import form_checks_csrf, safe_next_url
@@ -40,7 +49,7 @@ def signup() -> Response | tuple[str, int]:
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_user(
+            user = accounts.sign_up(
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
@@ -50,7 +59,11 @@ def signup() -> Response | tuple[str, int]:
         else:
             db.session.commit()
             login_user(user)
-            flash(f"Welcome, {user.display_name}! Your account is ready.", "success")
+            flash(
+                f"Welcome, {user.display_name}! We sent a link to {user.email}: "
+                "follow it to confirm your address.",
+                "success",
+            )
             return redirect(safe_next_url(request.args.get("next"), url_for("main.index")), 303)
     return render_form("auth/signup.html", form)
 
@@ -124,7 +137,7 @@ def change_email() -> Response | tuple[str, int]:
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            accounts.change_email(
+            new_email = accounts.request_email_change(
                 current_user,
                 password=form.current_password.data,
                 new_email=form.new_email.data,
@@ -133,9 +146,91 @@ def change_email() -> Response | tuple[str, int]:
             show_error(form, error)
         else:
             db.session.commit()
-            flash(f"Your email address is now {current_user.email}.", "success")
+            flash(
+                f"We sent a link to {new_email}. Your address changes when you follow it.",
+                "success",
+            )
             return redirect(url_for("auth.account"), 303)
     return render_form("auth/change_email.html", form)
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_email_change(token: str) -> Response:
+    try:
+        user = accounts.confirm_email_change(token)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/verify-email/<token>")
+def verify_email(token: str) -> Response:
+    try:
+        user = accounts.verify_email(token)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Thank you: {user.email} is confirmed.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.post("/verify-email/resend")
+@login_required
+@limiter.limit("3 per hour", key_func=_current_account)
+def resend_verification() -> Response:
+    if current_user.is_verified:
+        flash("Your email address is already confirmed.", "info")
+    else:
+        accounts.send_verification_email(current_user, reason=secrets.token_hex(8))
+        db.session.commit()
+        flash(f"We sent a new link to {current_user.email}.", "success")
+    return redirect(safe_next_url(request.form.get("next"), url_for("main.index")), 303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_attempted_account)
+@form_checks_csrf
+def forgot_password() -> Response | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(
+            "If an account uses that address, we have sent it a link to choose a new "
+            "password. The link works for one hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"), 303)
+    return render_form("auth/forgot_password.html", form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+@form_checks_csrf
+def reset_password(token: str) -> Response | tuple[str, int]:
+    try:
+        accounts.check_reset_token(token)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, new_password=form.new_password.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Your password is changed, and every other session is logged out.", "success")
+            return redirect(url_for("main.index"), 303)
+    return render_form("auth/reset_password.html", form)
 
 
 def _is_remembered() -> bool:

@@ -67,6 +67,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None until the person follows the link mailed to their address.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the person deleted their account; the row stays, emptied, so
     # what others own (events, connections) keeps pointing somewhere.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -101,6 +103,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """A deleted account cannot log in (Flask-Login reads this)."""
         return self.deleted_at is None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_id(self) -> str:
         """Identify the session by user and session version (see session_version)."""

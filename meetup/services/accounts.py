@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
 from functools import cache
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,28 +14,28 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from meetup.extensions import db
 from meetup.models import User
 from meetup.models.types import utcnow
-from meetup.models.user import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
-from meetup.services.errors import EmailTaken, InvalidCredentials, InvalidInput
-from meetup.services.text import clean_line
+from meetup.models.user import DISPLAY_NAME_MAX_LENGTH
+from meetup.services.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidInput,
+    PermissionDenied,
+)
+from meetup.services.mail import Mail, external_url, queue_mail
+from meetup.services.text import clean_line, normalize_email
+from meetup.services.tokens import make_token, read_token
 
 PASSWORD_MIN_LENGTH = 10
 # Long enough for any passphrase, short enough that hashing stays cheap.
 PASSWORD_MAX_LENGTH = 128
 
 
-def normalize_email(raw: str) -> str:
-    """Return the canonical form of an address: validated, lower case.
-
-    :raise InvalidInput: the address is not a valid email address.
-    """
-    raw = (raw or "").strip()
-    if len(raw) > EMAIL_MAX_LENGTH:
-        raise InvalidInput(f"Use at most {EMAIL_MAX_LENGTH} characters.", field="email")
-    try:
-        valid = validate_email(raw, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput(f"Enter a valid email address ({error}).", field="email") from None
-    return valid.normalized.lower()
+VERIFY_EMAIL = "verify-email"
+VERIFY_EMAIL_VALID_FOR = timedelta(days=3)
+CHANGE_EMAIL = "change-email"
+CHANGE_EMAIL_VALID_FOR = timedelta(days=1)
+RESET_PASSWORD = "reset-password"
+RESET_PASSWORD_VALID_FOR = timedelta(hours=1)
 
 
 def register_user(*, email: str, display_name: str, password: str) -> User:
@@ -51,6 +53,61 @@ def register_user(*, email: str, display_name: str, password: str) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def sign_up(*, email: str, display_name: str, password: str) -> User:
+    """Create an account and mail the link that confirms its address.
+
+    :raise InvalidInput: a field breaks its rules.
+    :raise EmailTaken: the address belongs to another account.
+    """
+    user = register_user(email=email, display_name=display_name, password=password)
+    send_verification_email(user, reason="signup")
+    return user
+
+
+def send_verification_email(user: User, *, reason: str) -> bool:
+    """Queue the confirmation link for the account's address.
+
+    `reason` ("signup", or a unique string per resend) is part of the dedupe
+    key: sign-up mails once, each resend once.
+    """
+    token = make_token(VERIFY_EMAIL, {"user": user.id, "email": user.email})
+    return queue_mail(
+        Mail(
+            to=user.email,
+            subject="Confirm your email address",
+            template="verify_email",
+            dedupe_key=f"verify-email:{user.id}:{reason}",
+            context={
+                "name": user.display_name,
+                "url": external_url("auth.verify_email", token=token),
+                "valid_for": "3 days",
+            },
+        )
+    )
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in the token as confirmed.
+
+    :raise InvalidInput: the link is invalid, expired, or for an old address.
+    """
+    payload = read_token(VERIFY_EMAIL, token, max_age=VERIFY_EMAIL_VALID_FOR)
+    user = db.session.get(User, payload.get("user"))
+    if user is None or not user.is_active or user.email != payload.get("email"):
+        raise InvalidInput("This link is for an address that is no longer on the account.")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return user
+
+
+def require_verified(user: User) -> None:
+    """:raise PermissionDenied: the person has not confirmed their email address yet."""
+    if not user.is_verified:
+        raise PermissionDenied(
+            "Confirm your email address first: follow the link we mailed to you."
+        )
 
 
 def authenticate(*, email: str, password: str) -> User:
@@ -87,11 +144,12 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     db.session.flush()
 
 
-def change_email(user: User, *, password: str, new_email: str) -> None:
-    """Move the account to another address.
+def request_email_change(user: User, *, password: str, new_email: str) -> str:
+    """Mail a confirmation link to the new address; the change waits for it.
 
+    :return: the normalised new address.
     :raise InvalidCredentials: `password` is wrong.
-    :raise InvalidInput: the address is invalid.
+    :raise InvalidInput: the address is invalid or already the account's.
     :raise EmailTaken: the address belongs to another account.
     """
     verify_password(user, password)
@@ -103,8 +161,108 @@ def change_email(user: User, *, password: str, new_email: str) -> None:
         raise InvalidInput("This is already your email address.", field="new_email")
     if find_user_by_email(email) is not None:
         raise EmailTaken("Another account uses this email address.", field="new_email")
-    user.email = email
+    token = make_token(CHANGE_EMAIL, {"user": user.id, "old": user.email, "new": email})
+    queue_mail(
+        Mail(
+            to=email,
+            subject="Confirm your new email address",
+            template="confirm_email_change",
+            dedupe_key=f"change-email:{user.id}:{secrets.token_hex(8)}",
+            context={
+                "name": user.display_name,
+                "url": external_url("auth.confirm_email_change", token=token),
+                "valid_for": "24 hours",
+            },
+        )
+    )
+    return email
+
+
+def confirm_email_change(token: str) -> User:
+    """Move the account to the address the link was mailed to, and tell the old one.
+
+    :raise InvalidInput: the link is invalid, expired or already used.
+    :raise EmailTaken: someone took the address in the meantime.
+    """
+    payload = read_token(CHANGE_EMAIL, token, max_age=CHANGE_EMAIL_VALID_FOR)
+    user = db.session.get(User, payload.get("user"))
+    if user is None or not user.is_active or user.email != payload.get("old"):
+        raise InvalidInput("This link has already been used or is no longer valid.")
+    new_email = payload["new"]
+    if find_user_by_email(new_email) is not None:
+        raise EmailTaken("Another account now uses this email address.")
+    old_email = user.email
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    queue_mail(
+        Mail(
+            to=old_email,
+            subject="Your email address was changed",
+            template="email_changed",
+            dedupe_key=f"email-changed:{user.id}:{secrets.token_hex(8)}",
+            context={"name": user.display_name, "new_email": new_email},
+        )
+    )
     db.session.flush()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if an account has this address; say nothing either way."""
+    try:
+        user = find_user_by_email(normalize_email(email))
+    except InvalidInput:
+        return
+    if user is None or not user.is_active:
+        return
+    token = make_token(RESET_PASSWORD, {"user": user.id, "pw": _password_fingerprint(user)})
+    queue_mail(
+        Mail(
+            to=user.email,
+            subject="Reset your password",
+            template="reset_password",
+            dedupe_key=f"reset-password:{user.id}:{secrets.token_hex(8)}",
+            context={
+                "name": user.display_name,
+                "url": external_url("auth.reset_password", token=token),
+                "valid_for": "1 hour",
+            },
+        )
+    )
+
+
+def check_reset_token(token: str) -> User:
+    """Return the account a reset link is for.
+
+    :raise InvalidInput: the link is invalid, expired, or already used (the
+        password changed since it was made, which also makes it single-use).
+    """
+    payload = read_token(RESET_PASSWORD, token, max_age=RESET_PASSWORD_VALID_FOR)
+    user = db.session.get(User, payload.get("user"))
+    if user is None or not user.is_active or payload.get("pw") != _password_fingerprint(user):
+        raise InvalidInput("This link has already been used or is no longer valid.")
+    return user
+
+
+def reset_password(token: str, *, new_password: str) -> User:
+    """Set a new password from a reset link; every session of the account ends.
+
+    Following the link proves the address too.
+
+    :raise InvalidInput: the link is not valid, or the password breaks the rules.
+    """
+    user = check_reset_token(token)
+    check_password_rules(new_password, field="new_password")
+    user.password_hash = hash_password(new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    end_other_sessions(user)
+    db.session.flush()
+    return user
+
+
+def _password_fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def verify_password(user: User, password: str, *, field: str = "current_password") -> None:

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from meetup.extensions import db
-from meetup.models import GoalDirection, User, UserGoal, UserInterest
+from meetup.models import GoalDirection, OutboxMessage, User, UserGoal, UserInterest
 from meetup.models.types import utcnow
 from meetup.services.accounts import end_other_sessions, verify_password
 
@@ -96,6 +96,29 @@ def _erase_account(user: User) -> None:
     end_other_sessions(user)
 
 
+def _export_mail(user: User) -> list[dict[str, Any]]:
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == user.email)
+        .order_by(OutboxMessage.id)
+    )
+    return [
+        {
+            "subject": message.subject,
+            "kind": message.template,
+            "status": message.status.value,
+            "queued_at": message.created_at.isoformat(),
+            "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+        }
+        for message in messages
+    ]
+
+
+def _erase_mail(user: User) -> None:
+    """Mail to the person, sent or waiting, holds their address and name."""
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
+
+
 def _erase_nothing(user: User) -> None:
     """Privacy choices live on the account row, emptied with it."""
 
@@ -107,6 +130,8 @@ REGISTRY: tuple[PersonalData, ...] = (
         "profile", (UserInterest.user_id, UserGoal.user_id), _export_profile, _erase_profile
     ),
     PersonalData("privacy", (), _export_privacy, _erase_nothing),
+    # Outbox rows name their recipient by address, not by foreign key.
+    PersonalData("mail", (), _export_mail, _erase_mail),
 )
 
 

@@ -1,9 +1,13 @@
-"""Tidying what people type: one line or several, without invisible characters."""
+"""Tidying what people type: one line or several, email addresses, and never
+an invisible character."""
 
 from __future__ import annotations
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
+
+from meetup.models.user import EMAIL_MAX_LENGTH
 from meetup.services.errors import InvalidInput
 
 # C0 controls but tab and newline, and DEL: never meant, and PostgreSQL refuses NUL.
@@ -35,3 +39,18 @@ def clean_text(raw: str, *, field: str, max_length: int) -> str:
             f"Use at most {max_length} characters (you used {len(text)}).", field=field
         )
     return text
+
+
+def normalize_email(raw: str) -> str:
+    """Return the canonical form of an address: validated, lower case.
+
+    :raise InvalidInput: the address is not a valid email address.
+    """
+    raw = (raw or "").strip()
+    if len(raw) > EMAIL_MAX_LENGTH:
+        raise InvalidInput(f"Use at most {EMAIL_MAX_LENGTH} characters.", field="email")
+    try:
+        valid = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidInput(f"Enter a valid email address ({error}).", field="email") from None
+    return valid.normalized.lower()

@@ -1,0 +1,94 @@
+"""The mail worker: drains the outbox through a transport (`flask meetup deliver-mail`).
+
+It is an edge like a view: it calls services.delivery and commits after each
+step. A message is marked sent right after the server accepted it, so the
+only duplicate a crash can cause is that one message (see README, "Mail").
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from meetup.extensions import db
+from meetup.mailer import ConnectionFailure, DeliveryFailure, Transport
+from meetup.models.types import utcnow
+from meetup.services import delivery
+from meetup.services.mail import build_message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, to retry {self.retried}, failed {self.failed}"
+
+
+class MailWorker:
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        batch_size: int = 100,
+        clock: Callable[[], datetime] = utcnow,
+        should_stop: Callable[[], bool] = lambda: False,
+        name: str | None = None,
+    ) -> None:
+        self.transport = transport
+        self.batch_size = batch_size
+        self.clock = clock
+        self.should_stop = should_stop
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+
+    def deliver_due(self) -> DeliveryReport:
+        """Send every message due now, batch after batch; return what happened."""
+        report = DeliveryReport()
+        try:
+            while not self.should_stop():
+                batch = delivery.claim_due(
+                    worker=self.name, limit=self.batch_size, now=self.clock()
+                )
+                db.session.commit()
+                if not batch:
+                    break
+                self._deliver_batch(batch, report)
+        finally:
+            self.transport.close()
+        return report
+
+    def _deliver_batch(self, batch: list, report: DeliveryReport) -> None:
+        for position, message in enumerate(batch):
+            if self.should_stop():
+                delivery.release(batch[position:])
+                db.session.commit()
+                return
+            try:
+                self.transport.send(build_message(message))
+            except DeliveryFailure as error:
+                self._record_failure(message, error, report)
+                if isinstance(error, ConnectionFailure):
+                    # The server is unreachable: the rest of the batch waits too,
+                    # without each paying a connection timeout.
+                    for waiting in batch[position + 1 :]:
+                        self._record_failure(waiting, error, report)
+                    db.session.commit()
+                    return
+            else:
+                delivery.record_sent(message, now=self.clock())
+                report.sent += 1
+            db.session.commit()
+
+    def _record_failure(self, message, error: DeliveryFailure, report: DeliveryReport) -> None:
+        delivery.record_failure(message, str(error), temporary=error.temporary, now=self.clock())
+        if message.status == "failed":
+            report.failed += 1
+        else:
+            report.retried += 1
+        report.errors.append(f"{message.recipient}: {error}")

@@ -1,0 +1,164 @@
+"""Mail as data: queue messages in the caller's transaction; build them for delivery.
+
+A service that wants to send mail calls queue_mail (or queue_mail_bulk) in the
+same transaction as the change that caused it: if that rolls back, the mail
+never existed; if it commits, the worker (services.delivery) delivers it.
+Nothing here talks to an SMTP server.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+
+from meetup.database import insert_ignoring_conflicts
+from meetup.extensions import db
+from meetup.models import OutboxMessage, OutboxStatus
+from meetup.models.types import utcnow
+from meetup.services.errors import InvalidInput
+from meetup.services.text import normalize_email
+
+SUBJECT_MAX_LENGTH = 255
+CALENDAR_METHODS = frozenset({"PUBLISH", "REQUEST", "REPLY", "CANCEL"})
+# Extra headers a caller may set; the others (From, To, Subject, Date,
+# Message-ID, MIME structure) belong to the builder.
+ALLOWED_HEADERS = frozenset(
+    {"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Reply-To", "Auto-Submitted"}
+)
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One message to queue. `template` names templates/emails/<template>.txt
+    and .html; `context` must be JSON-serialisable (it is stored)."""
+
+    to: str
+    subject: str
+    template: str
+    dedupe_key: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    calendar: str | None = None
+    calendar_method: str | None = None
+
+
+def queue_mail(mail: Mail) -> bool:
+    """Add one message to the outbox, in the caller's transaction.
+
+    :return: False if a message with this dedupe_key already exists (nothing added).
+    """
+    return queue_mail_bulk([mail]) == 1
+
+
+def queue_mail_bulk(mails: Iterable[Mail]) -> int:
+    """Add many messages with one multi-row INSERT; skip existing dedupe keys.
+
+    :return: how many were added.
+    """
+    now = utcnow()
+    domain = mail_domain()
+    rows = [_row(mail, now=now, domain=domain) for mail in mails]
+    if not rows:
+        return 0
+    table = OutboxMessage.__table__
+    insert = insert_ignoring_conflicts(db.session, table, unique=["dedupe_key"])
+    # RETURNING yields only the rows really inserted (SQLAlchemy batches them
+    # into multi-row INSERTs on both PostgreSQL and SQLite).
+    inserted = db.session.execute(insert.returning(table.c.id), rows).all()
+    return len(inserted)
+
+
+def _row(mail: Mail, *, now: Any, domain: str) -> dict[str, Any]:
+    if mail.calendar is not None and mail.calendar_method not in CALENDAR_METHODS:
+        raise ValueError(f"calendar part needs a METHOD, one of {sorted(CALENDAR_METHODS)}")
+    unknown = set(mail.headers) - ALLOWED_HEADERS
+    if unknown:
+        raise ValueError(f"headers not allowed in queued mail: {sorted(unknown)}")
+    try:
+        recipient = normalize_email(mail.to)
+    except InvalidInput as error:
+        raise ValueError(f"cannot queue mail to {mail.to!r}: {error.message}") from None
+    return {
+        "dedupe_key": mail.dedupe_key,
+        "recipient": recipient,
+        "subject": header_text(mail.subject)[:SUBJECT_MAX_LENGTH],
+        "template": mail.template,
+        "context": dict(mail.context),
+        "headers": {name: header_text(value) for name, value in mail.headers.items()},
+        "calendar": mail.calendar,
+        "calendar_method": mail.calendar_method,
+        "message_id": f"<{secrets.token_hex(16)}@{domain}>",
+        "status": OutboxStatus.QUEUED,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL on MEETUP_BASE_URL, for links in mail (no request needed)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def header_text(value: str) -> str:
+    """Make text safe for a header: line breaks (the way to inject headers) become
+    spaces. People's names and event titles end up in subjects."""
+    return " ".join(_LINE_BREAKS.sub(" ", value).split())
+
+
+def mail_domain() -> str:
+    """The domain of the sending address, used in Message-IDs."""
+    return Address(addr_spec=current_app.config["MAIL_FROM_ADDRESS"]).domain
+
+
+def render_bodies(message: OutboxMessage) -> tuple[str, str]:
+    """Render the text and HTML bodies of a queued message."""
+    context = {**message.context, "subject": message.subject}
+    text = render_template(f"emails/{message.template}.txt", **context)
+    html = render_template(f"emails/{message.template}.html", **context)
+    return text, html
+
+
+def build_message(message: OutboxMessage) -> EmailMessage:
+    """Build the MIME message for a queued row.
+
+    Layout: multipart/alternative (text, HTML, and text/calendar with its
+    method= when there is a calendar part); with a calendar, that sits in a
+    multipart/mixed beside the same file as an invite.ics attachment.
+    """
+    config = current_app.config
+    text, html = render_bodies(message)
+    email = EmailMessage()
+    email["From"] = Address(config["MAIL_FROM_NAME"], addr_spec=config["MAIL_FROM_ADDRESS"])
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(utcnow())
+    email["Message-ID"] = message.message_id
+    for name, value in message.headers.items():
+        email[name] = value
+    email.set_content(text)
+    email.add_alternative(html, subtype="html")
+    if message.calendar is not None:
+        method = message.calendar_method
+        email.add_alternative(message.calendar, subtype="calendar", params={"method": method})
+        email.add_attachment(
+            message.calendar.encode(),
+            maintype="application",
+            subtype="ics",
+            filename="invite.ics",
+        )
+    return email

@@ -1,0 +1,36 @@
+"""Signed, expiring tokens for the links we mail (verify, confirm, reset)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from meetup.services.errors import InvalidInput
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    # A salt per purpose: a token made for one link is worthless for another.
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"meetup.{purpose}")
+
+
+def make_token(purpose: str, payload: dict[str, Any]) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, *, max_age: timedelta) -> dict[str, Any]:
+    """Return the token's payload.
+
+    :raise InvalidInput: the token is forged, for another purpose, or expired.
+    """
+    try:
+        payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired:
+        raise InvalidInput("This link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise InvalidInput("This link is not valid. Check that you copied all of it.") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput("This link is not valid.")
+    return payload
