@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
+
 from meetup.extensions import db
 from meetup.mailer import ConnectionFailure, DeliveryFailure, Transport
 from meetup.models.types import utcnow
@@ -50,6 +52,10 @@ class MailWorker:
     def deliver_due(self) -> DeliveryReport:
         """Send every message due now, batch after batch; return what happened."""
         report = DeliveryReport()
+        self.sender = current_app.config["MAIL_FROM_ADDRESS"]
+        # The worker commits after every message; reloading the rest of the
+        # batch after each commit would double its queries.
+        db.session().expire_on_commit = False
         try:
             while not self.should_stop():
                 batch = delivery.claim_due(
@@ -61,6 +67,7 @@ class MailWorker:
                 self._deliver_batch(batch, report)
         finally:
             self.transport.close()
+            db.session().expire_on_commit = True
         return report
 
     def _deliver_batch(self, batch: list, report: DeliveryReport) -> None:
@@ -70,7 +77,9 @@ class MailWorker:
                 db.session.commit()
                 return
             try:
-                self.transport.send(build_message(message))
+                self.transport.send(
+                    build_message(message), sender=self.sender, recipient=message.recipient
+                )
             except DeliveryFailure as error:
                 self._record_failure(message, error, report)
                 if isinstance(error, ConnectionFailure):

@@ -10,14 +10,19 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import smtplib
+import socket
 import ssl
 import sys
-from email.message import EmailMessage
+from email.message import Message
+from email.policy import compat32
 from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import unquote, urlsplit
 
 from flask import Config
+
+# The email.mime classes' policy, with the CRLF line ends SMTP requires.
+SMTP_POLICY = compat32.clone(linesep="\r\n")
 
 
 class DeliveryFailure(Exception):
@@ -41,7 +46,7 @@ class PermanentFailure(DeliveryFailure):
 
 
 class Transport(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message, *, sender: str, recipient: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -68,10 +73,11 @@ class SmtpTransport:
         self.timeout = timeout
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message, *, sender: str, recipient: str) -> None:
+        data = message.as_bytes(policy=SMTP_POLICY)
         smtp = self._connection()
         try:
-            refused = smtp.send_message(message)
+            refused = smtp.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
             self._drop_if_closing(code)
@@ -107,6 +113,8 @@ class SmtpTransport:
                 )
             else:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            # SMTP is a conversation of small writes; don't let Nagle hold them.
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo()
             if not self.implicit_tls:
                 if smtp.has_extn("starttls"):
@@ -150,13 +158,14 @@ class ConsoleTransport:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stdout
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message, *, sender: str, recipient: str) -> None:
         bar = "-" * 72
         headers = "".join(
             f"{name}: {message[name]}\n" for name in ("From", "To", "Subject", "Date")
         )
-        body = message.get_body(("plain",))
-        text = body.get_content() if body is not None else ""
+        body = next((p for p in message.walk() if p.get_content_type() == "text/plain"), None)
+        payload = body.get_payload(decode=True) if body is not None else b""
+        text = payload.decode(body.get_content_charset() or "utf-8") if payload else ""
         parts = ", ".join(part.get_content_type() for part in message.walk())
         self.stream.write(f"{bar}\n{headers}[{parts}]\n\n{text.rstrip()}\n{bar}\n")
         self.stream.flush()
@@ -172,9 +181,9 @@ class DirectoryTransport:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message, *, sender: str, recipient: str) -> None:
         name = message["Message-ID"].strip("<>").split("@")[0]
-        (self.directory / f"{name}.eml").write_bytes(message.as_bytes())
+        (self.directory / f"{name}.eml").write_bytes(message.as_bytes(policy=SMTP_POLICY))
 
     def close(self) -> None:
         pass
