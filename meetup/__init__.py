@@ -57,9 +57,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from meetup import auth, main, profiles
+    from meetup import auth, events, main, profiles
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(events.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(profiles.bp)
 

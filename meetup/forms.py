@@ -8,8 +8,10 @@ from typing import Any
 from flask import render_template
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
 
 from meetup.services.errors import DomainError
+from meetup.services.profiles import timezone_choices
 from meetup.services.text import CONTROL_CHARACTERS
 
 
@@ -50,3 +52,15 @@ def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, in
     """Render a form page: 200 when first shown, 422 when a submission failed."""
     status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template(template, form=form, **context), status
+
+
+def timezone_select_choices() -> list[SelectChoice]:
+    """Zones grouped by region ("Europe", "America"...), UTC on its own first."""
+    return [
+        SelectChoice(
+            name,
+            name.split("/", 1)[-1].replace("_", " ").replace("/", " / "),
+            optgroup=name.split("/", 1)[0] if "/" in name else None,
+        )
+        for name in timezone_choices()
+    ]

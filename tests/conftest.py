@@ -14,7 +14,9 @@ import os
 import re
 import socket
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import flask_migrate
 import pytest
@@ -28,9 +30,9 @@ from werkzeug.test import TestResponse
 from meetup import create_app
 from meetup.config import normalize_database_url
 from meetup.extensions import db, limiter
-from meetup.models import OutboxMessage, User
+from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services import accounts
+from meetup.services import accounts, events
 
 POSTGRES_URL = os.environ.get("MEETUP_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -224,6 +226,82 @@ def make_user(app: Flask) -> Callable[..., User]:
         return user
 
     return make
+
+
+@pytest.fixture
+def make_event(app: Flask, make_user: Callable[..., User]) -> Callable[..., Event]:
+    """Return a factory: make_event(creator=None, publish=True, **details) creates
+    an event through the services (a week from now, in Paris, by default)."""
+    numbers = itertools.count(1)
+
+    def make(
+        *, creator: User | None = None, publish: bool = True, cohosts: tuple = (), **overrides: Any
+    ) -> Event:
+        number = next(numbers)
+        creator = creator or make_user()
+        start = (utcnow() + timedelta(days=7)).astimezone(ZoneInfo("Europe/Paris"))
+        start = start.replace(hour=18, minute=30, second=0, microsecond=0, tzinfo=None)
+        values = {
+            "title": f"Networking evening {number}",
+            "timezone": "Europe/Paris",
+            "starts_local": start,
+            "ends_local": start + timedelta(hours=2),
+            "venue_name": "Station F",
+            "venue_address": "5 Parvis Alan Turing, 75013 Paris",
+            **overrides,
+        }
+        with app.app_context():
+            actor = db.session.get(User, creator.id)
+            event = events.create_event(actor, events.EventDetails(**values)).event
+            for cohost in cohosts:
+                events.add_cohost(actor, event, email=cohost.email)
+            if publish:
+                events.publish_event(actor, event)
+            db.session.commit()
+            slug = event.slug
+        with app.app_context():
+            event = db.session.scalar(select(Event).where(Event.slug == slug))
+            _ = [h.user for h in event.hosts], event.topics
+            db.session.expunge_all()
+        return event
+
+    return make
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """Return a context manager counting the SQL statements run inside it."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event as sa_event
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        with app.app_context():
+            connection = db.session.get_bind()
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            # The harness's SAVEPOINTs stand in for the request's own transaction.
+            if "SAVEPOINT" not in statement:
+                counter.statements.append(statement)
+
+        sa_event.listen(connection, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            sa_event.remove(connection, "before_cursor_execute", record)
+
+    return counting
 
 
 class Outbox:

@@ -107,7 +107,7 @@ BAD_PROFILES = [
     ({"interests": ", ".join(f"topic {n}" for n in range(16))}, "interests",
      "Choose at most 15 interests (you gave 16)."),
     ({"interests": "x" * 41}, "interests", "Keep each interest under 40 characters"),
-    ({"interests": "<script>"}, "interests", "is not an interest we can use"),
+    ({"interests": "<script>"}, "interests", "cannot be used: interests may use letters"),
     ({"links": "javascript:alert(1)"}, "links", "is not a web address"),
     ({"links": "JaVaScRiPt:alert(document.cookie)"}, "links", "is not a web address"),
     ({"links": "data:text/html,<script>alert(1)</script>"}, "links", "is not a web address"),

@@ -1,5 +1,14 @@
 """The domain's tables, one module per aggregate."""
 
+from meetup.models.event import (
+    DirectoryVisibility,
+    Event,
+    EventHost,
+    EventStatus,
+    EventTopic,
+    EventVisibility,
+    HostRole,
+)
 from meetup.models.outbox import OutboxMessage, OutboxStatus
 from meetup.models.user import (
     Goal,
@@ -11,8 +20,15 @@ from meetup.models.user import (
 )
 
 __all__ = [
+    "DirectoryVisibility",
+    "Event",
+    "EventHost",
+    "EventStatus",
+    "EventTopic",
+    "EventVisibility",
     "Goal",
     "GoalDirection",
+    "HostRole",
     "OutboxMessage",
     "OutboxStatus",
     "ProfileVisibility",

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from meetup.forms import Form, MultiCheckboxField
+from meetup.forms import Form, MultiCheckboxField, timezone_select_choices
 from meetup.models import GoalDirection, ProfileVisibility, User
 from meetup.models.user import (
     BIO_MAX_LENGTH,
@@ -22,7 +22,7 @@ from meetup.models.user import (
     GOAL_LABELS,
     HEADLINE_MAX_LENGTH,
 )
-from meetup.services.profiles import MAX_INTERESTS, MAX_LINKS, timezone_choices
+from meetup.services.profiles import MAX_INTERESTS, MAX_LINKS
 
 GOAL_CHOICES = [SelectChoice(goal.value, label) for goal, label in GOAL_LABELS.items()]
 VISIBILITY_CHOICES = [
@@ -30,18 +30,6 @@ VISIBILITY_CHOICES = [
     SelectChoice(ProfileVisibility.MEMBERS.value, "Members who are logged in"),
     SelectChoice(ProfileVisibility.PRIVATE.value, "Only me"),
 ]
-
-
-def timezone_select_choices() -> list[SelectChoice]:
-    """Zones grouped by region ("Europe", "America"...), UTC on its own first."""
-    return [
-        SelectChoice(
-            name,
-            name.split("/", 1)[-1].replace("_", " ").replace("/", " / "),
-            optgroup=name.split("/", 1)[0] if "/" in name else None,
-        )
-        for name in timezone_choices()
-    ]
 
 
 class ProfileForm(Form):

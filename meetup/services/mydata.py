@@ -17,7 +17,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from meetup.extensions import db
-from meetup.models import GoalDirection, OutboxMessage, User, UserGoal, UserInterest
+from meetup.models import (
+    Event,
+    EventHost,
+    EventStatus,
+    GoalDirection,
+    OutboxMessage,
+    User,
+    UserGoal,
+    UserInterest,
+)
 from meetup.models.types import utcnow
 from meetup.services.accounts import end_other_sessions, verify_password
 
@@ -119,6 +128,43 @@ def _erase_mail(user: User) -> None:
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
 
 
+def _export_hosting(user: User) -> list[dict[str, Any]]:
+    hosts = db.session.scalars(
+        select(EventHost).where(EventHost.user_id == user.id).order_by(EventHost.added_at)
+    )
+    return [
+        {
+            "event": host.event.title,
+            "slug": host.event.slug,
+            "role": host.role.value,
+            "starts_at": host.event.starts_at.isoformat(),
+            "status": host.event.status.value,
+        }
+        for host in hosts
+    ]
+
+
+def _erase_hosting(user: User) -> None:
+    db.session.execute(delete(EventHost).where(EventHost.user_id == user.id))
+
+
+def _export_events_created(user: User) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Event.slug).where(Event.created_by_id == user.id).order_by(Event.id)
+        )
+    )
+
+
+def _erase_events_created(user: User) -> None:
+    """Drafts were only ever the person's: they go. Published events belong to
+    the people who reply too: they stay, created by an anonymous account."""
+    for draft in db.session.scalars(
+        select(Event).where(Event.created_by_id == user.id, Event.status == EventStatus.DRAFT)
+    ):
+        db.session.delete(draft)
+
+
 def _erase_nothing(user: User) -> None:
     """Privacy choices live on the account row, emptied with it."""
 
@@ -130,6 +176,14 @@ REGISTRY: tuple[PersonalData, ...] = (
         "profile", (UserInterest.user_id, UserGoal.user_id), _export_profile, _erase_profile
     ),
     PersonalData("privacy", (), _export_privacy, _erase_nothing),
+    PersonalData("hosting", (EventHost.user_id,), _export_hosting, _erase_hosting),
+    PersonalData(
+        "events_created",
+        (Event.created_by_id,),
+        _export_events_created,
+        _erase_events_created,
+        keeps_rows=True,
+    ),
     # Outbox rows name their recipient by address, not by foreign key.
     PersonalData("mail", (), _export_mail, _erase_mail),
 )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from functools import cache
-from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from meetup.extensions import db
@@ -20,14 +17,11 @@ from meetup.models.user import (
 from meetup.services import privacy
 from meetup.services.accounts import clean_display_name
 from meetup.services.errors import InvalidInput, LoginRequired, NotFound
-from meetup.services.text import CONTROL_CHARACTERS, clean_line, clean_text
+from meetup.services.text import clean_line, clean_tags, clean_text, clean_web_address
 
 MAX_INTERESTS = 15
 MAX_LINKS = 5
 LINK_MAX_LENGTH = 300
-# Letters and digits in any script, and the punctuation of names like
-# "c++", "c#", "ui/ux", "r&d", "node.js", "women's health".
-INTEREST_PATTERN = re.compile(r"^\w[\w .+#&/'-]*$")
 
 
 def get_profile(viewer: User | None, person_id: int) -> User:
@@ -91,62 +85,21 @@ def update_profile(
     db.session.flush()
 
 
-def normalize_interest(raw: str) -> str:
-    """Return the tag form of an interest: NFKC, lower case, single spaces, no '#'
-    in front ("  Machine   Learning" and "#machine learning" are one tag)."""
-    text = unicodedata.normalize("NFKC", raw)
-    return " ".join(text.split()).lstrip("#").strip().casefold()
-
-
 def clean_interests(raw: Iterable[str]) -> list[str]:
     """:raise InvalidInput: a tag is malformed or too long, or there are too many."""
-    tags: list[str] = []
-    for item in raw:
-        tag = normalize_interest(item)
-        if not tag or tag in tags:
-            continue
-        if len(tag) > INTEREST_MAX_LENGTH:
-            raise InvalidInput(
-                f"Keep each interest under {INTEREST_MAX_LENGTH} characters "
-                f"(“{tag[:20]}…” is longer).",
-                field="interests",
-            )
-        if not INTEREST_PATTERN.match(tag):
-            raise InvalidInput(
-                f"“{tag}” is not an interest we can use: use letters, digits, spaces "
-                "and + # & / . ' -",
-                field="interests",
-            )
-        tags.append(tag)
-    if len(tags) > MAX_INTERESTS:
-        raise InvalidInput(
-            f"Choose at most {MAX_INTERESTS} interests (you gave {len(tags)}).",
-            field="interests",
-        )
-    return tags
+    return clean_tags(
+        raw, field="interests", noun="interest", max_count=MAX_INTERESTS,
+        max_length=INTEREST_MAX_LENGTH,
+    )  # fmt: skip
 
 
 def clean_links(raw: Iterable[str]) -> list[str]:
     """:raise InvalidInput: a link is not an http(s) address, or there are too many."""
     links: list[str] = []
     for item in raw:
-        link = item.strip()
-        if not link or link in links:
-            continue
-        if len(link) > LINK_MAX_LENGTH:
-            raise InvalidInput(f"Keep each link under {LINK_MAX_LENGTH} characters.", field="links")
-        parts = urlsplit(link)
-        if (
-            parts.scheme.lower() not in ("http", "https")
-            or not parts.hostname
-            or any(char.isspace() for char in link)
-            or CONTROL_CHARACTERS.search(link)
-        ):
-            raise InvalidInput(
-                f"“{link[:60]}” is not a web address: links start with https:// or http://.",
-                field="links",
-            )
-        links.append(link)
+        link = clean_web_address(item, field="links", max_length=LINK_MAX_LENGTH)
+        if link and link not in links:
+            links.append(link)
     if len(links) > MAX_LINKS:
         raise InvalidInput(f"Add at most {MAX_LINKS} links.", field="links")
     return links

@@ -4,12 +4,18 @@ an invisible character."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
 from meetup.models.user import EMAIL_MAX_LENGTH
 from meetup.services.errors import InvalidInput
 
+# Letters and digits in any script, and the punctuation of names like
+# "c++", "c#", "ui/ux", "r&d", "node.js", "women's health".
+TAG_PATTERN = re.compile(r"^\w[\w .+#&/'-]*$")
 # C0 controls but tab and newline, and DEL: never meant, and PostgreSQL refuses NUL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -54,3 +60,65 @@ def normalize_email(raw: str) -> str:
     except EmailNotValidError as error:
         raise InvalidInput(f"Enter a valid email address ({error}).", field="email") from None
     return valid.normalized.lower()
+
+
+def normalize_tag(raw: str) -> str:
+    """Return the tag form of a topic or interest: NFKC, lower case, single spaces,
+    no '#' in front ("  Machine   Learning" and "#machine learning" are one tag)."""
+    text = unicodedata.normalize("NFKC", raw)
+    return " ".join(text.split()).lstrip("#").strip().casefold()
+
+
+def clean_tags(
+    raw: Iterable[str], *, field: str, noun: str, max_count: int, max_length: int
+) -> list[str]:
+    """Return distinct normalised tags, in the order given.
+
+    :raise InvalidInput: a tag is malformed or too long, or there are too many.
+    """
+    tags: list[str] = []
+    for item in raw:
+        tag = normalize_tag(item)
+        if not tag or tag in tags:
+            continue
+        if len(tag) > max_length:
+            raise InvalidInput(
+                f"Keep each {noun} under {max_length} characters (“{tag[:20]}…” is longer).",
+                field=field,
+            )
+        if not TAG_PATTERN.match(tag):
+            raise InvalidInput(
+                f"“{tag}” cannot be used: {noun}s may use letters, digits, spaces "
+                "and + # & / . ' -",
+                field=field,
+            )
+        tags.append(tag)
+    if len(tags) > max_count:
+        raise InvalidInput(
+            f"Choose at most {max_count} {noun}s (you gave {len(tags)}).", field=field
+        )
+    return tags
+
+
+def clean_web_address(raw: str, *, field: str, max_length: int) -> str:
+    """Return an http(s) address with a host, trimmed; "" for empty input.
+
+    :raise InvalidInput: anything else (javascript:, data:, ftp:, no host...).
+    """
+    link = (raw or "").strip()
+    if not link:
+        return ""
+    if len(link) > max_length:
+        raise InvalidInput(f"Keep each link under {max_length} characters.", field=field)
+    parts = urlsplit(link)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or any(char.isspace() for char in link)
+        or CONTROL_CHARACTERS.search(link)
+    ):
+        raise InvalidInput(
+            f"“{link[:60]}” is not a web address: links start with https:// or http://.",
+            field=field,
+        )
+    return link

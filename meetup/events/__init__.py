@@ -1,0 +1,5 @@
+"""Events on the web: listing and search, the event page, and the host's tools."""
+
+from meetup.events.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,72 @@
+"""How events read on a page: times in a zone, DST notes, structured data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meetup.models import Event, EventStatus
+from meetup.services.markdown import markdown_to_text
+from meetup.services.timezones import is_ambiguous, utc_to_local
+
+
+def event_when(event: Event, zone: str | None = None) -> str:
+    """ "Tue 1 Dec 2026, 18:00–20:00 CET", in `zone` (default: the event's)."""
+    zone = zone or event.timezone
+    start = utc_to_local(event.starts_at, zone)
+    end = utc_to_local(event.ends_at, zone)
+    day = f"{start:%a} {start.day} {start:%b %Y}"
+    if start.date() == end.date():
+        return f"{day}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
+    return f"{day} {start:%H:%M} {start:%Z} – {end:%a} {end.day} {end:%b %Y} {end:%H:%M} {end:%Z}"
+
+
+def local_time(moment, zone: str) -> str:
+    """ "Mon 30 Nov 2026, 12:00 CET"."""
+    local = utc_to_local(moment, zone)
+    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
+
+
+def ambiguity_note(event: Event) -> str | None:
+    """Say so when a time of the event happens twice on the wall clock that day."""
+    for label, moment in (("starts", event.starts_at), ("ends", event.ends_at)):
+        if is_ambiguous(moment, event.timezone):
+            local = utc_to_local(moment, event.timezone)
+            return (
+                f"The event {label} at {local:%H:%M} {local:%Z}, the first of the two "
+                f"{local:%H:%M}s that night in {event.timezone} (before the clocks go back)."
+            )
+    return None
+
+
+def json_ld(event: Event, url: str) -> dict[str, Any]:
+    """schema.org Event data for search engines (rendered with |tojson)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": markdown_to_text(event.description)[:500],
+        "startDate": event.starts_at.isoformat(),
+        "endDate": event.ends_at.isoformat(),
+        "url": url,
+        "eventStatus": "https://schema.org/EventCancelled"
+        if event.status == EventStatus.CANCELLED
+        else "https://schema.org/EventScheduled",
+        "organizer": [{"@type": "Person", "name": host.user.display_name} for host in event.hosts],
+    }
+    locations: list[dict[str, Any]] = []
+    if event.is_in_person:
+        locations.append(
+            {"@type": "Place", "name": event.venue_name, "address": event.venue_address}
+        )
+    if event.is_online:
+        # The link itself is for people going; the page is the public place.
+        locations.append({"@type": "VirtualLocation", "url": url})
+    data["location"] = locations[0] if len(locations) == 1 else locations
+    data["eventAttendanceMode"] = (
+        "https://schema.org/MixedEventAttendanceMode"
+        if event.is_in_person and event.is_online
+        else "https://schema.org/OnlineEventAttendanceMode"
+        if event.is_online
+        else "https://schema.org/OfflineEventAttendanceMode"
+    )
+    return data

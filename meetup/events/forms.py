@@ -1,0 +1,162 @@
+"""Event forms. They parse; services.events holds the rules."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from meetup.forms import Form, timezone_select_choices
+from meetup.models import DirectoryVisibility, Event, EventVisibility
+from meetup.models.event import (
+    DESCRIPTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    VENUE_NAME_MAX_LENGTH,
+)
+from meetup.services.events import MAX_COPY_WEEKS, EventDetails
+from meetup.services.timezones import utc_to_local
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+VISIBILITY_CHOICES = [
+    SelectChoice(EventVisibility.PUBLIC.value, "Public: listed and searchable"),
+    SelectChoice(EventVisibility.UNLISTED.value, "Unlisted: only people with the link"),
+]
+DIRECTORY_CHOICES = [
+    SelectChoice(DirectoryVisibility.EVERYONE.value, "Everyone who can see the event"),
+    SelectChoice(DirectoryVisibility.ATTENDEES.value, "People going, and hosts"),
+    SelectChoice(DirectoryVisibility.HOSTS.value, "Hosts only"),
+]
+
+
+class EventForm(Form):
+    title = StringField(
+        "Title", [InputRequired("Give the event a title.")],
+        render_kw={"maxlength": TITLE_MAX_LENGTH},
+    )  # fmt: skip
+    description = TextAreaField(
+        "Description", render_kw={"rows": 10, "maxlength": DESCRIPTION_MAX_LENGTH}
+    )
+    timezone = SelectField("Time zone", validate_choice=False)
+    starts_at = DateTimeLocalField(
+        "Starts", [InputRequired("Enter when the event starts.")], format=DATETIME_FORMATS
+    )
+    ends_at = DateTimeLocalField(
+        "Ends", [InputRequired("Enter when the event ends.")], format=DATETIME_FORMATS
+    )
+    venue_name = StringField("Venue", render_kw={"maxlength": VENUE_NAME_MAX_LENGTH})
+    venue_address = TextAreaField("Address", render_kw={"rows": 2})
+    online_url = StringField("Online link", render_kw={"type": "url", "spellcheck": "false"})
+    capacity = IntegerField("Capacity", [Optional()], render_kw={"inputmode": "numeric", "min": 1})
+    rsvp_deadline = DateTimeLocalField("Replies close", [Optional()], format=DATETIME_FORMATS)
+    topics = StringField("Topics")
+    visibility = RadioField("Who can find it", choices=VISIBILITY_CHOICES, validate_choice=False)
+    directory_visibility = RadioField(
+        "Who can see the attendee directory", choices=DIRECTORY_CHOICES, validate_choice=False
+    )
+    is_approval_required = BooleanField("Hosts approve each reply")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_select_choices()
+
+    @classmethod
+    def for_new(cls, timezone: str) -> EventForm:
+        return cls(
+            timezone=timezone,
+            visibility=EventVisibility.PUBLIC.value,
+            directory_visibility=DirectoryVisibility.ATTENDEES.value,
+        )
+
+    @classmethod
+    def for_event(cls, event: Event) -> EventForm:
+        def local(moment):
+            return utc_to_local(moment, event.timezone).replace(tzinfo=None) if moment else None
+
+        return cls(
+            title=event.title,
+            description=event.description,
+            timezone=event.timezone,
+            starts_at=local(event.starts_at),
+            ends_at=local(event.ends_at),
+            venue_name=event.venue_name,
+            venue_address=event.venue_address,
+            online_url=event.online_url,
+            capacity=event.capacity,
+            rsvp_deadline=local(event.rsvp_deadline),
+            topics=", ".join(topic.name for topic in event.topics),
+            visibility=event.visibility.value,
+            directory_visibility=event.directory_visibility.value,
+            is_approval_required=event.is_approval_required,
+        )
+
+    def details(self) -> EventDetails:
+        return EventDetails(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            timezone=self.timezone.data or "",
+            starts_local=self.starts_at.data,
+            ends_local=self.ends_at.data,
+            venue_name=self.venue_name.data or "",
+            venue_address=self.venue_address.data or "",
+            online_url=self.online_url.data or "",
+            capacity=self.capacity.data,
+            rsvp_deadline_local=self.rsvp_deadline.data,
+            topics=(self.topics.data or "").split(","),
+            visibility=self.visibility.data or "",
+            directory_visibility=self.directory_visibility.data or "",
+            is_approval_required=bool(self.is_approval_required.data),
+        )
+
+
+class CancelForm(Form):
+    message = TextAreaField("Message to show on the event page (optional)", render_kw={"rows": 4})
+
+
+class CopyForm(Form):
+    weeks = IntegerField(
+        "Weeks later",
+        [
+            InputRequired("Enter a number of weeks."),
+            NumberRange(1, MAX_COPY_WEEKS, f"Choose between 1 and {MAX_COPY_WEEKS} weeks."),
+        ],
+        default=1,
+        render_kw={"min": 1, "max": MAX_COPY_WEEKS, "inputmode": "numeric"},
+    )
+
+
+class CohostForm(Form):
+    email = EmailField(
+        "Email address of the co-host", [InputRequired("Enter their email address.")]
+    )
+
+
+class ListingForm(Form):
+    """The listing's search and filters (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search")
+    topic = StringField("Topic")
+    starts_from = DateField("From", [Optional()])
+    starts_until = DateField("Until", [Optional()])
+    mode = SelectField(
+        "Format",
+        choices=[
+            SelectChoice("", "Online and in person"),
+            SelectChoice("online", "Online"),
+            SelectChoice("in_person", "In person"),
+        ],
+        validate_choice=False,
+    )

@@ -1,0 +1,298 @@
+"""Event pages. Each view loads the event for the viewer, calls one service, commits."""
+
+from __future__ import annotations
+
+from urllib.parse import quote_plus
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from meetup.events import formatting
+from meetup.events.forms import CancelForm, CohostForm, CopyForm, EventForm, ListingForm
+from meetup.extensions import db
+from meetup.forms import render_form, show_error
+from meetup.models import Event, EventStatus, HostRole, User
+from meetup.models.types import utcnow
+from meetup.security import current_viewer, form_checks_csrf
+from meetup.services import event_listing, events
+from meetup.services.errors import DomainError, NotFound, PermissionDenied
+from meetup.services.mail import external_url
+from meetup.services.markdown import markdown_to_text
+
+bp = Blueprint("events", __name__)
+bp.add_app_template_filter(formatting.event_when, "event_when")
+bp.add_app_template_filter(formatting.local_time, "local_time")
+
+
+def _load(slug: str) -> Event:
+    """The event, if the viewer may know it exists (drafts: hosts only)."""
+    try:
+        return events.get_event(current_viewer(), slug)
+    except NotFound:
+        abort(404)
+
+
+def _event_url(event: Event) -> str:
+    return url_for("events.detail", slug=event.slug)
+
+
+# Finding events
+
+
+@bp.get("/events")
+def index() -> str:
+    return _listing(past=False)
+
+
+@bp.get("/events/past")
+def past() -> str:
+    return _listing(past=True)
+
+
+@bp.get("/topics/<topic>")
+def topic(topic: str) -> str:
+    return _listing(past=False, topic=topic)
+
+
+def _listing(*, past: bool, topic: str = "") -> str:
+    form = ListingForm(request.args)
+    form.validate()  # a malformed date is ignored, and said next to its field
+    filters = event_listing.EventFilters(
+        query=form.q.data or "",
+        topic=topic or form.topic.data or "",
+        starts_from=form.starts_from.data if not form.starts_from.errors else None,
+        starts_until=form.starts_until.data if not form.starts_until.errors else None,
+        mode=form.mode.data or "",
+        past=past,
+    )
+    page = event_listing.list_events(filters, page=request.args.get("page", 1, int), now=utcnow())
+
+    def page_url(number: int) -> str:
+        arguments = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
+        return url_for(request.endpoint, **arguments)
+
+    return render_template(
+        "events/index.html",
+        form=form,
+        page=page,
+        filters=filters,
+        past=past,
+        topic=topic,
+        page_url=page_url,
+    )
+
+
+# The event page
+
+
+@bp.get("/events/<slug>")
+def detail(slug: str) -> str:
+    event = _load(slug)
+    viewer = current_viewer()
+    viewer_zone = viewer.timezone if viewer is not None else None
+    return render_template(
+        "events/detail.html",
+        event=event,
+        is_host=events.is_host(viewer, event),
+        is_creator=events.is_creator(viewer, event),
+        shows_online_link=events.can_see_online_link(viewer, event),
+        viewer_zone=viewer_zone if viewer_zone and viewer_zone != event.timezone else None,
+        ambiguity=formatting.ambiguity_note(event),
+        summary=markdown_to_text(event.description)[:300],
+        share_url=external_url("events.detail", slug=event.slug),
+        map_url=(
+            "https://www.openstreetmap.org/search?query="
+            + quote_plus(", ".join(filter(None, [event.venue_name, event.venue_address])))
+            if event.is_in_person
+            else None
+        ),
+        json_ld=formatting.json_ld(event, external_url("events.detail", slug=event.slug)),
+    )
+
+
+# Creating and editing
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def create() -> Response | tuple[str, int]:
+    form = EventForm.for_new(current_user.timezone)
+    status = None
+    if form.validate_on_submit():
+        try:
+            result = events.create_event(current_user, form.details())
+        except PermissionDenied as error:
+            show_error(form, error)
+            status = 403
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            _flash_saved(result, "Your draft is saved. Publish it when it is ready.")
+            return redirect(_event_url(result.event), 303)
+    page, code = render_form("events/form.html", form, event=None)
+    return page, status or code
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit(slug: str) -> Response | tuple[str, int]:
+    event = _load(slug)
+    _require(events.require_host, event)
+    if event.status == EventStatus.CANCELLED:
+        flash("A cancelled event cannot be edited.", "error")
+        return redirect(_event_url(event))
+    form = EventForm.for_event(event)
+    if form.validate_on_submit():
+        try:
+            result = events.update_event(current_user, event, form.details())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            _flash_saved(result, "Your changes are saved.")
+            return redirect(_event_url(event), 303)
+    return render_form("events/form.html", form, event=event)
+
+
+def _flash_saved(result: events.SaveResult, message: str) -> None:
+    flash(message, "success")
+    if result.resolved_ambiguity:
+        flash(
+            "That local time happens twice on that day (the clocks go back); we used the "
+            "first one, before the change.",
+            "info",
+        )
+
+
+@bp.post("/events/<slug>/publish")
+@login_required
+def publish(slug: str) -> Response:
+    event = _load(slug)
+    _require(events.require_host, event)
+    try:
+        events.publish_event(current_user, event)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Your event is published.", "success")
+    return redirect(_event_url(event), 303)
+
+
+@bp.route("/events/<slug>/cancel", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def cancel(slug: str) -> Response | tuple[str, int]:
+    event = _load(slug)
+    _require(events.require_host, event)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            events.cancel_event(current_user, event, message=form.message.data or "")
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The event is cancelled. Its page stays up and says so.", "info")
+            return redirect(_event_url(event), 303)
+    return render_form("events/cancel.html", form, event=event)
+
+
+@bp.post("/events/<slug>/delete")
+@login_required
+def delete(slug: str) -> Response:
+    event = _load(slug)
+    _require(events.require_creator, event)
+    try:
+        events.delete_event(current_user, event)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(_event_url(event), 303)
+    db.session.commit()
+    flash("The draft is deleted.", "info")
+    return redirect(url_for("events.index"), 303)
+
+
+@bp.route("/events/<slug>/copy", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def copy(slug: str) -> Response | tuple[str, int]:
+    event = _load(slug)
+    _require(events.require_host, event)
+    form = CopyForm()
+    if form.validate_on_submit():
+        try:
+            new = events.copy_event(current_user, event, weeks=form.weeks.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Here is the next edition, as a draft. Check it, then publish it.", "success")
+            return redirect(url_for("events.edit", slug=new.slug), 303)
+    return render_form("events/copy.html", form, event=event)
+
+
+@bp.route("/events/<slug>/hosts", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def hosts(slug: str) -> Response | tuple[str, int]:
+    event = _load(slug)
+    _require(events.require_host, event)
+    form = CohostForm()
+    if request.method == "POST":
+        _require(events.require_creator, event)
+        if form.validate_on_submit():
+            try:
+                person = events.add_cohost(current_user, event, email=form.email.data)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(f"{person.display_name} now co-hosts this event.", "success")
+                return redirect(url_for("events.hosts", slug=slug), 303)
+    return render_form(
+        "events/hosts.html",
+        form,
+        event=event,
+        is_creator=events.is_creator(current_user, event),
+        creator_role=HostRole.CREATOR,
+    )
+
+
+@bp.post("/events/<slug>/hosts/<int:user_id>/remove")
+@login_required
+def remove_host(slug: str, user_id: int) -> Response:
+    event = _load(slug)
+    _require(events.require_creator, event)
+    try:
+        events.remove_cohost(current_user, event, user_id=user_id)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash("The co-host is removed.", "info")
+    return redirect(url_for("events.hosts", slug=slug), 303)
+
+
+@bp.get("/people/<int:person_id>/events")
+def hosted_by(person_id: int) -> str:
+    person = db.session.get(User, person_id)
+    if person is None or person.deleted_at is not None:
+        abort(404)
+    upcoming, past_events = event_listing.hosted_events(
+        person, viewer=current_viewer(), now=utcnow()
+    )
+    return render_template(
+        "events/hosted_by.html", person=person, upcoming=upcoming, past=past_events
+    )
+
+
+def _require(check, event: Event) -> None:
+    try:
+        check(current_user, event)
+    except PermissionDenied:
+        abort(403)

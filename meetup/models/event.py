@@ -1,0 +1,141 @@
+"""Networking events and the people who host them."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetup.extensions import db
+from meetup.models.types import UTCDateTime, enum_column, utcnow
+from meetup.models.user import User
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 50_000
+VENUE_NAME_MAX_LENGTH = 200
+VENUE_ADDRESS_MAX_LENGTH = 500
+ONLINE_URL_MAX_LENGTH = 500
+TOPIC_MAX_LENGTH = 40
+MAX_CAPACITY = 100_000
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class EventVisibility(enum.StrEnum):
+    PUBLIC = "public"  # listed and searchable
+    UNLISTED = "unlisted"  # reachable only by its link
+
+
+class DirectoryVisibility(enum.StrEnum):
+    """Who may see an event's attendee directory."""
+
+    EVERYONE = "everyone"
+    ATTENDEES = "attendees"
+    HOSTS = "hosts"
+
+
+class HostRole(enum.StrEnum):
+    CREATOR = "creator"  # owns the event: deletes drafts, manages hosts
+    COHOST = "cohost"  # edits, publishes, cancels
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_listing", "status", "visibility", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # Random and permanent: the calendar UID (see ical_uid) never changes.
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: uuid.uuid4().hex)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown source
+    description_html: Mapped[str] = mapped_column(Text, default="")  # rendered, sanitised
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue_name: Mapped[str] = mapped_column(String(VENUE_NAME_MAX_LENGTH), default="")
+    venue_address: Mapped[str] = mapped_column(String(VENUE_ADDRESS_MAX_LENGTH), default="")
+    online_url: Mapped[str] = mapped_column(String(ONLINE_URL_MAX_LENGTH), default="")
+    capacity: Mapped[int | None]
+    rsvp_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    visibility: Mapped[EventVisibility] = mapped_column(
+        enum_column(EventVisibility, 16), default=EventVisibility.PUBLIC
+    )
+    directory_visibility: Mapped[DirectoryVisibility] = mapped_column(
+        enum_column(DirectoryVisibility, 16), default=DirectoryVisibility.ATTENDEES
+    )
+    is_approval_required: Mapped[bool] = mapped_column(server_default=false())
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus, 16), default=EventStatus.DRAFT
+    )
+    cancellation_message: Mapped[str] = mapped_column(Text, default="")
+    # Raised by every change a calendar must see (time, place, title, cancel).
+    sequence: Mapped[int] = mapped_column(default=0)
+    # Casefolded title, description, topics and venue: what search matches, the
+    # same way on SQLite and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User] = relationship()
+    hosts: Mapped[list[EventHost]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventHost.added_at"
+    )
+    topics: Mapped[list[EventTopic]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventTopic.name"
+    )
+
+    @property
+    def ical_uid(self) -> str:
+        """The UID of this event in every calendar file and invitation."""
+        return f"{self.uid}@meetup"
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url)
+
+    @property
+    def is_in_person(self) -> bool:
+        return bool(self.venue_name or self.venue_address)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.slug} {self.status}>"
+
+
+class EventHost(db.Model):
+    __tablename__ = "event_host"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[HostRole] = mapped_column(enum_column(HostRole, 16))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="hosts")
+    user: Mapped[User] = relationship()
+
+
+class EventTopic(db.Model):
+    """A topic of an event, as a normalised tag (like a person's interests)."""
+
+    __tablename__ = "event_topic"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(TOPIC_MAX_LENGTH), primary_key=True, index=True)
+
+    event: Mapped[Event] = relationship(back_populates="topics")

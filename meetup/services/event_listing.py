@@ -1,0 +1,131 @@
+"""Finding events: the listing, search, filters, topic pages and host pages.
+
+Search matches every word, case-insensitively, anywhere in an event's title,
+description, topics and venue. Words are casefolded in Python and matched
+against Event.search_text (casefolded when saved), so SQLite and PostgreSQL
+give the same results, accents and non-Latin scripts included.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from meetup.extensions import db
+from meetup.models import Event, EventHost, EventStatus, EventTopic, EventVisibility, User
+from meetup.services.text import normalize_tag
+
+PER_PAGE = 20
+MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    query: str = ""
+    topic: str = ""
+    starts_from: date | None = None  # dates are UTC days
+    starts_until: date | None = None
+    mode: str = ""  # "online", "in_person" or "" for both
+    past: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Event]
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def list_events(filters: EventFilters, *, page: int = 1, now: datetime) -> Page:
+    """Public events matching `filters`: upcoming soonest first, or past latest first.
+
+    Three queries whatever the page holds: the count, the events, their topics.
+    """
+    query = _listed(filters, now=now)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, page)
+    order = Event.starts_at.desc() if filters.past else Event.starts_at.asc()
+    items = list(
+        db.session.scalars(
+            query.order_by(order, Event.id)
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
+            .options(selectinload(Event.topics))
+        )
+    )
+    return Page(items=items, number=page, total=total, per_page=PER_PAGE)
+
+
+def hosted_events(
+    person: User, *, viewer: User | None, now: datetime
+) -> tuple[list[Event], list[Event]]:
+    """The events `person` hosts or hosted: (upcoming, past). Others see the
+    public ones; the person also sees their drafts and unlisted events."""
+    hosted = exists().where(EventHost.event_id == Event.id, EventHost.user_id == person.id)
+    own = viewer is not None and viewer.id == person.id
+    events = list(
+        db.session.scalars(
+            (select(Event) if own else _public())
+            .where(hosted)
+            .order_by(Event.starts_at)
+            .options(selectinload(Event.topics))
+        )
+    )
+    upcoming = [event for event in events if event.ends_at > now]
+    past = [event for event in reversed(events) if event.ends_at <= now]
+    return upcoming, past
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search, casefolded, at most MAX_WORDS of them."""
+    return [word.casefold() for word in query.split()][:MAX_WORDS]
+
+
+def _public() -> Select:
+    return select(Event).where(
+        Event.visibility == EventVisibility.PUBLIC,
+        Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+    )
+
+
+def _listed(filters: EventFilters, *, now: datetime) -> Select:
+    query = _public()
+    if filters.past:
+        query = query.where(Event.ends_at <= now)
+    else:
+        query = query.where(Event.ends_at > now, Event.status == EventStatus.PUBLISHED)
+    for word in search_words(filters.query):
+        query = query.where(Event.search_text.contains(word, autoescape=True))
+    if filters.topic:
+        query = query.where(
+            exists().where(
+                EventTopic.event_id == Event.id, EventTopic.name == normalize_tag(filters.topic)
+            )
+        )
+    if filters.starts_from:
+        query = query.where(Event.starts_at >= datetime.combine(filters.starts_from, time(), UTC))
+    if filters.starts_until:
+        end = datetime.combine(filters.starts_until + timedelta(days=1), time(), UTC)
+        query = query.where(Event.starts_at < end)
+    if filters.mode == "online":
+        query = query.where(Event.online_url != "")
+    elif filters.mode == "in_person":
+        query = query.where(or_(Event.venue_name != "", Event.venue_address != ""))
+    return query

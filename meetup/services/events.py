@@ -1,0 +1,404 @@
+"""Events: create, edit, publish, cancel, copy and delete; hosts and their rights.
+
+Rights (DESIGN.md): hosts (the creator and co-hosts) edit, publish and cancel;
+only the creator deletes a draft and adds or removes hosts. A draft exists
+only for its hosts: everyone else gets NotFound, never PermissionDenied.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from meetup.extensions import db
+from meetup.models import (
+    DirectoryVisibility,
+    Event,
+    EventHost,
+    EventStatus,
+    EventTopic,
+    EventVisibility,
+    HostRole,
+    User,
+)
+from meetup.models.event import (
+    DESCRIPTION_MAX_LENGTH,
+    MAX_CAPACITY,
+    ONLINE_URL_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    TOPIC_MAX_LENGTH,
+    VENUE_ADDRESS_MAX_LENGTH,
+    VENUE_NAME_MAX_LENGTH,
+)
+from meetup.models.types import utcnow
+from meetup.services.accounts import find_user_by_email, require_verified
+from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
+from meetup.services.markdown import render_markdown
+from meetup.services.profiles import timezone_names
+from meetup.services.text import (
+    clean_line,
+    clean_tags,
+    clean_text,
+    clean_web_address,
+    normalize_email,
+)
+from meetup.services.timezones import local_to_utc, utc_to_local
+
+MAX_TOPICS = 10
+LONGEST_EVENT = timedelta(days=14)
+MAX_COPY_WEEKS = 104
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """What a host enters about an event; times are local wall time in `timezone`."""
+
+    title: str
+    timezone: str
+    starts_local: datetime
+    ends_local: datetime
+    description: str = ""
+    venue_name: str = ""
+    venue_address: str = ""
+    online_url: str = ""
+    capacity: int | None = None
+    rsvp_deadline_local: datetime | None = None
+    topics: Iterable[str] = field(default_factory=tuple)
+    visibility: str = EventVisibility.PUBLIC.value
+    directory_visibility: str = DirectoryVisibility.ATTENDEES.value
+    is_approval_required: bool = False
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    event: Event
+    # The wall-clock start or end happened twice (DST ended); the first was used.
+    resolved_ambiguity: bool
+    # Calendars must see this change (time, place or title moved).
+    sequence_raised: bool
+
+
+# Reading and rights
+
+
+def get_event(viewer: User | None, slug: str) -> Event:
+    """Return the event for its page, with hosts and topics loaded.
+
+    :raise NotFound: no such event, or a draft and `viewer` is not a host.
+    """
+    event = db.session.scalar(
+        select(Event)
+        .where(Event.slug == slug)
+        .options(
+            selectinload(Event.hosts).selectinload(EventHost.user),
+            selectinload(Event.topics),
+        )
+    )
+    if event is None or not can_view_event(viewer, event):
+        raise NotFound("There is no such event.")
+    return event
+
+
+def can_view_event(viewer: User | None, event: Event) -> bool:
+    """Published and cancelled events are open to anyone with the link; drafts to hosts."""
+    return event.status != EventStatus.DRAFT or is_host(viewer, event)
+
+
+def is_host(viewer: User | None, event: Event) -> bool:
+    return viewer is not None and any(host.user_id == viewer.id for host in event.hosts)
+
+
+def is_creator(viewer: User | None, event: Event) -> bool:
+    return viewer is not None and event.created_by_id == viewer.id
+
+
+def can_see_online_link(viewer: User | None, event: Event) -> bool:
+    """The online link is for hosts and (once RSVPs exist) people going."""
+    return is_host(viewer, event)
+
+
+def require_host(viewer: User, event: Event) -> None:
+    """:raise PermissionDenied: `viewer` does not host `event`."""
+    if not is_host(viewer, event):
+        raise PermissionDenied("Only the hosts of this event can do that.")
+
+
+def require_creator(viewer: User, event: Event) -> None:
+    """:raise PermissionDenied: `viewer` did not create `event`."""
+    if not is_creator(viewer, event):
+        raise PermissionDenied("Only the person who created this event can do that.")
+
+
+# Writing
+
+
+def create_event(actor: User, details: EventDetails, *, now: datetime | None = None) -> SaveResult:
+    """Create a draft event hosted by `actor`.
+
+    :raise PermissionDenied: `actor` has not confirmed their email address.
+    :raise InvalidInput: a field breaks its rules (the error names it).
+    """
+    require_verified(actor)
+    now = now or utcnow()
+    event = Event(created_by=actor, status=EventStatus.DRAFT, slug=_new_slug(details.title))
+    ambiguous = _apply_details(event, details, now=now, is_new=True)
+    event.hosts = [EventHost(user=actor, role=HostRole.CREATOR)]
+    db.session.add(event)
+    db.session.flush()
+    return SaveResult(event, resolved_ambiguity=ambiguous, sequence_raised=False)
+
+
+def update_event(
+    actor: User, event: Event, details: EventDetails, *, now: datetime | None = None
+) -> SaveResult:
+    """Change an event; raise its sequence if time, place or title changed.
+
+    :raise PermissionDenied: `actor` is not a host.
+    :raise InvalidInput: a field breaks its rules; nothing is changed.
+    """
+    require_host(actor, event)
+    if event.status == EventStatus.CANCELLED:
+        raise InvalidInput("A cancelled event cannot be edited.")
+    before = _calendar_fields(event)
+    ambiguous = _apply_details(event, details, now=now or utcnow(), is_new=False)
+    raised = _calendar_fields(event) != before
+    if raised:
+        event.sequence += 1
+    db.session.flush()
+    return SaveResult(event, resolved_ambiguity=ambiguous, sequence_raised=raised)
+
+
+def publish_event(actor: User, event: Event, *, now: datetime | None = None) -> None:
+    """:raise PermissionDenied: not a host. :raise InvalidInput: not a draft, or over."""
+    require_host(actor, event)
+    require_verified(actor)
+    now = now or utcnow()
+    if event.status != EventStatus.DRAFT:
+        raise InvalidInput("Only a draft can be published.")
+    if event.ends_at <= now:
+        raise InvalidInput("This event is over; change its dates before publishing it.")
+    event.status = EventStatus.PUBLISHED
+    event.published_at = now
+
+
+def cancel_event(
+    actor: User, event: Event, *, message: str = "", now: datetime | None = None
+) -> None:
+    """Cancel a published event; it stays visible, marked cancelled.
+
+    :raise PermissionDenied: not a host. :raise InvalidInput: not published.
+    """
+    require_host(actor, event)
+    if event.status != EventStatus.PUBLISHED:
+        raise InvalidInput("Only a published event can be cancelled; delete a draft instead.")
+    event.cancellation_message = clean_text(message, field="message", max_length=2000)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = now or utcnow()
+    event.sequence += 1
+
+
+def delete_event(actor: User, event: Event) -> None:
+    """:raise PermissionDenied: not the creator. :raise InvalidInput: not a draft."""
+    require_creator(actor, event)
+    if event.status != EventStatus.DRAFT:
+        raise InvalidInput("Only drafts can be deleted; cancel a published event instead.")
+    db.session.delete(event)
+    db.session.flush()
+
+
+def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = None) -> Event:
+    """Make the next edition: a draft like `event`, `weeks` later, hosted by `actor`.
+
+    :raise PermissionDenied: not a host. :raise InvalidInput: bad number of weeks.
+    """
+    require_host(actor, event)
+    require_verified(actor)
+    if not 1 <= weeks <= MAX_COPY_WEEKS:
+        raise InvalidInput(f"Choose between 1 and {MAX_COPY_WEEKS} weeks.", field="weeks")
+    shift = timedelta(weeks=weeks)
+    if event.ends_at + shift <= (now or utcnow()):
+        raise InvalidInput("The copy would still be in the past; move it further.", field="weeks")
+    copy = Event(
+        created_by=actor,
+        status=EventStatus.DRAFT,
+        slug=_new_slug(event.title),
+        title=event.title,
+        description=event.description,
+        description_html=event.description_html,
+        starts_at=_shift_wall_time(event.starts_at, event.timezone, shift),
+        ends_at=_shift_wall_time(event.ends_at, event.timezone, shift),
+        timezone=event.timezone,
+        venue_name=event.venue_name,
+        venue_address=event.venue_address,
+        online_url=event.online_url,
+        capacity=event.capacity,
+        rsvp_deadline=(
+            _shift_wall_time(event.rsvp_deadline, event.timezone, shift)
+            if event.rsvp_deadline
+            else None
+        ),
+        visibility=event.visibility,
+        directory_visibility=event.directory_visibility,
+        is_approval_required=event.is_approval_required,
+        search_text=event.search_text,
+        topics=[EventTopic(name=topic.name) for topic in event.topics],
+        hosts=[EventHost(user=actor, role=HostRole.CREATOR)],
+    )
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def add_cohost(actor: User, event: Event, *, email: str) -> User:
+    """Add the verified member with this address as a co-host.
+
+    :raise PermissionDenied: `actor` is not the creator.
+    :raise InvalidInput: no verified member has this address, or already a host.
+    """
+    require_creator(actor, event)
+    try:
+        address = normalize_email(email)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, field="email") from None
+    person = find_user_by_email(address)
+    if person is None or not person.is_active or not person.is_verified:
+        raise InvalidInput(
+            "No member with a confirmed address uses this email. Ask them to sign up "
+            "and confirm their address first.",
+            field="email",
+        )
+    if is_host(person, event):
+        raise InvalidInput(f"{person.display_name} already hosts this event.", field="email")
+    event.hosts.append(EventHost(user=person, role=HostRole.COHOST))
+    db.session.flush()
+    return person
+
+
+def remove_cohost(actor: User, event: Event, *, user_id: int) -> None:
+    """:raise PermissionDenied: not the creator. :raise NotFound: not a co-host."""
+    require_creator(actor, event)
+    host = next(
+        (h for h in event.hosts if h.user_id == user_id and h.role == HostRole.COHOST), None
+    )
+    if host is None:
+        raise NotFound("This person is not a co-host of the event.")
+    event.hosts.remove(host)
+    db.session.flush()
+
+
+# Helpers
+
+
+def _apply_details(event: Event, details: EventDetails, *, now: datetime, is_new: bool) -> bool:
+    """Check every field, then write them; return whether a DST fold was resolved."""
+    title = clean_line(details.title, field="title", max_length=TITLE_MAX_LENGTH)
+    if not title:
+        raise InvalidInput("Give the event a title.", field="title")
+    description = clean_text(
+        details.description, field="description", max_length=DESCRIPTION_MAX_LENGTH
+    )
+    if details.timezone not in timezone_names():
+        raise InvalidInput("Choose a time zone from the list.", field="timezone")
+    start = local_to_utc(details.starts_local, details.timezone, field="starts_at")
+    end = local_to_utc(details.ends_local, details.timezone, field="ends_at")
+    if end.utc <= start.utc:
+        raise InvalidInput("The event must end after it starts.", field="ends_at")
+    if end.utc - start.utc > LONGEST_EVENT:
+        raise InvalidInput("An event can last at most 14 days.", field="ends_at")
+    if (is_new or start.utc != event.starts_at) and start.utc <= now:
+        raise InvalidInput("Choose a start in the future.", field="starts_at")
+    deadline = None
+    if details.rsvp_deadline_local is not None:
+        deadline = local_to_utc(
+            details.rsvp_deadline_local, details.timezone, field="rsvp_deadline"
+        ).utc
+        if deadline > start.utc:
+            raise InvalidInput(
+                "The deadline for replies must be before the start.", field="rsvp_deadline"
+            )
+    venue_name = clean_line(
+        details.venue_name, field="venue_name", max_length=VENUE_NAME_MAX_LENGTH
+    )
+    venue_address = clean_text(
+        details.venue_address, field="venue_address", max_length=VENUE_ADDRESS_MAX_LENGTH
+    )
+    online_url = clean_web_address(
+        details.online_url, field="online_url", max_length=ONLINE_URL_MAX_LENGTH
+    )
+    if not (venue_name or venue_address or online_url):
+        raise InvalidInput("Add a venue, an online link, or both.", field="venue_name")
+    capacity = details.capacity
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(
+            f"Capacity is a number of seats from 1 to {MAX_CAPACITY:,}; leave it empty "
+            "for no limit.",
+            field="capacity",
+        )
+    topics = clean_tags(
+        details.topics, field="topics", noun="topic", max_count=MAX_TOPICS,
+        max_length=TOPIC_MAX_LENGTH,
+    )  # fmt: skip
+    visibility = _choice(EventVisibility, details.visibility, field="visibility")
+    directory = _choice(
+        DirectoryVisibility, details.directory_visibility, field="directory_visibility"
+    )
+
+    event.title = title
+    event.description = description
+    event.description_html = render_markdown(description)
+    event.timezone = details.timezone
+    event.starts_at, event.ends_at = start.utc, end.utc
+    event.rsvp_deadline = deadline
+    event.venue_name, event.venue_address, event.online_url = venue_name, venue_address, online_url
+    event.capacity = capacity
+    event.visibility, event.directory_visibility = visibility, directory
+    event.is_approval_required = bool(details.is_approval_required)
+    event.topics = [EventTopic(name=name) for name in topics]
+    event.search_text = searchable_text(title, description, topics, venue_name, venue_address)
+    return start.was_ambiguous or end.was_ambiguous
+
+
+def searchable_text(*parts: str | Iterable[str]) -> str:
+    """What search matches: every part, casefolded, joined by newlines."""
+    flat = [part if isinstance(part, str) else "\n".join(part) for part in parts]
+    return "\n".join(flat).casefold()
+
+
+def _calendar_fields(event: Event) -> tuple:
+    return (
+        event.title, event.starts_at, event.ends_at, event.timezone,
+        event.venue_name, event.venue_address, event.online_url,
+    )  # fmt: skip
+
+
+def _choice(enum_class, value: str, *, field: str):
+    try:
+        return enum_class(value)
+    except ValueError:
+        raise InvalidInput("Choose one of the options.", field=field) from None
+
+
+def _shift_wall_time(moment: datetime, zone: str, shift: timedelta) -> datetime:
+    """Move by whole weeks on the wall clock, so 18:00 stays 18:00 across DST."""
+    local = utc_to_local(moment, zone).replace(tzinfo=None) + shift
+    try:
+        return local_to_utc(local, zone, field="weeks").utc
+    except InvalidInput:
+        return moment + shift  # the wall time vanished (DST gap): keep the duration
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
+
+
+def _new_slug(title: str) -> str:
+    """A readable, unique, permanent slug: the title and a random suffix."""
+    return f"{slugify(title) or 'event'}-{secrets.token_hex(3)}"

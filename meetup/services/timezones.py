@@ -1,0 +1,56 @@
+"""Local wall time in an IANA zone, to and from UTC, honest about DST."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from meetup.services.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """A wall-clock time turned into UTC; `was_ambiguous` when the clock showed
+    it twice (DST ended) and the first occurrence was chosen."""
+
+    utc: datetime
+    was_ambiguous: bool
+
+
+def local_to_utc(local: datetime, zone: str, *, field: str) -> LocalTime:
+    """Interpret a naive wall-clock time in `zone`.
+
+    :raise InvalidInput: the time does not exist there (the clocks jumped over
+        it when DST began).
+    """
+    tz = ZoneInfo(zone)
+    wall = local.replace(tzinfo=None, second=0, microsecond=0)
+    first = wall.replace(tzinfo=tz, fold=0)
+    second = wall.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return LocalTime(first.astimezone(UTC), was_ambiguous=False)
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+        raise InvalidInput(
+            f"{wall:%H:%M} on {wall:%-d %B %Y} does not exist in {zone}: the clocks "
+            "jump forward then. Choose a time before or after.",
+            field=field,
+        )
+    return LocalTime(first.astimezone(UTC), was_ambiguous=True)
+
+
+def utc_to_local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def is_ambiguous(moment: datetime, zone: str) -> bool:
+    """Does the wall clock in `zone` show this moment's time twice that day?"""
+    wall = utc_to_local(moment, zone).replace(tzinfo=None)
+    tz = ZoneInfo(zone)
+    return wall.replace(tzinfo=tz, fold=0).utcoffset() != wall.replace(
+        tzinfo=tz, fold=1
+    ).utcoffset() and not _is_gap(wall, tz)
+
+
+def _is_gap(wall: datetime, tz: ZoneInfo) -> bool:
+    return wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall
