@@ -114,7 +114,7 @@ def test_pages_have_no_inline_script_or_style(client) -> None:
 
 def test_https_base_url_makes_cookies_secure_and_sends_hsts(make_app) -> None:
     app = make_app(BASE_URL="https://meetup.example")
-    response = app.test_client().get("/")
+    response = app.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.models import User
+from meetup.models.types import utcnow
 from meetup.services.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD
 
 
@@ -26,6 +27,16 @@ def test_seed_demo_fills_an_empty_database_once(app, runner, auth) -> None:
     assert again.exit_code == 0
     assert "already has data" in again.output
     assert _count_users(app) == seeded
+
+    with app.app_context():
+        from meetup.models import Event, EventStatus
+
+        demo_events = db.session.scalars(select(Event)).all()
+        assert len(demo_events) >= 12
+        assert any(event.status == EventStatus.CANCELLED for event in demo_events)
+        assert any(event.ends_at < utcnow() for event in demo_events)
+        assert any(event.online_url and not event.venue_name for event in demo_events)
+        assert len({event.timezone for event in demo_events}) >= 5
 
     # The printed demo login works.
     assert auth.login(DEMO_LOGIN_EMAIL, DEMO_PASSWORD).status_code == 303

@@ -19,7 +19,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_gunicorn_config_serves_the_home_page(tmp_path) -> None:
+def test_gunicorn_config_serves_the_migrated_app(tmp_path) -> None:
     port = _free_port()
     env = {
         **os.environ,
@@ -28,6 +28,10 @@ def test_gunicorn_config_serves_the_home_page(tmp_path) -> None:
         "WEB_CONCURRENCY": "1",  # the worker that answered is fully booted
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "meetup", "db", "upgrade"],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],

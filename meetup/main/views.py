@@ -1,10 +1,15 @@
-"""The home page."""
+"""The home page: what the platform is, and what is coming up."""
 
 from flask import Blueprint, render_template
 
+from meetup.models.types import utcnow
+from meetup.services.event_listing import EventFilters, list_events
+
 bp = Blueprint("main", __name__)
+HOME_EVENTS = 6
 
 
 @bp.get("/")
 def index() -> str:
-    return render_template("main/index.html")
+    upcoming = list_events(EventFilters(), now=utcnow()).items[:HOME_EVENTS]
+    return render_template("main/index.html", upcoming=upcoming)

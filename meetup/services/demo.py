@@ -6,12 +6,15 @@ It grows with each feature, so every page has something to show.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 
 from meetup.extensions import db
 from meetup.models import ProfileVisibility, User
 from meetup.models.types import utcnow
+from meetup.services import events
 from meetup.services.accounts import register_user
 from meetup.services.privacy import update_privacy
 from meetup.services.profiles import update_profile
@@ -81,10 +84,162 @@ PEOPLE = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class DemoEvent:
+    title: str
+    host: str  # email of the creator
+    days_from_now: int  # negative: in the past
+    local_start: str  # "HH:MM" wall time in `timezone`
+    hours: float
+    timezone: str
+    description: str
+    topics: list[str]
+    venue_name: str = ""
+    venue_address: str = ""
+    online_url: str = ""
+    capacity: int | None = None
+    cohosts: list[str] = field(default_factory=list)
+    approval: bool = False
+    cancelled: str | None = None  # the cancellation message
+    unlisted: bool = False
+
+
+EVENTS = [
+    DemoEvent(
+        "Engineering leadership breakfast", "ada@example.org", 6, "08:00", 2, "Europe/London",
+        "A monthly breakfast for **engineering managers** and tech leads.\n\n"
+        "- 08:00 coffee and introductions\n- 08:30 round tables: hiring, 1:1s, on-call\n"
+        "- 09:45 wrap-up\n\nFirst-time managers very welcome.",
+        ["engineering management", "leadership", "hiring"],
+        venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
+        capacity=30, cohosts=["chloe@example.org"],
+    ),
+    DemoEvent(
+        "Climate tech careers night", "ben@example.org", 10, "18:30", 3, "Europe/Stockholm",
+        "Meet teams hiring for **energy, grid and carbon** work. Lightning talks, then "
+        "open networking. Bring your questions about switching into climate.",
+        ["climate tech", "careers", "data engineering"],
+        venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
+        capacity=120,
+    ),
+    DemoEvent(
+        "Paris UX Nights: accessible design systems", "chloe@example.org", 14, "19:00", 2.5,
+        "Europe/Paris",
+        "Three short talks on building **accessible components**, then drinks.",
+        ["product design", "accessibility", "design systems"],
+        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
+        capacity=2, approval=False,
+    ),
+    DemoEvent(
+        "Founders & angels: office hours", "emil@example.org", 9, "17:00", 2, "Europe/Prague",
+        "Fifteen-minute slots with angel investors. **Approval required**: tell us what "
+        "you are building in the reply.",
+        ["fundraising", "startups", "investing"],
+        venue_name="Impact Hub Praha", venue_address="Drtinova 10, Prague",
+        capacity=12, approval=True,
+    ),
+    DemoEvent(
+        "Remote mentoring circle (online)", "ada@example.org", 4, "12:00", 1, "UTC",
+        "An hour of small-group mentoring on video. Pick a topic when you reply.",
+        ["mentoring", "career growth"],
+        online_url="https://meet.example.org/mentoring-circle", capacity=25,
+    ),
+    DemoEvent(
+        "Health tech builders Bangalore", "dev@example.org", 18, "18:00", 3, "Asia/Kolkata",
+        "Founders, clinicians and engineers working on **digital health**.",
+        ["health tech", "machine learning", "startups"],
+        venue_name="91springboard Koramangala", venue_address="Koramangala 7th Block, Bengaluru",
+        capacity=80,
+    ),
+    DemoEvent(
+        "New York Python & data meetup", "fatima@example.org", 21, "18:30", 2.5,
+        "America/New_York",
+        "Talks on **Python** in production and data pipelines. Pizza provided.",
+        ["python", "data engineering", "distributed systems"],
+        venue_name="Civic Hall", venue_address="124 E 14th St, New York, NY",
+        online_url="https://meet.example.org/nyc-python", capacity=150,
+    ),
+    DemoEvent(
+        "Tokyo developer tools night", "emil@example.org", 25, "19:00", 2, "Asia/Tokyo",
+        "Demos of developer tools built in Japan, in English and Japanese.",
+        ["developer tools", "open source"],
+        venue_name="Shibuya Stream Hall", venue_address="3-21-3 Shibuya, Tokyo",
+    ),
+    DemoEvent(
+        "Women in data: coffee & careers", "chloe@example.org", 12, "10:00", 2,
+        "America/Sao_Paulo",
+        "A relaxed morning for women working with data. Unlisted: share the link.",
+        ["careers", "data engineering"],
+        venue_name="Cubo Itaú", venue_address="Alameda Vicente Pinzon 54, São Paulo",
+        unlisted=True,
+    ),
+    DemoEvent(
+        "Lagos product managers mixer", "ada@example.org", 16, "18:00", 3, "Africa/Lagos",
+        "Cancelled, sorry.",
+        ["product management"],
+        venue_name="Co-Creation Hub", venue_address="294 Herbert Macaulay Way, Yaba, Lagos",
+        cancelled="Our venue is closed for repairs. We will announce a new date soon.",
+    ),
+    DemoEvent(
+        "Engineering leadership breakfast (October)", "ada@example.org", -30, "08:00", 2,
+        "Europe/London",
+        "Last month's edition: delegation and promotions.",
+        ["engineering management", "leadership"],
+        venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
+        capacity=30,
+    ),
+    DemoEvent(
+        "Climate data hack evening", "ben@example.org", -3, "17:30", 4, "Europe/Stockholm",
+        "An evening of open climate data projects. Follow-ups coming!",
+        ["climate tech", "python", "open source"],
+        venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
+        online_url="https://meet.example.org/climate-hack", cohosts=["dev@example.org"],
+    ),
+]  # fmt: skip
+
+
+def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None:
+    """Create the event through the services, as a host would; past events are
+    created in the future and then moved back, since that is their history."""
+    zone = ZoneInfo(demo.timezone)
+    hour, minute = map(int, demo.local_start.split(":"))
+    day = (now + timedelta(days=abs(demo.days_from_now))).astimezone(zone)
+    start = day.replace(hour=hour, minute=minute, second=0, microsecond=0, tzinfo=None)
+    creator = people[demo.host]
+    event = events.create_event(
+        creator,
+        events.EventDetails(
+            title=demo.title,
+            timezone=demo.timezone,
+            starts_local=start,
+            ends_local=start + timedelta(hours=demo.hours),
+            description=demo.description,
+            venue_name=demo.venue_name,
+            venue_address=demo.venue_address,
+            online_url=demo.online_url,
+            capacity=demo.capacity,
+            topics=demo.topics,
+            visibility="unlisted" if demo.unlisted else "public",
+            is_approval_required=demo.approval,
+        ),
+        now=now,
+    ).event
+    for email in demo.cohosts:
+        events.add_cohost(creator, event, email=email)
+    events.publish_event(creator, event, now=now)
+    if demo.cancelled:
+        events.cancel_event(creator, event, message=demo.cancelled, now=now)
+    if demo.days_from_now < 0:
+        shift = timedelta(days=2 * abs(demo.days_from_now))
+        event.starts_at -= shift
+        event.ends_at -= shift
+
+
 def seed_demo() -> bool:
     """Add the demo world to an empty database; return False if it has data."""
     if db.session.scalar(select(exists().where(User.id.is_not(None)))):
         return False
+    people: dict[str, User] = {}
     for person in PEOPLE:
         user = register_user(email=person.email, display_name=person.name, password=DEMO_PASSWORD)
         user.email_verified_at = utcnow()
@@ -100,6 +255,7 @@ def seed_demo() -> bool:
             seeks=person.seeks,
             timezone=person.timezone,
         )
+        people[person.email] = user
         update_privacy(
             user,
             profile_visibility=person.visibility,
@@ -107,4 +263,7 @@ def seed_demo() -> bool:
             is_email_shared_with_connections=person.listed,
             is_followup_email_wanted=True,
         )
+    now = utcnow()
+    for demo in EVENTS:
+        _seed_event(demo, people, now)
     return True

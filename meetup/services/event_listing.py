@@ -1,9 +1,9 @@
 """Finding events: the listing, search, filters, topic pages and host pages.
 
-Search matches every word, case-insensitively, anywhere in an event's title,
-description, topics and venue. Words are casefolded in Python and matched
-against Event.search_text (casefolded when saved), so SQLite and PostgreSQL
-give the same results, accents and non-Latin scripts included.
+Search matches every word, ignoring case and accents, anywhere in an event's
+title, description, topics and venue. Words are folded in Python and matched
+against Event.search_text (folded the same way when saved), so SQLite and
+PostgreSQL give the same results, in every script.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, EventTopic, EventVisibility, User
-from meetup.services.text import normalize_tag
+from meetup.services.text import fold_for_search, normalize_tag
 
 PER_PAGE = 20
 MAX_WORDS = 8
@@ -94,8 +94,8 @@ def hosted_events(
 
 
 def search_words(query: str) -> list[str]:
-    """The words of a search, casefolded, at most MAX_WORDS of them."""
-    return [word.casefold() for word in query.split()][:MAX_WORDS]
+    """The words of a search, folded like Event.search_text, at most MAX_WORDS."""
+    return [fold_for_search(word) for word in query.split()][:MAX_WORDS]
 
 
 def _public() -> Select:

@@ -47,6 +47,7 @@ from meetup.services.text import (
     clean_tags,
     clean_text,
     clean_web_address,
+    fold_for_search,
     normalize_email,
 )
 from meetup.services.timezones import local_to_utc, utc_to_local
@@ -366,9 +367,9 @@ def _apply_details(event: Event, details: EventDetails, *, now: datetime, is_new
 
 
 def searchable_text(*parts: str | Iterable[str]) -> str:
-    """What search matches: every part, casefolded, joined by newlines."""
+    """What search matches: every part, folded (see fold_for_search), one per line."""
     flat = [part if isinstance(part, str) else "\n".join(part) for part in parts]
-    return "\n".join(flat).casefold()
+    return fold_for_search("\n".join(flat))
 
 
 def _calendar_fields(event: Event) -> tuple:

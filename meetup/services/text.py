@@ -122,3 +122,10 @@ def clean_web_address(raw: str, *, field: str, max_length: int) -> str:
             field=field,
         )
     return link
+
+
+def fold_for_search(text: str) -> str:
+    """Casefold and drop accents, so "CAFÉ", "Café" and "cafe" match each other,
+    and "ΑΘΗΝΑ" matches "Αθήνα"; the same in Python for every database."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

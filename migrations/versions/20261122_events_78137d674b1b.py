@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('rsvp_deadline', sa.DateTime(timezone=True), nullable=True),
     sa.Column('visibility', sa.Enum('public', 'unlisted', name='eventvisibility', native_enum=False, length=16), nullable=False),
     sa.Column('directory_visibility', sa.Enum('everyone', 'attendees', 'hosts', name='directoryvisibility', native_enum=False, length=16), nullable=False),
-    sa.Column('is_approval_required', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('is_approval_required', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('status', sa.Enum('draft', 'published', 'cancelled', name='eventstatus', native_enum=False, length=16), nullable=False),
     sa.Column('cancellation_message', sa.Text(), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),

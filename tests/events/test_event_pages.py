@@ -150,9 +150,12 @@ def test_cohost_cannot_remove_hosts_and_creator_can(app, make_user, make_event) 
     as_creator = _login(app, creator)
     assert as_creator.submit(url, {}, page="/").status_code == 303
     assert as_cohost.get(f"/events/{event.slug}/edit").status_code == 403
-    assert as_creator.submit(
-        f"/events/{event.slug}/hosts/{creator.id}/remove", {}, page="/"
-    ).status_code == 404  # the creator is not a co-host to remove
+    assert (
+        as_creator.submit(
+            f"/events/{event.slug}/hosts/{creator.id}/remove", {}, page="/"
+        ).status_code
+        == 404
+    )  # the creator is not a co-host to remove
 
 
 def test_cohosts_must_be_verified_members(app, client, auth, make_user, make_event) -> None:
@@ -327,8 +330,10 @@ def test_markup_never_reaches_the_page_active(app, client, auth, make_user, payl
         html = client.get(url).get_data(as_text=True)
         body = html.split("<body>", 1)[1]
         assert "<script>alert" not in html
-        assert "<svg" not in body and "<style" not in body and "onerror=alert" not in body.replace(
-            "onerror=alert(1)&gt;", ""
+        assert (
+            "<svg" not in body
+            and "<style" not in body
+            and "onerror=alert" not in body.replace("onerror=alert(1)&gt;", "")
         )
         assert not re.search(r"<a\s[^>]*href=\"javascript:", html, re.IGNORECASE)
         assert not re.search(r"<[a-z]+\s[^>]*\sstyle=\"", body)
@@ -345,7 +350,9 @@ def test_event_page_for_visitors(app, make_user, make_event) -> None:
     assert "secret-room" not in html  # the online link is for people going
     assert "Ada Okafor" in html and f"/people/{host.id}" in html
     assert '<meta property="og:title" content="Networking evening' in html
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
     assert data["@type"] == "Event" and data["name"] == event.title
     assert data["startDate"] == event.starts_at.isoformat()
     assert "secret-room" not in json.dumps(data)

@@ -1,0 +1,127 @@
+"""Finding events: listing, search, filters, topics, past events, pagination."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from meetup.models.types import utcnow
+
+NEXT_YEAR = utcnow().year + 1
+
+
+def _titles(client, url: str) -> list[str]:
+    html = client.get(url).get_data(as_text=True)
+    return re.findall(r'<h3 class="event-card__title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def _at(days: int, hour: int = 18) -> dict:
+    start = (utcnow() + timedelta(days=days)).replace(tzinfo=None, hour=hour, minute=0)
+    return {"starts_local": start, "ends_local": start + timedelta(hours=2)}
+
+
+def test_upcoming_public_events_soonest_first(client, make_event) -> None:
+    make_event(title="Later", **_at(20))
+    make_event(title="Sooner", **_at(3))
+    make_event(title="Draft one", publish=False, **_at(5))
+    make_event(title="Hidden", visibility="unlisted", **_at(6))
+    assert _titles(client, "/events") == ["Sooner", "Later"]
+
+
+def test_unlisted_events_open_by_link(client, make_event) -> None:
+    hidden = make_event(title="Hidden", visibility="unlisted")
+    html = client.get(f"/events/{hidden.slug}").get_data(as_text=True)
+    assert "Hidden" in html and '<meta name="robots" content="noindex">' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("python", ["Python meetup", "Data breakfast"]),
+        ("PYTHON breakfast", ["Data breakfast"]),
+        ("café", ["Café founders"]),
+        ("CAFÉ", ["Café founders"]),
+        ("cafe", ["Café founders"]),
+        ("ΑΘΗΝΑ", ["Athens night"]),
+        ("station", ["Python meetup"]),
+        ("100%", []),
+        ("under_score", []),
+        ("nothing-matches-this", []),
+    ],
+)
+def test_search_matches_every_word_case_insensitively(client, make_event, query, expected):
+    make_event(title="Python meetup", venue_name="Station F", **_at(1))
+    make_event(
+        title="Data breakfast", description="Pandas and *Python*.", venue_name="Le Loft", **_at(2)
+    )
+    make_event(title="Café founders", venue_name="Le Loft", **_at(3))
+    make_event(title="Athens night", venue_name="Αθήνα", timezone="Europe/Athens", **_at(4))
+    assert _titles(client, f"/events?q={query}") == expected
+
+
+def test_filters_by_topic_mode_and_dates(client, make_event) -> None:
+    make_event(title="Online AI", venue_name="", venue_address="",
+               online_url="https://meet.example.org/x", topics=["ai"], **_at(2))  # fmt: skip
+    make_event(title="Paris AI", topics=["AI", "paris"], **_at(10))
+    make_event(title="Paris design", topics=["design"], **_at(30))
+    assert _titles(client, "/events?topic=ai") == ["Online AI", "Paris AI"]
+    assert _titles(client, "/topics/AI") == ["Online AI", "Paris AI"]
+    assert _titles(client, "/events?mode=online") == ["Online AI"]
+    assert _titles(client, "/events?mode=in_person") == ["Paris AI", "Paris design"]
+    day = (utcnow() + timedelta(days=10)).date().isoformat()
+    assert _titles(client, f"/events?starts_from={day}&starts_until={day}") == ["Paris AI"]
+    response = client.get("/events?starts_from=not-a-date")
+    assert response.status_code == 200
+    assert "Not a valid date value." in response.get_data(as_text=True)
+
+
+def test_past_events_latest_first(app, client, make_event) -> None:
+    from meetup.extensions import db
+    from meetup.models import Event
+
+    first, second = make_event(title="First", **_at(1)), make_event(title="Second", **_at(2))
+    with app.app_context():
+        for event, days in ((first, 20), (second, 10)):
+            row = db.session.get(Event, event.id)
+            row.starts_at = utcnow() - timedelta(days=days)
+            row.ends_at = row.starts_at + timedelta(hours=2)
+        db.session.commit()
+    assert _titles(client, "/events") == []
+    assert _titles(client, "/events/past") == ["Second", "First"]
+
+
+def test_pagination_keeps_the_filters(client, make_event) -> None:
+    for number in range(23):
+        make_event(title=f"Python {number:02d}", **_at(1 + number))
+    html = client.get("/events?q=python").get_data(as_text=True)
+    assert "Page 1 of 2" in html
+    assert 'href="/events?q=python&amp;page=2"' in html
+    assert _titles(client, "/events?q=python&page=2") == ["Python 20", "Python 21", "Python 22"]
+    assert _titles(client, "/events?q=python&page=99") == []
+    assert client.get("/events?page=abc").status_code == 200
+
+
+def test_listing_query_count_does_not_grow(app, make_user, make_event, count_queries) -> None:
+    client = app.test_client()
+    make_event(topics=["a"])
+    client.get("/events")
+    with count_queries() as few:
+        client.get("/events")
+    for number in range(15):
+        make_event(topics=[f"t{number}", "x", "y"], cohosts=(make_user(),) if number % 3 else ())
+    with count_queries() as many:
+        html = client.get("/events").get_data(as_text=True)
+    assert html.count('class="event-card"') == 16
+    assert many.count == few.count <= 3, many.statements
+
+
+def test_listing_shows_times_in_the_event_zone(client, make_event) -> None:
+    make_event(
+        title="Tokyo drinks",
+        timezone="Asia/Tokyo",
+        starts_local=datetime(NEXT_YEAR, 5, 1, 19, 0),
+        ends_local=datetime(NEXT_YEAR, 5, 1, 21, 0),
+    )
+    assert f"1 May {NEXT_YEAR}, 19:00–21:00 JST" in client.get("/events").get_data(as_text=True)
