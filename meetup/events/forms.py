@@ -149,12 +149,12 @@ class ListingForm(Form):
 
     q = StringField("Search")
     topic = StringField("Topic")
-    starts_from = DateField("From", [Optional()])
+    starts_from = DateField("From (UTC)", [Optional()])
     starts_until = DateField("Until", [Optional()])
     mode = SelectField(
         "Format",
         choices=[
-            SelectChoice("", "Online and in person"),
+            SelectChoice("", "Any"),
             SelectChoice("online", "Online"),
             SelectChoice("in_person", "In person"),
         ],
