@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app meetup
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format migrate serve bench-mail clean
+.PHONY: run test lint format migrate serve bench bench-mail clean
 
 # The web server and the mail worker side by side, as in production; mail is
 # printed here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
@@ -52,6 +52,10 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+# Our pages against a minimal Flask page under gunicorn and wrk (see bench/README.md).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench
 
 # Mail delivery throughput against a plain smtplib loop (see bench/README.md).
 bench-mail: $(VENV)/.installed-dev

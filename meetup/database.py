@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, Table, event
@@ -66,3 +67,20 @@ def insert_ignoring_conflicts(session: Session, table: Table, *, unique: list[st
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=unique)
     raise NotImplementedError(f"no ON CONFLICT support written for {dialect}")
+
+
+def schema_filter(dialect_name: str) -> Callable[..., bool]:
+    """An Alembic include_object hook: leave out model objects made only for
+    another database (Index(...).ddl_if(dialect=...)), which autogenerate and
+    compare_metadata would otherwise expect everywhere."""
+
+    def include_object(obj: Any, name: str, type_: str, reflected: bool, compare_to: Any) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        if not reflected and condition is not None and condition.dialect is not None:
+            dialects = condition.dialect
+            if isinstance(dialects, str):
+                dialects = (dialects,)
+            return dialect_name in dialects
+        return True
+
+    return include_object

@@ -107,6 +107,7 @@ def account() -> str:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit("30 per 15 minutes", methods=["POST"])
 @limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_current_account)
 @form_checks_csrf
 def change_password() -> Response | tuple[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from meetup.models import Event, EventStatus
+from meetup.services.events import HostSummary
 from meetup.services.markdown import markdown_to_text
 from meetup.services.timezones import is_ambiguous, utc_to_local
 
@@ -38,7 +39,7 @@ def ambiguity_note(event: Event) -> str | None:
     return None
 
 
-def json_ld(event: Event, url: str) -> dict[str, Any]:
+def json_ld(event: Event, hosts: list[HostSummary], url: str) -> dict[str, Any]:
     """schema.org Event data for search engines (rendered with |tojson)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -51,7 +52,7 @@ def json_ld(event: Event, url: str) -> dict[str, Any]:
         "eventStatus": "https://schema.org/EventCancelled"
         if event.status == EventStatus.CANCELLED
         else "https://schema.org/EventScheduled",
-        "organizer": [{"@type": "Person", "name": host.user.display_name} for host in event.hosts],
+        "organizer": [{"@type": "Person", "name": host.display_name} for host in hosts],
     }
     locations: list[dict[str, Any]] = []
     if event.is_in_person:

@@ -88,15 +88,20 @@ def _listing(*, past: bool, topic: str = "") -> str:
 
 @bp.get("/events/<slug>")
 def detail(slug: str) -> str:
-    event = _load(slug)
     viewer = current_viewer()
+    try:
+        page = events.get_event_page(viewer, slug)
+    except NotFound:
+        abort(404)
+    event = page.event
     viewer_zone = viewer.timezone if viewer is not None else None
     return render_template(
         "events/detail.html",
         event=event,
-        is_host=events.is_host(viewer, event),
-        is_creator=events.is_creator(viewer, event),
-        shows_online_link=events.can_see_online_link(viewer, event),
+        hosts=page.hosts,
+        is_host=page.viewer_is_host,
+        is_creator=page.viewer_is_creator,
+        shows_online_link=events.can_see_online_link(page.viewer_is_host),
         viewer_zone=viewer_zone if viewer_zone and viewer_zone != event.timezone else None,
         ambiguity=formatting.ambiguity_note(event),
         summary=markdown_to_text(event.description)[:300],
@@ -107,7 +112,9 @@ def detail(slug: str) -> str:
             if event.is_in_person
             else None
         ),
-        json_ld=formatting.json_ld(event, external_url("events.detail", slug=event.slug)),
+        json_ld=formatting.json_ld(
+            event, page.hosts, external_url("events.detail", slug=event.slug)
+        ),
     )
 
 

@@ -48,7 +48,17 @@ class HostRole(enum.StrEnum):
 
 class Event(db.Model):
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_listing", "status", "visibility", "starts_at"),)
+    __table_args__ = (
+        Index("ix_event_listing", "status", "visibility", "starts_at"),
+        # Search is LIKE '%word%' on search_text; on PostgreSQL a trigram index
+        # serves it (SQLite scans, which is fine at its scale).
+        Index(
+            "ix_event_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

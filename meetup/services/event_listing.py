@@ -8,11 +8,10 @@ PostgreSQL give the same results, in every script.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -37,40 +36,32 @@ class EventFilters:
 class Page:
     items: list[Event]
     number: int
-    total: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+    has_next: bool
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
 
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
 
 def list_events(filters: EventFilters, *, page: int = 1, now: datetime) -> Page:
     """Public events matching `filters`: upcoming soonest first, or past latest first.
 
-    Three queries whatever the page holds: the count, the events, their topics.
+    Two queries whatever the page holds: the events (one more than a page, to
+    know whether there is a next one, instead of counting every match) and
+    their topics.
     """
     query = _listed(filters, now=now)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = max(1, page)
     order = Event.starts_at.desc() if filters.past else Event.starts_at.asc()
     items = list(
         db.session.scalars(
             query.order_by(order, Event.id)
-            .limit(PER_PAGE)
+            .limit(PER_PAGE + 1)
             .offset((page - 1) * PER_PAGE)
             .options(selectinload(Event.topics))
         )
     )
-    return Page(items=items, number=page, total=total, per_page=PER_PAGE)
+    return Page(items=items[:PER_PAGE], number=page, has_next=len(items) > PER_PAGE)
 
 
 def hosted_events(

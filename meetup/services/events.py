@@ -89,8 +89,56 @@ class SaveResult:
 # Reading and rights
 
 
+@dataclass(frozen=True)
+class HostSummary:
+    """What the event page shows of a host: a row, not an ORM object (a big
+    event has hundreds of hosts, and building objects is the slow part)."""
+
+    user_id: int
+    display_name: str
+    role: HostRole
+
+
+@dataclass(frozen=True)
+class EventPage:
+    event: Event
+    hosts: list[HostSummary]
+    viewer_is_host: bool
+    viewer_is_creator: bool
+
+
+def get_event_page(viewer: User | None, slug: str) -> EventPage:
+    """Return what the event page shows: the event with its topics, and its hosts.
+
+    :raise NotFound: no such event, or a draft and `viewer` is not a host.
+    """
+    event = db.session.scalar(
+        select(Event).where(Event.slug == slug).options(selectinload(Event.topics))
+    )
+    if event is None:
+        raise NotFound("There is no such event.")
+    hosts = [
+        HostSummary(*row)
+        for row in db.session.execute(
+            select(EventHost.user_id, User.display_name, EventHost.role)
+            .join(User, User.id == EventHost.user_id)
+            .where(EventHost.event_id == event.id)
+            .order_by(EventHost.added_at, EventHost.user_id)
+        )
+    ]
+    viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
+    if event.status == EventStatus.DRAFT and not viewer_is_host:
+        raise NotFound("There is no such event.")
+    return EventPage(
+        event=event,
+        hosts=hosts,
+        viewer_is_host=viewer_is_host,
+        viewer_is_creator=is_creator(viewer, event),
+    )
+
+
 def get_event(viewer: User | None, slug: str) -> Event:
-    """Return the event for its page, with hosts and topics loaded.
+    """Return the event for the hosts' tools, with hosts and topics loaded.
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
@@ -120,9 +168,9 @@ def is_creator(viewer: User | None, event: Event) -> bool:
     return viewer is not None and event.created_by_id == viewer.id
 
 
-def can_see_online_link(viewer: User | None, event: Event) -> bool:
+def can_see_online_link(viewer_is_host: bool) -> bool:
     """The online link is for hosts and (once RSVPs exist) people going."""
-    return is_host(viewer, event)
+    return viewer_is_host
 
 
 def require_host(viewer: User, event: Event) -> None:

@@ -96,7 +96,7 @@ def test_pagination_keeps_the_filters(client, make_event) -> None:
     for number in range(23):
         make_event(title=f"Python {number:02d}", **_at(1 + number))
     html = client.get("/events?q=python").get_data(as_text=True)
-    assert "Page 1 of 2" in html
+    assert "Page 1" in html
     assert 'href="/events?q=python&amp;page=2"' in html
     assert _titles(client, "/events?q=python&page=2") == ["Python 20", "Python 21", "Python 22"]
     assert _titles(client, "/events?q=python&page=99") == []
@@ -114,7 +114,7 @@ def test_listing_query_count_does_not_grow(app, make_user, make_event, count_que
     with count_queries() as many:
         html = client.get("/events").get_data(as_text=True)
     assert html.count('class="event-card"') == 16
-    assert many.count == few.count <= 3, many.statements
+    assert many.count == few.count <= 2, many.statements
 
 
 def test_listing_shows_times_in_the_event_zone(client, make_event) -> None:

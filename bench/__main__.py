@@ -1,0 +1,238 @@
+"""Our pages against a minimal Flask page, in one run: `python -m bench`.
+
+Seeds a database (PostgreSQL when MEETUP_DATABASE_URL is set, else a fresh
+SQLite file), serves the baseline and the app one after the other under
+gunicorn with the shipped config on 127.0.0.1, drives each with wrk (2
+threads, 16 connections, 10 s, 3 runs, median) and prints requests/s, p50,
+p99 and the ratio to the baseline. Everything started is stopped.
+
+Scenarios live in SCENARIOS: add one small function per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A scenario returns the path to load, given what the seed returned.
+SCENARIOS: dict[str, Callable[[dict[str, Any]], str]] = {}
+
+
+def scenario(name: str) -> Callable:
+    def register(function: Callable[[dict[str, Any]], str]) -> Callable:
+        SCENARIOS[name] = function
+        return function
+
+    return register
+
+
+@scenario("event page (200 hosts)")
+def event_page(seeded: dict[str, Any]) -> str:
+    return f"/events/{seeded['big_event']}"
+
+
+@scenario("listing (10,000 events)")
+def listing(seeded: dict[str, Any]) -> str:
+    return "/events"
+
+
+@scenario("search (10,000 events)")
+def search(seeded: dict[str, Any]) -> str:
+    return "/events?q=python+mentors"
+
+
+@dataclass(frozen=True)
+class Result:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    bytes: int
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk is missing; installing it with apt-get", file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+        wrk = shutil.which("wrk")
+    assert wrk, "wrk could not be installed"
+    return wrk
+
+
+class Gunicorn:
+    """gunicorn with the shipped config, on a free loopback port."""
+
+    def __init__(self, target: str, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "/dev/null", target],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+    def wait_until_ready(self, path: str) -> int:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited: {self.process.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                    return len(response.read())
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer within 60 s")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def run_wrk(wrk: str, url: str, *, duration: int) -> Result:
+    output = subprocess.run(
+        [wrk, "-t2", "-c16", f"-d{duration}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"{url} answered {errors.group(1)} errors:\n{output}")
+    return Result(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=_ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        p99_ms=_ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        bytes=0,
+    )
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def measure(wrk: str, url: str, *, runs: int, duration: int, size: int) -> Result:
+    run_wrk(wrk, url, duration=2)  # warm-up: every worker's caches and connections
+    results = [run_wrk(wrk, url, duration=duration) for _ in range(runs)]
+    return Result(
+        requests_per_second=statistics.median(r.requests_per_second for r in results),
+        p50_ms=statistics.median(r.p50_ms for r in results),
+        p99_ms=statistics.median(r.p99_ms for r in results),
+        bytes=size,
+    )
+
+
+def prepare_database(url: str, events: int) -> dict[str, Any]:
+    """Empty and migrate the database, then seed it (in a child process, so the
+    benchmark process stays small)."""
+    script = f"""
+import json, flask_migrate
+from meetup import create_app
+from meetup.extensions import db
+from bench.seed import seed
+app = create_app()
+with app.app_context():
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    flask_migrate.upgrade()
+    print("SEEDED" + json.dumps(seed({events})))
+"""
+    env = {**os.environ, "MEETUP_DATABASE_URL": url, "MEETUP_SECRET_KEY": "bench"}
+    output = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if output.returncode != 0:
+        raise SystemExit(output.stderr)
+    import json
+
+    return json.loads(output.stdout.split("SEEDED", 1)[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--only", help="run only scenarios whose name contains this")
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    workdir = Path(tempfile.mkdtemp(prefix="meetup-bench-"))
+    url = os.environ.get("MEETUP_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    backend = url.split(":", 1)[0]
+    print(f"seeding {args.events:,} events on {backend}...", file=sys.stderr)
+    seeded = prepare_database(url, args.events)
+    env = {
+        **os.environ,
+        "MEETUP_DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "MEETUP_SECRET_KEY": "bench",
+        "MEETUP_ENV": "production",
+        "PYTHONPATH": str(ROOT),
+    }
+    subprocess.run(
+        [sys.executable, "-c", "from bench.baseline.app import prepare; prepare()"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+
+    rows: list[tuple[str, Result]] = []
+    server = Gunicorn("bench.baseline.app:app", env)
+    try:
+        size = server.wait_until_ready("/")
+        baseline = measure(wrk, server.url + "/", runs=args.runs, duration=args.duration, size=size)
+    finally:
+        server.stop()
+    rows.append(("baseline: minimal ORM page (200 rows)", baseline))
+
+    server = Gunicorn("wsgi:app", env)
+    try:
+        for name, path_for in SCENARIOS.items():
+            if args.only and args.only not in name:
+                continue
+            path = path_for(seeded)
+            size = server.wait_until_ready(path)
+            rows.append(
+                (name, measure(wrk, server.url + path, runs=args.runs, duration=args.duration,
+                               size=size))
+            )  # fmt: skip
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    cores = os.cpu_count()
+    print(f"\n{backend}, {cores} cores, gunicorn.conf.py, wrk -t2 -c16 -d{args.duration}s, "
+          f"median of {args.runs}\n")  # fmt: skip
+    print(f"| {'page':<40} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'KiB':>5} | ratio |")
+    print(f"|{'-' * 42}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 7}|-------|")
+    for name, result in rows:
+        ratio = result.requests_per_second / baseline.requests_per_second
+        print(f"| {name:<40} | {result.requests_per_second:>7,.0f} | {result.p50_ms:>6.1f} | "
+              f"{result.p99_ms:>6.1f} | {result.bytes / 1024:>5.1f} | {ratio:>5.0%} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Seed a benchmark database: N public events, one of them with 200 hosts.
+
+Rows go in with bulk INSERTs (the services would take minutes for 10,000
+events); what they hold is what the services would write, search_text included.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from meetup.extensions import db
+from meetup.models import (
+    Event,
+    EventHost,
+    EventStatus,
+    EventTopic,
+    EventVisibility,
+    HostRole,
+    User,
+)
+from meetup.models.types import utcnow
+from meetup.services.events import searchable_text
+from meetup.services.markdown import render_markdown
+
+TOPICS = [
+    "python", "data engineering", "climate tech", "product design", "leadership",
+    "fundraising", "machine learning", "accessibility", "careers", "open source",
+    "rust", "health tech", "mentoring", "startups", "security",
+]  # fmt: skip
+CITIES = [
+    ("Europe/Paris", "Station F", "5 Parvis Alan Turing, Paris"),
+    ("Europe/London", "The Library", "12 Curtain Road, London"),
+    ("America/New_York", "Civic Hall", "124 E 14th St, New York"),
+    ("Asia/Tokyo", "Shibuya Stream Hall", "3-21-3 Shibuya, Tokyo"),
+    ("Europe/Berlin", "Factory Görlitzer Park", "Lohmühlenstraße 65, Berlin"),
+]
+WORDS = [
+    "networking",
+    "talks",
+    "community",
+    "founders",
+    "engineers",
+    "designers",
+    "hiring",
+    "mentors",
+    "breakfast",
+    "evening",
+    "workshop",
+    "panel",
+    "demo",
+    "coffee",
+    "drinks",
+    "lightning",
+    "career",
+    "growth",
+]
+BIG_EVENT_HOSTS = 200
+
+
+def seed(events: int) -> dict[str, Any]:
+    """Fill an empty, migrated database; return what the scenarios need."""
+    rng = random.Random(42)
+    now = utcnow()
+    users = [
+        {
+            "email": f"host{n}@bench.example.org",
+            "display_name": f"Host {n}",
+            "password_hash": "!",
+            "session_version": 1,
+            "created_at": now,
+            "email_verified_at": now,
+        }
+        for n in range(BIG_EVENT_HOSTS)
+    ]
+    db.session.execute(insert(User), users)
+    user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+
+    rows = []
+    for n in range(events):
+        zone, venue, address = CITIES[n % len(CITIES)]
+        topics = rng.sample(TOPICS, 3)
+        title = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} #{n}"
+        description = " ".join(rng.choices(WORDS, k=40))
+        starts = now + timedelta(hours=6 + n * 3)
+        rows.append(
+            {
+                "slug": f"bench-event-{n}-{secrets.token_hex(3)}",
+                "uid": uuid.uuid4().hex,
+                "title": title,
+                "description": description,
+                "description_html": render_markdown(description),
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "timezone": zone,
+                "venue_name": venue,
+                "venue_address": address,
+                "online_url": "",
+                "visibility": EventVisibility.PUBLIC,
+                "directory_visibility": "attendees",
+                "is_approval_required": False,
+                "status": EventStatus.PUBLISHED,
+                "cancellation_message": "",
+                "sequence": 0,
+                "search_text": searchable_text(title, description, topics, venue, address),
+                "created_by_id": user_ids[n % len(user_ids)],
+                "created_at": now,
+                "updated_at": now,
+                "published_at": now,
+                "_topics": topics,
+            }
+        )
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        db.session.execute(
+            insert(Event), [{k: v for k, v in r.items() if k != "_topics"} for r in chunk]
+        )
+    ids = dict(db.session.execute(select(Event.slug, Event.id)).all())
+    topic_rows = [
+        {"event_id": ids[row["slug"]], "name": topic} for row in rows for topic in row["_topics"]
+    ]
+    for start in range(0, len(topic_rows), 5000):
+        db.session.execute(insert(EventTopic), topic_rows[start : start + 5000])
+    host_rows = [
+        {"event_id": ids[row["slug"]], "user_id": row["created_by_id"], "role": HostRole.CREATOR,
+         "added_at": now}
+        for row in rows
+    ]  # fmt: skip
+    big = rows[0]
+    host_rows += [
+        {"event_id": ids[big["slug"]], "user_id": user_id, "role": HostRole.COHOST, "added_at": now}
+        for user_id in user_ids
+        if user_id != big["created_by_id"]
+    ]
+    for start in range(0, len(host_rows), 5000):
+        db.session.execute(insert(EventHost), host_rows[start : start + 5000])
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Planner statistics, as autovacuum would gather on a live database.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
+    return {"big_event": big["slug"], "events": events}
