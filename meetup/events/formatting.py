@@ -6,7 +6,6 @@ from typing import Any
 
 from meetup.models import Event, EventStatus
 from meetup.services.events import HostSummary
-from meetup.services.markdown import markdown_to_text
 from meetup.services.timezones import is_ambiguous, utc_to_local
 
 
@@ -39,13 +38,15 @@ def ambiguity_note(event: Event) -> str | None:
     return None
 
 
-def json_ld(event: Event, hosts: list[HostSummary], url: str) -> dict[str, Any]:
+def json_ld(
+    event: Event, hosts: list[HostSummary], url: str, *, description: str
+) -> dict[str, Any]:
     """schema.org Event data for search engines (rendered with |tojson)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "description": markdown_to_text(event.description)[:500],
+        "description": description,
         "startDate": event.starts_at.isoformat(),
         "endDate": event.ends_at.isoformat(),
         "url": url,

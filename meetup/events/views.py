@@ -18,7 +18,7 @@ from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import event_listing, events
 from meetup.services.errors import DomainError, NotFound, PermissionDenied
 from meetup.services.mail import external_url
-from meetup.services.markdown import markdown_to_text
+from meetup.services.markdown import html_to_text
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")
@@ -95,6 +95,8 @@ def detail(slug: str) -> str:
         abort(404)
     event = page.event
     viewer_zone = viewer.timezone if viewer is not None else None
+    share_url = external_url("events.detail", slug=event.slug)
+    text = html_to_text(event.description_html)
     return render_template(
         "events/detail.html",
         event=event,
@@ -104,17 +106,15 @@ def detail(slug: str) -> str:
         shows_online_link=events.can_see_online_link(page.viewer_is_host),
         viewer_zone=viewer_zone if viewer_zone and viewer_zone != event.timezone else None,
         ambiguity=formatting.ambiguity_note(event),
-        summary=markdown_to_text(event.description)[:300],
-        share_url=external_url("events.detail", slug=event.slug),
+        summary=text[:300],
+        share_url=share_url,
         map_url=(
             "https://www.openstreetmap.org/search?query="
             + quote_plus(", ".join(filter(None, [event.venue_name, event.venue_address])))
             if event.is_in_person
             else None
         ),
-        json_ld=formatting.json_ld(
-            event, page.hosts, external_url("events.detail", slug=event.slug)
-        ),
+        json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
     )
 
 

@@ -30,11 +30,9 @@ def render_markdown(source: str) -> str:
     )
 
 
-def markdown_to_text(source: str) -> str:
-    """Plain text of the Markdown (for summaries, meta tags and calendar files).
-
-    Unescaped: it is text, and templates escape it like any other text.
-    """
-    stripped = nh3.clean(_renderer.render(source), tags=set())
+def html_to_text(safe_html: str) -> str:
+    """Plain text of HTML that render_markdown made (for summaries, meta tags and,
+    later, calendar files); unescaped, since templates escape text themselves."""
+    stripped = nh3.clean(safe_html, tags=set())
     lines = (line.strip() for line in html.unescape(stripped).splitlines())
-    return "\n".join(lines).strip()
+    return "\n".join(line for line in lines if line).strip()
