@@ -4,6 +4,8 @@ Content-Security-Policy blocks nothing of ours, and phones don't scroll sideways
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from meetup.extensions import db
@@ -27,8 +29,15 @@ def _fill(browser, values: dict[str, str]) -> None:
             field.send_keys(value)
 
 
+def _click_and_wait(browser, element) -> None:
+    """Click, then wait for the next page to replace this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
 def _submit(browser) -> None:
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
 
 def test_sign_up_verify_and_host_an_event(live_server, browser) -> None:
@@ -62,7 +71,9 @@ def test_sign_up_verify_and_host_an_event(live_server, browser) -> None:
     ).click()
     _submit(browser)
     assert "Your draft is saved" in browser.find_element(By.TAG_NAME, "body").text
-    browser.find_element(By.XPATH, "//button[normalize-space()='Publish']").click()
+    _click_and_wait(
+        browser, browser.find_element(By.XPATH, "//button[normalize-space()='Publish']")
+    )
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "Your event is published." in text
     assert f"10 Jun {NEXT_YEAR}, 08:00–10:00 EDT" in text
