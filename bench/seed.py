@@ -25,7 +25,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.events import searchable_text
+from meetup.services.event_details import searchable_text
 from meetup.services.markdown import render_markdown
 
 TOPICS = [

@@ -32,7 +32,7 @@ PASSWORD_MAX_LENGTH = 128
 
 VERIFY_EMAIL = "verify-email"
 VERIFY_EMAIL_VALID_FOR = timedelta(days=3)
-CHANGE_EMAIL = "change-email"
+CHANGE_EMAIL = "confirm-email-change"
 CHANGE_EMAIL_VALID_FOR = timedelta(days=1)
 RESET_PASSWORD = "reset-password"
 RESET_PASSWORD_VALID_FOR = timedelta(hours=1)
@@ -72,19 +72,15 @@ def send_verification_email(user: User, *, reason: str) -> bool:
     `reason` ("signup", or a unique string per resend) is part of the dedupe
     key: sign-up mails once, each resend once.
     """
-    token = make_token(VERIFY_EMAIL, {"user": user.id, "email": user.email})
-    return queue_mail(
-        Mail(
-            to=user.email,
-            subject="Confirm your email address",
-            template="verify_email",
-            dedupe_key=f"verify-email:{user.id}:{reason}",
-            context={
-                "name": user.display_name,
-                "url": external_url("auth.verify_email", token=token),
-                "valid_for": "3 days",
-            },
-        )
+    return _queue_link(
+        user,
+        to=user.email,
+        purpose=VERIFY_EMAIL,
+        payload={"user": user.id, "email": user.email},
+        endpoint="auth.verify_email",
+        subject="Confirm your email address",
+        valid_for="3 days",
+        dedupe=reason,
     )
 
 
@@ -161,19 +157,14 @@ def request_email_change(user: User, *, password: str, new_email: str) -> str:
         raise InvalidInput("This is already your email address.", field="new_email")
     if find_user_by_email(email) is not None:
         raise EmailTaken("Another account uses this email address.", field="new_email")
-    token = make_token(CHANGE_EMAIL, {"user": user.id, "old": user.email, "new": email})
-    queue_mail(
-        Mail(
-            to=email,
-            subject="Confirm your new email address",
-            template="confirm_email_change",
-            dedupe_key=f"change-email:{user.id}:{secrets.token_hex(8)}",
-            context={
-                "name": user.display_name,
-                "url": external_url("auth.confirm_email_change", token=token),
-                "valid_for": "24 hours",
-            },
-        )
+    _queue_link(
+        user,
+        to=email,
+        purpose=CHANGE_EMAIL,
+        payload={"user": user.id, "old": user.email, "new": email},
+        endpoint="auth.confirm_email_change",
+        subject="Confirm your new email address",
+        valid_for="24 hours",
     )
     return email
 
@@ -215,19 +206,14 @@ def request_password_reset(email: str) -> None:
         return
     if user is None or not user.is_active:
         return
-    token = make_token(RESET_PASSWORD, {"user": user.id, "pw": _password_fingerprint(user)})
-    queue_mail(
-        Mail(
-            to=user.email,
-            subject="Reset your password",
-            template="reset_password",
-            dedupe_key=f"reset-password:{user.id}:{secrets.token_hex(8)}",
-            context={
-                "name": user.display_name,
-                "url": external_url("auth.reset_password", token=token),
-                "valid_for": "1 hour",
-            },
-        )
+    _queue_link(
+        user,
+        to=user.email,
+        purpose=RESET_PASSWORD,
+        payload={"user": user.id, "pw": _password_fingerprint(user)},
+        endpoint="auth.reset_password",
+        subject="Reset your password",
+        valid_for="1 hour",
     )
 
 
@@ -259,6 +245,35 @@ def reset_password(token: str, *, new_password: str) -> User:
     end_other_sessions(user)
     db.session.flush()
     return user
+
+
+def _queue_link(
+    user: User,
+    *,
+    to: str,
+    purpose: str,
+    payload: dict,
+    endpoint: str,
+    subject: str,
+    valid_for: str,
+    dedupe: str | None = None,
+) -> bool:
+    """Queue a mail carrying a signed link for `purpose`; the template is named
+    after the purpose, and each call is a new message unless `dedupe` says not."""
+    token = make_token(purpose, payload)
+    return queue_mail(
+        Mail(
+            to=to,
+            subject=subject,
+            template=purpose.replace("-", "_"),
+            dedupe_key=f"{purpose}:{user.id}:{dedupe or secrets.token_hex(8)}",
+            context={
+                "name": user.display_name,
+                "url": external_url(endpoint, token=token),
+                "valid_for": valid_for,
+            },
+        )
+    )
 
 
 def _password_fingerprint(user: User) -> str:

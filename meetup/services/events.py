@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -19,62 +18,24 @@ from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
 from meetup.models import (
-    DirectoryVisibility,
     Event,
     EventHost,
     EventStatus,
     EventTopic,
-    EventVisibility,
     HostRole,
     User,
-)
-from meetup.models.event import (
-    DESCRIPTION_MAX_LENGTH,
-    MAX_CAPACITY,
-    ONLINE_URL_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    TOPIC_MAX_LENGTH,
-    VENUE_ADDRESS_MAX_LENGTH,
-    VENUE_NAME_MAX_LENGTH,
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import find_user_by_email, require_verified
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
-from meetup.services.markdown import render_markdown
-from meetup.services.profiles import timezone_names
+from meetup.services.event_details import EventDetails, apply_details
 from meetup.services.text import (
-    clean_line,
-    clean_tags,
     clean_text,
-    clean_web_address,
-    fold_for_search,
     normalize_email,
 )
 from meetup.services.timezones import local_to_utc, utc_to_local
 
-MAX_TOPICS = 10
-LONGEST_EVENT = timedelta(days=14)
 MAX_COPY_WEEKS = 104
-
-
-@dataclass(frozen=True)
-class EventDetails:
-    """What a host enters about an event; times are local wall time in `timezone`."""
-
-    title: str
-    timezone: str
-    starts_local: datetime
-    ends_local: datetime
-    description: str = ""
-    venue_name: str = ""
-    venue_address: str = ""
-    online_url: str = ""
-    capacity: int | None = None
-    rsvp_deadline_local: datetime | None = None
-    topics: Iterable[str] = field(default_factory=tuple)
-    visibility: str = EventVisibility.PUBLIC.value
-    directory_visibility: str = DirectoryVisibility.ATTENDEES.value
-    is_approval_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,7 +158,7 @@ def create_event(actor: User, details: EventDetails, *, now: datetime | None = N
     require_verified(actor)
     now = now or utcnow()
     event = Event(created_by=actor, status=EventStatus.DRAFT, slug=_new_slug(details.title))
-    ambiguous = _apply_details(event, details, now=now, is_new=True)
+    ambiguous = apply_details(event, details, now=now, is_new=True)
     event.hosts = [EventHost(user=actor, role=HostRole.CREATOR)]
     db.session.add(event)
     db.session.flush()
@@ -216,7 +177,7 @@ def update_event(
     if event.status == EventStatus.CANCELLED:
         raise InvalidInput("A cancelled event cannot be edited.")
     before = _calendar_fields(event)
-    ambiguous = _apply_details(event, details, now=now or utcnow(), is_new=False)
+    ambiguous = apply_details(event, details, now=now or utcnow(), is_new=False)
     raised = _calendar_fields(event) != before
     if raised:
         event.sequence += 1
@@ -345,93 +306,11 @@ def remove_cohost(actor: User, event: Event, *, user_id: int) -> None:
 # Helpers
 
 
-def _apply_details(event: Event, details: EventDetails, *, now: datetime, is_new: bool) -> bool:
-    """Check every field, then write them; return whether a DST fold was resolved."""
-    title = clean_line(details.title, field="title", max_length=TITLE_MAX_LENGTH)
-    if not title:
-        raise InvalidInput("Give the event a title.", field="title")
-    description = clean_text(
-        details.description, field="description", max_length=DESCRIPTION_MAX_LENGTH
-    )
-    if details.timezone not in timezone_names():
-        raise InvalidInput("Choose a time zone from the list.", field="timezone")
-    start = local_to_utc(details.starts_local, details.timezone, field="starts_at")
-    end = local_to_utc(details.ends_local, details.timezone, field="ends_at")
-    if end.utc <= start.utc:
-        raise InvalidInput("The event must end after it starts.", field="ends_at")
-    if end.utc - start.utc > LONGEST_EVENT:
-        raise InvalidInput("An event can last at most 14 days.", field="ends_at")
-    if (is_new or start.utc != event.starts_at) and start.utc <= now:
-        raise InvalidInput("Choose a start in the future.", field="starts_at")
-    deadline = None
-    if details.rsvp_deadline_local is not None:
-        deadline = local_to_utc(
-            details.rsvp_deadline_local, details.timezone, field="rsvp_deadline"
-        ).utc
-        if deadline > start.utc:
-            raise InvalidInput(
-                "The deadline for replies must be before the start.", field="rsvp_deadline"
-            )
-    venue_name = clean_line(
-        details.venue_name, field="venue_name", max_length=VENUE_NAME_MAX_LENGTH
-    )
-    venue_address = clean_text(
-        details.venue_address, field="venue_address", max_length=VENUE_ADDRESS_MAX_LENGTH
-    )
-    online_url = clean_web_address(
-        details.online_url, field="online_url", max_length=ONLINE_URL_MAX_LENGTH
-    )
-    if not (venue_name or venue_address or online_url):
-        raise InvalidInput("Add a venue, an online link, or both.", field="venue_name")
-    capacity = details.capacity
-    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput(
-            f"Capacity is a number of seats from 1 to {MAX_CAPACITY:,}; leave it empty "
-            "for no limit.",
-            field="capacity",
-        )
-    topics = clean_tags(
-        details.topics, field="topics", noun="topic", max_count=MAX_TOPICS,
-        max_length=TOPIC_MAX_LENGTH,
-    )  # fmt: skip
-    visibility = _choice(EventVisibility, details.visibility, field="visibility")
-    directory = _choice(
-        DirectoryVisibility, details.directory_visibility, field="directory_visibility"
-    )
-
-    event.title = title
-    event.description = description
-    event.description_html = render_markdown(description)
-    event.timezone = details.timezone
-    event.starts_at, event.ends_at = start.utc, end.utc
-    event.rsvp_deadline = deadline
-    event.venue_name, event.venue_address, event.online_url = venue_name, venue_address, online_url
-    event.capacity = capacity
-    event.visibility, event.directory_visibility = visibility, directory
-    event.is_approval_required = bool(details.is_approval_required)
-    event.topics = [EventTopic(name=name) for name in topics]
-    event.search_text = searchable_text(title, description, topics, venue_name, venue_address)
-    return start.was_ambiguous or end.was_ambiguous
-
-
-def searchable_text(*parts: str | Iterable[str]) -> str:
-    """What search matches: every part, folded (see fold_for_search), one per line."""
-    flat = [part if isinstance(part, str) else "\n".join(part) for part in parts]
-    return fold_for_search("\n".join(flat))
-
-
 def _calendar_fields(event: Event) -> tuple:
     return (
         event.title, event.starts_at, event.ends_at, event.timezone,
         event.venue_name, event.venue_address, event.online_url,
     )  # fmt: skip
-
-
-def _choice(enum_class, value: str, *, field: str):
-    try:
-        return enum_class(value)
-    except ValueError:
-        raise InvalidInput("Choose one of the options.", field=field) from None
 
 
 def _shift_wall_time(moment: datetime, zone: str, shift: timedelta) -> datetime:
