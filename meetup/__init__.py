@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from meetup import errorpages, models, security
-    from meetup.database import configure_engine
+    from meetup.database import begin_request_writes, configure_engine
     from meetup.extensions import csrf, db, limiter, login_manager, migrate
     from meetup.services.accounts import load_session_user
 
@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
 
     security.init_app(app)
+    app.before_request(begin_request_writes)
     errorpages.init_app(app)
     app.shell_context_processor(lambda: {"db": db, "models": models})
 

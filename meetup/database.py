@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 # Execution option read by the SQLite "begin" hook: how to open the transaction.
 SQLITE_BEGIN = "meetup_sqlite_begin"
@@ -56,6 +58,32 @@ def begin_write(session: Session) -> None:
     Call it first in a unit of work, before anything else touches the database.
     """
     session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def writes_on_get(view: View) -> View:
+    """Mark a GET view that writes (a confirmation link), for begin_request_writes."""
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def begin_request_writes() -> None:
+    """On SQLite, let every request that writes take the write lock first.
+
+    In WAL mode a transaction that read, then finds another process (the mail
+    worker, another gunicorn worker) committed since, cannot upgrade to a
+    writer: SQLite answers "database is locked" at once, without waiting. A
+    writer that starts with BEGIN IMMEDIATE waits its turn instead.
+    PostgreSQL needs none of this.
+    """
+    from flask import current_app, request
+
+    from meetup.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False):
+        begin_write(db.session)
 
 
 def insert_ignoring_conflicts(session: Session, table: Table, *, unique: list[str]) -> Insert:

@@ -16,6 +16,7 @@ from meetup.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from meetup.database import writes_on_get
 from meetup.extensions import db, limiter
 from meetup.forms import render_form, show_error
 from meetup.security import form_checks_csrf, safe_next_url
@@ -156,6 +157,7 @@ def change_email() -> Response | tuple[str, int]:
 
 
 @bp.get("/account/email/confirm/<token>")
+@writes_on_get
 def confirm_email_change(token: str) -> Response:
     try:
         user = accounts.confirm_email_change(token)
@@ -168,6 +170,7 @@ def confirm_email_change(token: str) -> Response:
 
 
 @bp.get("/verify-email/<token>")
+@writes_on_get
 def verify_email(token: str) -> Response:
     try:
         user = accounts.verify_email(token)
