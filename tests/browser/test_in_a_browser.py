@@ -98,8 +98,33 @@ def test_bad_input_comes_back_at_the_field(live_server, browser) -> None:
 
 
 def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
+    from datetime import datetime
+
+    from meetup.services import accounts, events
+
+    with live_server.app.app_context():
+        host = accounts.register_user(
+            email="host@example.org", display_name="Host", password="correct horse battery"
+        )
+        host.email_verified_at = utcnow()
+        event = events.create_event(
+            host,
+            events.EventDetails(
+                title="A rather long title for a networking evening on a small screen",
+                timezone="Europe/Paris",
+                starts_local=datetime(NEXT_YEAR, 6, 10, 18, 0),
+                ends_local=datetime(NEXT_YEAR, 6, 10, 20, 0),
+                venue_name="Station F",
+                venue_address="5 Parvis Alan Turing, 75013 Paris",
+                description="A very long word: " + "x" * 80,
+                topics=["python", "machine learning"],
+            ),
+        ).event
+        events.publish_event(host, event)
+        db.session.commit()
+        slug = event.slug
     browser.set_window_size(360, 800)
-    for path in ("/", "/events", "/login", "/signup"):
+    for path in ("/", "/events", "/login", "/signup", f"/events/{slug}"):
         browser.get(f"{live_server.url}{path}")
         overflow = browser.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
