@@ -16,10 +16,11 @@ from datetime import datetime
 from flask import current_app
 
 from meetup.extensions import db
-from meetup.mailer import ConnectionFailure, DeliveryFailure, Transport
+from meetup.mailer import ConnectionFailure, DeliveryFailure, PermanentFailure, Transport
 from meetup.models.types import utcnow
 from meetup.services import delivery
 from meetup.services.mail import build_message
+from meetup.services.text import ascii_address
 
 
 @dataclass
@@ -77,8 +78,17 @@ class MailWorker:
                 db.session.commit()
                 return
             try:
+                email = build_message(message)
+            except Exception as error:
+                # One bad row must not stop the queue; a missing template or
+                # unusable data will not get better with retries.
+                failure = PermanentFailure(f"cannot build the message: {error!r}")
+                self._record_failure(message, failure, report)
+                db.session.commit()
+                continue
+            try:
                 self.transport.send(
-                    build_message(message), sender=self.sender, recipient=message.recipient
+                    email, sender=self.sender, recipient=ascii_address(message.recipient)
                 )
             except DeliveryFailure as error:
                 self._record_failure(message, error, report)

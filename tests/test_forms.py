@@ -19,6 +19,8 @@ BAD_INPUT = [
      "Enter your email address."),
     ("/signup", {"email": "not-an-email", "display_name": "Al", "password": PASSWORD}, "email",
      "Enter a valid email address"),
+    ("/signup", {"email": "zoë@example.org", "display_name": "Al", "password": PASSWORD},
+     "email", "Enter a valid email address"),
     ("/signup", {"email": LONG + "@example.org", "display_name": "Al", "password": PASSWORD},
      "email", "Use at most 254 characters."),
     ("/signup", {"email": "al@example.org", "display_name": "", "password": PASSWORD},

@@ -30,7 +30,7 @@ from meetup.extensions import db
 from meetup.models import OutboxMessage, OutboxStatus
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
-from meetup.services.text import normalize_email
+from meetup.services.text import ascii_address, normalize_email
 
 SUBJECT_MAX_LENGTH = 255
 CALENDAR_METHODS = frozenset({"PUBLISH", "REQUEST", "REPLY", "CANCEL"})
@@ -168,7 +168,7 @@ def build_message(message: OutboxMessage) -> Message:
         email.attach(attachment)
     sender = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM_ADDRESS"]), "utf-8")
     email["From"] = _header(sender)
-    email["To"] = _header(message.recipient)
+    email["To"] = _header(ascii_address(message.recipient))
     email["Subject"] = _header(message.subject)
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = _header(message.message_id)

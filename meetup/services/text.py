@@ -50,16 +50,26 @@ def clean_text(raw: str, *, field: str, max_length: int) -> str:
 def normalize_email(raw: str) -> str:
     """Return the canonical form of an address: validated, lower case.
 
+    Non-ASCII before the @ needs SMTPUTF8 all along the way, which many relays
+    lack, so such addresses are refused here; international domain names are
+    fine (mail goes to their ASCII form, see ascii_address).
+
     :raise InvalidInput: the address is not a valid email address.
     """
     raw = (raw or "").strip()
     if len(raw) > EMAIL_MAX_LENGTH:
         raise InvalidInput(f"Use at most {EMAIL_MAX_LENGTH} characters.", field="email")
     try:
-        valid = validate_email(raw, check_deliverability=False)
+        valid = validate_email(raw, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
         raise InvalidInput(f"Enter a valid email address ({error}).", field="email") from None
     return valid.normalized.lower()
+
+
+def ascii_address(address: str) -> str:
+    """The address with its domain in ASCII (IDNA), as SMTP and headers need it."""
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.encode('idna').decode('ascii')}"
 
 
 def normalize_tag(raw: str) -> str:

@@ -332,3 +332,43 @@ def test_worker_stops_cleanly_on_sigterm(committed_postgres_app, smtp_server, tm
 def test_bad_smtp_urls_are_refused(url: str) -> None:
     with pytest.raises(ValueError, match="MEETUP_SMTP_URL"):
         SmtpTransport(url)
+
+
+def test_non_ascii_subject_sender_and_body_survive_delivery(app, smtp_server) -> None:
+    app.config["MAIL_FROM_NAME"] = "Rencontres Pros – Chloé"
+    try:
+        with app.app_context():
+            queue_mail(
+                Mail(
+                    to="zoe@Bücher.example",
+                    subject="Confirmez votre adresse, Zoë — 東京",
+                    template="verify_email",
+                    dedupe_key="unicode",
+                    context={
+                        "name": "Zoë 東京",
+                        "url": "https://x.example/é",
+                        "valid_for": "3 jours",
+                    },
+                )
+            )
+            db.session.commit()
+        assert _deliver(app, smtp_server.url).sent == 1
+    finally:
+        app.config["MAIL_FROM_NAME"] = "Meetup"
+    [message] = smtp_server.received
+    assert message["Subject"] == "Confirmez votre adresse, Zoë — 東京"
+    assert message["From"].addresses[0].display_name == "Rencontres Pros – Chloé"
+    assert message["To"] == "zoe@xn--bcher-kva.example"
+    assert "Hello Zoë 東京," in message.get_body(("plain",)).get_content()
+
+
+def test_a_message_that_cannot_be_built_fails_alone(app, smtp_server) -> None:
+    _queue(app, 3)
+    with app.app_context():
+        broken = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id))
+        broken.template = "no_such_template"
+        db.session.commit()
+    report = _deliver(app, smtp_server.url)
+    assert (report.sent, report.failed) == (2, 1)
+    assert "cannot build the message" in report.errors[0]
+    assert _statuses(app) == {"sent": 2, "failed": 1}
