@@ -17,6 +17,7 @@ from flask import current_app
 
 from meetup.extensions import db
 from meetup.mailer import ConnectionFailure, DeliveryFailure, PermanentFailure, Transport
+from meetup.models import OutboxMessage, OutboxStatus
 from meetup.models.types import utcnow
 from meetup.services import delivery
 from meetup.services.mail import build_message
@@ -71,7 +72,7 @@ class MailWorker:
             db.session().expire_on_commit = True
         return report
 
-    def _deliver_batch(self, batch: list, report: DeliveryReport) -> None:
+    def _deliver_batch(self, batch: list[OutboxMessage], report: DeliveryReport) -> None:
         for position, message in enumerate(batch):
             if self.should_stop():
                 delivery.release(batch[position:])
@@ -104,9 +105,11 @@ class MailWorker:
                 report.sent += 1
             db.session.commit()
 
-    def _record_failure(self, message, error: DeliveryFailure, report: DeliveryReport) -> None:
+    def _record_failure(
+        self, message: OutboxMessage, error: DeliveryFailure, report: DeliveryReport
+    ) -> None:
         delivery.record_failure(message, str(error), temporary=error.temporary, now=self.clock())
-        if message.status == "failed":
+        if message.status == OutboxStatus.FAILED:
             report.failed += 1
         else:
             report.retried += 1

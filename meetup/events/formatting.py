@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote_plus
 
 from meetup.models import Event, EventStatus
 from meetup.services.events import HostSummary
@@ -14,16 +16,27 @@ def event_when(event: Event, zone: str | None = None) -> str:
     zone = zone or event.timezone
     start = utc_to_local(event.starts_at, zone)
     end = utc_to_local(event.ends_at, zone)
-    day = f"{start:%a} {start.day} {start:%b %Y}"
     if start.date() == end.date():
-        return f"{day}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
-    return f"{day} {start:%H:%M} {start:%Z} – {end:%a} {end.day} {end:%b %Y} {end:%H:%M} {end:%Z}"
+        return f"{_day(start)}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
+    return f"{_day(start)} {start:%H:%M} {start:%Z} – {_day(end)} {end:%H:%M} {end:%Z}"
 
 
-def local_time(moment, zone: str) -> str:
+def local_time(moment: datetime, zone: str) -> str:
     """ "Mon 30 Nov 2026, 12:00 CET"."""
     local = utc_to_local(moment, zone)
-    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
+    return f"{_day(local)}, {local:%H:%M %Z}"
+
+
+def map_url(event: Event) -> str | None:
+    """OpenStreetMap's search for the venue of an in-person event."""
+    if not event.is_in_person:
+        return None
+    place = ", ".join(filter(None, [event.venue_name, event.venue_address]))
+    return "https://www.openstreetmap.org/search?query=" + quote_plus(place)
+
+
+def _day(local: datetime) -> str:
+    return f"{local:%a} {local.day} {local:%b %Y}"
 
 
 def ambiguity_note(event: Event) -> str | None:

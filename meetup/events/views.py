@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote_plus
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -108,12 +106,7 @@ def detail(slug: str) -> str:
         ambiguity=formatting.ambiguity_note(event),
         summary=text[:300],
         share_url=share_url,
-        map_url=(
-            "https://www.openstreetmap.org/search?query="
-            + quote_plus(", ".join(filter(None, [event.venue_name, event.venue_address])))
-            if event.is_in_person
-            else None
-        ),
+        map_url=formatting.map_url(event),
         json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
     )
 
@@ -157,7 +150,6 @@ def edit(slug: str) -> Response | tuple[str, int]:
         try:
             result = events.update_event(current_user, event, form.details())
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             db.session.commit()

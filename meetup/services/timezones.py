@@ -26,17 +26,14 @@ def local_to_utc(local: datetime, zone: str, *, field: str) -> LocalTime:
     """
     tz = ZoneInfo(zone)
     wall = local.replace(tzinfo=None, second=0, microsecond=0)
-    first = wall.replace(tzinfo=tz, fold=0)
-    second = wall.replace(tzinfo=tz, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return LocalTime(first.astimezone(UTC), was_ambiguous=False)
-    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+    kind = _wall_time_kind(wall, tz)
+    if kind == "gap":
         raise InvalidInput(
             f"{wall:%H:%M} on {wall:%-d %B %Y} does not exist in {zone}: the clocks "
             "jump forward then. Choose a time before or after.",
             field=field,
         )
-    return LocalTime(first.astimezone(UTC), was_ambiguous=True)
+    return LocalTime(wall.replace(tzinfo=tz, fold=0).astimezone(UTC), kind == "fold")
 
 
 def utc_to_local(moment: datetime, zone: str) -> datetime:
@@ -46,11 +43,14 @@ def utc_to_local(moment: datetime, zone: str) -> datetime:
 def is_ambiguous(moment: datetime, zone: str) -> bool:
     """Does the wall clock in `zone` show this moment's time twice that day?"""
     wall = utc_to_local(moment, zone).replace(tzinfo=None)
-    tz = ZoneInfo(zone)
-    return wall.replace(tzinfo=tz, fold=0).utcoffset() != wall.replace(
-        tzinfo=tz, fold=1
-    ).utcoffset() and not _is_gap(wall, tz)
+    return _wall_time_kind(wall, ZoneInfo(zone)) == "fold"
 
 
-def _is_gap(wall: datetime, tz: ZoneInfo) -> bool:
-    return wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall
+def _wall_time_kind(wall: datetime, tz: ZoneInfo) -> str:
+    """ "normal"; "fold" when the clock shows this time twice (DST ends); "gap"
+    when it never shows it (DST begins)."""
+    first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return "normal"
+    round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    return "fold" if round_trip == wall else "gap"
