@@ -8,23 +8,22 @@ from urllib.parse import quote_plus
 
 from meetup.models import Event, EventStatus
 from meetup.services.events import HostSummary
-from meetup.services.timezones import is_ambiguous, utc_to_local
+from meetup.services.timezones import (
+    describe_moment,
+    describe_span,
+    is_ambiguous,
+    utc_to_local,
+)
 
 
 def event_when(event: Event, zone: str | None = None) -> str:
     """ "Tue 1 Dec 2026, 18:00–20:00 CET", in `zone` (default: the event's)."""
-    zone = zone or event.timezone
-    start = utc_to_local(event.starts_at, zone)
-    end = utc_to_local(event.ends_at, zone)
-    if start.date() == end.date():
-        return f"{_day(start)}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
-    return f"{_day(start)} {start:%H:%M} {start:%Z} – {_day(end)} {end:%H:%M} {end:%Z}"
+    return describe_span(event.starts_at, event.ends_at, zone or event.timezone)
 
 
 def local_time(moment: datetime, zone: str) -> str:
     """ "Mon 30 Nov 2026, 12:00 CET"."""
-    local = utc_to_local(moment, zone)
-    return f"{_day(local)}, {local:%H:%M %Z}"
+    return describe_moment(moment, zone)
 
 
 def map_url(event: Event) -> str | None:
@@ -33,10 +32,6 @@ def map_url(event: Event) -> str | None:
         return None
     place = ", ".join(filter(None, [event.venue_name, event.venue_address]))
     return "https://www.openstreetmap.org/search?query=" + quote_plus(place)
-
-
-def _day(local: datetime) -> str:
-    return f"{local:%a} {local.day} {local:%b %Y}"
 
 
 def ambiguity_note(event: Event) -> str | None:

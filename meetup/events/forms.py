@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,13 +19,23 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from meetup.forms import Form, timezone_select_choices
-from meetup.models import DirectoryVisibility, Event, EventVisibility
+from meetup.models import (
+    DirectoryVisibility,
+    Event,
+    EventQuestion,
+    EventVisibility,
+    QuestionKind,
+    Rsvp,
+)
 from meetup.models.event import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     VENUE_NAME_MAX_LENGTH,
 )
+from meetup.services.event_details import MAX_GUEST_LIMIT
 from meetup.services.events import MAX_COPY_WEEKS, EventDetails
+from meetup.services.questions import LONG_ANSWER_MAX_LENGTH, SHORT_ANSWER_MAX_LENGTH
+from meetup.services.rsvps import Reply
 from meetup.services.timezones import utc_to_local
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -58,6 +70,12 @@ class EventForm(Form):
     venue_address = TextAreaField("Address", render_kw={"rows": 2})
     online_url = StringField("Online link", render_kw={"type": "url", "spellcheck": "false"})
     capacity = IntegerField("Capacity", [Optional()], render_kw={"inputmode": "numeric", "min": 1})
+    guest_limit = IntegerField(
+        "Guests per reply",
+        [Optional()],
+        default=0,
+        render_kw={"inputmode": "numeric", "min": 0, "max": MAX_GUEST_LIMIT},
+    )
     rsvp_deadline = DateTimeLocalField("Replies close", [Optional()], format=DATETIME_FORMATS)
     topics = StringField("Topics")
     visibility = RadioField("Who can find it", choices=VISIBILITY_CHOICES, validate_choice=False)
@@ -93,6 +111,7 @@ class EventForm(Form):
             venue_address=event.venue_address,
             online_url=event.online_url,
             capacity=event.capacity,
+            guest_limit=event.guest_limit,
             rsvp_deadline=local(event.rsvp_deadline),
             topics=", ".join(topic.name for topic in event.topics),
             visibility=event.visibility.value,
@@ -111,6 +130,7 @@ class EventForm(Form):
             venue_address=self.venue_address.data or "",
             online_url=self.online_url.data or "",
             capacity=self.capacity.data,
+            guest_limit=self.guest_limit.data or 0,
             rsvp_deadline_local=self.rsvp_deadline.data,
             topics=(self.topics.data or "").split(","),
             visibility=self.visibility.data or "",
@@ -160,3 +180,64 @@ class ListingForm(Form):
         ],
         validate_choice=False,
     )
+
+
+GOING = "going"
+NOT_GOING = "not_going"
+
+
+class RsvpForm(Form):
+    """Going or can't go (the button pressed), guests, and one field per question."""
+
+    response = StringField()
+    guests = IntegerField("Guests you bring", [Optional()], default=0)
+
+    questions: Sequence[EventQuestion] = ()
+
+    @classmethod
+    def for_event(
+        cls, questions: Sequence[EventQuestion], *, guest_limit: int, rsvp: Rsvp | None = None
+    ) -> RsvpForm:
+        fields = {"questions": tuple(questions)}
+        for question in questions:
+            fields[f"answer_{question.id}"] = _answer_field(question)
+        form_class = type("EventRsvpForm", (cls,), fields)
+        data = {}
+        if rsvp is not None:
+            data["guests"] = rsvp.guests
+            for key, value in rsvp.answers.items():
+                data[f"answer_{key}"] = value
+        form = form_class(data=data)
+        form.guests.render_kw = {"inputmode": "numeric", "min": 0, "max": guest_limit}
+        return form
+
+    @property
+    def answer_fields(self) -> list:
+        return [self[f"answer_{question.id}"] for question in self.questions]
+
+    def validate_response(self, field: StringField) -> None:
+        if field.data not in (GOING, NOT_GOING):
+            raise ValueError("Choose whether you are going.")
+
+    def reply(self) -> Reply:
+        return Reply(
+            going=self.response.data == GOING,
+            guests=self.guests.data or 0,
+            answers={
+                str(question.id): self[f"answer_{question.id}"].data or ""
+                for question in self.questions
+            },
+        )
+
+
+def _answer_field(question: EventQuestion):
+    label = question.label if question.is_required else f"{question.label} (optional)"
+    render_kw = {"required": True} if question.is_required else {}
+    if question.kind == QuestionKind.CHOICE:
+        choices = [SelectChoice(choice, choice) for choice in question.choices]
+        return RadioField(label, choices=choices, validate_choice=False, render_kw=render_kw)
+    if question.kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(
+            label, render_kw={**render_kw, "rows": 3, "maxlength": LONG_ANSWER_MAX_LENGTH}
+        )
+    return StringField(label, render_kw={**render_kw, "maxlength": SHORT_ANSWER_MAX_LENGTH})

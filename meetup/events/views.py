@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from meetup.events import formatting
 from meetup.events.forms import CancelForm, CohostForm, CopyForm, EventForm, ListingForm
+from meetup.events.page import render_event_page
 from meetup.extensions import db
 from meetup.forms import render_form, show_error
 from meetup.models import Event, EventStatus, HostRole, User
@@ -15,8 +16,6 @@ from meetup.models.types import utcnow
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import event_listing, events
 from meetup.services.errors import DomainError, NotFound, PermissionDenied
-from meetup.services.mail import external_url
-from meetup.services.markdown import html_to_text
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")
@@ -85,30 +84,8 @@ def _listing(*, past: bool, topic: str = "") -> str:
 
 
 @bp.get("/events/<slug>")
-def detail(slug: str) -> str:
-    viewer = current_viewer()
-    try:
-        page = events.get_event_page(viewer, slug)
-    except NotFound:
-        abort(404)
-    event = page.event
-    viewer_zone = viewer.timezone if viewer is not None else None
-    share_url = external_url("events.detail", slug=event.slug)
-    text = html_to_text(event.description_html)
-    return render_template(
-        "events/detail.html",
-        event=event,
-        hosts=page.hosts,
-        is_host=page.viewer_is_host,
-        is_creator=page.viewer_is_creator,
-        shows_online_link=events.can_see_online_link(page.viewer_is_host),
-        viewer_zone=viewer_zone if viewer_zone and viewer_zone != event.timezone else None,
-        ambiguity=formatting.ambiguity_note(event),
-        summary=text[:300],
-        share_url=share_url,
-        map_url=formatting.map_url(event),
-        json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
-    )
+def detail(slug: str) -> tuple[str, int]:
+    return render_event_page(slug)
 
 
 # Creating and editing

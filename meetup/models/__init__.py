@@ -10,6 +10,14 @@ from meetup.models.event import (
     HostRole,
 )
 from meetup.models.outbox import OutboxMessage, OutboxStatus
+from meetup.models.rsvp import (
+    ACTIVE_STATUSES,
+    EventQuestion,
+    QuestionKind,
+    Rsvp,
+    RsvpChange,
+    RsvpStatus,
+)
 from meetup.models.user import (
     Goal,
     GoalDirection,
@@ -20,9 +28,11 @@ from meetup.models.user import (
 )
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "DirectoryVisibility",
     "Event",
     "EventHost",
+    "EventQuestion",
     "EventStatus",
     "EventTopic",
     "EventVisibility",
@@ -32,6 +42,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ProfileVisibility",
+    "QuestionKind",
+    "Rsvp",
+    "RsvpChange",
+    "RsvpStatus",
     "User",
     "UserGoal",
     "UserInterest",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from meetup.extensions import db
 from meetup.models.types import UTCDateTime, enum_column, utcnow
 from meetup.models.user import User
+
+if TYPE_CHECKING:
+    from meetup.models.rsvp import EventQuestion
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 50_000
@@ -74,6 +78,8 @@ class Event(db.Model):
     venue_address: Mapped[str] = mapped_column(String(VENUE_ADDRESS_MAX_LENGTH), default="")
     online_url: Mapped[str] = mapped_column(String(ONLINE_URL_MAX_LENGTH), default="")
     capacity: Mapped[int | None]
+    # How many guests one reply may bring (0: none); guests take seats too.
+    guest_limit: Mapped[int] = mapped_column(default=0, server_default="0")
     rsvp_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     visibility: Mapped[EventVisibility] = mapped_column(
         enum_column(EventVisibility, 16), default=EventVisibility.PUBLIC
@@ -103,6 +109,9 @@ class Event(db.Model):
     )
     topics: Mapped[list[EventTopic]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventTopic.name"
+    )
+    questions: Mapped[list[EventQuestion]] = relationship(
+        cascade="all, delete-orphan", order_by="EventQuestion.position"
     )
 
     @property

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 
 from meetup.extensions import db
-from meetup.models import ProfileVisibility, User
+from meetup.models import OutboxMessage, ProfileVisibility, User
 from meetup.models.types import utcnow
-from meetup.services import events
+from meetup.services import events, questions, rsvps
 from meetup.services.accounts import register_user
 from meetup.services.privacy import update_privacy
 from meetup.services.profiles import update_profile
@@ -102,6 +102,10 @@ class DemoEvent:
     approval: bool = False
     cancelled: str | None = None  # the cancellation message
     unlisted: bool = False
+    guest_limit: int = 0
+    # (label, kind, required, choices): asked of everyone going
+    questions: list[tuple[str, str, bool, list[str]]] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)  # emails, in the order they reply
 
 
 EVENTS = [
@@ -112,7 +116,8 @@ EVENTS = [
         "- 09:45 wrap-up\n\nFirst-time managers very welcome.",
         ["engineering management", "leadership", "hiring"],
         venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
-        capacity=30, cohosts=["chloe@example.org"],
+        capacity=30, cohosts=["chloe@example.org"], guest_limit=1,
+        replies=["ben@example.org", "fatima@example.org", "dev@example.org"],
     ),
     DemoEvent(
         "Climate tech careers night", "ben@example.org", 10, "18:30", 3, "Europe/Stockholm",
@@ -121,6 +126,7 @@ EVENTS = [
         ["climate tech", "careers", "data engineering"],
         venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
         capacity=120,
+        replies=["ada@example.org", "dev@example.org", "fatima@example.org", "emil@example.org"],
     ),
     DemoEvent(
         "Paris UX Nights: accessible design systems", "chloe@example.org", 14, "19:00", 2.5,
@@ -129,6 +135,8 @@ EVENTS = [
         ["product design", "accessibility", "design systems"],
         venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
         capacity=2, approval=False,
+        # Full: two going, then Ada and Fatima on the waitlist.
+        replies=["ben@example.org", "dev@example.org", "ada@example.org", "fatima@example.org"],
     ),
     DemoEvent(
         "Founders & angels: office hours", "emil@example.org", 9, "17:00", 2, "Europe/Prague",
@@ -137,12 +145,20 @@ EVENTS = [
         ["fundraising", "startups", "investing"],
         venue_name="Impact Hub Praha", venue_address="Drtinova 10, Prague",
         capacity=12, approval=True,
+        questions=[("What are you building?", "long_text", True, [])],
+        replies=["dev@example.org", "ada@example.org", "ben@example.org"],  # all pending
     ),
     DemoEvent(
         "Remote mentoring circle (online)", "ada@example.org", 4, "12:00", 1, "UTC",
         "An hour of small-group mentoring on video. Pick a topic when you reply.",
         ["mentoring", "career growth"],
         online_url="https://meet.example.org/mentoring-circle", capacity=25,
+        questions=[
+            ("Which topic would you like?", "choice", True,
+             ["Career growth", "First-time management", "Interviewing"]),
+            ("Anything the mentors should know?", "short_text", False, []),
+        ],
+        replies=["fatima@example.org", "ben@example.org", "chloe@example.org"],
     ),
     DemoEvent(
         "Health tech builders Bangalore", "dev@example.org", 18, "18:00", 3, "Asia/Kolkata",
@@ -157,7 +173,8 @@ EVENTS = [
         "Talks on **Python** in production and data pipelines. Pizza provided.",
         ["python", "data engineering", "distributed systems"],
         venue_name="Civic Hall", venue_address="124 E 14th St, New York, NY",
-        online_url="https://meet.example.org/nyc-python", capacity=150,
+        online_url="https://meet.example.org/nyc-python", capacity=150, guest_limit=2,
+        replies=["ada@example.org", "ben@example.org"],
     ),
     DemoEvent(
         "Tokyo developer tools night", "emil@example.org", 25, "19:00", 2, "Asia/Tokyo",
@@ -179,6 +196,7 @@ EVENTS = [
         ["product management"],
         venue_name="Co-Creation Hub", venue_address="294 Herbert Macaulay Way, Yaba, Lagos",
         cancelled="Our venue is closed for repairs. We will announce a new date soon.",
+        replies=["ben@example.org", "chloe@example.org"],
     ),
     DemoEvent(
         "Engineering leadership breakfast (October)", "ada@example.org", -30, "08:00", 2,
@@ -187,6 +205,7 @@ EVENTS = [
         ["engineering management", "leadership"],
         venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
         capacity=30,
+        replies=["ben@example.org", "chloe@example.org", "fatima@example.org"],
     ),
     DemoEvent(
         "Climate data hack evening", "ben@example.org", -3, "17:30", 4, "Europe/Stockholm",
@@ -194,6 +213,7 @@ EVENTS = [
         ["climate tech", "python", "open source"],
         venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
         online_url="https://meet.example.org/climate-hack", cohosts=["dev@example.org"],
+        replies=["ada@example.org", "chloe@example.org", "fatima@example.org", "emil@example.org"],
     ),
 ]  # fmt: skip
 
@@ -218,6 +238,7 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
             venue_address=demo.venue_address,
             online_url=demo.online_url,
             capacity=demo.capacity,
+            guest_limit=demo.guest_limit,
             topics=demo.topics,
             visibility="unlisted" if demo.unlisted else "public",
             is_approval_required=demo.approval,
@@ -226,13 +247,29 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
     ).event
     for email in demo.cohosts:
         events.add_cohost(creator, event, email=email)
+    for label, kind, required, choices in demo.questions:
+        questions.add_question(
+            creator, event, questions.QuestionDraft(label, kind, required, choices)
+        )
     events.publish_event(creator, event, now=now)
+    for email in demo.replies:
+        person = people[email]
+        answers = {
+            str(question.id): question.choices[0] if question.choices else _answer(person)
+            for question in event.questions
+        }
+        guests = 1 if demo.guest_limit and len(person.display_name) % 2 else 0
+        rsvps.respond(person, event, rsvps.Reply(True, guests, answers), now=now)
     if demo.cancelled:
         events.cancel_event(creator, event, message=demo.cancelled, now=now)
     if demo.days_from_now < 0:
         shift = timedelta(days=2 * abs(demo.days_from_now))
         event.starts_at -= shift
         event.ends_at -= shift
+
+
+def _answer(person: User) -> str:
+    return f"{person.headline} at {person.company}" if person.company else person.headline
 
 
 def seed_demo() -> bool:
@@ -266,4 +303,6 @@ def seed_demo() -> bool:
     now = utcnow()
     for demo in EVENTS:
         _seed_event(demo, people, now)
+    # The demo's replies are history, not news: nobody is emailed about them.
+    db.session.execute(delete(OutboxMessage))
     return True

@@ -30,6 +30,7 @@ from meetup.services.text import (
 from meetup.services.timezones import local_to_utc
 
 MAX_TOPICS = 10
+MAX_GUEST_LIMIT = 10
 LONGEST_EVENT = timedelta(days=14)
 
 
@@ -46,6 +47,7 @@ class EventDetails:
     venue_address: str = ""
     online_url: str = ""
     capacity: int | None = None
+    guest_limit: int = 0
     rsvp_deadline_local: datetime | None = None
     topics: Iterable[str] = field(default_factory=tuple)
     visibility: str = EventVisibility.PUBLIC.value
@@ -98,6 +100,11 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
             "for no limit.",
             field="capacity",
         )
+    guest_limit = details.guest_limit or 0
+    if not 0 <= guest_limit <= MAX_GUEST_LIMIT:
+        raise InvalidInput(
+            f"Allow from 0 to {MAX_GUEST_LIMIT} guests per reply.", field="guest_limit"
+        )
     topics = clean_tags(
         details.topics, field="topics", noun="topic", max_count=MAX_TOPICS,
         max_length=TOPIC_MAX_LENGTH,
@@ -114,7 +121,7 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
     event.starts_at, event.ends_at = start.utc, end.utc
     event.rsvp_deadline = deadline
     event.venue_name, event.venue_address, event.online_url = venue_name, venue_address, online_url
-    event.capacity = capacity
+    event.capacity, event.guest_limit = capacity, guest_limit
     event.visibility, event.directory_visibility = visibility, directory
     event.is_approval_required = bool(details.is_approval_required)
     event.topics = [EventTopic(name=name) for name in topics]

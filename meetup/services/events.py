@@ -20,6 +20,7 @@ from meetup.extensions import db
 from meetup.models import (
     Event,
     EventHost,
+    EventQuestion,
     EventStatus,
     EventTopic,
     HostRole,
@@ -34,6 +35,7 @@ from meetup.services.text import (
     normalize_email,
 )
 from meetup.services.timezones import local_to_utc, utc_to_local
+from meetup.services.waitlist import lock_event, promote_waitlist
 
 MAX_COPY_WEEKS = 104
 
@@ -129,9 +131,9 @@ def is_creator(viewer: User | None, event: Event) -> bool:
     return viewer is not None and event.created_by_id == viewer.id
 
 
-def can_see_online_link(viewer_is_host: bool) -> bool:
-    """The online link is for hosts and (once RSVPs exist) people going."""
-    return viewer_is_host
+def can_see_online_link(*, viewer_is_host: bool, viewer_is_going: bool) -> bool:
+    """The online link is for hosts and people going, never public pages."""
+    return viewer_is_host or viewer_is_going
 
 
 def require_host(viewer: User, event: Event) -> None:
@@ -169,19 +171,23 @@ def update_event(
     actor: User, event: Event, details: EventDetails, *, now: datetime | None = None
 ) -> SaveResult:
     """Change an event; raise its sequence if time, place or title changed.
+    More seats (or no limit any more) move the waitlist on.
 
     :raise PermissionDenied: `actor` is not a host.
     :raise InvalidInput: a field breaks its rules; nothing is changed.
     """
     require_host(actor, event)
+    lock_event(event)  # capacity decides who gets a seat: no RSVP may interleave
     if event.status == EventStatus.CANCELLED:
         raise InvalidInput("A cancelled event cannot be edited.")
+    now = now or utcnow()
     before = _calendar_fields(event)
-    ambiguous = apply_details(event, details, now=now or utcnow(), is_new=False)
+    ambiguous = apply_details(event, details, now=now, is_new=False)
     raised = _calendar_fields(event) != before
     if raised:
         event.sequence += 1
     db.session.flush()
+    promote_waitlist(event, now=now)
     return SaveResult(event, resolved_ambiguity=ambiguous, sequence_raised=raised)
 
 
@@ -249,6 +255,7 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
         venue_address=event.venue_address,
         online_url=event.online_url,
         capacity=event.capacity,
+        guest_limit=event.guest_limit,
         rsvp_deadline=(
             _shift_wall_time(event.rsvp_deadline, event.timezone, shift)
             if event.rsvp_deadline
@@ -260,6 +267,16 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
         search_text=event.search_text,
         topics=[EventTopic(name=topic.name) for topic in event.topics],
         hosts=[EventHost(user=actor, role=HostRole.CREATOR)],
+        questions=[
+            EventQuestion(
+                position=question.position,
+                kind=question.kind,
+                label=question.label,
+                choices=list(question.choices),
+                is_required=question.is_required,
+            )
+            for question in event.questions
+        ],
     )
     db.session.add(copy)
     db.session.flush()

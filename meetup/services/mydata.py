@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from meetup.extensions import db
@@ -23,12 +23,15 @@ from meetup.models import (
     EventStatus,
     GoalDirection,
     OutboxMessage,
+    Rsvp,
+    RsvpChange,
     User,
     UserGoal,
     UserInterest,
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import end_other_sessions, verify_password
+from meetup.services.rsvps import export_replies, forget_person
 
 EXPORT_FORMAT = "meetup.personal-data"
 EXPORT_VERSION = 1
@@ -165,6 +168,15 @@ def _erase_events_created(user: User) -> None:
         db.session.delete(draft)
 
 
+def _erase_replies(user: User) -> None:
+    """The person's replies go (their seats to the waitlists); the changes they
+    made to others' replies as a host stay, by nobody."""
+    forget_person(user)
+    db.session.execute(
+        update(RsvpChange).where(RsvpChange.actor_id == user.id).values(actor_id=None)
+    )
+
+
 def _erase_nothing(user: User) -> None:
     """Privacy choices live on the account row, emptied with it."""
 
@@ -184,6 +196,7 @@ REGISTRY: tuple[PersonalData, ...] = (
         _erase_events_created,
         keeps_rows=True,
     ),
+    PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),
     # Outbox rows name their recipient by address, not by foreign key.
     PersonalData("mail", (), _export_mail, _erase_mail),
 )

@@ -1,4 +1,5 @@
-"""Local wall time in an IANA zone, to and from UTC, honest about DST."""
+"""Local wall time in an IANA zone, to and from UTC, honest about DST; and how
+times read to people (pages and mail alike)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,21 @@ def _wall_time_kind(wall: datetime, tz: ZoneInfo) -> str:
         return "normal"
     round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     return "fold" if round_trip == wall else "gap"
+
+
+def describe_span(start: datetime, end: datetime, zone: str) -> str:
+    """ "Tue 1 Dec 2026, 18:00–20:00 CET", in `zone`."""
+    start, end = utc_to_local(start, zone), utc_to_local(end, zone)
+    if start.date() == end.date():
+        return f"{_day(start)}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
+    return f"{_day(start)} {start:%H:%M} {start:%Z} – {_day(end)} {end:%H:%M} {end:%Z}"
+
+
+def describe_moment(moment: datetime, zone: str) -> str:
+    """ "Mon 30 Nov 2026, 12:00 CET"."""
+    local = utc_to_local(moment, zone)
+    return f"{_day(local)}, {local:%H:%M %Z}"
+
+
+def _day(local: datetime) -> str:
+    return f"{local:%a} {local.day} {local:%b %Y}"

@@ -1,0 +1,58 @@
+"""The event page: shared by its own view and by the reply form that posts to it."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from meetup.events import formatting
+from meetup.events.forms import RsvpForm
+from meetup.models import RsvpStatus
+from meetup.models.types import utcnow
+from meetup.security import current_viewer
+from meetup.services import events, rsvps
+from meetup.services.errors import NotFound
+from meetup.services.mail import external_url
+from meetup.services.markdown import html_to_text
+from meetup.services.rsvps import closed_reason
+
+
+def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: int = 200):
+    """The page of the event `slug` for the current viewer (404 if hidden from
+    them); `rsvp_form` is a submitted reply form to show with its errors."""
+    viewer = current_viewer()
+    try:
+        page = events.get_event_page(viewer, slug)
+    except NotFound:
+        abort(404)
+    event = page.event
+    now = utcnow()
+    panel = rsvps.rsvp_panel(viewer, event, now=now)
+    if rsvp_form is None and viewer is not None and not panel.closed:
+        rsvp_form = RsvpForm.for_event(
+            panel.questions, guest_limit=event.guest_limit, rsvp=panel.rsvp
+        )
+    viewer_zone = viewer.timezone if viewer is not None else None
+    share_url = external_url("events.detail", slug=event.slug)
+    text = html_to_text(event.description_html)
+    html = render_template(
+        "events/detail.html",
+        event=event,
+        hosts=page.hosts,
+        is_host=page.viewer_is_host,
+        is_creator=page.viewer_is_creator,
+        panel=panel,
+        rsvp_form=rsvp_form,
+        statuses=RsvpStatus,
+        viewer=viewer,
+        new_replies_closed=closed_reason(event, now, for_new_reply=True),
+        shows_online_link=events.can_see_online_link(
+            viewer_is_host=page.viewer_is_host, viewer_is_going=panel.is_going
+        ),
+        viewer_zone=viewer_zone if viewer_zone and viewer_zone != event.timezone else None,
+        ambiguity=formatting.ambiguity_note(event),
+        summary=text[:300],
+        share_url=share_url,
+        map_url=formatting.map_url(event),
+        json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
+    )
+    return html, status

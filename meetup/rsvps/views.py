@@ -1,0 +1,242 @@
+"""Replies: the reply form of the event page, a reply's details, the hosts'
+list with their decisions, registration questions, and my events.
+
+Each view loads what it needs for the viewer, calls one service, commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from meetup.events.forms import RsvpForm
+from meetup.events.page import render_event_page
+from meetup.extensions import db
+from meetup.forms import render_form, show_error
+from meetup.models import Event, Rsvp, RsvpStatus
+from meetup.models.types import utcnow
+from meetup.rsvps.forms import QuestionForm, ReasonForm
+from meetup.security import current_viewer, form_checks_csrf
+from meetup.services import events, questions, rsvps
+from meetup.services.errors import DomainError, NotFound, PermissionDenied
+from meetup.services.questions import MAX_QUESTIONS
+
+bp = Blueprint("rsvps", __name__)
+
+
+def _load(slug: str) -> Event:
+    try:
+        return events.get_event(current_viewer(), slug)
+    except NotFound:
+        abort(404)
+
+
+def _require_host(event: Event) -> None:
+    try:
+        events.require_host(current_user, event)
+    except PermissionDenied:
+        abort(403)
+
+
+def _event_url(event: Event) -> str:
+    return url_for("events.detail", slug=event.slug)
+
+
+# Replying
+
+
+@bp.post("/events/<slug>/rsvp")
+@login_required
+@form_checks_csrf
+def respond(slug: str) -> Response | tuple[str, int]:
+    event = _load(slug)
+    form = RsvpForm.for_event(questions.list_questions(event), guest_limit=event.guest_limit)
+    status = 422
+    if form.validate_on_submit():
+        try:
+            rsvp = rsvps.respond(current_user, event, form.reply())
+        except DomainError as error:
+            show_error(form, error)
+            status = 403 if isinstance(error, PermissionDenied) else 422
+        else:
+            db.session.commit()
+            flash(_confirmation(rsvp), "success")
+            return redirect(_event_url(event) + "#reply", 303)
+    db.session.rollback()
+    return render_event_page(slug, rsvp_form=form, status=status)
+
+
+def _confirmation(rsvp: Rsvp) -> str:
+    if rsvp.status == RsvpStatus.GOING:
+        return "You're going. We emailed you the details."
+    if rsvp.status == RsvpStatus.WAITLISTED:
+        return (
+            f"The event is full: you're number {rsvp.waitlist_position} on the waitlist. "
+            "We'll email you if a seat frees up."
+        )
+    if rsvp.status == RsvpStatus.PENDING:
+        return "Your request is with the hosts. We'll email you when they decide."
+    return "Your reply is saved: you can't go."
+
+
+@bp.get("/events/<slug>/rsvp")
+@login_required
+def my_reply(slug: str) -> str:
+    event = _load(slug)
+    try:
+        details = rsvps.get_reply(current_user, event)
+    except NotFound:
+        abort(404)
+    return render_template("rsvps/reply.html", event=event, details=details, own=True)
+
+
+@bp.get("/my/events")
+@login_required
+def my_events() -> str:
+    mine = rsvps.my_events(current_user, now=utcnow())
+    return render_template("rsvps/my_events.html", mine=mine, statuses=RsvpStatus)
+
+
+# The hosts' list and decisions
+
+
+@bp.get("/events/<slug>/replies")
+@login_required
+def replies(slug: str) -> str:
+    event = _load(slug)
+    _require_host(event)
+    rows = rsvps.list_replies(current_user, event)
+    seats = rsvps.rsvp_panel(None, event).seats
+    return render_template(
+        "rsvps/replies.html", event=event, rows=rows, seats=seats, statuses=RsvpStatus
+    )
+
+
+@bp.get("/events/<slug>/replies/<int:rsvp_id>")
+@login_required
+def reply(slug: str, rsvp_id: int) -> str:
+    event = _load(slug)
+    _require_host(event)
+    try:
+        details = rsvps.get_reply(current_user, event, rsvp_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "rsvps/reply.html", event=event, details=details, own=False, form=ReasonForm()
+    )
+
+
+@bp.post("/events/<slug>/replies/<int:rsvp_id>/approve")
+@login_required
+def approve(slug: str, rsvp_id: int) -> Response:
+    return _decide(slug, rsvp_id, rsvps.approve, "Approved: {name} is {status}.")
+
+
+@bp.post("/events/<slug>/replies/<int:rsvp_id>/decline")
+@login_required
+def decline(slug: str, rsvp_id: int) -> Response:
+    reason = ReasonForm().reason.data or ""
+    return _decide(
+        slug, rsvp_id, lambda actor, rsvp: rsvps.decline(actor, rsvp, reason=reason),
+        "{name}'s request is declined; we emailed them.",
+    )  # fmt: skip
+
+
+@bp.post("/events/<slug>/replies/<int:rsvp_id>/remove")
+@login_required
+def remove(slug: str, rsvp_id: int) -> Response:
+    reason = ReasonForm().reason.data or ""
+    return _decide(
+        slug, rsvp_id, lambda actor, rsvp: rsvps.remove(actor, rsvp, reason=reason),
+        "{name} is removed; we emailed them.",
+    )  # fmt: skip
+
+
+def _decide(slug: str, rsvp_id: int, decision: Callable, message: str) -> Response:
+    event = _load(slug)
+    _require_host(event)
+    rsvp = db.session.get(Rsvp, rsvp_id)
+    if rsvp is None or rsvp.event_id != event.id:
+        abort(404)
+    try:
+        decision(current_user, rsvp)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        status = rsvp.status.value.replace("waitlisted", "on the waitlist")
+        flash(message.format(name=rsvp.user.display_name, status=status), "success")
+    if request.form.get("back_to") == "reply":
+        return redirect(url_for("rsvps.reply", slug=slug, rsvp_id=rsvp_id), 303)
+    return redirect(url_for("rsvps.replies", slug=slug), 303)
+
+
+# Registration questions
+
+
+@bp.route("/events/<slug>/questions", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit_questions(slug: str) -> Response | tuple[str, int]:
+    event = _load(slug)
+    _require_host(event)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            questions.add_question(current_user, event, form.draft())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The question is added.", "success")
+            return redirect(url_for("rsvps.edit_questions", slug=slug), 303)
+    return render_form(
+        "rsvps/questions.html",
+        form,
+        event=event,
+        questions=questions.list_questions(event),
+        max_questions=MAX_QUESTIONS,
+    )
+
+
+@bp.route("/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit_question(slug: str, question_id: int) -> Response | tuple[str, int]:
+    event = _load(slug)
+    _require_host(event)
+    try:
+        question = questions.get_question(event, question_id)
+    except NotFound:
+        abort(404)
+    form = QuestionForm.for_question(question) if request.method == "GET" else QuestionForm()
+    if form.validate_on_submit():
+        try:
+            questions.update_question(current_user, event, question_id, form.draft())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The question is saved.", "success")
+            return redirect(url_for("rsvps.edit_questions", slug=slug), 303)
+    return render_form("rsvps/question.html", form, event=event, question=question)
+
+
+@bp.post("/events/<slug>/questions/<int:question_id>/remove")
+@login_required
+def remove_question(slug: str, question_id: int) -> Response:
+    event = _load(slug)
+    _require_host(event)
+    try:
+        questions.remove_question(current_user, event, question_id)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("rsvps.edit_questions", slug=slug), 303)
+    db.session.commit()
+    flash("The question is removed. Answers already given stay with the replies.", "info")
+    return redirect(url_for("rsvps.edit_questions", slug=slug), 303)

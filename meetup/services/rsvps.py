@@ -1,0 +1,462 @@
+"""Replies to events: going or not, guests, answers, the hosts' approvals and
+removals, and what each person and host may read of them.
+
+Statuses and their meaning are in DESIGN.md. Every write here locks the event
+first (waitlist.lock_event) and changes statuses only through
+waitlist.change_status, so capacity holds under any number of concurrent
+requests, and every change is recorded and emailed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from meetup.extensions import db
+from meetup.models import (
+    ACTIVE_STATUSES,
+    Event,
+    EventHost,
+    EventQuestion,
+    EventStatus,
+    Rsvp,
+    RsvpChange,
+    RsvpStatus,
+    User,
+)
+from meetup.models.types import utcnow
+from meetup.services.accounts import require_verified
+from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
+from meetup.services.events import can_view_event, is_host, require_host
+from meetup.services.questions import clean_answers, list_questions
+from meetup.services.text import clean_text
+from meetup.services.timezones import describe_moment
+from meetup.services.waitlist import (
+    Notice,
+    SeatCount,
+    change_status,
+    count_seats,
+    lock_event,
+    promote_waitlist,
+)
+
+REASON_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a person sends: going or not, guests, answers keyed by question id."""
+
+    going: bool
+    guests: int = 0
+    answers: Mapping[str, str] = field(default_factory=dict)
+
+
+# Replying
+
+
+def respond(actor: User, event: Event, reply: Reply, *, now: datetime | None = None) -> Rsvp:
+    """Record `actor`'s reply to `event`; sending the same reply twice changes nothing.
+
+    Going: a seat if the whole party fits, else the waitlist; pending instead
+    when the hosts approve replies. Not going: frees the seat (or the place in
+    the queue) and moves the waitlist on.
+
+    :raise NotFound: a draft `actor` does not host.
+    :raise PermissionDenied: unverified, or the hosts declined or removed them.
+    :raise InvalidInput: replies are closed, or a field breaks its rules.
+    """
+    require_verified(actor)
+    if not can_view_event(actor, event):
+        raise NotFound("There is no such event.")
+    lock_event(event)
+    now = now or utcnow()
+    closed = closed_reason(event, now, for_new_reply=False)
+    if closed:
+        raise InvalidInput(closed)
+    rsvp = find_rsvp(event, actor)
+    if rsvp is not None and rsvp.status == RsvpStatus.DECLINED:
+        raise PermissionDenied("The hosts declined your request for this event.")
+    if rsvp is not None and rsvp.status == RsvpStatus.REMOVED:
+        raise PermissionDenied("The hosts removed you from this event.")
+    if reply.going:
+        return _reply_going(actor, event, rsvp, reply, now=now)
+    return _reply_not_going(actor, event, rsvp, now=now)
+
+
+def _reply_going(
+    actor: User, event: Event, rsvp: Rsvp | None, reply: Reply, *, now: datetime
+) -> Rsvp:
+    guests = _check_guests(event, reply.guests)
+    answers = clean_answers(list_questions(event), reply.answers)
+    holds_place = rsvp is not None and rsvp.status in ACTIVE_STATUSES
+    if not holds_place:
+        closed = closed_reason(event, now, for_new_reply=True)
+        if closed:
+            raise InvalidInput(closed)
+    if rsvp is not None and holds_place:
+        if guests == rsvp.guests and answers == rsvp.answers:
+            return rsvp  # the same reply again: a double submit
+        seats = count_seats(event)
+        extra = guests - rsvp.guests
+        if extra > 0 and closed_reason(event, now, for_new_reply=True):
+            raise InvalidInput("Replies are closed: you can no longer add guests.", field="guests")
+        if rsvp.status == RsvpStatus.GOING and extra > 0 and not seats.fits(extra):
+            raise InvalidInput(
+                _seats_left_message(seats.left or 0) + " Your reply is unchanged.",
+                field="guests",
+            )
+        rsvp.guests, rsvp.answers, rsvp.updated_at = guests, answers, now
+        db.session.flush()
+        if extra < 0 or rsvp.status == RsvpStatus.WAITLISTED:
+            promote_waitlist(event, now=now)  # fewer seats taken, or a smaller party
+        return rsvp
+    if rsvp is None:
+        rsvp = Rsvp(event=event, user=actor, created_at=now)
+    rsvp.guests, rsvp.answers = guests, answers
+    if event.is_approval_required and not is_host(actor, event):
+        change_status(rsvp, RsvpStatus.PENDING, actor=actor, now=now, notice=Notice.PENDING)
+    elif count_seats(event).fits(rsvp.party_size):
+        change_status(rsvp, RsvpStatus.GOING, actor=actor, now=now, notice=Notice.GOING)
+    else:
+        change_status(rsvp, RsvpStatus.WAITLISTED, actor=actor, now=now, notice=Notice.WAITLISTED)
+    return rsvp
+
+
+def _reply_not_going(actor: User, event: Event, rsvp: Rsvp | None, *, now: datetime) -> Rsvp:
+    if rsvp is None:
+        # Saying "can't go" up front tells the hosts; nobody needs an email.
+        rsvp = Rsvp(event=event, user=actor, created_at=now, answers={})
+        change_status(rsvp, RsvpStatus.NOT_GOING, actor=actor, now=now, notice=None)
+        return rsvp
+    if rsvp.status == RsvpStatus.NOT_GOING:
+        return rsvp
+    was_going = rsvp.status == RsvpStatus.GOING
+    change_status(rsvp, RsvpStatus.NOT_GOING, actor=actor, now=now, notice=Notice.WITHDRAWN)
+    if was_going:
+        promote_waitlist(event, now=now)
+    return rsvp
+
+
+def _check_guests(event: Event, guests: int) -> int:
+    if guests < 0:
+        raise InvalidInput("The number of guests cannot be negative.", field="guests")
+    if guests > event.guest_limit:
+        if event.guest_limit == 0:
+            raise InvalidInput("This event does not take guests.", field="guests")
+        raise InvalidInput(
+            f"You can bring at most {event.guest_limit} "
+            f"guest{'s' if event.guest_limit > 1 else ''}.",
+            field="guests",
+        )
+    return guests
+
+
+def _seats_left_message(left: int) -> str:
+    if left == 0:
+        return "No seats are left for more guests."
+    return f"Only {left} more seat{'s are' if left > 1 else ' is'} free."
+
+
+def closed_reason(event: Event, now: datetime, *, for_new_reply: bool = True) -> str | None:
+    """Why replies are closed, or None. People who hold a place may withdraw
+    until the start; new replies stop at the deadline."""
+    if event.status == EventStatus.DRAFT:
+        return "Replies open when the event is published."
+    if event.status == EventStatus.CANCELLED:
+        return "This event is cancelled."
+    if now >= event.ends_at:
+        return "This event is over."
+    if now >= event.starts_at:
+        return "This event has started; replies are closed."
+    if for_new_reply and event.rsvp_deadline is not None and now >= event.rsvp_deadline:
+        deadline = describe_moment(event.rsvp_deadline, event.timezone)
+        return f"Replies closed on {deadline}."
+    return None
+
+
+# The hosts' decisions
+
+
+def approve(actor: User, rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
+    """Accept a pending request: going if the party fits, else the waitlist.
+
+    :raise PermissionDenied: not a host. :raise InvalidInput: not pending, or closed.
+    """
+    event = _host_decision(actor, rsvp, now or utcnow())
+    if rsvp.status != RsvpStatus.PENDING:
+        raise InvalidInput(f"{rsvp.user.display_name} is not waiting for approval.")
+    now = now or utcnow()
+    seats = count_seats(event)
+    to = RsvpStatus.GOING if seats.fits(rsvp.party_size) else RsvpStatus.WAITLISTED
+    change_status(rsvp, to, actor=actor, now=now, notice=Notice.APPROVED)
+    return rsvp
+
+
+def decline(actor: User, rsvp: Rsvp, *, reason: str = "", now: datetime | None = None) -> Rsvp:
+    """Refuse a pending request. :raise PermissionDenied: not a host."""
+    _host_decision(actor, rsvp, now or utcnow())
+    if rsvp.status != RsvpStatus.PENDING:
+        raise InvalidInput(f"{rsvp.user.display_name} is not waiting for approval.")
+    note = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
+    change_status(
+        rsvp, RsvpStatus.DECLINED, actor=actor, now=now or utcnow(), notice=Notice.DECLINED,
+        note=note,
+    )  # fmt: skip
+    return rsvp
+
+
+def remove(actor: User, rsvp: Rsvp, *, reason: str = "", now: datetime | None = None) -> Rsvp:
+    """Take someone off the list (going, waitlisted or pending); their seat
+    goes to the waitlist. :raise PermissionDenied: not a host."""
+    now = now or utcnow()
+    event = _host_decision(actor, rsvp, now)
+    if rsvp.status not in ACTIVE_STATUSES:
+        raise InvalidInput(f"{rsvp.user.display_name} is not on the list.")
+    note = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
+    was_going = rsvp.status == RsvpStatus.GOING
+    change_status(rsvp, RsvpStatus.REMOVED, actor=actor, now=now, notice=Notice.REMOVED, note=note)
+    if was_going:
+        promote_waitlist(event, now=now)
+    return rsvp
+
+
+def _host_decision(actor: User, rsvp: Rsvp, now: datetime) -> Event:
+    event = rsvp.event
+    require_host(actor, event)
+    lock_event(event)
+    db.session.refresh(rsvp)  # as committed by whoever held the lock before
+    closed = closed_reason(event, now, for_new_reply=False)
+    if closed:
+        raise InvalidInput(closed)
+    return event
+
+
+def forget_person(user: User, *, now: datetime | None = None) -> None:
+    """Erase a person's replies (account deletion): seats they held in
+    upcoming events go to the waitlists; nobody emails the person."""
+    now = now or utcnow()
+    for rsvp in db.session.scalars(
+        select(Rsvp).where(Rsvp.user_id == user.id).options(joinedload(Rsvp.event))
+    ).all():
+        event = rsvp.event
+        is_open = closed_reason(event, now, for_new_reply=False) is None
+        if rsvp.status in ACTIVE_STATUSES and is_open:
+            lock_event(event)
+            was_going = rsvp.status == RsvpStatus.GOING
+            change_status(rsvp, RsvpStatus.NOT_GOING, actor=None, now=now, notice=None)
+            if was_going:
+                promote_waitlist(event, now=now)
+        db.session.delete(rsvp)
+    db.session.flush()
+
+
+# Reading
+
+
+@dataclass(frozen=True)
+class RsvpPanel:
+    """What the event page shows about replies, for one viewer."""
+
+    seats: SeatCount
+    rsvp: Rsvp | None  # the viewer's own reply
+    closed: str | None  # why the viewer cannot reply now, if they cannot
+    questions: list[EventQuestion]
+
+    @property
+    def is_going(self) -> bool:
+        return self.rsvp is not None and self.rsvp.status == RsvpStatus.GOING
+
+
+def rsvp_panel(viewer: User | None, event: Event, *, now: datetime | None = None) -> RsvpPanel:
+    now = now or utcnow()
+    rsvp = find_rsvp(event, viewer) if viewer is not None else None
+    holds_place = rsvp is not None and rsvp.status in ACTIVE_STATUSES
+    closed = closed_reason(event, now, for_new_reply=not holds_place)
+    return RsvpPanel(
+        seats=count_seats(event),
+        rsvp=rsvp,
+        closed=closed,
+        # Asked only of someone who can reply: anonymous visitors cost no query.
+        questions=list_questions(event) if viewer is not None and not closed else [],
+    )
+
+
+def find_rsvp(event: Event, person: User) -> Rsvp | None:
+    return db.session.scalar(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == person.id)
+    )
+
+
+@dataclass(frozen=True)
+class ReplyRow:
+    """One line of the hosts' list of replies."""
+
+    rsvp_id: int
+    user_id: int
+    display_name: str
+    email: str
+    status: RsvpStatus
+    guests: int
+    waitlist_position: int | None
+    replied_at: datetime
+    updated_at: datetime
+
+
+def list_replies(actor: User, event: Event) -> list[ReplyRow]:
+    """Every reply to `event`, for its hosts, in one query: pending first, then
+    going, the waitlist in order, and the rest.
+
+    :raise PermissionDenied: `actor` is not a host.
+    """
+    require_host(actor, event)
+    columns = (
+        Rsvp.id, Rsvp.user_id, User.display_name, User.email, Rsvp.status, Rsvp.guests,
+        Rsvp.waitlist_position, Rsvp.created_at, Rsvp.updated_at,
+    )  # fmt: skip
+    rows = db.session.execute(
+        select(*columns)
+        .join(User, User.id == Rsvp.user_id)
+        .where(Rsvp.event_id == event.id)
+        .order_by(Rsvp.created_at, Rsvp.id)
+    )
+    replies = [ReplyRow(*row) for row in rows]
+    order = {status: rank for rank, status in enumerate(_HOST_LIST_ORDER)}
+    replies.sort(key=lambda row: (order[row.status], row.waitlist_position or 0))
+    return replies
+
+
+_HOST_LIST_ORDER = (
+    RsvpStatus.PENDING, RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.NOT_GOING,
+    RsvpStatus.DECLINED, RsvpStatus.REMOVED,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class ReplyDetails:
+    """A reply with its answers and history: for the person and the hosts only."""
+
+    rsvp: Rsvp
+    answers: list[AnsweredQuestion]
+    changes: list[RsvpChange]
+    viewer_is_host: bool
+
+
+def get_reply(viewer: User, event: Event, rsvp_id: int | None = None) -> ReplyDetails:
+    """The viewer's own reply (no `rsvp_id`), or any reply when the viewer hosts.
+
+    :raise NotFound: no such reply, or it is someone else's and `viewer` does
+        not host the event (its existence is private).
+    """
+    if rsvp_id is None:
+        rsvp = find_rsvp(event, viewer)
+    else:
+        rsvp = db.session.get(Rsvp, rsvp_id)
+        if rsvp is not None and rsvp.event_id != event.id:
+            rsvp = None
+    viewer_is_host = is_host(viewer, event)
+    if rsvp is None or (rsvp.user_id != viewer.id and not viewer_is_host):
+        raise NotFound("There is no such reply.")
+    changes = list(
+        db.session.scalars(
+            select(RsvpChange)
+            .where(RsvpChange.rsvp_id == rsvp.id)
+            .options(selectinload(RsvpChange.actor))
+            .order_by(RsvpChange.id)
+        )
+    )
+    answers = [
+        AnsweredQuestion(question.label, rsvp.answers.get(str(question.id), ""))
+        for question in list_questions(event)
+    ]
+    return ReplyDetails(rsvp, answers, changes, viewer_is_host)
+
+
+@dataclass(frozen=True)
+class MyEvent:
+    event: Event
+    rsvp: Rsvp | None  # None: hosting without a reply
+    is_host: bool
+
+
+@dataclass(frozen=True)
+class MyEvents:
+    upcoming: list[MyEvent]
+    past: list[MyEvent]
+
+
+def my_events(person: User, *, now: datetime | None = None) -> MyEvents:
+    """Events the person replied to or hosts: upcoming (every reply, with its
+    status and waitlist place) and past (the ones they went to or hosted)."""
+    now = now or utcnow()
+    replies = {
+        rsvp.event_id: rsvp
+        for rsvp in db.session.scalars(
+            select(Rsvp).where(Rsvp.user_id == person.id).options(joinedload(Rsvp.event))
+        )
+    }
+    hosted = {
+        event.id: event
+        for event in db.session.scalars(
+            select(Event).join(EventHost).where(EventHost.user_id == person.id)
+        )
+    }
+    events = {rsvp.event_id: rsvp.event for rsvp in replies.values()} | hosted
+    upcoming, past = [], []
+    for event in sorted(events.values(), key=lambda e: e.starts_at):
+        item = MyEvent(event, replies.get(event.id), event.id in hosted)
+        if event.ends_at > now:
+            upcoming.append(item)
+        elif item.is_host or (item.rsvp and item.rsvp.status == RsvpStatus.GOING):
+            past.append(item)
+    past.reverse()
+    return MyEvents(upcoming, past)
+
+
+def export_replies(person: User) -> list[dict[str, Any]]:
+    """The person's replies for their data export, with answers and history."""
+    rsvps = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.user_id == person.id)
+        .options(joinedload(Rsvp.event), selectinload(Rsvp.changes))
+        .order_by(Rsvp.id)
+    )
+    exported = []
+    for rsvp in rsvps:
+        labels = {str(q.id): q.label for q in list_questions(rsvp.event)}
+        exported.append(
+            {
+                "event": rsvp.event.title,
+                "slug": rsvp.event.slug,
+                "status": rsvp.status.value,
+                "guests": rsvp.guests,
+                "waitlist_position": rsvp.waitlist_position,
+                "answers": [
+                    {"question": labels.get(key, "(a question the hosts removed)"), "answer": value}
+                    for key, value in rsvp.answers.items()
+                ],
+                "replied_at": rsvp.created_at.isoformat(),
+                "history": [
+                    {
+                        "at": change.changed_at.isoformat(),
+                        "from": change.from_status.value if change.from_status else None,
+                        "to": change.to_status.value,
+                        "by_self": change.actor_id == person.id,
+                        "note": change.note,
+                    }
+                    for change in rsvp.changes
+                ],
+            }
+        )
+    return exported
