@@ -3,8 +3,8 @@ Content-Security-Policy blocks nothing of ours, and phones don't scroll sideways
 
 from __future__ import annotations
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
@@ -30,10 +30,17 @@ def _fill(browser, values: dict[str, str]) -> None:
 
 
 def _click_and_wait(browser, element) -> None:
-    """Click, then wait for the next page to replace this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
+    """Click, then wait until the next page has replaced this one and loaded.
+
+    The old page is marked in its window object; asking the browser while it
+    swaps documents may fail, so those errors only mean "not yet"."""
+    browser.execute_script("window.meetupOldPage = true")
     element.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script(
+            "return !window.meetupOldPage && document.readyState === 'complete'"
+        )
+    )
 
 
 def _submit(browser) -> None:
@@ -131,3 +138,80 @@ def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
         )
         assert overflow <= 0, path
     assert _console_errors(browser) == []
+
+
+def _log_in(browser, url: str, email: str) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{url}/login")
+    _fill(browser, {"email": email, "password": "correct horse battery"})
+    _submit(browser)
+
+
+def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) -> None:
+    from datetime import datetime
+
+    from meetup.models import EventQuestion
+    from meetup.services import accounts, events
+
+    with live_server.app.app_context():
+        people = []
+        for name in ("Host", "Ada", "Grace"):
+            person = accounts.register_user(
+                email=f"{name.lower()}@example.org", display_name=name,
+                password="correct horse battery",
+            )  # fmt: skip
+            person.email_verified_at = utcnow()
+            people.append(person)
+        event = events.create_event(
+            people[0],
+            events.EventDetails(
+                title="One seat supper", timezone="Europe/Paris",
+                starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
+                ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0),
+                venue_name="Le Petit Salon", capacity=1,
+            ),
+        ).event  # fmt: skip
+        event.questions.append(
+            EventQuestion(position=1, kind="choice", label="Which table?",
+                          choices=["Hiring", "Mentoring"], is_required=True)
+        )  # fmt: skip
+        events.publish_event(people[0], event)
+        db.session.commit()
+        page = f"{live_server.url}/events/{event.slug}"
+    browser.set_window_size(360, 800)
+
+    _log_in(browser, live_server.url, "ada@example.org")
+    browser.get(page)
+    browser.find_element(By.CSS_SELECTOR, "input[value='Mentoring']").click()
+    _click_and_wait(
+        browser, browser.find_element(By.XPATH, '//button[normalize-space()="I\'m going"]')
+    )
+    assert "You're going" in browser.find_element(By.ID, "reply").text
+
+    _log_in(browser, live_server.url, "grace@example.org")
+    browser.get(page)
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    # Without the required answer: the page comes back with the message at the field.
+    join = browser.find_element(By.XPATH, "//button[normalize-space()='Join the waitlist']")
+    _click_and_wait(browser, join)
+    choices = browser.find_element(By.CSS_SELECTOR, "fieldset[aria-describedby]")
+    assert "The hosts need an answer to this question." in choices.text
+    browser.find_element(By.CSS_SELECTOR, "input[value='Hiring']").click()
+    join = browser.find_element(By.XPATH, "//button[normalize-space()='Join the waitlist']")
+    _click_and_wait(browser, join)
+    assert "You're number 1 on the waitlist" in browser.find_element(By.ID, "reply").text
+
+    _log_in(browser, live_server.url, "ada@example.org")
+    browser.get(page)
+    _click_and_wait(
+        browser, browser.find_element(By.XPATH, "//button[normalize-space()='Withdraw']")
+    )
+    assert "You said you can't go" in browser.find_element(By.ID, "reply").text
+    _log_in(browser, live_server.url, "grace@example.org")
+    browser.get(f"{live_server.url}/my/events")
+    assert "Going" in browser.find_element(By.TAG_NAME, "main").text
+    # The 422 of the refused reply is logged too; nothing else may be.
+    assert [error for error in _console_errors(browser) if "status of 422" not in error] == []
