@@ -1,4 +1,6 @@
-"""Seed a benchmark database: N public events, one of them with 200 hosts.
+"""Seed a benchmark database: N public events; one of them with 200 people
+going, 50 on its waitlist and a few co-hosts; three with 50 seats and nobody yet,
+for the RSVP races, and 200 members to race for them.
 
 Rows go in with bulk INSERTs (the services would take minutes for 10,000
 events); what they hold is what the services would write, search_text included.
@@ -22,6 +24,9 @@ from meetup.models import (
     EventTopic,
     EventVisibility,
     HostRole,
+    Rsvp,
+    RsvpChange,
+    RsvpStatus,
     User,
 )
 from meetup.models.types import utcnow
@@ -60,7 +65,12 @@ WORDS = [
     "career",
     "growth",
 ]
-BIG_EVENT_HOSTS = 200
+MEMBERS = 250  # host events, go to the big one (200), wait for it (50)
+BIG_EVENT_GOING = 200
+BIG_EVENT_COHOSTS = 5
+RACE_SEATS = 50
+RACERS = 200
+RACES = 3  # events to race for, one per run
 
 
 def seed(events: int) -> dict[str, Any]:
@@ -69,17 +79,20 @@ def seed(events: int) -> dict[str, Any]:
     now = utcnow()
     users = [
         {
-            "email": f"host{n}@bench.example.org",
-            "display_name": f"Host {n}",
+            "email": f"{kind}{n}@bench.example.org",
+            "display_name": f"{kind.title()} {n}",
             "password_hash": "!",
             "session_version": 1,
             "created_at": now,
             "email_verified_at": now,
+            "headline": "Engineer",
         }
-        for n in range(BIG_EVENT_HOSTS)
+        for kind, count in (("member", MEMBERS), ("racer", RACERS))
+        for n in range(count)
     ]
     db.session.execute(insert(User), users)
-    user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+    all_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+    user_ids, racer_ids = all_ids[:MEMBERS], all_ids[MEMBERS:]
 
     rows = []
     for n in range(events):
@@ -131,17 +144,60 @@ def seed(events: int) -> dict[str, Any]:
          "added_at": now}
         for row in rows
     ]  # fmt: skip
-    big = rows[0]
+    big, races = rows[0], rows[1 : 1 + RACES]
     host_rows += [
         {"event_id": ids[big["slug"]], "user_id": user_id, "role": HostRole.COHOST, "added_at": now}
-        for user_id in user_ids
-        if user_id != big["created_by_id"]
+        for user_id in user_ids[1 : 1 + BIG_EVENT_COHOSTS]
     ]
     for start in range(0, len(host_rows), 5000):
         db.session.execute(insert(EventHost), host_rows[start : start + 5000])
+    _seed_replies(ids[big["slug"]], user_ids, now=now)
+    db.session.execute(
+        Event.__table__.update()
+        .where(Event.id.in_([ids[race["slug"]] for race in races]))
+        .values(capacity=RACE_SEATS)
+    )
+    db.session.execute(
+        Event.__table__.update()
+        .where(Event.id == ids[big["slug"]])
+        .values(capacity=BIG_EVENT_GOING, guest_limit=2)
+    )
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Planner statistics, as autovacuum would gather on a live database.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")
-    return {"big_event": big["slug"], "events": events}
+    return {
+        "big_event": big["slug"],
+        "race_events": [race["slug"] for race in races],
+        "racer_ids": racer_ids,
+        "attendee_id": user_ids[BIG_EVENT_COHOSTS + 1],  # going, not a host
+        "events": events,
+    }
+
+
+def _seed_replies(event_id: int, user_ids: list[int], *, now: Any) -> None:
+    """200 going, then the rest waitlisted in order, each with its first change."""
+    statuses = [RsvpStatus.GOING] * BIG_EVENT_GOING
+    statuses += [RsvpStatus.WAITLISTED] * (len(user_ids) - BIG_EVENT_GOING)
+    rsvp_rows = [
+        {
+            "event_id": event_id, "user_id": user_id, "status": status, "guests": 0,
+            "answers": {}, "created_at": now, "updated_at": now,
+            "waitlist_position": n - BIG_EVENT_GOING + 1
+            if status == RsvpStatus.WAITLISTED else None,
+        }
+        for n, (user_id, status) in enumerate(zip(user_ids, statuses, strict=True))
+    ]  # fmt: skip
+    db.session.execute(insert(Rsvp), rsvp_rows)
+    replies = db.session.execute(
+        select(Rsvp.id, Rsvp.user_id, Rsvp.status).where(Rsvp.event_id == event_id)
+    )
+    db.session.execute(
+        insert(RsvpChange),
+        [
+            {"rsvp_id": rsvp_id, "actor_id": user_id, "from_status": None, "to_status": status,
+             "note": "", "changed_at": now}
+            for rsvp_id, user_id, status in replies
+        ],
+    )  # fmt: skip

@@ -1,17 +1,50 @@
-"""The benchmark's seed and scenarios keep working as the app changes."""
+"""The benchmark's seed, sessions and scenarios keep working as the app changes."""
 
 from __future__ import annotations
 
-from bench.__main__ import SCENARIOS
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bench.__main__ import SCENARIOS, Load
 from bench.seed import seed
+from bench.sessions import mint_sessions
 
 
 def test_every_scenario_page_answers_on_seeded_data(app, client) -> None:
     with app.app_context():
         seeded = seed(30)
-    assert len(SCENARIOS) >= 3
-    for name, path_for in SCENARIOS.items():
-        response = client.get(path_for(seeded))
+        seeded["attendee_session"] = mint_sessions(app, [seeded["attendee_id"]])[0]
+    assert len(SCENARIOS) >= 4
+    for name, load_for in SCENARIOS.items():
+        load = load_for(seeded)
+        load = Load(load) if isinstance(load, str) else load
+        response = _client(app, load.headers).get(load.path)
         assert response.status_code == 200, name
-    big = client.get(SCENARIOS["event page (200 hosts)"](seeded)).get_data(as_text=True)
-    assert big.count('href="/people/') >= 200
+    big = client.get(SCENARIOS["event page (200 going)"](seeded)).get_data(as_text=True)
+    assert "200 going" in big and "Full" in big and "50 on the waitlist" in big
+    signed_in = SCENARIOS["event page, signed in and going"](seeded)
+    page = _client(app, signed_in.headers).get(signed_in.path)
+    assert "You're going" in page.get_data(as_text=True)
+
+
+def test_minted_sessions_can_reply(app) -> None:
+    """The race's members: a minted cookie and token make a reply, no log-in."""
+    with app.app_context():
+        seeded = seed(30)
+        racers = mint_sessions(app, seeded["racer_ids"][:3])
+    for racer in racers:
+        response = _client(app, {"Cookie": racer["cookie"]}).post(
+            f"/events/{seeded['race_events'][0]}/rsvp",
+            data={"csrf_token": racer["csrf_token"], "response": "going"},
+        )
+        assert response.status_code == 303
+
+
+def _client(app: Flask, headers: dict[str, str]) -> FlaskClient:
+    """A client holding the cookie of a Cookie header (the test client keeps
+    its own cookie jar, which replaces the header)."""
+    client = app.test_client()
+    if "Cookie" in headers:
+        name, _, value = headers["Cookie"].partition("=")
+        client.set_cookie(name, value)
+    return client

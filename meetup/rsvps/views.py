@@ -27,8 +27,9 @@ bp = Blueprint("rsvps", __name__)
 
 
 def _load(slug: str) -> Event:
+    """The event with its hosts, if the viewer may know it exists."""
     try:
-        return events.get_event(current_viewer(), slug)
+        return events.find_event(current_viewer(), slug)
     except NotFound:
         abort(404)
 
@@ -61,9 +62,10 @@ def respond(slug: str) -> Response | tuple[str, int]:
             show_error(form, error)
             status = 403 if isinstance(error, PermissionDenied) else 422
         else:
-            db.session.commit()
-            flash(_confirmation(rsvp), "success")
-            return redirect(_event_url(event) + "#reply", 303)
+            message, url = _confirmation(rsvp), _event_url(event) + "#reply"
+            db.session.commit()  # read before: the commit expires what was loaded
+            flash(message, "success")
+            return redirect(url, 303)
     db.session.rollback()
     return render_event_page(slug, rsvp_form=form, status=status)
 

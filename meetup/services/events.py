@@ -12,6 +12,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -105,14 +106,22 @@ def get_event(viewer: User | None, slug: str) -> Event:
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
-    event = db.session.scalar(
-        select(Event)
-        .where(Event.slug == slug)
-        .options(
-            selectinload(Event.hosts).selectinload(EventHost.user),
-            selectinload(Event.topics),
-        )
+    return find_event(
+        viewer,
+        slug,
+        selectinload(Event.hosts).selectinload(EventHost.user),
+        selectinload(Event.topics),
     )
+
+
+def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
+    """Return the event with its hosts (rights need them) and whatever else
+    `loader_options` load.
+
+    :raise NotFound: no such event, or a draft and `viewer` is not a host.
+    """
+    options = loader_options or (selectinload(Event.hosts),)
+    event = db.session.scalar(select(Event).where(Event.slug == slug).options(*options))
     if event is None or not can_view_event(viewer, event):
         raise NotFound("There is no such event.")
     return event

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
 from meetup.extensions import db
 from meetup.models import Event, EventQuestion, EventStatus, QuestionKind, User
 from meetup.models.rsvp import CHOICE_MAX_LENGTH, QUESTION_LABEL_MAX_LENGTH
@@ -35,19 +33,14 @@ def add_question(actor: User, event: Event, draft: QuestionDraft) -> EventQuesti
     """:raise PermissionDenied: not a host. :raise InvalidInput: a bad field, or
     the event has its five questions already."""
     _require_editable(actor, event)
-    count = db.session.scalar(
-        select(func.count()).select_from(EventQuestion).where(EventQuestion.event_id == event.id)
-    )
-    if count >= MAX_QUESTIONS:
+    if len(event.questions) >= MAX_QUESTIONS:
         raise InvalidInput(
             f"An event asks at most {MAX_QUESTIONS} questions; remove one first.", field="label"
         )
-    last = db.session.scalar(
-        select(func.max(EventQuestion.position)).where(EventQuestion.event_id == event.id)
-    )
-    question = EventQuestion(event_id=event.id, position=(last or 0) + 1)
+    last = max((question.position for question in event.questions), default=0)
+    question = EventQuestion(position=last + 1)
     _apply(question, draft)
-    db.session.add(question)
+    event.questions.append(question)
     db.session.flush()
     return question
 
@@ -66,25 +59,21 @@ def update_question(
 def remove_question(actor: User, event: Event, question_id: int) -> None:
     """Answers already given stay with the replies; they are no longer shown."""
     _require_editable(actor, event)
-    db.session.delete(get_question(event, question_id))
+    event.questions.remove(get_question(event, question_id))
     db.session.flush()
 
 
 def get_question(event: Event, question_id: int) -> EventQuestion:
-    question = db.session.get(EventQuestion, question_id)
-    if question is None or question.event_id != event.id:
-        raise NotFound("This event has no such question.")
-    return question
+    for question in event.questions:
+        if question.id == question_id:
+            return question
+    raise NotFound("This event has no such question.")
 
 
 def list_questions(event: Event) -> list[EventQuestion]:
-    return list(
-        db.session.scalars(
-            select(EventQuestion)
-            .where(EventQuestion.event_id == event.id)
-            .order_by(EventQuestion.position, EventQuestion.id)
-        )
-    )
+    """In the order asked; loaded once per unit of work (the page and the
+    check of the answers share them)."""
+    return list(event.questions)
 
 
 def clean_answers(questions: Iterable[EventQuestion], raw: Mapping[str, str]) -> dict[str, str]:
