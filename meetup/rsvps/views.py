@@ -132,45 +132,49 @@ def reply(slug: str, rsvp_id: int) -> str:
 
 @bp.post("/events/<slug>/replies/<int:rsvp_id>/approve")
 @login_required
-def approve(slug: str, rsvp_id: int) -> Response:
-    return _decide(slug, rsvp_id, rsvps.approve, "Approved: {name} is {status}.")
+def approve(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
+    return _decide(slug, rsvp_id, "Approved: {name} is {status}.", rsvps.approve)
 
 
 @bp.post("/events/<slug>/replies/<int:rsvp_id>/decline")
 @login_required
-def decline(slug: str, rsvp_id: int) -> Response:
-    reason = ReasonForm().reason.data or ""
-    return _decide(
-        slug, rsvp_id, lambda actor, rsvp: rsvps.decline(actor, rsvp, reason=reason),
-        "{name}'s request is declined; we emailed them.",
-    )  # fmt: skip
+def decline(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
+    return _decide(slug, rsvp_id, "{name}'s request is declined; we emailed them.", rsvps.decline)
 
 
 @bp.post("/events/<slug>/replies/<int:rsvp_id>/remove")
 @login_required
-def remove(slug: str, rsvp_id: int) -> Response:
-    reason = ReasonForm().reason.data or ""
-    return _decide(
-        slug, rsvp_id, lambda actor, rsvp: rsvps.remove(actor, rsvp, reason=reason),
-        "{name} is removed; we emailed them.",
-    )  # fmt: skip
+def remove(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
+    return _decide(slug, rsvp_id, "{name} is removed; we emailed them.", rsvps.remove)
 
 
-def _decide(slug: str, rsvp_id: int, decision: Callable, message: str) -> Response:
+def _decide(
+    slug: str, rsvp_id: int, message: str, decision: Callable[..., Rsvp]
+) -> Response | tuple[str, int]:
+    """A host's decision on one reply; a bad reason comes back at its field."""
     event = _load(slug)
     _require_host(event)
     rsvp = db.session.get(Rsvp, rsvp_id)
     if rsvp is None or rsvp.event_id != event.id:
         abort(404)
+    form = ReasonForm()
+    extra = {"reason": form.reason.data or ""} if decision is not rsvps.approve else {}
     try:
-        decision(current_user, rsvp)
+        decision(current_user, rsvp, **extra)
     except DomainError as error:
         db.session.rollback()
+        if error.field == "reason":
+            show_error(form, error)
+            details = rsvps.get_reply(current_user, event, rsvp_id)
+            return render_template(
+                "rsvps/reply.html", event=event, details=details, own=False, form=form
+            ), 422
         flash(error.message, "error")
     else:
-        db.session.commit()
+        name = rsvp.user.display_name
         status = rsvp.status.value.replace("waitlisted", "on the waitlist")
-        flash(message.format(name=rsvp.user.display_name, status=status), "success")
+        db.session.commit()
+        flash(message.format(name=name, status=status), "success")
     if request.form.get("back_to") == "reply":
         return redirect(url_for("rsvps.reply", slug=slug, rsvp_id=rsvp_id), 303)
     return redirect(url_for("rsvps.replies", slug=slug), 303)

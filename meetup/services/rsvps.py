@@ -248,6 +248,7 @@ def forget_person(user: User, *, now: datetime | None = None) -> None:
         is_open = closed_reason(event, now, for_new_reply=False) is None
         if rsvp.status in ACTIVE_STATUSES and is_open:
             lock_event(event)
+            db.session.refresh(rsvp)  # the waitlist may have moved it meanwhile
             was_going = rsvp.status == RsvpStatus.GOING
             change_status(rsvp, RsvpStatus.NOT_GOING, actor=None, now=now, notice=None)
             if was_going:

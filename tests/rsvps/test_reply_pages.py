@@ -310,3 +310,21 @@ def test_a_reply_costs_the_same_queries_however_many_replied_before(
     for _ in range(20):
         reply(make_user(), big)
     assert cost(small) == cost(big) <= 12
+
+
+def test_a_too_long_removal_reason_comes_back_at_its_field(app, make_user, make_event, reply):
+    host = make_user()
+    event = make_event(creator=host)
+    person = reply(make_user(), event)
+    client = app.test_client()
+    sign_in(client, host)
+    page = f"/events/{event.slug}/replies/{person.id}"
+    response = client.submit(
+        f"{page}/remove", {"reason": "x" * 1001, "back_to": "reply"}, page=page
+    )
+    assert response.status_code == 422
+    assert "Use at most 1000 characters" in _error_at(response.get_data(as_text=True), "reason")
+    with app.app_context():
+        assert db.session.get(Rsvp, person.id).status.value == "going"
+    response = client.submit(f"{page}/remove", {"reason": "Spam", "back_to": "reply"}, page=page)
+    assert response.status_code == 303 and response.headers["Location"] == page
