@@ -1,10 +1,11 @@
 """Our pages against a minimal Flask page, in one run: `python -m bench`.
 
 Seeds a database (PostgreSQL when MEETUP_DATABASE_URL is set, else a fresh
-SQLite file), serves the baseline and the app one after the other under
-gunicorn with the shipped config on 127.0.0.1, drives each with wrk (2
-threads, 16 connections, 10 s, 3 runs, median) and prints requests/s, p50,
-p99 and the ratio to the baseline. Everything started is stopped.
+SQLite file), serves the baseline and the app side by side under gunicorn
+with the shipped config on 127.0.0.1, drives each page with wrk (2 threads,
+16 connections, 10 s, 3 runs, median), each run paired with a baseline run
+just before it, and prints requests/s, p50, p99 and the median ratio to the
+baseline. Everything started is stopped.
 
 Scenarios live in SCENARIOS: add one small function per page. Then the RSVP
 race (bench/rsvp_race.py): 200 members, 50 seats, gunicorn with 4 workers.
@@ -154,11 +155,25 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def measure(
-    wrk: str, url: str, *, runs: int, duration: int, size: int, headers: dict[str, str]
-) -> Result:
-    run_wrk(wrk, url, duration=2, headers=headers)  # warm-up: caches and connections
-    results = [run_wrk(wrk, url, duration=duration, headers=headers) for _ in range(runs)]
+def measure_pairs(
+    wrk: str,
+    baseline: tuple[str, dict[str, str]],
+    page: tuple[str, dict[str, str]],
+    *,
+    runs: int,
+    duration: int,
+) -> list[tuple[Result, Result]]:
+    """Warm both up, then `runs` times: the baseline, then the page."""
+    for url, headers in (baseline, page):
+        run_wrk(wrk, url, duration=2, headers=headers)  # caches and connections
+    return [
+        (run_wrk(wrk, baseline[0], duration=duration, headers=baseline[1]),
+         run_wrk(wrk, page[0], duration=duration, headers=page[1]))
+        for _ in range(runs)
+    ]  # fmt: skip
+
+
+def median_result(results: list[Result], size: int) -> Result:
     return Result(
         requests_per_second=statistics.median(r.requests_per_second for r in results),
         p50_ms=statistics.median(r.p50_ms for r in results),
@@ -225,31 +240,34 @@ def main() -> None:
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
 
-    rows: list[tuple[str, Result]] = []
-    server = Gunicorn("bench.baseline.app:app", env)
+    # Both servers stay up; each run of a page is paired with a run of the
+    # baseline just before it, so the machine's drift (other tenants, turbo)
+    # hits both sides of every ratio alike. An idle server costs nothing.
+    rows: list[tuple[str, Result, float]] = []
+    baselines: list[Result] = []
+    base_server, app_server = Gunicorn("bench.baseline.app:app", env), Gunicorn("wsgi:app", env)
     try:
-        size = server.wait_until_ready("/")
-        baseline = measure(
-            wrk, server.url + "/", runs=args.runs, duration=args.duration, size=size, headers={}
-        )
-    finally:
-        server.stop()
-    rows.append(("baseline: minimal ORM page (200 rows)", baseline))
-
-    server = Gunicorn("wsgi:app", env)
-    try:
+        base_size = base_server.wait_until_ready("/")
         for name, load_for in SCENARIOS.items():
             if args.only and args.only not in name:
                 continue
             load = load_for(seeded)
             load = Load(load) if isinstance(load, str) else load
-            size = server.wait_until_ready(load.path)
-            rows.append(
-                (name, measure(wrk, server.url + load.path, runs=args.runs,
-                               duration=args.duration, size=size, headers=load.headers))
+            size = app_server.wait_until_ready(load.path)
+            pairs = measure_pairs(
+                wrk, (base_server.url + "/", {}), (app_server.url + load.path, load.headers),
+                runs=args.runs, duration=args.duration,
             )  # fmt: skip
+            baselines += [base for base, _ in pairs]
+            ratio = statistics.median(page.requests_per_second / base.requests_per_second
+                                      for base, page in pairs)  # fmt: skip
+            rows.append((name, median_result([page for _, page in pairs], size), ratio))
     finally:
-        server.stop()
+        base_server.stop()
+        app_server.stop()
+    if baselines:
+        rows.insert(0, ("baseline: minimal ORM page (200 rows)",
+                        median_result(baselines, base_size), 1.0))  # fmt: skip
 
     races = []
     if not args.only or args.only in "rsvp race":
@@ -269,8 +287,7 @@ def main() -> None:
           f"wrk -t2 -c16 -d{args.duration}s, median of {args.runs}\n")  # fmt: skip
     print(f"| {'page':<40} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'KiB':>5} | ratio |")
     print(f"|{'-' * 42}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 7}|-------|")
-    for name, result in rows:
-        ratio = result.requests_per_second / baseline.requests_per_second
+    for name, result, ratio in rows:
         print(f"| {name:<40} | {result.requests_per_second:>7,.0f} | {result.p50_ms:>6.1f} | "
               f"{result.p99_ms:>6.1f} | {result.bytes / 1024:>5.1f} | {ratio:>5.0%} |")  # fmt: skip
     if races:
