@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app meetup
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format migrate serve bench bench-mail clean
+.PHONY: run test lint format migrate serve bench bench-mail screenshots clean
 
 # The web server and the mail worker side by side, as in production; mail is
 # printed here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
@@ -63,3 +63,8 @@ bench-mail: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# The README's pictures, retaken from the demo data (needs chromium, chromium-driver).
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python docs/screenshots.py
+

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from meetup.extensions import db
 from meetup.models import (
@@ -76,8 +76,13 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
-    event = db.session.scalar(
-        select(Event).where(Event.slug == slug).options(selectinload(Event.topics))
+    event = (
+        db.session.scalars(
+            # Topics joined in (ten at most): one round trip less on the busiest page.
+            select(Event).where(Event.slug == slug).options(joinedload(Event.topics))
+        )
+        .unique()
+        .one_or_none()
     )
     if event is None:
         raise NotFound("There is no such event.")

@@ -1,0 +1,80 @@
+"""Retake the README's screenshots: `make screenshots`.
+
+Serves the app with the demo data on a throwaway SQLite file, logs in as the
+demo user in headless Chromium (Debian's chromium and chromium-driver) and
+saves each page below as docs/screenshots/<name>.png.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+import threading
+from pathlib import Path
+
+import flask_migrate
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from meetup import create_app
+from meetup.extensions import db
+from meetup.models import Event
+from meetup.services.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD, seed_demo
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+
+
+def main() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workdir = Path(tempfile.mkdtemp(prefix="meetup-screens-"))
+    app = create_app(
+        {
+            "SECRET_KEY": "screenshots",
+            "DATABASE_URL": f"sqlite:///{workdir / 'demo.sqlite3'}",
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "RATELIMIT_STORAGE_URL": "memory://",
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+        seed_demo()
+        db.session.commit()
+        full = db.session.scalar(select(Event.slug).where(Event.capacity == 2))
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                 "--window-size=1280,900"):  # fmt: skip
+        options.add_argument(flag)
+    browser = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    base = f"http://127.0.0.1:{port}"
+
+    def shoot(path: str, name: str, height: int = 900) -> None:
+        browser.set_window_size(1280, height)
+        browser.get(base + path)
+        browser.save_screenshot(str(OUT / f"{name}.png"))
+
+    try:
+        shoot("/events", "events")
+        browser.get(f"{base}/login")
+        browser.find_element(By.NAME, "email").send_keys(DEMO_LOGIN_EMAIL)
+        browser.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
+        browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda b: "/login" not in b.current_url)
+        shoot(f"/events/{full}", "event", height=1250)
+        shoot("/my/events", "my-events")
+    finally:
+        browser.quit()
+        server.shutdown()
+    print(f"saved to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
