@@ -58,13 +58,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from meetup import auth, events, main, profiles, rsvps
+    from meetup import auth, events, hosting, main, profiles, rsvps
 
     app.register_blueprint(main.bp)
     app.register_blueprint(events.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(profiles.bp)
     app.register_blueprint(rsvps.bp)
+    app.register_blueprint(hosting.bp)
 
 
 def register_commands(app: Flask) -> None:

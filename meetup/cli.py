@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -13,7 +14,7 @@ from meetup.extensions import db
 from meetup.mail_worker import MailWorker
 from meetup.mailer import transport_from_config
 from meetup.models.types import utcnow
-from meetup.services import delivery, demo
+from meetup.services import announcements, delivery, demo
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 
@@ -78,3 +79,21 @@ def mail_status_command() -> None:
                 f"  #{message.id} {message.status} after {message.attempts} attempt(s) "
                 f"to {message.recipient}: {message.last_error}"
             )
+
+
+@meetup_cli.command("send-reminders")
+@click.option(
+    "--hours",
+    type=click.IntRange(1, 24 * 14),
+    default=None,
+    help="How long before the start (default: MEETUP_REMINDER_HOURS, 24).",
+)
+def send_reminders_command(hours: int | None) -> None:
+    """Queue the reminder for everyone going to an event starting soon.
+
+    Run it periodically (cron, every 15 minutes): each person gets each
+    reminder once, however often it runs."""
+    lead = timedelta(hours=hours or int(current_app.config["REMINDER_HOURS"]))
+    queued = announcements.send_reminders(lead=lead)
+    db.session.commit()
+    click.echo(f"{queued} reminder(s) queued.")

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_TIMEOUT": 30,
     "MAIL_DIR": None,
     "MAIL_FROM": "Meetup <noreply@localhost>",
+    # `flask meetup send-reminders` emails people going this many hours ahead.
+    "REMINDER_HOURS": 24,
 }
 
 SECRET_KEY_FILE = "secret_key"

@@ -31,6 +31,7 @@ from meetup.models.event import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     VENUE_NAME_MAX_LENGTH,
+    WHAT_TO_BRING_MAX_LENGTH,
 )
 from meetup.services.event_details import MAX_GUEST_LIMIT
 from meetup.services.events import MAX_COPY_WEEKS, EventDetails
@@ -83,6 +84,9 @@ class EventForm(Form):
         "Who can see the attendee directory", choices=DIRECTORY_CHOICES, validate_choice=False
     )
     is_approval_required = BooleanField("Hosts approve each reply")
+    what_to_bring = TextAreaField(
+        "What to bring", render_kw={"rows": 3, "maxlength": WHAT_TO_BRING_MAX_LENGTH}
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -117,6 +121,7 @@ class EventForm(Form):
             visibility=event.visibility.value,
             directory_visibility=event.directory_visibility.value,
             is_approval_required=event.is_approval_required,
+            what_to_bring=event.what_to_bring,
         )
 
     def details(self) -> EventDetails:
@@ -136,6 +141,7 @@ class EventForm(Form):
             visibility=self.visibility.data or "",
             directory_visibility=self.directory_visibility.data or "",
             is_approval_required=bool(self.is_approval_required.data),
+            what_to_bring=self.what_to_bring.data or "",
         )
 
 

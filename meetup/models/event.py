@@ -22,6 +22,7 @@ DESCRIPTION_MAX_LENGTH = 50_000
 VENUE_NAME_MAX_LENGTH = 200
 VENUE_ADDRESS_MAX_LENGTH = 500
 ONLINE_URL_MAX_LENGTH = 500
+WHAT_TO_BRING_MAX_LENGTH = 1000
 TOPIC_MAX_LENGTH = 40
 MAX_CAPACITY = 100_000
 
@@ -92,6 +93,8 @@ class Event(db.Model):
         enum_column(EventStatus, 16), default=EventStatus.DRAFT
     )
     cancellation_message: Mapped[str] = mapped_column(Text, default="")
+    # For the reminder email: what to bring, how to get in (plain text).
+    what_to_bring: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Raised by every change a calendar must see (time, place, title, cancel).
     sequence: Mapped[int] = mapped_column(default=0)
     # Casefolded title, description, topics and venue: what search matches, the

@@ -51,6 +51,7 @@ class Rsvp(db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # 1, 2, 3... among the event's waitlisted replies; None otherwise.
     waitlist_position: Mapped[int | None]
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

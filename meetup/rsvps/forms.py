@@ -3,13 +3,35 @@ the event page: events.forms.RsvpForm). They parse; services hold the rules."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from meetup.forms import Form
-from meetup.models import EventQuestion, QuestionKind
+from meetup.models import EventQuestion, QuestionKind, RsvpStatus
 from meetup.models.rsvp import QUESTION_LABEL_MAX_LENGTH
 from meetup.services.questions import MAX_CHOICES, QuestionDraft
+
+
+class ReplyFilterForm(Form):
+    """The hosts' filters on the list of replies (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or email")
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "All"),
+            SelectChoice(RsvpStatus.GOING.value, "Going"),
+            SelectChoice(RsvpStatus.WAITLISTED.value, "Waitlisted"),
+            SelectChoice(RsvpStatus.PENDING.value, "Awaiting approval"),
+            SelectChoice(RsvpStatus.NOT_GOING.value, "Can't go"),
+            SelectChoice(RsvpStatus.DECLINED.value, "Declined"),
+            SelectChoice(RsvpStatus.REMOVED.value, "Removed"),
+        ],
+        validate_choice=False,
+    )
 
 
 class ReasonForm(Form):

@@ -17,11 +17,12 @@ from meetup.extensions import db
 from meetup.forms import render_form, show_error
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.models.types import utcnow
-from meetup.rsvps.forms import QuestionForm, ReasonForm
+from meetup.rsvps.forms import QuestionForm, ReasonForm, ReplyFilterForm
 from meetup.security import current_viewer, form_checks_csrf
-from meetup.services import events, questions, rsvps
+from meetup.services import attendee_csv, events, questions, rsvps
 from meetup.services.errors import DomainError, NotFound, PermissionDenied
 from meetup.services.questions import MAX_QUESTIONS
+from meetup.services.waitlist import count_seats
 
 bp = Blueprint("rsvps", __name__)
 
@@ -109,10 +110,35 @@ def my_events() -> str:
 def replies(slug: str) -> str:
     event = _load(slug)
     _require_host(event)
-    rows = rsvps.list_replies(current_user, event)
-    seats = rsvps.rsvp_panel(None, event).seats
+    form = ReplyFilterForm(request.args)
+    rows = rsvps.list_replies(
+        current_user, event, status=form.status.data or "", search=form.q.data or ""
+    )
     return render_template(
-        "rsvps/replies.html", event=event, rows=rows, seats=seats, statuses=RsvpStatus
+        "rsvps/replies.html",
+        event=event,
+        rows=rows,
+        form=form,
+        questions=questions.list_questions(event),
+        seats=count_seats(event),
+        statuses=RsvpStatus,
+    )
+
+
+@bp.get("/events/<slug>/replies.csv")
+@login_required
+def replies_csv(slug: str) -> Response:
+    event = _load(slug)
+    _require_host(event)
+    body = attendee_csv.replies_csv(current_user, event)
+    filename = f"{events.slugify(event.title) or 'event'}-replies.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
     )
 
 
@@ -134,6 +160,12 @@ def reply(slug: str, rsvp_id: int) -> str:
 @login_required
 def approve(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
     return _decide(slug, rsvp_id, "Approved: {name} is {status}.", rsvps.approve)
+
+
+@bp.post("/events/<slug>/replies/<int:rsvp_id>/promote")
+@login_required
+def promote(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
+    return _decide(slug, rsvp_id, "{name} is going now; we emailed them.", rsvps.promote)
 
 
 @bp.post("/events/<slug>/replies/<int:rsvp_id>/decline")
@@ -158,7 +190,8 @@ def _decide(
     if rsvp is None or rsvp.event_id != event.id:
         abort(404)
     form = ReasonForm()
-    extra = {"reason": form.reason.data or ""} if decision is not rsvps.approve else {}
+    takes_reason = decision in (rsvps.decline, rsvps.remove)
+    extra = {"reason": form.reason.data or ""} if takes_reason else {}
     try:
         decision(current_user, rsvp, **extra)
     except DomainError as error:

@@ -16,6 +16,7 @@ from meetup.models.event import (
     TOPIC_MAX_LENGTH,
     VENUE_ADDRESS_MAX_LENGTH,
     VENUE_NAME_MAX_LENGTH,
+    WHAT_TO_BRING_MAX_LENGTH,
 )
 from meetup.services.errors import InvalidInput
 from meetup.services.markdown import render_markdown
@@ -53,6 +54,7 @@ class EventDetails:
     visibility: str = EventVisibility.PUBLIC.value
     directory_visibility: str = DirectoryVisibility.ATTENDEES.value
     is_approval_required: bool = False
+    what_to_bring: str = ""
 
 
 def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new: bool) -> bool:
@@ -100,6 +102,9 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
             "for no limit.",
             field="capacity",
         )
+    what_to_bring = clean_text(
+        details.what_to_bring, field="what_to_bring", max_length=WHAT_TO_BRING_MAX_LENGTH
+    )
     guest_limit = details.guest_limit or 0
     if not 0 <= guest_limit <= MAX_GUEST_LIMIT:
         raise InvalidInput(
@@ -122,6 +127,7 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
     event.rsvp_deadline = deadline
     event.venue_name, event.venue_address, event.online_url = venue_name, venue_address, online_url
     event.capacity, event.guest_limit = capacity, guest_limit
+    event.what_to_bring = what_to_bring
     event.visibility, event.directory_visibility = visibility, directory
     event.is_approval_required = bool(details.is_approval_required)
     event.topics = [EventTopic(name=name) for name in topics]

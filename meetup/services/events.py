@@ -270,6 +270,7 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
         online_url=event.online_url,
         capacity=event.capacity,
         guest_limit=event.guest_limit,
+        what_to_bring=event.what_to_bring,
         rsvp_deadline=(
             _shift_wall_time(event.rsvp_deadline, event.timezone, shift)
             if event.rsvp_deadline

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from meetup.extensions import db
@@ -226,6 +226,20 @@ def remove(actor: User, rsvp: Rsvp, *, reason: str = "", now: datetime | None = 
     return rsvp
 
 
+def promote(actor: User, rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
+    """A host lets someone in from the waitlist, out of turn and even when the
+    seats are full (the host's call: the page shows the count).
+
+    :raise PermissionDenied: not a host. :raise InvalidInput: not waitlisted.
+    """
+    now = now or utcnow()
+    _host_decision(actor, rsvp, now)
+    if rsvp.status != RsvpStatus.WAITLISTED:
+        raise InvalidInput(f"{rsvp.user.display_name} is not on the waitlist.")
+    change_status(rsvp, RsvpStatus.GOING, actor=actor, now=now, notice=Notice.PROMOTED)
+    return rsvp
+
+
 def _host_decision(actor: User, rsvp: Rsvp, now: datetime) -> Event:
     event = rsvp.event
     require_host(actor, event)
@@ -305,28 +319,41 @@ class ReplyRow:
     status: RsvpStatus
     guests: int
     waitlist_position: int | None
+    answers: dict[str, str]
+    checked_in_at: datetime | None
     replied_at: datetime
     updated_at: datetime
 
 
-def list_replies(actor: User, event: Event) -> list[ReplyRow]:
-    """Every reply to `event`, for its hosts, in one query: pending first, then
-    going, the waitlist in order, and the rest.
+def list_replies(
+    actor: User, event: Event, *, status: str = "", search: str = ""
+) -> list[ReplyRow]:
+    """The replies to `event`, for its hosts, in one query: pending first, then
+    going, the waitlist in order, and the rest. `status` keeps one status;
+    `search` matches names and email addresses, ignoring case.
 
     :raise PermissionDenied: `actor` is not a host.
     """
     require_host(actor, event)
     columns = (
         Rsvp.id, Rsvp.user_id, User.display_name, User.email, Rsvp.status, Rsvp.guests,
-        Rsvp.waitlist_position, Rsvp.created_at, Rsvp.updated_at,
+        Rsvp.waitlist_position, Rsvp.answers, Rsvp.checked_in_at, Rsvp.created_at,
+        Rsvp.updated_at,
     )  # fmt: skip
-    rows = db.session.execute(
+    query = (
         select(*columns)
         .join(User, User.id == Rsvp.user_id)
         .where(Rsvp.event_id == event.id)
         .order_by(Rsvp.created_at, Rsvp.id)
     )
-    replies = [ReplyRow(*row) for row in rows]
+    if status in RsvpStatus.__members__.values():
+        query = query.where(Rsvp.status == RsvpStatus(status))
+    for word in search.lower().split()[:5]:
+        query = query.where(
+            func.lower(User.display_name).contains(word, autoescape=True)
+            | User.email.contains(word, autoescape=True)
+        )
+    replies = [ReplyRow(*row) for row in db.session.execute(query)]
     order = {status: rank for rank, status in enumerate(_HOST_LIST_ORDER)}
     replies.sort(key=lambda row: (order[row.status], row.waitlist_position or 0))
     return replies

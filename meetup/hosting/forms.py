@@ -1,0 +1,24 @@
+"""Forms of the hosts' tools. They parse; services hold the rules."""
+
+from __future__ import annotations
+
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from meetup.forms import Form
+from meetup.services.announcements import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
+
+
+class MessageForm(Form):
+    audience = RadioField(
+        "Send to",
+        choices=[
+            SelectChoice("going", "Everyone going"),
+            SelectChoice("waitlisted", "Everyone on the waitlist"),
+            SelectChoice("both", "Both"),
+        ],
+        default="going",
+        validate_choice=False,
+    )
+    subject = StringField("Subject", render_kw={"maxlength": SUBJECT_MAX_LENGTH})
+    body = TextAreaField("Message", render_kw={"rows": 8, "maxlength": MESSAGE_MAX_LENGTH})

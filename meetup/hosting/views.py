@@ -1,0 +1,169 @@
+"""The hosts' tools: dashboard, check-in (list and tickets), messages; and an
+attendee's own ticket. Each view loads the event, calls one service, commits."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from meetup.extensions import db, limiter
+from meetup.forms import render_form, show_error
+from meetup.hosting.forms import MessageForm
+from meetup.models import Event, Rsvp, RsvpStatus
+from meetup.security import current_viewer, form_checks_csrf
+from meetup.services import announcements, checkin, dashboard, events, rsvps
+from meetup.services.errors import DomainError, NotFound, PermissionDenied
+
+bp = Blueprint("hosting", __name__)
+
+# Per event, whoever of its hosts sends: attendees must not be flooded.
+MESSAGES_PER_EVENT = "5 per hour"
+
+
+def _load(slug: str) -> Event:
+    try:
+        return events.find_event(current_viewer(), slug)
+    except NotFound:
+        abort(404)
+
+
+def _require_host(event: Event) -> None:
+    try:
+        events.require_host(current_user, event)
+    except PermissionDenied:
+        abort(403)
+
+
+@bp.get("/events/<slug>/dashboard")
+@login_required
+def dashboard_page(slug: str) -> str:
+    event = _load(slug)
+    _require_host(event)
+    board = dashboard.get_dashboard(current_user, event)
+    return render_template("hosting/dashboard.html", event=event, board=board)
+
+
+# Check-in
+
+
+@bp.get("/events/<slug>/check-in")
+@login_required
+def check_in(slug: str) -> str:
+    event = _load(slug)
+    _require_host(event)
+    search = request.args.get("q", "")
+    going = rsvps.list_replies(current_user, event, status=RsvpStatus.GOING.value, search=search)
+    return render_template(
+        "hosting/check_in.html",
+        event=event,
+        going=going,
+        search=search,
+        arrived=checkin.checked_in_count(event),
+        expected=rsvps.rsvp_panel(None, event).seats.going,
+    )
+
+
+@bp.post("/events/<slug>/check-in/<int:rsvp_id>")
+@login_required
+def check_in_person(slug: str, rsvp_id: int) -> Response:
+    return _mark(slug, rsvp_id, undo=False)
+
+
+@bp.post("/events/<slug>/check-in/<int:rsvp_id>/undo")
+@login_required
+def undo_check_in(slug: str, rsvp_id: int) -> Response:
+    return _mark(slug, rsvp_id, undo=True)
+
+
+def _mark(slug: str, rsvp_id: int, *, undo: bool) -> Response:
+    event = _load(slug)
+    _require_host(event)
+    rsvp = db.session.get(Rsvp, rsvp_id)
+    if rsvp is None or rsvp.event_id != event.id:
+        abort(404)
+    name = rsvp.user.display_name
+    try:
+        if undo:
+            checkin.undo_check_in(current_user, rsvp)
+        else:
+            checkin.check_in(current_user, rsvp)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{name} is {'no longer ' if undo else ''}checked in.", "info" if undo else "success")
+    return redirect(url_for("hosting.check_in", slug=slug, q=request.form.get("q") or None), 303)
+
+
+@bp.route("/events/<slug>/check-in/ticket/<code>", methods=["GET", "POST"])
+@login_required
+def check_in_by_ticket(slug: str, code: str) -> Response | str:
+    """What a ticket's QR code opens: for the event's hosts only."""
+    event = _load(slug)
+    _require_host(event)
+    try:
+        rsvp = checkin.rsvp_for_ticket(current_user, event, code)
+    except NotFound:
+        abort(404)
+    if request.method == "POST":
+        try:
+            checkin.check_in(current_user, rsvp)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{rsvp.user.display_name} is checked in.", "success")
+        return redirect(url_for("hosting.check_in_by_ticket", slug=slug, code=code), 303)
+    return render_template("hosting/ticket_scan.html", event=event, rsvp=rsvp, statuses=RsvpStatus)
+
+
+@bp.get("/events/<slug>/ticket")
+@login_required
+def ticket(slug: str) -> str:
+    event = _load(slug)
+    try:
+        mine = checkin.get_ticket(current_user, event)
+    except NotFound:
+        abort(404)
+    return render_template("hosting/ticket.html", event=event, ticket=mine)
+
+
+# Messages
+
+
+def _event_key() -> str:
+    return f"event-message:{(request.view_args or {}).get('slug', '')}"
+
+
+@bp.route("/events/<slug>/message", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    MESSAGES_PER_EVENT,
+    methods=["POST"],
+    key_func=_event_key,
+    deduct_when=lambda response: response.status_code == 303,
+)
+@form_checks_csrf
+def message(slug: str) -> Response | tuple[str, int]:
+    event = _load(slug)
+    _require_host(event)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            sent = announcements.message_attendees(
+                current_user, event, audience=form.audience.data or "",
+                subject=form.subject.data or "", body=form.body.data or "",
+            )  # fmt: skip
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Your message is on its way to {sent} {'person' if sent == 1 else 'people'}.",
+                  "success")  # fmt: skip
+            return redirect(url_for("hosting.message", slug=slug), 303)
+    seats = rsvps.rsvp_panel(None, event).seats
+    return render_form("hosting/message.html", form, event=event, seats=seats,
+                       limit=MESSAGES_PER_EVENT)  # fmt: skip
