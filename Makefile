@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app meetup
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format migrate serve bench bench-mail screenshots clean
+.PHONY: run test lint format migrate serve bench bench-mail bench-message screenshots clean
 
 # The web server and the mail worker side by side, as in production; mail is
 # printed here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
@@ -60,6 +60,10 @@ bench: $(VENV)/.installed-dev
 # Mail delivery throughput against a plain smtplib loop (see bench/README.md).
 bench-mail: $(VENV)/.installed-dev
 	$(BIN)/python bench/mail_throughput.py
+
+# How long a host's message to 2,000 people takes to answer (see bench/README.md).
+bench-message: $(VENV)/.installed-dev
+	$(BIN)/python bench/host_message.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -475,6 +475,7 @@ def export_replies(person: User) -> list[dict[str, Any]]:
                     for key, value in rsvp.answers.items()
                 ],
                 "replied_at": rsvp.created_at.isoformat(),
+                "checked_in_at": rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else None,
                 "history": [
                     {
                         "at": change.changed_at.isoformat(),

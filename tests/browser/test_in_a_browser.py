@@ -3,6 +3,8 @@ Content-Security-Policy blocks nothing of ours, and phones don't scroll sideways
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -215,3 +217,48 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
     assert "Going" in browser.find_element(By.TAG_NAME, "main").text
     # The 422 of the refused reply is logged too; nothing else may be.
     assert [error for error in _console_errors(browser) if "status of 422" not in error] == []
+
+
+def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
+    from meetup.services import accounts, events, rsvps
+
+    with live_server.app.app_context():
+        people = []
+        for name in ("Host", "Ada", "Grace", "Linus"):
+            person = accounts.register_user(
+                email=f"{name.lower()}@example.org", display_name=name,
+                password="correct horse battery",
+            )  # fmt: skip
+            person.email_verified_at = utcnow()
+            people.append(person)
+        event = events.create_event(
+            people[0],
+            events.EventDetails(
+                title="Door test", timezone="UTC",
+                starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
+                ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0), venue_name="Hall",
+            ),
+        ).event  # fmt: skip
+        events.publish_event(people[0], event)
+        for person in people[1:]:
+            rsvps.respond(person, event, rsvps.Reply(going=True))
+        db.session.commit()
+        page = f"{live_server.url}/events/{event.slug}/check-in"
+    browser.set_window_size(360, 800)
+    _log_in(browser, live_server.url, "host@example.org")
+    browser.get(page)
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    assert "0 of 3 checked in" in browser.find_element(By.ID, "arrived").text
+    _fill(browser, {"q": "grace"})
+    _click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Search']"))
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "[aria-label='Check in Grace']"))
+    assert "1 of 3 checked in" in browser.find_element(By.ID, "arrived").text
+    assert "Grace is checked in." in browser.find_element(By.TAG_NAME, "main").text
+    _click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "[aria-label='Undo check-in of Grace']")
+    )
+    assert "0 of 3 checked in" in browser.find_element(By.ID, "arrived").text
+    assert _console_errors(browser) == []
