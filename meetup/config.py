@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_TIMEOUT": 30,
     "MAIL_DIR": None,
     "MAIL_FROM": "Meetup <noreply@localhost>",
+    # "Add to calendar" links: each service's page for a new event.
+    "GOOGLE_CALENDAR_URL": "https://calendar.google.com/calendar/render",
+    # Outlook on the web moved to outlook.cloud.microsoft in 2026.
+    "OUTLOOK_CALENDAR_URL": "https://outlook.cloud.microsoft/calendar/deeplink/compose",
     # `flask meetup send-reminders` emails people going this many hours ahead.
     "REMINDER_HOURS": 24,
 }

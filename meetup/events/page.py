@@ -9,7 +9,7 @@ from meetup.events.forms import RsvpForm
 from meetup.models import RsvpStatus
 from meetup.models.types import utcnow
 from meetup.security import current_viewer
-from meetup.services import events, rsvps
+from meetup.services import events, ical, rsvps
 from meetup.services.errors import NotFound
 from meetup.services.mail import external_url
 from meetup.services.markdown import html_to_text
@@ -54,5 +54,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         share_url=share_url,
         map_url=formatting.map_url(event),
         json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
+        google_calendar_url=ical.google_calendar_link(event),
+        outlook_calendar_url=ical.outlook_calendar_link(event),
     )
     return html, status

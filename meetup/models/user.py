@@ -87,6 +87,8 @@ class User(UserMixin, db.Model):
     is_listed_in_directories: Mapped[bool] = mapped_column(server_default=true())
     is_email_shared_with_connections: Mapped[bool] = mapped_column(server_default=false())
     is_followup_email_wanted: Mapped[bool] = mapped_column(server_default=true())
+    # The secret in the personal calendar feed's URL; None until first asked for.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     interests: Mapped[list[UserInterest]] = relationship(
         back_populates="user",

@@ -105,6 +105,7 @@ def _erase_account(user: User) -> None:
     user.is_listed_in_directories = False
     user.is_email_shared_with_connections = False
     user.is_followup_email_wanted = False
+    user.feed_token = None  # the calendar feed's address dies with the account
     end_other_sessions(user)
 
 

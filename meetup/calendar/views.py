@@ -1,0 +1,106 @@
+"""Calendar downloads and feeds. Feeds answer conditional GETs: the ETag comes
+from what the feed holds, and a match is a 304 before any iCalendar is built."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from meetup.database import writes_on_get
+from meetup.extensions import db
+from meetup.models import Event
+from meetup.models.types import utcnow
+from meetup.security import current_viewer
+from meetup.services import events, feeds, ical, rsvps
+from meetup.services.errors import NotFound
+from meetup.services.mail import external_url
+
+bp = Blueprint("calendar", __name__)
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+@bp.get("/events/<slug>/calendar.ics")
+def event_file(slug: str) -> Response:
+    """One event, whatever the Accept header says (calendar apps send odd ones)."""
+    viewer = current_viewer()
+    try:
+        event = events.find_event(
+            viewer, slug, selectinload(Event.hosts), selectinload(Event.topics)
+        )
+    except NotFound:
+        abort(404)
+    rsvp = rsvps.find_rsvp(event, viewer) if viewer is not None else None
+    entry = ical.entry_for(
+        event, rsvp_status=rsvp.status if rsvp else None, is_host=events.is_host(viewer, event)
+    )
+    body = ical.event_file(entry, now=utcnow())
+    response = Response(body, content_type=CALENDAR_TYPE)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{events.slugify(event.title) or "event"}.ics"'
+    )
+    response.headers["Cache-Control"] = "private, no-cache" if viewer else "no-cache"
+    return response
+
+
+@bp.get("/calendar/<token>.ics")
+def personal_feed(token: str) -> Response:
+    try:
+        feed = feeds.personal_feed(token, now=utcnow())
+    except NotFound:
+        abort(404)
+    return _feed_response(feed)
+
+
+@bp.get("/calendar/events.ics")
+def public_feed() -> Response:
+    return _feed_response(feeds.public_feed(now=utcnow()))
+
+
+@bp.get("/topics/<topic>/calendar.ics")
+def topic_feed(topic: str) -> Response:
+    return _feed_response(feeds.public_feed(now=utcnow(), topic=topic))
+
+
+@bp.get("/people/<int:person_id>/calendar.ics")
+def host_feed(person_id: int) -> Response:
+    try:
+        feed = feeds.public_feed(now=utcnow(), host_id=person_id)
+    except NotFound:
+        abort(404)
+    return _feed_response(feed)
+
+
+def _feed_response(feed: feeds.Feed) -> Response:
+    etag = ical.feed_etag(feed.entries, name=feed.name)
+    cache = "private, max-age=0, must-revalidate" if feed.is_personal else "public, max-age=300"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        body = ical.feed_file(feed.entries, name=feed.name, now=utcnow())
+        response = Response(body, content_type=CALENDAR_TYPE)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+@writes_on_get  # the first visit makes the token
+def settings() -> Response | str:
+    """The address of one's own feed; POST makes a new one, killing the old."""
+    if request.method == "POST":
+        feeds.regenerate_feed_token(current_user)
+        db.session.commit()
+        flash("Your calendar has a new address. The old one no longer works.", "success")
+        return redirect(url_for("calendar.settings"), 303)
+    token = feeds.feed_token(current_user)
+    db.session.commit()
+    url = external_url("calendar.personal_feed", token=token)
+    return render_template(
+        "calendar/settings.html",
+        feed_url=url,
+        webcal_url="webcal://" + url.split("://", 1)[1],
+    )

@@ -1,0 +1,171 @@
+"""Calendar files: one event to download, and feeds (personal and public).
+
+Built with the icalendar library, never by hand. Choices from DESIGN.md:
+DTSTART/DTEND in UTC (every client converts UTC right; generated VTIMEZONEs
+are misread by several), the event's zone named in the description, one UID
+per event (Event.ical_uid) everywhere, SEQUENCE from the event, no METHOD in
+files and feeds (invitations by email carry theirs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from flask import current_app
+from icalendar import Calendar, vDuration
+from icalendar import Event as VEvent
+
+from meetup.models import Event, EventStatus, RsvpStatus
+from meetup.services.mail import external_url
+from meetup.services.markdown import html_to_text
+from meetup.services.timezones import describe_span
+
+PRODID = "-//Meetup//Meetup networking events//EN"
+FEED_TTL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """An event as one calendar shows it to one reader."""
+
+    event: Event
+    shows_online_link: bool  # hosts and people going
+    tentative: bool = False  # waitlisted: the seat is not theirs yet
+
+
+def event_file(entry: CalendarEntry, *, now: datetime) -> bytes:
+    """The .ics download of one event."""
+    calendar = _calendar()
+    calendar.add_component(vevent(entry, now=now))
+    return calendar.to_ical()
+
+
+def feed_file(entries: Iterable[CalendarEntry], *, name: str, now: datetime) -> bytes:
+    """A subscribable feed: clients refresh it about every hour."""
+    calendar = _calendar()
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", FEED_TTL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_TTL))  # an X- property: typed by hand
+    for entry in entries:
+        calendar.add_component(vevent(entry, now=now))
+    return calendar.to_ical()
+
+
+def feed_etag(entries: Iterable[CalendarEntry], *, name: str) -> str:
+    """A validator from everything a feed shows: equal when the bytes would
+    be (DTSTAMP aside), so a client's If-None-Match skips building it."""
+    digest = hashlib.sha256(name.encode())
+    for entry in entries:
+        event = entry.event
+        digest.update(
+            f"{event.uid}|{event.sequence}|{event.updated_at.isoformat()}|{event.status}|"
+            f"{entry.shows_online_link}|{entry.tentative}\n".encode()
+        )
+    return digest.hexdigest()[:32]
+
+
+def vevent(entry: CalendarEntry, *, now: datetime) -> VEvent:
+    event = entry.event
+    url = external_url("events.detail", slug=event.slug)
+    component = VEvent()
+    component.add("uid", event.ical_uid)
+    component.add("dtstamp", now)
+    component.add("dtstart", event.starts_at)
+    component.add("dtend", event.ends_at)
+    component.add("summary", event.title)
+    component.add("description", describe(event, url))
+    location = location_text(event, shows_online_link=entry.shows_online_link)
+    if location:
+        component.add("location", location)
+    component.add("url", url)
+    component.add("status", _status(entry))
+    component.add("sequence", event.sequence)
+    component.add("last-modified", event.updated_at)
+    component.add("created", event.created_at)
+    if event.topics:
+        component.add("categories", [topic.name for topic in event.topics])
+    return component
+
+
+def describe(event: Event, url: str) -> str:
+    """Plain text: the description, then the time in the event's zone, the link."""
+    when = describe_span(event.starts_at, event.ends_at, event.timezone)
+    parts = [html_to_text(event.description_html).strip()]
+    if event.status == EventStatus.CANCELLED:
+        parts.insert(0, "CANCELLED. " + event.cancellation_message)
+    parts.append(f"{when} ({event.timezone})")
+    parts.append(url)
+    return "\n\n".join(part for part in parts if part)
+
+
+def location_text(event: Event, *, shows_online_link: bool) -> str:
+    place = ", ".join(filter(None, [event.venue_name, " ".join(event.venue_address.split())]))
+    online = ""
+    if event.is_online:
+        online = event.online_url if shows_online_link else "Online (link on the event page)"
+    return " · ".join(filter(None, [place, online]))
+
+
+def _status(entry: CalendarEntry) -> str:
+    if entry.event.status == EventStatus.CANCELLED:
+        return "CANCELLED"
+    return "TENTATIVE" if entry.tentative else "CONFIRMED"
+
+
+def _calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    return calendar
+
+
+# Links that open a calendar's own "new event" page
+
+
+def google_calendar_link(event: Event) -> str:
+    url = external_url("events.detail", slug=event.slug)
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": event.title,
+            "dates": f"{_compact_utc(event.starts_at)}/{_compact_utc(event.ends_at)}",
+            "details": describe(event, url),
+            "location": location_text(event, shows_online_link=False),
+        }
+    )
+    return f"{current_app.config['GOOGLE_CALENDAR_URL']}?{query}"
+
+
+def outlook_calendar_link(event: Event) -> str:
+    url = external_url("events.detail", slug=event.slug)
+    query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": event.title,
+            "startdt": event.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "enddt": event.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "body": describe(event, url),
+            "location": location_text(event, shows_online_link=False),
+        }
+    )
+    return f"{current_app.config['OUTLOOK_CALENDAR_URL']}?{query}"
+
+
+def _compact_utc(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def entry_for(event: Event, *, rsvp_status: RsvpStatus | None, is_host: bool) -> CalendarEntry:
+    going = rsvp_status == RsvpStatus.GOING
+    return CalendarEntry(
+        event,
+        shows_online_link=is_host or going,
+        tentative=rsvp_status == RsvpStatus.WAITLISTED and not is_host,
+    )

@@ -1,0 +1,21 @@
+// Print the VEVENTs of an .ics file as ical.js (Thunderbird's parser) reads
+// them: JSON, one object per event, instants in UTC.
+import { readFileSync } from "node:fs";
+import ICAL from "ical.js";
+
+const text = readFileSync(process.argv[2], "utf8");
+const calendar = new ICAL.Component(ICAL.parse(text));
+const events = calendar.getAllSubcomponents("vevent").map((component) => {
+  const event = new ICAL.Event(component);
+  return {
+    uid: event.uid,
+    start: event.startDate.toJSDate().toISOString(),
+    end: event.endDate.toJSDate().toISOString(),
+    summary: event.summary,
+    location: event.location ?? "",
+    description: event.description ?? "",
+    status: component.getFirstPropertyValue("status"),
+    sequence: event.sequence,
+  };
+});
+process.stdout.write(JSON.stringify(events));
