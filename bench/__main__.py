@@ -66,6 +66,21 @@ def event_page_signed_in(seeded: dict[str, Any]) -> Load:
     return Load(f"/events/{seeded['big_event']}", {"Cookie": session["cookie"]})
 
 
+@scenario("event .ics download")
+def event_ics(seeded: dict[str, Any]) -> str:
+    return f"/events/{seeded['big_event']}/calendar.ics"
+
+
+@scenario("personal feed (500 events)")
+def personal_feed(seeded: dict[str, Any]) -> str:
+    return f"/calendar/{seeded['feed_token']}.ics"
+
+
+@scenario("personal feed, unchanged (304)")
+def personal_feed_unchanged(seeded: dict[str, Any]) -> Load:
+    return Load(f"/calendar/{seeded['feed_token']}.ics", {"If-None-Match": seeded["feed_etag"]})
+
+
 @scenario("listing, first page")
 def listing(seeded: dict[str, Any]) -> str:
     return "/events"
@@ -182,6 +197,24 @@ def median_result(results: list[Result], size: int) -> Result:
     )
 
 
+def feed_against_icalendar(
+    wrk: str, server_url: str, seeded: dict[str, Any], env: dict[str, str], duration: int
+) -> tuple[float, float]:
+    """The personal feed's p50 with one connection (no queueing: the time one
+    request takes), and building the same VEVENTs with icalendar alone."""
+    url = f"{server_url}/calendar/{seeded['feed_token']}.ics"
+    output = subprocess.run(
+        [wrk, "-t1", "-c1", f"-d{duration}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    served = _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1))
+    alone = subprocess.run(
+        [sys.executable, "-m", "bench.icalendar_alone", seeded["feed_token"]],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return served, float(re.search(r"ICALENDAR_MS ([\d.]+)", alone).group(1))
+
+
 def prepare_database(url: str, events: int) -> dict[str, Any]:
     """Empty and migrate the database, then seed it (in a child process, so the
     benchmark process stays small)."""
@@ -200,6 +233,8 @@ with app.app_context():
     seeded = seed({events})
     seeded["sessions"] = mint_sessions(app, seeded["racer_ids"])
     seeded["attendee_session"] = mint_sessions(app, [seeded["attendee_id"]])[0]
+    feed = app.test_client().get("/calendar/" + seeded["feed_token"] + ".ics")
+    seeded["feed_etag"] = feed.headers["ETag"]
     print("SEEDED" + json.dumps(seeded))
 """
     env = {**os.environ, "MEETUP_DATABASE_URL": url, "MEETUP_SECRET_KEY": "bench"}
@@ -245,6 +280,7 @@ def main() -> None:
     # hits both sides of every ratio alike. An idle server costs nothing.
     rows: list[tuple[str, Result, float]] = []
     baselines: list[Result] = []
+    feed_floor: tuple[float, float] | None = None
     base_server, app_server = Gunicorn("bench.baseline.app:app", env), Gunicorn("wsgi:app", env)
     try:
         base_size = base_server.wait_until_ready("/")
@@ -262,6 +298,8 @@ def main() -> None:
             ratio = statistics.median(page.requests_per_second / base.requests_per_second
                                       for base, page in pairs)  # fmt: skip
             rows.append((name, median_result([page for _, page in pairs], size), ratio))
+        if not args.only or args.only in "feed vs icalendar":
+            feed_floor = feed_against_icalendar(wrk, app_server.url, seeded, env, args.duration)
     finally:
         base_server.stop()
         app_server.stop()
@@ -290,6 +328,11 @@ def main() -> None:
     for name, result, ratio in rows:
         print(f"| {name:<40} | {result.requests_per_second:>7,.0f} | {result.p50_ms:>6.1f} | "
               f"{result.p99_ms:>6.1f} | {result.bytes / 1024:>5.1f} | {ratio:>5.0%} |")  # fmt: skip
+    if feed_floor:
+        served, alone = feed_floor
+        print(f"\npersonal feed of 500 events, one connection: p50 {served:.1f} ms; "
+              f"the same VEVENTs with icalendar alone: {alone:.1f} ms; "
+              f"ratio {served / alone:.2f}")  # fmt: skip
     if races:
         print(f"\nrsvp race: {len(seeded['sessions'])} members at once for 50 seats, "
               "gunicorn with 4 workers\n")  # fmt: skip

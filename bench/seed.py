@@ -71,6 +71,7 @@ BIG_EVENT_COHOSTS = 5
 RACE_SEATS = 50
 RACERS = 200
 RACES = 3  # events to race for, one per run
+FEED_EVENTS = 500  # in one member's personal calendar feed
 
 
 def seed(events: int) -> dict[str, Any]:
@@ -167,7 +168,9 @@ def seed(events: int) -> dict[str, Any]:
         # Planner statistics, as autovacuum would gather on a live database.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")
+    feed_token = _seed_feed_reader(user_ids[-1], rows[1 + RACES :], ids, now=now)
     return {
+        "feed_token": feed_token,
         "big_event": big["slug"],
         "race_events": [race["slug"] for race in races],
         "racer_ids": racer_ids,
@@ -201,3 +204,20 @@ def _seed_replies(event_id: int, user_ids: list[int], *, now: Any) -> None:
             for rsvp_id, user_id, status in replies
         ],
     )  # fmt: skip
+
+
+def _seed_feed_reader(user_id: int, rows: list[dict[str, Any]], ids: dict[str, int], *,
+                      now: Any) -> str:  # fmt: skip
+    """One member going to FEED_EVENTS events, with a feed address."""
+    token = "bench-feed-token"
+    db.session.execute(User.__table__.update().where(User.id == user_id).values(feed_token=token))
+    db.session.execute(
+        insert(Rsvp),
+        [
+            {"event_id": ids[row["slug"]], "user_id": user_id, "status": RsvpStatus.GOING,
+             "guests": 0, "answers": {}, "created_at": now, "updated_at": now}
+            for row in rows[:FEED_EVENTS]
+        ],
+    )  # fmt: skip
+    db.session.commit()
+    return token

@@ -74,14 +74,13 @@ def host_feed(person_id: int) -> Response:
 
 
 def _feed_response(feed: feeds.Feed) -> Response:
-    etag = ical.feed_etag(feed.entries, name=feed.name)
     cache = "private, max-age=0, must-revalidate" if feed.is_personal else "public, max-age=300"
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
+    if request.if_none_match.contains(feed.etag):
+        response = Response(status=304)  # the client's copy is current: nothing built
     else:
-        body = ical.feed_file(feed.entries, name=feed.name, now=utcnow())
+        body = ical.feed_file(feed.entries(), name=feed.name, now=utcnow())
         response = Response(body, content_type=CALENDAR_TYPE)
-    response.set_etag(etag)
+    response.set_etag(feed.etag)
     response.headers["Cache-Control"] = cache
     return response
 

@@ -5,6 +5,10 @@ is going to, waitlisted for (tentative) or hosting. Public feeds: upcoming
 public events, per topic, per host. Every feed keeps a few weeks of past
 events and keeps cancelled ones, marked so. Drafts, and unlisted events the
 reader has no part in, never appear.
+
+A Feed knows its ETag from one light query (columns, no objects); the events
+themselves are loaded only when the calendar must be built, so a client
+whose copy is current costs little.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -28,7 +33,7 @@ from meetup.models import (
     User,
 )
 from meetup.services.errors import NotFound
-from meetup.services.ical import CalendarEntry, entry_for
+from meetup.services.ical import CalendarEntry, entry_for, feed_etag
 from meetup.services.text import normalize_tag
 
 PAST_WINDOW = timedelta(weeks=4)
@@ -38,8 +43,24 @@ PUBLIC_FEED_LIMIT = 500  # the soonest; a calendar needs no more at once
 @dataclass(frozen=True)
 class Feed:
     name: str
-    entries: list[CalendarEntry]
     is_personal: bool
+    etag: str
+    # event id -> (reply status, is host): how the reader sees each event
+    readers_view: dict[int, tuple[RsvpStatus | None, bool]]
+
+    def entries(self) -> list[CalendarEntry]:
+        """The events, loaded now, soonest first."""
+        events = db.session.scalars(
+            select(Event)
+            .where(Event.id.in_(self.readers_view))
+            .options(selectinload(Event.topics))
+            .order_by(Event.starts_at, Event.id)
+        )
+        return [
+            entry_for(event, rsvp_status=self.readers_view[event.id][0],
+                      is_host=self.readers_view[event.id][1])
+            for event in events
+        ]  # fmt: skip
 
 
 def feed_token(user: User) -> str:
@@ -77,14 +98,10 @@ def personal_feed(token: str, *, now: datetime) -> Feed:
     hosted = set(
         db.session.scalars(select(EventHost.event_id).where(EventHost.user_id == person.id))
     )
-    events = db.session.scalars(
-        _window(now).where(Event.id.in_(set(replies) | hosted)).options(selectinload(Event.topics))
-    )
-    entries = [
-        entry_for(event, rsvp_status=replies.get(event.id), is_host=event.id in hosted)
-        for event in events
-    ]
-    return Feed(f"Meetup: {person.display_name}", entries, is_personal=True)
+    query = _window(now).where(Event.id.in_(set(replies) | hosted))
+    views = {event_id: (replies.get(event_id), event_id in hosted) for event_id in replies}
+    views |= {event_id: (replies.get(event_id), True) for event_id in hosted}
+    return _feed(f"Meetup: {person.display_name}", query, views, is_personal=True)
 
 
 def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -> Feed:
@@ -104,15 +121,31 @@ def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -
             raise NotFound("There is no such person.")
         query = query.where(Event.hosts.any(EventHost.user_id == host_id))
         name = f"Meetup: events hosted by {host.display_name}"
-    events = db.session.scalars(query.options(selectinload(Event.topics)).limit(PUBLIC_FEED_LIMIT))
-    entries = [CalendarEntry(event, shows_online_link=False) for event in events]
-    return Feed(name, entries, is_personal=False)
+    return _feed(name, query.limit(PUBLIC_FEED_LIMIT), {}, is_personal=False)
 
 
-def _window(now: datetime):
-    """Published or cancelled events, from a few weeks ago on, soonest first."""
+def _feed(
+    name: str,
+    query: Select[Any],
+    views: dict[int, tuple[RsvpStatus | None, bool]],
+    *,
+    is_personal: bool,
+) -> Feed:
+    rows = db.session.execute(query).all()
+    shown = {row.id: views.get(row.id, (None, False)) for row in rows}
+    etag = feed_etag(
+        name,
+        ((row.id, row.sequence, row.updated_at.isoformat(), row.status, *shown[row.id])
+         for row in rows),
+    )  # fmt: skip
+    return Feed(name, is_personal, etag, shown)
+
+
+def _window(now: datetime) -> Select[Any]:
+    """Published or cancelled events from a few weeks ago on, soonest first:
+    only the columns the ETag needs."""
     return (
-        select(Event)
+        select(Event.id, Event.sequence, Event.updated_at, Event.status)
         .where(
             or_(Event.status == EventStatus.PUBLISHED, Event.status == EventStatus.CANCELLED),
             Event.ends_at >= now - PAST_WINDOW,

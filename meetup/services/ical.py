@@ -40,7 +40,8 @@ class CalendarEntry:
 def event_file(entry: CalendarEntry, *, now: datetime) -> bytes:
     """The .ics download of one event."""
     calendar = _calendar()
-    calendar.add_component(vevent(entry, now=now))
+    url = external_url("events.detail", slug=entry.event.slug)
+    calendar.add_component(vevent(entry, now=now, url=url))
     return calendar.to_ical()
 
 
@@ -51,27 +52,25 @@ def feed_file(entries: Iterable[CalendarEntry], *, name: str, now: datetime) -> 
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", FEED_TTL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_TTL))  # an X- property: typed by hand
+    # Slugs are URL-safe: one URL built, then the rest by joining (500 events).
+    prefix = external_url("events.detail", slug="-")[:-1]
     for entry in entries:
-        calendar.add_component(vevent(entry, now=now))
+        calendar.add_component(vevent(entry, now=now, url=prefix + entry.event.slug))
     return calendar.to_ical()
 
 
-def feed_etag(entries: Iterable[CalendarEntry], *, name: str) -> str:
-    """A validator from everything a feed shows: equal when the bytes would
-    be (DTSTAMP aside), so a client's If-None-Match skips building it."""
+def feed_etag(name: str, versions: Iterable[tuple[object, ...]]) -> str:
+    """A validator from everything a feed shows (each event's id, sequence,
+    last change and status, and how the reader sees it): equal when the
+    bytes would be, DTSTAMP aside, so If-None-Match skips building it."""
     digest = hashlib.sha256(name.encode())
-    for entry in entries:
-        event = entry.event
-        digest.update(
-            f"{event.uid}|{event.sequence}|{event.updated_at.isoformat()}|{event.status}|"
-            f"{entry.shows_online_link}|{entry.tentative}\n".encode()
-        )
+    for version in versions:
+        digest.update("|".join(map(str, version)).encode() + b"\n")
     return digest.hexdigest()[:32]
 
 
-def vevent(entry: CalendarEntry, *, now: datetime) -> VEvent:
+def vevent(entry: CalendarEntry, *, now: datetime, url: str) -> VEvent:
     event = entry.event
-    url = external_url("events.detail", slug=event.slug)
     component = VEvent()
     component.add("uid", event.ical_uid)
     component.add("dtstamp", now)
