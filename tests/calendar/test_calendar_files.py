@@ -279,3 +279,23 @@ def test_feed_token_is_made_once_and_kept(app, make_user):
         token = feeds.feed_token(user)
         assert feeds.feed_token(user) == token
         assert feeds.regenerate_feed_token(user) != token
+
+
+def test_an_unchanged_feed_answers_304_in_the_same_few_queries(
+    app, make_user, make_event, reply, count_queries
+):
+    person = make_user()
+    url = _personal_feed_url(app, person)
+    client = app.test_client()
+
+    def revalidate() -> int:
+        etag = client.get(url).headers["ETag"]
+        with count_queries() as queries:
+            assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        return queries.count
+
+    reply(person, make_event())
+    few = revalidate()
+    for _ in range(10):
+        reply(person, make_event(topics=["python", "design"]))
+    assert revalidate() == few <= 4
