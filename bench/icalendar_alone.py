@@ -16,7 +16,7 @@ from icalendar import Event as VEvent
 from meetup import create_app
 from meetup.models.types import utcnow
 from meetup.services import feeds, ical
-from meetup.services.mail import external_url
+from meetup.services.urls import external_url
 
 
 def main(token: str) -> None:

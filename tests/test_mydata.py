@@ -91,6 +91,7 @@ def test_export_holds_everything_about_the_person(app, client, auth, make_user) 
         "listed_in_directories": True,
         "email_shared_with_connections": False,
         "followup_emails": False,
+        "calendar_reminder_minutes": None,
     }
 
 

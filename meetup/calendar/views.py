@@ -8,14 +8,16 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from meetup.calendar.forms import AlarmForm
 from meetup.database import writes_on_get
 from meetup.extensions import db
+from meetup.forms import show_error
 from meetup.models import Event
 from meetup.models.types import utcnow
-from meetup.security import current_viewer
+from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import events, feeds, ical, rsvps
-from meetup.services.errors import NotFound
-from meetup.services.mail import external_url
+from meetup.services.errors import DomainError, NotFound
+from meetup.services.urls import external_url
 
 bp = Blueprint("calendar", __name__)
 
@@ -34,7 +36,10 @@ def event_file(slug: str) -> Response:
         abort(404)
     rsvp = rsvps.find_rsvp(event, viewer) if viewer is not None else None
     entry = ical.entry_for(
-        event, rsvp_status=rsvp.status if rsvp else None, is_host=events.is_host(viewer, event)
+        event,
+        rsvp_status=rsvp.status if rsvp else None,
+        is_host=events.is_host(viewer, event),
+        alarm_minutes=viewer.calendar_alarm_minutes if viewer else None,
     )
     body = ical.event_file(entry, now=utcnow())
     response = Response(body, content_type=CALENDAR_TYPE)
@@ -95,6 +100,33 @@ def settings() -> Response | str:
         db.session.commit()
         flash("Your calendar has a new address. The old one no longer works.", "success")
         return redirect(url_for("calendar.settings"), 303)
+    return _settings_page(AlarmForm(alarm_minutes=str(current_user.calendar_alarm_minutes or "")))
+
+
+@bp.post("/account/calendar/reminder")
+@login_required
+@form_checks_csrf
+def reminder() -> Response | tuple[str, int]:
+    form = AlarmForm()
+    if form.validate_on_submit():
+        value = form.alarm_minutes.data or ""
+        try:
+            minutes = int(value) if value else None
+        except ValueError:
+            minutes = -1  # not a choice: refused below, at the field
+        try:
+            feeds.set_alarm(current_user, minutes)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Saved: your calendar files and invitations follow it from now on.", "success")
+            return redirect(url_for("calendar.settings"), 303)
+    return _settings_page(form), 422
+
+
+def _settings_page(alarm_form: AlarmForm) -> str:
     token = feeds.feed_token(current_user)
     db.session.commit()
     url = external_url("calendar.personal_feed", token=token)
@@ -102,4 +134,5 @@ def settings() -> Response | str:
         "calendar/settings.html",
         feed_url=url,
         webcal_url="webcal://" + url.split("://", 1)[1],
+        alarm_form=alarm_form,
     )

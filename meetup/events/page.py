@@ -11,9 +11,9 @@ from meetup.models.types import utcnow
 from meetup.security import current_viewer
 from meetup.services import events, ical, rsvps
 from meetup.services.errors import NotFound
-from meetup.services.mail import external_url
 from meetup.services.markdown import html_to_text
 from meetup.services.rsvps import closed_reason
+from meetup.services.urls import external_url
 
 
 def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: int = 200):

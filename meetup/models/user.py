@@ -87,6 +87,9 @@ class User(UserMixin, db.Model):
     is_listed_in_directories: Mapped[bool] = mapped_column(server_default=true())
     is_email_shared_with_connections: Mapped[bool] = mapped_column(server_default=false())
     is_followup_email_wanted: Mapped[bool] = mapped_column(server_default=true())
+    # Minutes before an event that calendar files and invitations remind the
+    # person (a VALARM); None: no reminder.
+    calendar_alarm_minutes: Mapped[int | None]
     # The secret in the personal calendar feed's URL; None until first asked for.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

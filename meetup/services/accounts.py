@@ -21,9 +21,10 @@ from meetup.services.errors import (
     InvalidInput,
     PermissionDenied,
 )
-from meetup.services.mail import Mail, external_url, queue_mail
+from meetup.services.mail import Mail, queue_mail
 from meetup.services.text import clean_line, normalize_email
 from meetup.services.tokens import make_token, read_token
+from meetup.services.urls import external_url
 
 PASSWORD_MIN_LENGTH = 10
 # Long enough for any passphrase, short enough that hashing stays cheap.

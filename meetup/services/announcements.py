@@ -17,9 +17,10 @@ from meetup.models import Event, EventStatus, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
 from meetup.services.events import require_host
-from meetup.services.mail import Mail, external_url, queue_mail_bulk
+from meetup.services.mail import Mail, queue_mail_bulk
 from meetup.services.text import clean_line, clean_text
 from meetup.services.timezones import describe_span
+from meetup.services.urls import external_url
 
 SUBJECT_MAX_LENGTH = 150
 MESSAGE_MAX_LENGTH = 5000

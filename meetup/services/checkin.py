@@ -19,8 +19,8 @@ from meetup.models import Event, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput, NotFound
 from meetup.services.events import require_host
-from meetup.services.mail import external_url
 from meetup.services.tokens import make_token, read_token
+from meetup.services.urls import external_url
 
 TICKET = "ticket"
 # Tickets do not expire: an event may be months away, and a ticket's link

@@ -28,6 +28,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
+from meetup.services import invitations
 from meetup.services.accounts import find_user_by_email, require_verified
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.services.event_details import EventDetails, apply_details
@@ -201,6 +202,8 @@ def update_event(
     if raised:
         event.sequence += 1
     db.session.flush()
+    if raised and event.status == EventStatus.PUBLISHED:
+        invitations.queue_updates(event)  # calendars move the entry
     promote_waitlist(event, now=now)
     return SaveResult(event, resolved_ambiguity=ambiguous, sequence_raised=raised)
 
@@ -232,6 +235,8 @@ def cancel_event(
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now or utcnow()
     event.sequence += 1
+    db.session.flush()
+    invitations.queue_cancellations(event)  # calendars remove the entry
 
 
 def delete_event(actor: User, event: Event) -> None:

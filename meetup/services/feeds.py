@@ -32,7 +32,7 @@ from meetup.models import (
     RsvpStatus,
     User,
 )
-from meetup.services.errors import NotFound
+from meetup.services.errors import InvalidInput, NotFound
 from meetup.services.ical import CalendarEntry, entry_for, feed_etag
 from meetup.services.text import normalize_tag
 
@@ -47,6 +47,7 @@ class Feed:
     etag: str
     # event id -> (reply status, is host): how the reader sees each event
     readers_view: dict[int, tuple[RsvpStatus | None, bool]]
+    alarm_minutes: int | None = None
 
     def entries(self) -> list[CalendarEntry]:
         """The events, loaded now, soonest first."""
@@ -58,9 +59,23 @@ class Feed:
         )
         return [
             entry_for(event, rsvp_status=self.readers_view[event.id][0],
-                      is_host=self.readers_view[event.id][1])
+                      is_host=self.readers_view[event.id][1], alarm_minutes=self.alarm_minutes)
             for event in events
         ]  # fmt: skip
+
+
+ALARM_CHOICES = (15, 60, 24 * 60)  # minutes before an event
+
+
+def set_alarm(user: User, minutes: int | None) -> None:
+    """The person's reminder in calendar files and invitations (None: off).
+
+    :raise InvalidInput: not one of ALARM_CHOICES.
+    """
+    if minutes is not None and minutes not in ALARM_CHOICES:
+        raise InvalidInput("Choose one of the options.", field="alarm_minutes")
+    user.calendar_alarm_minutes = minutes
+    db.session.flush()
 
 
 def feed_token(user: User) -> str:
@@ -101,7 +116,13 @@ def personal_feed(token: str, *, now: datetime) -> Feed:
     query = _window(now).where(Event.id.in_(set(replies) | hosted))
     views = {event_id: (replies.get(event_id), event_id in hosted) for event_id in replies}
     views |= {event_id: (replies.get(event_id), True) for event_id in hosted}
-    return _feed(f"Meetup: {person.display_name}", query, views, is_personal=True)
+    return _feed(
+        f"Meetup: {person.display_name}",
+        query,
+        views,
+        is_personal=True,
+        alarm_minutes=person.calendar_alarm_minutes,
+    )
 
 
 def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -> Feed:
@@ -130,15 +151,16 @@ def _feed(
     views: dict[int, tuple[RsvpStatus | None, bool]],
     *,
     is_personal: bool,
+    alarm_minutes: int | None = None,
 ) -> Feed:
     rows = db.session.execute(query).all()
     shown = {row.id: views.get(row.id, (None, False)) for row in rows}
     etag = feed_etag(
-        name,
+        f"{name}|{alarm_minutes}",
         ((row.id, row.sequence, row.updated_at.isoformat(), row.status, *shown[row.id])
          for row in rows),
     )  # fmt: skip
-    return Feed(name, is_personal, etag, shown)
+    return Feed(name, is_personal, etag, shown, alarm_minutes)
 
 
 def _window(now: datetime) -> Select[Any]:

@@ -13,16 +13,17 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app
-from icalendar import Calendar, vDuration
+from icalendar import Alarm, Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
 from meetup.models import Event, EventStatus, RsvpStatus
-from meetup.services.mail import external_url
 from meetup.services.markdown import html_to_text
 from meetup.services.timezones import describe_span
+from meetup.services.urls import external_url
 
 PRODID = "-//Meetup//Meetup networking events//EN"
 FEED_TTL = timedelta(hours=1)
@@ -35,6 +36,7 @@ class CalendarEntry:
     event: Event
     shows_online_link: bool  # hosts and people going
     tentative: bool = False  # waitlisted: the seat is not theirs yet
+    alarm_minutes: int | None = None  # the reader's own reminder, if they set one
 
 
 def event_file(entry: CalendarEntry, *, now: datetime) -> bytes:
@@ -88,6 +90,8 @@ def vevent(entry: CalendarEntry, *, now: datetime, url: str) -> VEvent:
     component.add("created", event.created_at)
     if event.topics:
         component.add("categories", [topic.name for topic in event.topics])
+    if entry.alarm_minutes and event.status != EventStatus.CANCELLED:
+        component.add_component(_alarm(event.title, entry.alarm_minutes))
     return component
 
 
@@ -161,10 +165,91 @@ def _compact_utc(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def entry_for(event: Event, *, rsvp_status: RsvpStatus | None, is_host: bool) -> CalendarEntry:
+def entry_for(
+    event: Event,
+    *,
+    rsvp_status: RsvpStatus | None,
+    is_host: bool,
+    alarm_minutes: int | None = None,
+) -> CalendarEntry:
     going = rsvp_status == RsvpStatus.GOING
     return CalendarEntry(
         event,
         shows_online_link=is_host or going,
         tentative=rsvp_status == RsvpStatus.WAITLISTED and not is_host,
+        alarm_minutes=alarm_minutes,
     )
+
+
+# Invitations by email (iTIP): METHOD:REQUEST to add or update, CANCEL to remove
+
+
+def invitation_snapshot(event: Event, *, method: str) -> dict[str, Any]:
+    """What an invitation says, frozen as JSON when it is queued: the mail
+    worker builds the file from it (with icalendar), so a host's save queues
+    2,000 invitations without building 2,000 calendars in the request."""
+    url = external_url("events.detail", slug=event.slug)
+    organizer = event.created_by.display_name if event.created_by.is_active else "Meetup"
+    return {
+        "method": method,
+        "uid": event.ical_uid,
+        "sequence": event.sequence,
+        "start": event.starts_at.isoformat(),
+        "end": event.ends_at.isoformat(),
+        "summary": event.title,
+        "description": describe(event, url),
+        # An invitation goes to people going: the online link is theirs.
+        "location": location_text(event, shows_online_link=True),
+        "url": url,
+        "status": "CANCELLED" if method == "CANCEL" else "CONFIRMED",
+        "organizer_name": organizer,
+        "last_modified": event.updated_at.isoformat(),
+    }
+
+
+def invitation_file(
+    snapshot: dict[str, Any],
+    *,
+    attendee_email: str,
+    attendee_name: str,
+    alarm_minutes: int | None,
+    now: datetime,
+) -> str:
+    """The iTIP calendar of one invitation, for one attendee."""
+    calendar = _calendar()
+    calendar.add("method", snapshot["method"])
+    component = VEvent()
+    component.add("uid", snapshot["uid"])
+    component.add("sequence", snapshot["sequence"])
+    component.add("dtstamp", now)
+    component.add("dtstart", datetime.fromisoformat(snapshot["start"]))
+    component.add("dtend", datetime.fromisoformat(snapshot["end"]))
+    component.add("summary", snapshot["summary"])
+    component.add("description", snapshot["description"])
+    if snapshot["location"]:
+        component.add("location", snapshot["location"])
+    component.add("url", snapshot["url"])
+    component.add("status", snapshot["status"])
+    component.add("last-modified", datetime.fromisoformat(snapshot["last_modified"]))
+    # The platform's address, never a host's own: replies reach no person.
+    organizer = vCalAddress(f"mailto:{current_app.config['MAIL_FROM_ADDRESS']}")
+    organizer.params["CN"] = vText(snapshot["organizer_name"])
+    component.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{attendee_email}")
+    attendee.params["CN"] = vText(attendee_name)
+    attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+    if snapshot["method"] == "REQUEST":
+        attendee.params["PARTSTAT"] = vText("ACCEPTED")
+    component.add("attendee", attendee)
+    if alarm_minutes and snapshot["method"] == "REQUEST":
+        component.add_component(_alarm(snapshot["summary"], alarm_minutes))
+    calendar.add_component(component)
+    return calendar.to_ical().decode()
+
+
+def _alarm(summary: str, minutes: int) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Soon: {summary}")
+    alarm.add("trigger", timedelta(minutes=-minutes))
+    return alarm

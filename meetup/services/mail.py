@@ -21,7 +21,6 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 
@@ -30,6 +29,7 @@ from meetup.extensions import db
 from meetup.models import OutboxMessage, OutboxStatus
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
+from meetup.services.ical import invitation_file
 from meetup.services.text import ascii_address, normalize_email
 
 SUBJECT_MAX_LENGTH = 255
@@ -84,7 +84,8 @@ def queue_mail_bulk(mails: Iterable[Mail]) -> int:
 
 
 def _row(mail: Mail, *, now: Any, domain: str) -> dict[str, Any]:
-    if mail.calendar is not None and mail.calendar_method not in CALENDAR_METHODS:
+    has_calendar = mail.calendar is not None or "invitation" in mail.context
+    if has_calendar and mail.calendar_method not in CALENDAR_METHODS:
         raise ValueError(f"calendar part needs a METHOD, one of {sorted(CALENDAR_METHODS)}")
     unknown = set(mail.headers) - ALLOWED_HEADERS
     if unknown:
@@ -110,15 +111,6 @@ def _row(mail: Mail, *, now: Any, domain: str) -> dict[str, Any]:
     }
 
 
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL on MEETUP_BASE_URL, for links in mail (no request needed)."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
-    )
-    return adapter.build(endpoint, values, force_external=True)
-
-
 def header_text(value: str) -> str:
     """Make text safe for a header: line breaks (the way to inject headers) become
     spaces. People's names and event titles end up in subjects."""
@@ -142,7 +134,8 @@ def build_message(message: OutboxMessage) -> Message:
     """Build the MIME message for a queued row.
 
     Layout: multipart/alternative (text, HTML, and text/calendar with its
-    method= when there is a calendar part); with a calendar, that sits in a
+    method= when there is a calendar part: the queued file, or the invitation
+    built now from its snapshot); with a calendar, that sits in a
     multipart/mixed beside the same file as an invite.ics attachment.
 
     Built with the email.mime classes (email.message.Message underneath):
@@ -155,13 +148,22 @@ def build_message(message: OutboxMessage) -> Message:
     alternative = MIMEMultipart("alternative")
     alternative.attach(MIMEText(text, "plain", _UTF8_QP))
     alternative.attach(MIMEText(html, "html", _UTF8_QP))
-    if message.calendar is None:
+    calendar_text = message.calendar
+    if calendar_text is None and "invitation" in message.context:
+        calendar_text = invitation_file(
+            message.context["invitation"],
+            attendee_email=message.recipient,
+            attendee_name=message.context.get("name", ""),
+            alarm_minutes=message.context.get("alarm_minutes"),
+            now=utcnow(),
+        )
+    if calendar_text is None:
         email = alternative
     else:
-        calendar = MIMEText(message.calendar, "calendar", _UTF8_QP)
+        calendar = MIMEText(calendar_text, "calendar", _UTF8_QP)
         calendar.set_param("method", message.calendar_method)
         alternative.attach(calendar)
-        attachment = MIMEApplication(message.calendar.encode(), "ics")
+        attachment = MIMEApplication(calendar_text.encode(), "ics")
         attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
         email = MIMEMultipart("mixed")
         email.attach(alternative)

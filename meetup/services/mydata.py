@@ -83,6 +83,7 @@ def _export_privacy(user: User) -> dict[str, Any]:
         "listed_in_directories": user.is_listed_in_directories,
         "email_shared_with_connections": user.is_email_shared_with_connections,
         "followup_emails": user.is_followup_email_wanted,
+        "calendar_reminder_minutes": user.calendar_alarm_minutes,
     }
 
 
@@ -106,6 +107,7 @@ def _erase_account(user: User) -> None:
     user.is_email_shared_with_connections = False
     user.is_followup_email_wanted = False
     user.feed_token = None  # the calendar feed's address dies with the account
+    user.calendar_alarm_minutes = None
     end_other_sessions(user)
 
 

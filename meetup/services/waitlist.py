@@ -21,8 +21,10 @@ from sqlalchemy import func, select, update
 
 from meetup.extensions import db
 from meetup.models import ACTIVE_STATUSES, Event, EventStatus, Rsvp, RsvpChange, RsvpStatus, User
-from meetup.services.mail import Mail, external_url, queue_mail
+from meetup.services.invitations import invitation_context
+from meetup.services.mail import Mail, queue_mail
 from meetup.services.timezones import describe_span
+from meetup.services.urls import external_url
 
 
 class Notice(enum.StrEnum):
@@ -136,7 +138,8 @@ def change_status(
     db.session.add(change)
     db.session.flush()
     if notice is not None:
-        queue_mail(_notice_mail(rsvp, notice, note=note, change_id=change.id))
+        was_going = before == RsvpStatus.GOING
+        queue_mail(_notice_mail(rsvp, notice, note=note, change_id=change.id, was_going=was_going))
 
 
 def promote_waitlist(event: Event, *, now: datetime) -> list[Rsvp]:
@@ -191,8 +194,16 @@ def _close_gap(event_id: int, position: int) -> None:
 # The emails
 
 
-def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int) -> Mail:
+def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int, was_going: bool) -> Mail:
+    """The email about one change; a seat confirmed carries the calendar
+    invitation (REQUEST), a seat given up removes it (CANCEL)."""
     event, person = rsvp.event, rsvp.user
+    method = None
+    if rsvp.status == RsvpStatus.GOING:
+        method = "REQUEST"
+    elif was_going:
+        method = "CANCEL"
+    invitation = invitation_context(rsvp, method=method) if method else {}
     when = describe_span(event.starts_at, event.ends_at, event.timezone)
     own_zone = person.timezone if person.timezone != event.timezone else None
     status = rsvp.status
@@ -219,7 +230,9 @@ def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int) -> Ma
             "is_online": event.is_online,
             "url": external_url("events.detail", slug=event.slug),
             "my_events_url": external_url("rsvps.my_events"),
-        },
+        }
+        | invitation,
+        calendar_method=method,
     )
 
 

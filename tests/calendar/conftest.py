@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.rsvps.conftest import reply
+from tests.mail.conftest import smtp_server
+from tests.rsvps.conftest import host_acts, reply
 
-__all__ = ["reply"]
+__all__ = ["host_acts", "reply", "smtp_server"]
 
 
 @dataclass

@@ -1,0 +1,94 @@
+"""Calendar invitations by email: one REQUEST when a person's seat is
+confirmed, an updated REQUEST to everyone going when the time, place or title
+moves, a CANCEL when the event is cancelled or a person stops going.
+
+Each message carries a snapshot of the event (ical.invitation_snapshot); the
+mail worker turns it into the iTIP file for its recipient. Updates for a whole
+event go out in one multi-row INSERT.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from meetup.extensions import db
+from meetup.models import Event, Rsvp, RsvpStatus, User
+from meetup.services.ical import invitation_snapshot
+from meetup.services.mail import Mail, queue_mail_bulk
+from meetup.services.timezones import describe_span
+from meetup.services.urls import external_url
+
+
+def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
+    """What a message needs to carry an invitation for `rsvp`'s person."""
+    return {
+        "invitation": invitation_snapshot(rsvp.event, method=method),
+        "alarm_minutes": rsvp.user.calendar_alarm_minutes,
+    }
+
+
+def queue_updates(event: Event) -> int:
+    """After a change of time, place or title: the new REQUEST to everyone going."""
+    return _queue_for_going(event, method="REQUEST", template="event_changed")
+
+
+def queue_cancellations(event: Event) -> int:
+    """The event is cancelled: a CANCEL to everyone going, and word to everyone
+    waiting (no calendar entry of theirs to remove)."""
+    sent = _queue_for_going(event, method="CANCEL", template="event_cancelled")
+    waiting = _replies(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
+    context = _event_context(event)
+    return sent + queue_mail_bulk(
+        Mail(
+            to=rsvp.user.email,
+            subject=f"Cancelled: {event.title}",
+            template="event_cancelled",
+            dedupe_key=f"event-cancelled:{event.id}:{rsvp.id}",
+            context=context | {"name": rsvp.user.display_name},
+        )
+        for rsvp in waiting
+    )
+
+
+def _queue_for_going(event: Event, *, method: str, template: str) -> int:
+    snapshot = invitation_snapshot(event, method=method)
+    context = _event_context(event) | {"invitation": snapshot}
+    subject = f"Cancelled: {event.title}" if method == "CANCEL" else f"Changed: {event.title}"
+    return queue_mail_bulk(
+        Mail(
+            to=rsvp.user.email,
+            subject=subject,
+            template=template,
+            dedupe_key=f"invitation:{event.id}:{rsvp.id}:{method}:{event.sequence}",
+            context=context
+            | {"name": rsvp.user.display_name, "alarm_minutes": rsvp.user.calendar_alarm_minutes},
+            calendar_method=method,
+        )
+        for rsvp in _replies(event, (RsvpStatus.GOING,))
+    )
+
+
+def _replies(event: Event, statuses: tuple[RsvpStatus, ...]) -> list[Rsvp]:
+    return list(
+        db.session.scalars(
+            select(Rsvp)
+            .join(User, User.id == Rsvp.user_id)
+            .options(contains_eager(Rsvp.user))
+            .where(Rsvp.event_id == event.id, Rsvp.status.in_(statuses))
+            .order_by(Rsvp.id)
+        )
+    )
+
+
+def _event_context(event: Event) -> dict[str, Any]:
+    return {
+        "event_title": event.title,
+        "when": describe_span(event.starts_at, event.ends_at, event.timezone),
+        "venue": ", ".join(filter(None, [event.venue_name, event.venue_address])),
+        "online_url": event.online_url,
+        "cancellation_message": event.cancellation_message,
+        "url": external_url("events.detail", slug=event.slug),
+    }
