@@ -7,7 +7,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -16,11 +15,10 @@ from meetup.extensions import db
 from meetup.models import Event, EventStatus, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
+from meetup.services.event_mail import event_context
 from meetup.services.events import require_host
 from meetup.services.mail import Mail, queue_mail_bulk
 from meetup.services.text import clean_line, clean_text
-from meetup.services.timezones import describe_span
-from meetup.services.urls import external_url
 
 SUBJECT_MAX_LENGTH = 150
 MESSAGE_MAX_LENGTH = 5000
@@ -53,7 +51,7 @@ def message_attendees(actor: User, event: Event, *, audience: str, subject: str,
     if not people:
         raise InvalidInput("Nobody is on that list yet.", field="audience")
     batch = secrets.token_hex(8)  # a message sent twice on purpose is two messages
-    context = _event_context(event) | {
+    context = event_context(event) | {
         "host_name": actor.display_name,
         "body": body,
     }
@@ -86,7 +84,7 @@ def send_reminders(*, lead: timedelta, now: datetime | None = None) -> int:
     ).all()
     queued = 0
     for event in upcoming:
-        context = _event_context(event) | {
+        context = event_context(event) | {
             "what_to_bring": event.what_to_bring,
             "online_url": event.online_url,
         }
@@ -113,13 +111,3 @@ def _recipients(event: Event, statuses: Iterable[RsvpStatus]) -> list[Rsvp]:
             .order_by(Rsvp.id)
         )
     )
-
-
-def _event_context(event: Event) -> dict[str, Any]:
-    return {
-        "event_title": event.title,
-        "when": describe_span(event.starts_at, event.ends_at, event.timezone),
-        "venue": ", ".join(filter(None, [event.venue_name, event.venue_address])),
-        "is_online": event.is_online,
-        "url": external_url("events.detail", slug=event.slug),
-    }

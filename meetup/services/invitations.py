@@ -16,10 +16,9 @@ from sqlalchemy.orm import contains_eager
 
 from meetup.extensions import db
 from meetup.models import Event, Rsvp, RsvpStatus, User
+from meetup.services.event_mail import event_context
 from meetup.services.ical import invitation_snapshot
 from meetup.services.mail import Mail, queue_mail_bulk
-from meetup.services.timezones import describe_span
-from meetup.services.urls import external_url
 
 
 def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
@@ -84,11 +83,7 @@ def _replies(event: Event, statuses: tuple[RsvpStatus, ...]) -> list[Rsvp]:
 
 
 def _event_context(event: Event) -> dict[str, Any]:
-    return {
-        "event_title": event.title,
-        "when": describe_span(event.starts_at, event.ends_at, event.timezone),
-        "venue": ", ".join(filter(None, [event.venue_name, event.venue_address])),
+    return event_context(event) | {
         "online_url": event.online_url,
         "cancellation_message": event.cancellation_message,
-        "url": external_url("events.detail", slug=event.slug),
     }

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 
 from meetup.extensions import db
 from meetup.models import ACTIVE_STATUSES, Event, EventStatus, Rsvp, RsvpChange, RsvpStatus, User
+from meetup.services.event_mail import event_context
 from meetup.services.invitations import invitation_context
 from meetup.services.mail import Mail, queue_mail
 from meetup.services.timezones import describe_span
@@ -204,7 +205,6 @@ def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int, was_g
     elif was_going:
         method = "CANCEL"
     invitation = invitation_context(rsvp, method=method) if method else {}
-    when = describe_span(event.starts_at, event.ends_at, event.timezone)
     own_zone = person.timezone if person.timezone != event.timezone else None
     status = rsvp.status
     return Mail(
@@ -212,23 +212,19 @@ def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int, was_g
         subject=_subject(notice, status, rsvp.waitlist_position, event.title),
         template="rsvp_status",
         dedupe_key=f"rsvp-change:{change_id}",
-        context={
+        context=event_context(event)
+        | {
             "name": person.display_name,
             "notice": notice.value,
             "status": status.value,
             "position": rsvp.waitlist_position,
             "guests": rsvp.guests,
             "note": note,
-            "event_title": event.title,
-            "when": when,
             "when_for_you": (
                 describe_span(event.starts_at, event.ends_at, own_zone) if own_zone else ""
             ),
-            "venue": ", ".join(filter(None, [event.venue_name, event.venue_address])),
             # The online link goes to people going, as on the event page.
             "online_url": event.online_url if status == RsvpStatus.GOING else "",
-            "is_online": event.is_online,
-            "url": external_url("events.detail", slug=event.slug),
             "my_events_url": external_url("rsvps.my_events"),
         }
         | invitation,

@@ -61,7 +61,10 @@ def test_going_from_the_event_page(app, make_event, member_client, outbox):
     mail = outbox.last(person.email)
     assert mail.context["online_url"] == "https://meet.example.org/room-42"
     with app.app_context():
-        text = build_message(mail).get_payload()[0].get_payload(decode=True).decode()
+        email = build_message(mail)
+        text = next(p for p in email.walk() if p.get_content_type() == "text/plain")
+        text = text.get_payload(decode=True).decode()
+        assert email.get_content_type() == "multipart/mixed"  # the invitation rides along
     assert f"You're going to {event.title}." in text
     assert "Online: https://meet.example.org/room-42" in text
 
@@ -285,7 +288,8 @@ def test_the_reply_emails_render_for_every_notice(app, make_user, make_event, re
         assert notices == {"pending", "approved", "declined", "removed", "withdrawn", "promoted"}
         for message in messages:
             email = build_message(message)
-            html = email.get_payload()[1].get_payload(decode=True).decode()
+            part = next(p for p in email.walk() if p.get_content_type() == "text/html")
+            html = part.get_payload(decode=True).decode()
             assert "Sorry <b>full</b>" not in html  # the host's note is escaped
             assert event.title in html
 
