@@ -58,7 +58,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from meetup import auth, calendar, events, hosting, main, profiles, rsvps
+    from meetup import auth, calendar, directory, events, hosting, main, profiles, rsvps
 
     app.register_blueprint(main.bp)
     app.register_blueprint(events.bp)
@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rsvps.bp)
     app.register_blueprint(hosting.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(directory.bp)
 
 
 def register_commands(app: Flask) -> None:

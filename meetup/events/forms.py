@@ -197,6 +197,16 @@ class RsvpForm(Form):
 
     response = StringField()
     guests = IntegerField("Guests you bring", [Optional()], default=0)
+    directory_choice = SelectField(
+        "In this event's list of people",
+        choices=[
+            SelectChoice("default", "As in my privacy settings"),
+            SelectChoice("shown", "Show me"),
+            SelectChoice("hidden", "Hide me"),
+        ],
+        default="default",
+        validate_choice=False,
+    )
 
     questions: Sequence[EventQuestion] = ()
 
@@ -211,6 +221,8 @@ class RsvpForm(Form):
         data = {}
         if rsvp is not None:
             data["guests"] = rsvp.guests
+            if rsvp.directory_choice is not None:
+                data["directory_choice"] = rsvp.directory_choice.value
             for key, value in rsvp.answers.items():
                 data[f"answer_{key}"] = value
         form = form_class(data=data)
@@ -233,6 +245,8 @@ class RsvpForm(Form):
                 str(question.id): self[f"answer_{question.id}"].data or ""
                 for question in self.questions
             },
+            # Not sent at all: keep the choice as it is (it outlives edits).
+            directory_choice=self.directory_choice.data if self.directory_choice.raw_data else None,
         )
 
 

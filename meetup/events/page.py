@@ -9,7 +9,7 @@ from meetup.events.forms import RsvpForm
 from meetup.models import RsvpStatus
 from meetup.models.types import utcnow
 from meetup.security import current_viewer
-from meetup.services import events, ical, rsvps
+from meetup.services import directory, events, ical, rsvps
 from meetup.services.errors import NotFound
 from meetup.services.markdown import html_to_text
 from meetup.services.rsvps import closed_reason
@@ -54,6 +54,9 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         share_url=share_url,
         map_url=formatting.map_url(event),
         json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
+        can_see_directory=directory.can_see_directory(
+            viewer, event, viewer_is_going=panel.is_going
+        ),
         google_calendar_url=ical.google_calendar_link(event),
         outlook_calendar_url=ical.outlook_calendar_link(event),
     )

@@ -12,6 +12,7 @@ from meetup.models.event import (
 from meetup.models.outbox import OutboxMessage, OutboxStatus
 from meetup.models.rsvp import (
     ACTIVE_STATUSES,
+    DirectoryChoice,
     EventQuestion,
     QuestionKind,
     Rsvp,
@@ -29,6 +30,7 @@ from meetup.models.user import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "DirectoryChoice",
     "DirectoryVisibility",
     "Event",
     "EventHost",

@@ -27,6 +27,14 @@ class RsvpStatus(enum.StrEnum):
     REMOVED = "removed"  # a host removed them
 
 
+class DirectoryChoice(enum.StrEnum):
+    """A person's choice for one event's attendee directory; no choice
+    (None) follows their privacy setting."""
+
+    SHOWN = "shown"
+    HIDDEN = "hidden"
+
+
 # Statuses that hold, or wait for, a seat.
 ACTIVE_STATUSES = frozenset({RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING})
 
@@ -52,6 +60,9 @@ class Rsvp(db.Model):
     # 1, 2, 3... among the event's waitlisted replies; None otherwise.
     waitlist_position: Mapped[int | None]
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    directory_choice: Mapped[DirectoryChoice | None] = mapped_column(
+        enum_column(DirectoryChoice, 8)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

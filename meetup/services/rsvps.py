@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from meetup.extensions import db
 from meetup.models import (
     ACTIVE_STATUSES,
+    DirectoryChoice,
     Event,
     EventHost,
     EventQuestion,
@@ -55,6 +56,8 @@ class Reply:
     going: bool
     guests: int = 0
     answers: Mapping[str, str] = field(default_factory=dict)
+    # "shown", "hidden", "default" (follow the privacy setting); None: unchanged
+    directory_choice: str | None = None
 
 
 # Replying
@@ -84,9 +87,40 @@ def respond(actor: User, event: Event, reply: Reply, *, now: datetime | None = N
         raise PermissionDenied("The hosts declined your request for this event.")
     if rsvp is not None and rsvp.status == RsvpStatus.REMOVED:
         raise PermissionDenied("The hosts removed you from this event.")
+    choice = _directory_choice(reply.directory_choice)  # checked before anything changes
     if reply.going:
-        return _reply_going(actor, event, rsvp, reply, now=now)
-    return _reply_not_going(actor, event, rsvp, now=now)
+        rsvp = _reply_going(actor, event, rsvp, reply, now=now)
+    else:
+        rsvp = _reply_not_going(actor, event, rsvp, now=now)
+    if reply.directory_choice is not None and rsvp.directory_choice != choice:
+        rsvp.directory_choice = choice
+        db.session.flush()
+    return rsvp
+
+
+def set_directory_choice(actor: User, event: Event, choice: str) -> Rsvp:
+    """Show or hide oneself in one event's directory ("default": follow the
+    privacy setting). Nothing else about the reply changes.
+
+    :raise NotFound: `actor` has not replied to `event`.
+    :raise InvalidInput: not one of the choices.
+    """
+    value = _directory_choice(choice)
+    rsvp = find_rsvp(event, actor)
+    if rsvp is None:
+        raise NotFound("You have not replied to this event.")
+    rsvp.directory_choice = value
+    db.session.flush()
+    return rsvp
+
+
+def _directory_choice(choice: str | None) -> DirectoryChoice | None:
+    if choice in (None, "", "default"):
+        return None
+    try:
+        return DirectoryChoice(choice)
+    except ValueError:
+        raise InvalidInput("Choose one of the options.", field="directory_choice") from None
 
 
 def _reply_going(
@@ -476,6 +510,7 @@ def export_replies(person: User) -> list[dict[str, Any]]:
                 ],
                 "replied_at": rsvp.created_at.isoformat(),
                 "checked_in_at": rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else None,
+                "directory_choice": rsvp.directory_choice.value if rsvp.directory_choice else None,
                 "history": [
                     {
                         "at": change.changed_at.isoformat(),

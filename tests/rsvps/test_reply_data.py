@@ -34,6 +34,7 @@ def test_the_export_holds_my_replies_answers_and_history(app, make_user, make_ev
             "answers": [{"question": "Why?", "answer": "Curiosity"}],
             "replied_at": exported[0]["replied_at"],
             "checked_in_at": None,
+            "directory_choice": None,
             "history": [
                 {
                     "at": exported[0]["history"][0]["at"],

@@ -1,0 +1,73 @@
+"""The attendee directory: who is coming, as each person allows."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+
+from meetup.forms import Form
+from meetup.models import Goal, GoalDirection, RsvpStatus
+from meetup.models.user import GOAL_LABELS
+from meetup.security import current_viewer
+from meetup.services import directory, events
+from meetup.services.errors import NotFound, PermissionDenied
+
+bp = Blueprint("directory", __name__)
+
+
+class DirectoryForm(Form):
+    """Search and filters (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name, headline or company")
+    interest = StringField("Interest")
+    offers = SelectField("Offers", validate_choice=False)
+    seeks = SelectField("Seeks", validate_choice=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [SelectChoice("", "Anything")] + [
+            SelectChoice(goal.value, GOAL_LABELS[goal]) for goal in Goal
+        ]
+        self.offers.choices = choices
+        self.seeks.choices = choices
+
+
+@bp.get("/events/<slug>/people")
+def people(slug: str) -> Response | str:
+    viewer = current_viewer()
+    try:
+        event = events.find_event(viewer, slug)
+    except NotFound:
+        abort(404)
+    form = DirectoryForm(request.args)
+    filters = directory.DirectoryFilters(
+        query=form.q.data or "", interest=form.interest.data or "",
+        offers=form.offers.data or "", seeks=form.seeks.data or "",
+    )  # fmt: skip
+    try:
+        page = directory.visible_attendees(
+            viewer, event, filters, page=request.args.get("page", 1, int)
+        )
+    except PermissionDenied:
+        if viewer is None:
+            return redirect(url_for("auth.login", next=request.path))
+        abort(403)
+
+    def page_url(number: int) -> str:
+        return url_for("directory.people", slug=slug, **{**request.args.to_dict(), "page": number})
+
+    return render_template(
+        "directory/people.html",
+        event=event,
+        form=form,
+        page=page,
+        page_url=page_url,
+        goal_labels=GOAL_LABELS,
+        goal_directions=GoalDirection,
+        statuses=RsvpStatus,
+    )

@@ -1,0 +1,162 @@
+"""The attendee directory: who sees an event's list of people, and whom.
+
+One access function, visible_attendees, answers both questions for every
+page, count and export that lists people; nothing else may decide it.
+Rules: the event's setting says who may open the directory (everyone who
+can see the event; people going and hosts; hosts only). In it, people going
+appear only when they chose to: their choice for this event, else their
+privacy setting. Hidden people are counted, never named. Hosts see everyone
+who replied, with status and email (the reply form told them so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from meetup.extensions import db
+from meetup.models import (
+    DirectoryChoice,
+    DirectoryVisibility,
+    Event,
+    Goal,
+    GoalDirection,
+    Rsvp,
+    RsvpStatus,
+    User,
+    UserGoal,
+    UserInterest,
+)
+from meetup.services.errors import PermissionDenied
+from meetup.services.events import is_host
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    query: str = ""  # name, headline or company words
+    interest: str = ""
+    offers: str = ""  # a Goal value
+    seeks: str = ""
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    people: list[User]  # interests and goals loaded
+    statuses: dict[int, RsvpStatus]  # for hosts: everyone's status
+    hidden: int  # going, not shown to this viewer
+    shown_total: int
+    page: int
+    has_next: bool
+    viewer_is_host: bool
+
+
+def can_see_directory(
+    viewer: User | None, event: Event, *, viewer_is_going: bool | None = None
+) -> bool:
+    """May `viewer` open the directory? (`viewer_is_going` saves a query
+    when the caller knows.)"""
+    if is_host(viewer, event):
+        return True
+    if event.directory_visibility == DirectoryVisibility.EVERYONE:
+        return True
+    if event.directory_visibility == DirectoryVisibility.ATTENDEES and viewer is not None:
+        if viewer_is_going is not None:
+            return viewer_is_going
+        return (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Rsvp)
+                .where(
+                    Rsvp.event_id == event.id,
+                    Rsvp.user_id == viewer.id,
+                    Rsvp.status == RsvpStatus.GOING,
+                )
+            )
+            == 1
+        )
+    return False
+
+
+def shown_condition() -> Any:
+    """SQL: this reply's person appears in the directory (their choice for
+    the event, else their privacy setting)."""
+    return or_(
+        Rsvp.directory_choice == DirectoryChoice.SHOWN,
+        and_(Rsvp.directory_choice.is_(None), User.is_listed_in_directories.is_(True)),
+    )
+
+
+def visible_attendees(
+    viewer: User | None, event: Event, filters: DirectoryFilters, *, page: int = 1
+) -> DirectoryPage:
+    """The people `viewer` may see in `event`'s directory, 50 a page.
+
+    :raise PermissionDenied: the event's setting keeps `viewer` out.
+    """
+    if not can_see_directory(viewer, event):
+        raise PermissionDenied("The hosts keep this event's list of people to themselves.")
+    host = is_host(viewer, event)
+    page = max(page, 1)
+    base = (
+        select(User, Rsvp.status)
+        .join(Rsvp, Rsvp.user_id == User.id)
+        .where(Rsvp.event_id == event.id, User.deleted_at.is_(None))
+    )
+    if host:
+        base = base.where(Rsvp.status.in_(list(RsvpStatus)))
+    else:
+        base = base.where(Rsvp.status == RsvpStatus.GOING, shown_condition())
+    query = _filtered(base, filters)
+    rows = db.session.execute(
+        query.options(selectinload(User.interests), selectinload(User.goals))
+        .order_by(func.lower(User.display_name), User.id)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE + 1)
+    ).all()
+    going_total, going_shown = db.session.execute(
+        select(func.count(), func.count().filter(shown_condition()))
+        .select_from(Rsvp)
+        .join(User, User.id == Rsvp.user_id)
+        .where(
+            Rsvp.event_id == event.id,
+            Rsvp.status == RsvpStatus.GOING,
+            User.deleted_at.is_(None),
+        )
+    ).one()
+    people = [user for user, _ in rows[:PER_PAGE]]
+    return DirectoryPage(
+        people=people,
+        statuses={user.id: status for user, status in rows[:PER_PAGE]},
+        hidden=0 if host else going_total - going_shown,
+        shown_total=going_total if host else going_shown,
+        page=page,
+        has_next=len(rows) > PER_PAGE,
+        viewer_is_host=host,
+    )
+
+
+def _filtered(query: Any, filters: DirectoryFilters) -> Any:
+    for word in filters.query.lower().split()[:5]:
+        query = query.where(
+            or_(
+                func.lower(User.display_name).contains(word, autoescape=True),
+                func.lower(User.headline).contains(word, autoescape=True),
+                func.lower(User.company).contains(word, autoescape=True),
+            )
+        )
+    if filters.interest:
+        query = query.where(
+            User.interests.any(UserInterest.name == filters.interest.strip().lower())
+        )
+    for direction, value in ((GoalDirection.OFFERS, filters.offers),
+                             (GoalDirection.SEEKS, filters.seeks)):  # fmt: skip
+        if value in Goal.__members__.values():
+            query = query.where(
+                User.goals.any(and_(UserGoal.goal == Goal(value), UserGoal.direction == direction))
+            )
+    return query
