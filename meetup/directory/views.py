@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -70,4 +71,26 @@ def people(slug: str) -> Response | str:
         goal_labels=GOAL_LABELS,
         goal_directions=GoalDirection,
         statuses=RsvpStatus,
+    )
+
+
+@bp.get("/events/<slug>/people.csv")
+@login_required
+def people_csv(slug: str) -> Response:
+    try:
+        event = events.find_event(current_viewer(), slug)
+    except NotFound:
+        abort(404)
+    try:
+        body = directory.directory_csv(current_user, event)
+    except PermissionDenied:
+        abort(403)
+    filename = f"{events.slugify(event.title) or 'event'}-people.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
     )

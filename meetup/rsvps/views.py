@@ -95,11 +95,29 @@ def my_reply(slug: str) -> str:
     return render_template("rsvps/reply.html", event=event, details=details, own=True)
 
 
+@bp.post("/events/<slug>/rsvp/directory")
+@login_required
+def directory_choice(slug: str) -> Response:
+    """Show or hide oneself in this event's directory, from My events."""
+    event = _load(slug)
+    try:
+        rsvps.set_directory_choice(current_user, event, request.form.get("directory_choice", ""))
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("rsvps.my_events"), 303)
+    db.session.commit()
+    flash(f"Saved: your place in the list of people for {event.title}.", "success")
+    return redirect(url_for("rsvps.my_events"), 303)
+
+
 @bp.get("/my/events")
 @login_required
 def my_events() -> str:
     mine = rsvps.my_events(current_user, now=utcnow())
-    return render_template("rsvps/my_events.html", mine=mine, statuses=RsvpStatus)
+    return render_template("rsvps/my_events.html", mine=mine, statuses=RsvpStatus, now=utcnow())
 
 
 # The hosts' list and decisions

@@ -25,7 +25,7 @@ def replies_csv(actor: User, event: Event) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["name", "email", "status", "guests", *(q.label for q in questions), "checked in"]
-    writer.writerow([_cell(value) for value in header])
+    writer.writerow([safe_cell(value) for value in header])
     for reply in replies:
         row = [
             reply.display_name,
@@ -35,11 +35,12 @@ def replies_csv(actor: User, event: Event) -> str:
             *(reply.answers.get(str(q.id), "") for q in questions),
             reply.checked_in_at.isoformat() if reply.checked_in_at else "",
         ]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
 
 
-def _cell(value: object) -> object:
+def safe_cell(value: object) -> object:
+    """The value, made inert for spreadsheets when it would start a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value  # shown as text, the quote hidden by spreadsheets
     return value

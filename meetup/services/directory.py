@@ -11,6 +11,8 @@ who replied, with status and email (the reply form told them so).
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,7 @@ from meetup.models import (
     UserGoal,
     UserInterest,
 )
+from meetup.services.attendee_csv import safe_cell
 from meetup.services.errors import PermissionDenied
 from meetup.services.events import is_host
 
@@ -160,3 +163,40 @@ def _filtered(query: Any, filters: DirectoryFilters) -> Any:
                 User.goals.any(and_(UserGoal.goal == Goal(value), UserGoal.direction == direction))
             )
     return query
+
+
+def directory_csv(actor: User, event: Event) -> str:
+    """The hosts' export: for people who chose to be listed, what the
+    directory shows (headline, company, interests, offers, seeks); for the
+    others only what hosts see anyway (name, email, status). Constant queries.
+
+    :raise PermissionDenied: `actor` is not a host.
+    """
+    if not is_host(actor, event):
+        raise PermissionDenied("Only the hosts of this event can do that.")
+    rows = db.session.execute(
+        select(User, Rsvp.status, shown_condition().label("shown"))
+        .join(Rsvp, Rsvp.user_id == User.id)
+        .where(Rsvp.event_id == event.id, User.deleted_at.is_(None))
+        .options(selectinload(User.interests), selectinload(User.goals))
+        .order_by(func.lower(User.display_name), User.id)
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["name", "email", "status", "listed", "headline", "company", "interests",
+              "offers", "seeks"]  # fmt: skip
+    writer.writerow(header)
+    for person, status, shown in rows:
+        profile = ["", "", "", "", ""]
+        if shown:
+            profile = [
+                person.headline,
+                person.company,
+                ", ".join(interest.name for interest in person.interests),
+                ", ".join(goal.value for goal in person.goals_in(GoalDirection.OFFERS)),
+                ", ".join(goal.value for goal in person.goals_in(GoalDirection.SEEKS)),
+            ]
+        row = [person.display_name, person.email, status.value, "yes" if shown else "no",
+               *profile]  # fmt: skip
+        writer.writerow([safe_cell(value) for value in row])
+    return out.getvalue()

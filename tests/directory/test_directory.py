@@ -167,3 +167,48 @@ def test_the_directory_runs_constant_queries(app, make_user, make_event, reply, 
     with count_queries() as many:
         client.get(f"/events/{event.slug}/people")
     assert many.count == few.count
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [("anonymous", 302), ("member", 403), ("going", 403), ("cohost", 200), ("creator", 200)],
+)
+def test_the_directory_csv_is_for_hosts_with_only_agreed_fields(app, world, viewer, expected):
+    events, people = world
+    event = events["everyone"]
+    response = _client(app, people[viewer]).get(f"/events/{event.slug}/people.csv")
+    assert response.status_code == expected
+    if expected != 200:
+        return
+    import csv
+    import io
+
+    rows = {
+        row["name"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))
+    }
+    assert rows["Sam Shown"]["listed"] == "yes" and rows["Sam Shown"]["email"]
+    hidden = rows["Hal Hidden"]
+    assert hidden["listed"] == "no" and hidden["email"] == "hal.hidden@example.org"
+    assert hidden["headline"] == hidden["company"] == hidden["interests"] == ""
+    assert rows["Wes Waiting"]["status"] == "waitlisted"
+
+
+def test_hiding_from_my_events_page(app, make_user, make_event, reply):
+    event = make_event(directory_visibility="everyone")
+    person = make_user(display_name="Quinn Quiet")
+    reply(person, event)
+    client = _client(app, person)
+    assert "Quinn Quiet" in app.test_client().get(f"/events/{event.slug}/people").get_data(
+        as_text=True
+    )
+    response = client.submit(
+        f"/events/{event.slug}/rsvp/directory", {"directory_choice": "hidden"}, page="/my/events"
+    )
+    assert response.status_code == 303
+    listing = app.test_client().get(f"/events/{event.slug}/people").get_data(as_text=True)
+    assert "Quinn Quiet" not in listing and "and 1 other" in listing
+    stranger = _client(app, make_user())
+    token = stranger.csrf_token("/my/events")
+    response = stranger.post(f"/events/{event.slug}/rsvp/directory",
+                             data={"csrf_token": token, "directory_choice": "shown"})  # fmt: skip
+    assert response.status_code == 404
