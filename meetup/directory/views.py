@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from meetup.downloads import private_download
 from meetup.forms import Form
 from meetup.models import Goal, GoalDirection, RsvpStatus
 from meetup.models.user import GOAL_LABELS
@@ -85,12 +86,4 @@ def people_csv(slug: str) -> Response:
         body = directory.directory_csv(current_user, event)
     except PermissionDenied:
         abort(403)
-    filename = f"{events.slugify(event.title) or 'event'}-people.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return private_download(body, title=event.title, suffix="people.csv", mimetype="text/csv")

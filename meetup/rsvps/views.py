@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from meetup.downloads import private_download
 from meetup.events.forms import RsvpForm
 from meetup.events.page import render_event_page
 from meetup.extensions import db
@@ -149,15 +150,7 @@ def replies_csv(slug: str) -> Response:
     event = _load(slug)
     _require_host(event)
     body = attendee_csv.replies_csv(current_user, event)
-    filename = f"{events.slugify(event.title) or 'event'}-replies.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return private_download(body, title=event.title, suffix="replies.csv", mimetype="text/csv")
 
 
 @bp.get("/events/<slug>/replies/<int:rsvp_id>")
