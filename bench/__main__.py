@@ -81,6 +81,16 @@ def personal_feed_unchanged(seeded: dict[str, Any]) -> Load:
     return Load(f"/calendar/{seeded['feed_token']}.ics", {"If-None-Match": seeded["feed_etag"]})
 
 
+@scenario("directory (2,000 going), first page")
+def directory_page(seeded: dict[str, Any]) -> str:
+    return f"/events/{seeded['directory_event']}/people"
+
+
+@scenario("directory, offers mentoring")
+def directory_filtered(seeded: dict[str, Any]) -> str:
+    return f"/events/{seeded['directory_event']}/people?offers=mentoring"
+
+
 @scenario("listing, first page")
 def listing(seeded: dict[str, Any]) -> str:
     return "/events"

@@ -14,7 +14,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from meetup.extensions import db
 from meetup.models import (
@@ -23,11 +23,15 @@ from meetup.models import (
     EventStatus,
     EventTopic,
     EventVisibility,
+    Goal,
+    GoalDirection,
     HostRole,
     Rsvp,
     RsvpChange,
     RsvpStatus,
     User,
+    UserGoal,
+    UserInterest,
 )
 from meetup.models.types import utcnow
 from meetup.services.event_details import searchable_text
@@ -72,6 +76,7 @@ RACE_SEATS = 50
 RACERS = 200
 RACES = 3  # events to race for, one per run
 FEED_EVENTS = 500  # in one member's personal calendar feed
+DIRECTORY_PEOPLE = 2000  # going to the directory event, one in ten hidden
 
 
 def seed(events: int) -> dict[str, Any]:
@@ -169,7 +174,10 @@ def seed(events: int) -> dict[str, Any]:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")
     feed_token = _seed_feed_reader(user_ids[-1], rows[1 + RACES :], ids, now=now)
+    directory_event = rows[-1]["slug"]
+    _seed_directory(ids[directory_event], rng, now=now)
     return {
+        "directory_event": directory_event,
         "feed_token": feed_token,
         "big_event": big["slug"],
         "race_events": [race["slug"] for race in races],
@@ -221,3 +229,41 @@ def _seed_feed_reader(user_id: int, rows: list[dict[str, Any]], ids: dict[str, i
     )  # fmt: skip
     db.session.commit()
     return token
+
+
+def _seed_directory(event_id: int, rng: random.Random, *, now: Any) -> None:
+    """DIRECTORY_PEOPLE people going, with profiles; every tenth hidden."""
+    first = db.session.scalar(select(func.max(User.id))) or 0
+    db.session.execute(
+        insert(User),
+        [
+            {"email": f"attendee{n}@bench.example.org", "display_name": f"Attendee {n}",
+             "password_hash": "!", "session_version": 1, "created_at": now,
+             "email_verified_at": now, "headline": rng.choice(HEADLINES),
+             "company": f"Company {n % 97}", "is_listed_in_directories": n % 10 != 0}
+            for n in range(DIRECTORY_PEOPLE)
+        ],
+    )  # fmt: skip
+    people = list(db.session.scalars(select(User.id).where(User.id > first).order_by(User.id)))
+    db.session.execute(
+        insert(UserInterest),
+        [{"user_id": person, "name": topic} for person in people
+         for topic in rng.sample(TOPICS, 3)],
+    )  # fmt: skip
+    db.session.execute(
+        insert(UserGoal),
+        [{"user_id": person, "goal": rng.choice(list(Goal)), "direction": direction}
+         for person in people for direction in GoalDirection],
+    )  # fmt: skip
+    db.session.execute(
+        Event.__table__.update().where(Event.id == event_id).values(directory_visibility="everyone")
+    )
+    db.session.execute(
+        insert(Rsvp),
+        [{"event_id": event_id, "user_id": person, "status": RsvpStatus.GOING, "guests": 0,
+          "answers": {}, "created_at": now, "updated_at": now} for person in people],
+    )  # fmt: skip
+    db.session.commit()
+
+
+HEADLINES = ["Engineer", "Designer", "Founder", "Product manager", "Data scientist", "Recruiter"]
