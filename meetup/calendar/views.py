@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from meetup.calendar.forms import AlarmForm
 from meetup.database import writes_on_get
+from meetup.events.access import event_or_404
 from meetup.extensions import db
 from meetup.forms import show_error
 from meetup.models import Event
@@ -28,12 +29,7 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 def event_file(slug: str) -> Response:
     """One event, whatever the Accept header says (calendar apps send odd ones)."""
     viewer = current_viewer()
-    try:
-        event = events.find_event(
-            viewer, slug, selectinload(Event.hosts), selectinload(Event.topics)
-        )
-    except NotFound:
-        abort(404)
+    event = event_or_404(slug, selectinload(Event.hosts), selectinload(Event.topics))
     rsvp = rsvps.find_rsvp(event, viewer) if viewer is not None else None
     entry = ical.entry_for(
         event,

@@ -9,12 +9,13 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from meetup.downloads import private_download
+from meetup.events.access import event_or_404
 from meetup.forms import Form
 from meetup.models import Goal, GoalDirection, RsvpStatus
 from meetup.models.user import GOAL_LABELS
 from meetup.security import current_viewer
-from meetup.services import directory, events
-from meetup.services.errors import NotFound, PermissionDenied
+from meetup.services import directory
+from meetup.services.errors import PermissionDenied
 
 bp = Blueprint("directory", __name__)
 
@@ -42,10 +43,7 @@ class DirectoryForm(Form):
 @bp.get("/events/<slug>/people")
 def people(slug: str) -> Response | str:
     viewer = current_viewer()
-    try:
-        event = events.find_event(viewer, slug)
-    except NotFound:
-        abort(404)
+    event = event_or_404(slug)
     form = DirectoryForm(request.args)
     filters = directory.DirectoryFilters(
         query=form.q.data or "", interest=form.interest.data or "",
@@ -78,10 +76,7 @@ def people(slug: str) -> Response | str:
 @bp.get("/events/<slug>/people.csv")
 @login_required
 def people_csv(slug: str) -> Response:
-    try:
-        event = events.find_event(current_viewer(), slug)
-    except NotFound:
-        abort(404)
+    event = event_or_404(slug)
     try:
         body = directory.directory_csv(current_user, event)
     except PermissionDenied:

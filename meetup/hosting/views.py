@@ -7,13 +7,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from meetup.events.access import event_or_404, hosted_event, reply_or_404
 from meetup.extensions import db, limiter
 from meetup.forms import render_form, show_error
 from meetup.hosting.forms import MessageForm
-from meetup.models import Event, Rsvp, RsvpStatus
-from meetup.security import current_viewer, form_checks_csrf
-from meetup.services import announcements, checkin, dashboard, events, rsvps
-from meetup.services.errors import DomainError, NotFound, PermissionDenied
+from meetup.models import RsvpStatus
+from meetup.security import form_checks_csrf
+from meetup.services import announcements, checkin, dashboard, rsvps
+from meetup.services.errors import DomainError, NotFound
+from meetup.services.waitlist import count_seats
 
 bp = Blueprint("hosting", __name__)
 
@@ -21,25 +23,10 @@ bp = Blueprint("hosting", __name__)
 MESSAGES_PER_EVENT = "5 per hour"
 
 
-def _load(slug: str) -> Event:
-    try:
-        return events.find_event(current_viewer(), slug)
-    except NotFound:
-        abort(404)
-
-
-def _require_host(event: Event) -> None:
-    try:
-        events.require_host(current_user, event)
-    except PermissionDenied:
-        abort(403)
-
-
 @bp.get("/events/<slug>/dashboard")
 @login_required
 def dashboard_page(slug: str) -> str:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     board = dashboard.get_dashboard(current_user, event)
     return render_template("hosting/dashboard.html", event=event, board=board)
 
@@ -50,8 +37,7 @@ def dashboard_page(slug: str) -> str:
 @bp.get("/events/<slug>/check-in")
 @login_required
 def check_in(slug: str) -> str:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     search = request.args.get("q", "")
     going = rsvps.list_replies(current_user, event, status=RsvpStatus.GOING.value, search=search)
     return render_template(
@@ -60,7 +46,7 @@ def check_in(slug: str) -> str:
         going=going,
         search=search,
         arrived=checkin.checked_in_count(event),
-        expected=rsvps.rsvp_panel(None, event).seats.going,
+        expected=count_seats(event).going,
     )
 
 
@@ -77,11 +63,8 @@ def undo_check_in(slug: str, rsvp_id: int) -> Response:
 
 
 def _mark(slug: str, rsvp_id: int, *, undo: bool) -> Response:
-    event = _load(slug)
-    _require_host(event)
-    rsvp = db.session.get(Rsvp, rsvp_id)
-    if rsvp is None or rsvp.event_id != event.id:
-        abort(404)
+    event = hosted_event(slug)
+    rsvp = reply_or_404(event, rsvp_id)
     name = rsvp.user.display_name
     try:
         if undo:
@@ -101,8 +84,7 @@ def _mark(slug: str, rsvp_id: int, *, undo: bool) -> Response:
 @login_required
 def check_in_by_ticket(slug: str, code: str) -> Response | str:
     """What a ticket's QR code opens: for the event's hosts only."""
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     try:
         rsvp = checkin.rsvp_for_ticket(current_user, event, code)
     except NotFound:
@@ -123,7 +105,7 @@ def check_in_by_ticket(slug: str, code: str) -> Response | str:
 @bp.get("/events/<slug>/ticket")
 @login_required
 def ticket(slug: str) -> str:
-    event = _load(slug)
+    event = event_or_404(slug)
     try:
         mine = checkin.get_ticket(current_user, event)
     except NotFound:
@@ -148,8 +130,7 @@ def _event_key() -> str:
 )
 @form_checks_csrf
 def message(slug: str) -> Response | tuple[str, int]:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     form = MessageForm()
     if form.validate_on_submit():
         try:
@@ -164,6 +145,6 @@ def message(slug: str) -> Response | tuple[str, int]:
             flash(f"Your message is on its way to {sent} {'person' if sent == 1 else 'people'}.",
                   "success")  # fmt: skip
             return redirect(url_for("hosting.message", slug=slug), 303)
-    seats = rsvps.rsvp_panel(None, event).seats
+    seats = count_seats(event)
     return render_form("hosting/message.html", form, event=event, seats=seats,
                        limit=MESSAGES_PER_EVENT)  # fmt: skip

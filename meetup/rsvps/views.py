@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from meetup.downloads import private_download
+from meetup.events.access import event_or_404, hosted_event, reply_or_404
 from meetup.events.forms import RsvpForm
 from meetup.events.page import render_event_page
 from meetup.extensions import db
@@ -19,28 +20,13 @@ from meetup.forms import render_form, show_error
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.models.types import utcnow
 from meetup.rsvps.forms import QuestionForm, ReasonForm, ReplyFilterForm
-from meetup.security import current_viewer, form_checks_csrf
-from meetup.services import attendee_csv, events, questions, rsvps
+from meetup.security import form_checks_csrf
+from meetup.services import attendee_csv, questions, rsvps
 from meetup.services.errors import DomainError, NotFound, PermissionDenied
 from meetup.services.questions import MAX_QUESTIONS
 from meetup.services.waitlist import count_seats
 
 bp = Blueprint("rsvps", __name__)
-
-
-def _load(slug: str) -> Event:
-    """The event with its hosts, if the viewer may know it exists."""
-    try:
-        return events.find_event(current_viewer(), slug)
-    except NotFound:
-        abort(404)
-
-
-def _require_host(event: Event) -> None:
-    try:
-        events.require_host(current_user, event)
-    except PermissionDenied:
-        abort(403)
 
 
 def _event_url(event: Event) -> str:
@@ -54,7 +40,7 @@ def _event_url(event: Event) -> str:
 @login_required
 @form_checks_csrf
 def respond(slug: str) -> Response | tuple[str, int]:
-    event = _load(slug)
+    event = event_or_404(slug)
     form = RsvpForm.for_event(questions.list_questions(event), guest_limit=event.guest_limit)
     status = 422
     if form.validate_on_submit():
@@ -88,7 +74,7 @@ def _confirmation(rsvp: Rsvp) -> str:
 @bp.get("/events/<slug>/rsvp")
 @login_required
 def my_reply(slug: str) -> str:
-    event = _load(slug)
+    event = event_or_404(slug)
     try:
         details = rsvps.get_reply(current_user, event)
     except NotFound:
@@ -100,7 +86,7 @@ def my_reply(slug: str) -> str:
 @login_required
 def directory_choice(slug: str) -> Response:
     """Show or hide oneself in this event's directory, from My events."""
-    event = _load(slug)
+    event = event_or_404(slug)
     try:
         rsvps.set_directory_choice(current_user, event, request.form.get("directory_choice", ""))
     except NotFound:
@@ -127,8 +113,7 @@ def my_events() -> str:
 @bp.get("/events/<slug>/replies")
 @login_required
 def replies(slug: str) -> str:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     form = ReplyFilterForm(request.args)
     rows = rsvps.list_replies(
         current_user, event, status=form.status.data or "", search=form.q.data or ""
@@ -147,8 +132,7 @@ def replies(slug: str) -> str:
 @bp.get("/events/<slug>/replies.csv")
 @login_required
 def replies_csv(slug: str) -> Response:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     body = attendee_csv.replies_csv(current_user, event)
     return private_download(body, title=event.title, suffix="replies.csv", mimetype="text/csv")
 
@@ -156,8 +140,7 @@ def replies_csv(slug: str) -> Response:
 @bp.get("/events/<slug>/replies/<int:rsvp_id>")
 @login_required
 def reply(slug: str, rsvp_id: int) -> str:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     try:
         details = rsvps.get_reply(current_user, event, rsvp_id)
     except NotFound:
@@ -195,11 +178,8 @@ def _decide(
     slug: str, rsvp_id: int, message: str, decision: Callable[..., Rsvp]
 ) -> Response | tuple[str, int]:
     """A host's decision on one reply; a bad reason comes back at its field."""
-    event = _load(slug)
-    _require_host(event)
-    rsvp = db.session.get(Rsvp, rsvp_id)
-    if rsvp is None or rsvp.event_id != event.id:
-        abort(404)
+    event = hosted_event(slug)
+    rsvp = reply_or_404(event, rsvp_id)
     form = ReasonForm()
     takes_reason = decision in (rsvps.decline, rsvps.remove)
     extra = {"reason": form.reason.data or ""} if takes_reason else {}
@@ -231,8 +211,7 @@ def _decide(
 @login_required
 @form_checks_csrf
 def edit_questions(slug: str) -> Response | tuple[str, int]:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     form = QuestionForm()
     if form.validate_on_submit():
         try:
@@ -256,8 +235,7 @@ def edit_questions(slug: str) -> Response | tuple[str, int]:
 @login_required
 @form_checks_csrf
 def edit_question(slug: str, question_id: int) -> Response | tuple[str, int]:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     try:
         question = questions.get_question(event, question_id)
     except NotFound:
@@ -278,8 +256,7 @@ def edit_question(slug: str, question_id: int) -> Response | tuple[str, int]:
 @bp.post("/events/<slug>/questions/<int:question_id>/remove")
 @login_required
 def remove_question(slug: str, question_id: int) -> Response:
-    event = _load(slug)
-    _require_host(event)
+    event = hosted_event(slug)
     try:
         questions.remove_question(current_user, event, question_id)
     except NotFound:

@@ -222,10 +222,10 @@ def approve(actor: User, rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
 
     :raise PermissionDenied: not a host. :raise InvalidInput: not pending, or closed.
     """
-    event = _host_decision(actor, rsvp, now or utcnow())
+    now = now or utcnow()
+    event = _host_decision(actor, rsvp, now)
     if rsvp.status != RsvpStatus.PENDING:
         raise InvalidInput(f"{rsvp.user.display_name} is not waiting for approval.")
-    now = now or utcnow()
     seats = count_seats(event)
     to = RsvpStatus.GOING if seats.fits(rsvp.party_size) else RsvpStatus.WAITLISTED
     change_status(rsvp, to, actor=actor, now=now, notice=Notice.APPROVED)
@@ -234,14 +234,14 @@ def approve(actor: User, rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
 
 def decline(actor: User, rsvp: Rsvp, *, reason: str = "", now: datetime | None = None) -> Rsvp:
     """Refuse a pending request. :raise PermissionDenied: not a host."""
-    _host_decision(actor, rsvp, now or utcnow())
+    now = now or utcnow()
+    _host_decision(actor, rsvp, now)
     if rsvp.status != RsvpStatus.PENDING:
         raise InvalidInput(f"{rsvp.user.display_name} is not waiting for approval.")
     note = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
     change_status(
-        rsvp, RsvpStatus.DECLINED, actor=actor, now=now or utcnow(), notice=Notice.DECLINED,
-        note=note,
-    )  # fmt: skip
+        rsvp, RsvpStatus.DECLINED, actor=actor, now=now, notice=Notice.DECLINED, note=note
+    )
     return rsvp
 
 

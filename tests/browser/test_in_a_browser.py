@@ -142,6 +142,22 @@ def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
     assert _console_errors(browser) == []
 
 
+def _members(*names: str) -> list:
+    """Verified members named `names`, with <name>@example.org addresses
+    (inside an app context; the caller commits)."""
+    from meetup.services import accounts
+
+    people = []
+    for name in names:
+        person = accounts.register_user(
+            email=f"{name.lower()}@example.org", display_name=name,
+            password="correct horse battery",
+        )  # fmt: skip
+        person.email_verified_at = utcnow()
+        people.append(person)
+    return people
+
+
 def _log_in(browser, url: str, email: str) -> None:
     browser.delete_all_cookies()
     browser.get(f"{url}/login")
@@ -153,17 +169,10 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
     from datetime import datetime
 
     from meetup.models import EventQuestion
-    from meetup.services import accounts, events
+    from meetup.services import events
 
     with live_server.app.app_context():
-        people = []
-        for name in ("Host", "Ada", "Grace"):
-            person = accounts.register_user(
-                email=f"{name.lower()}@example.org", display_name=name,
-                password="correct horse battery",
-            )  # fmt: skip
-            person.email_verified_at = utcnow()
-            people.append(person)
+        people = _members("Host", "Ada", "Grace")
         event = events.create_event(
             people[0],
             events.EventDetails(
@@ -220,17 +229,10 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
 
 
 def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
-    from meetup.services import accounts, events, rsvps
+    from meetup.services import events, rsvps
 
     with live_server.app.app_context():
-        people = []
-        for name in ("Host", "Ada", "Grace", "Linus"):
-            person = accounts.register_user(
-                email=f"{name.lower()}@example.org", display_name=name,
-                password="correct horse battery",
-            )  # fmt: skip
-            person.email_verified_at = utcnow()
-            people.append(person)
+        people = _members("Host", "Ada", "Grace", "Linus")
         event = events.create_event(
             people[0],
             events.EventDetails(
