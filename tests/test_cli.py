@@ -37,6 +37,15 @@ def test_seed_demo_fills_an_empty_database_once(app, runner, auth) -> None:
         assert any(event.ends_at < utcnow() for event in demo_events)
         assert any(event.online_url and not event.venue_name for event in demo_events)
         assert len({event.timezone for event in demo_events}) >= 5
+        # Directories of every kind, with someone hidden by choice for one event.
+        assert {event.directory_visibility.value for event in demo_events} == {
+            "everyone", "attendees", "hosts",
+        }  # fmt: skip
+        from meetup.models import DirectoryChoice, Rsvp
+
+        assert db.session.scalars(
+            select(Rsvp).where(Rsvp.directory_choice == DirectoryChoice.HIDDEN)
+        ).first()
 
     # The printed demo login works.
     assert auth.login(DEMO_LOGIN_EMAIL, DEMO_PASSWORD).status_code == 303

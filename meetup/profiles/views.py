@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, logout_user
 from meetup.extensions import db, login_manager
 from meetup.forms import render_form, show_error
 from meetup.models import Goal
+from meetup.models.types import utcnow
 from meetup.models.user import GOAL_LABELS
 from meetup.profiles.forms import (
     INTERESTS_HINT,
@@ -19,7 +20,7 @@ from meetup.profiles.forms import (
     ProfileForm,
 )
 from meetup.security import current_viewer, form_checks_csrf
-from meetup.services import mydata, privacy, profiles
+from meetup.services import directory, event_listing, mydata, privacy, profiles
 from meetup.services.errors import DomainError, LoginRequired, NotFound
 
 bp = Blueprint("profiles", __name__)
@@ -39,11 +40,16 @@ def detail(person_id: int) -> str | Response:
         return login_manager.unauthorized()
     except NotFound:
         abort(404)
+    now = utcnow()
+    upcoming_hosted, past_hosted = event_listing.hosted_events(person, viewer=None, now=now)
     return render_template(
         "profiles/detail.html",
         person=person,
         is_own=viewer is not None and viewer.id == person.id,
         shows_email=privacy.can_see_email(viewer, person),
+        events=directory.events_showing(viewer, person, now=now),
+        hosting=upcoming_hosted[: directory.PROFILE_EVENTS],
+        hosted=past_hosted[: directory.PROFILE_EVENTS],
     )
 
 

@@ -106,6 +106,8 @@ class DemoEvent:
     # (label, kind, required, choices): asked of everyone going
     questions: list[tuple[str, str, bool, list[str]]] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)  # emails, in the order they reply
+    directory: str = "attendees"  # who sees who's coming: everyone, attendees, hosts
+    hidden: list[str] = field(default_factory=list)  # replied, but not in this directory
 
 
 EVENTS = [
@@ -125,7 +127,7 @@ EVENTS = [
         "open networking. Bring your questions about switching into climate.",
         ["climate tech", "careers", "data engineering"],
         venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
-        capacity=120,
+        capacity=120, directory="everyone", hidden=["fatima@example.org"],
         replies=["ada@example.org", "dev@example.org", "fatima@example.org", "emil@example.org"],
     ),
     DemoEvent(
@@ -159,6 +161,7 @@ EVENTS = [
             ("Anything the mentors should know?", "short_text", False, []),
         ],
         replies=["fatima@example.org", "ben@example.org", "chloe@example.org"],
+        directory="hosts",
     ),
     DemoEvent(
         "Health tech builders Bangalore", "dev@example.org", 18, "18:00", 3, "Asia/Kolkata",
@@ -204,7 +207,7 @@ EVENTS = [
         "Last month's edition: delegation and promotions.",
         ["engineering management", "leadership"],
         venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
-        capacity=30,
+        capacity=30, directory="everyone",
         replies=["ben@example.org", "chloe@example.org", "fatima@example.org"],
     ),
     DemoEvent(
@@ -214,6 +217,7 @@ EVENTS = [
         venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
         online_url="https://meet.example.org/climate-hack", cohosts=["dev@example.org"],
         replies=["ada@example.org", "chloe@example.org", "fatima@example.org", "emil@example.org"],
+        directory="everyone",
     ),
 ]  # fmt: skip
 
@@ -242,6 +246,7 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
             topics=demo.topics,
             visibility="unlisted" if demo.unlisted else "public",
             is_approval_required=demo.approval,
+            directory_visibility=demo.directory,
         ),
         now=now,
     ).event
@@ -259,7 +264,8 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
             for question in event.questions
         }
         guests = 1 if demo.guest_limit and len(person.display_name) % 2 else 0
-        rsvps.respond(person, event, rsvps.Reply(True, guests, answers), now=now)
+        choice = "hidden" if email in demo.hidden else None
+        rsvps.respond(person, event, rsvps.Reply(True, guests, answers, choice), now=now)
     if demo.cancelled:
         events.cancel_event(creator, event, message=demo.cancelled, now=now)
     if demo.days_from_now < 0:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -24,6 +25,8 @@ from meetup.models import (
     DirectoryChoice,
     DirectoryVisibility,
     Event,
+    EventStatus,
+    EventVisibility,
     Goal,
     GoalDirection,
     Rsvp,
@@ -37,6 +40,8 @@ from meetup.services.errors import PermissionDenied
 from meetup.services.events import is_host
 
 PER_PAGE = 50
+PROFILE_EVENTS = 10  # per list on a profile
+PROFILE_CANDIDATES = 200  # a person's latest replies a profile looks through
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,44 @@ def shown_condition() -> Any:
     )
 
 
+def shows_person(
+    viewer: User | None, event: Event, *, person_shown: bool, viewer_is_going: bool
+) -> bool:
+    """Does `event`'s directory show a person going to it to `viewer`?
+    (`person_shown`: their choice, see shown_condition.) Hosts see everyone."""
+    if is_host(viewer, event):
+        return True
+    return person_shown and can_see_directory(viewer, event, viewer_is_going=viewer_is_going)
+
+
+def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
+    """The replies `viewer` may see in `event`'s directory, as a query of
+    plain columns, and whether `viewer` hosts it (then: every reply).
+
+    :raise PermissionDenied: the event's setting keeps `viewer` out.
+    """
+    if not can_see_directory(viewer, event):
+        raise PermissionDenied("The hosts keep this event's list of people to themselves.")
+    host = is_host(viewer, event)
+    query = (
+        select(
+            User.id,
+            User.display_name,
+            User.headline,
+            User.company,
+            User.email,
+            Rsvp.status,
+            shown_condition().label("shown"),
+        )
+        .join(Rsvp, Rsvp.user_id == User.id)
+        .where(Rsvp.event_id == event.id, User.deleted_at.is_(None))
+        .order_by(func.lower(User.display_name), User.id)
+    )
+    if not host:
+        query = query.where(Rsvp.status == RsvpStatus.GOING, shown_condition())
+    return query, host
+
+
 def visible_attendees(
     viewer: User | None, event: Event, filters: DirectoryFilters, *, page: int = 1
 ) -> DirectoryPage:
@@ -116,24 +159,10 @@ def visible_attendees(
 
     :raise PermissionDenied: the event's setting keeps `viewer` out.
     """
-    if not can_see_directory(viewer, event):
-        raise PermissionDenied("The hosts keep this event's list of people to themselves.")
-    host = is_host(viewer, event)
+    query, host = _replies(viewer, event)
     page = max(page, 1)
-    base = (
-        select(User.id, User.display_name, User.headline, User.company, User.email, Rsvp.status)
-        .join(Rsvp, Rsvp.user_id == User.id)
-        .where(Rsvp.event_id == event.id, User.deleted_at.is_(None))
-    )
-    if host:
-        base = base.where(Rsvp.status.in_(list(RsvpStatus)))
-    else:
-        base = base.where(Rsvp.status == RsvpStatus.GOING, shown_condition())
-    query = _filtered(base, filters)
     rows = db.session.execute(
-        query.order_by(func.lower(User.display_name), User.id)
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE + 1)
+        _filtered(query, filters).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
     ).all()
     cards = _cards(rows[:PER_PAGE])
     going_total, going_shown = db.session.execute(
@@ -157,19 +186,81 @@ def visible_attendees(
     )
 
 
-def _cards(rows: list[Any]) -> list[Card]:
-    """Cards for `rows`, with their interests and goals: two more queries."""
+@dataclass(frozen=True)
+class PersonEvents:
+    """What a profile lists of a person's events, as its viewer may see it."""
+
+    going: list[Event]  # public, upcoming, going and shown to the viewer
+    went: list[Event]  # public, past, went and shown to the viewer
+    together: list[Event]  # past events the viewer and the person both went to
+
+
+def events_showing(
+    viewer: User | None, person: User, *, now: datetime, limit: int = PROFILE_EVENTS
+) -> PersonEvents:
+    """The events whose directory shows `person` to `viewer` (a profile's
+    lists): the same rule as visible_attendees, applied per event. Four
+    queries, whatever the number of events."""
+    rows = db.session.execute(
+        select(Event, shown_condition().label("shown"))
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .join(User, User.id == Rsvp.user_id)
+        .where(
+            Rsvp.user_id == person.id,
+            Rsvp.status == RsvpStatus.GOING,
+            Event.status == EventStatus.PUBLISHED,
+            User.deleted_at.is_(None),
+        )
+        .order_by(Event.starts_at.desc())
+        .limit(PROFILE_CANDIDATES)
+        .options(selectinload(Event.hosts), selectinload(Event.topics))
+    ).all()
+    viewer_going: set[int] = set()
+    if viewer is not None and rows:
+        viewer_going = set(
+            db.session.scalars(
+                select(Rsvp.event_id).where(
+                    Rsvp.user_id == viewer.id,
+                    Rsvp.status == RsvpStatus.GOING,
+                    Rsvp.event_id.in_([event.id for event, _ in rows]),
+                )
+            )
+        )
+    going: list[Event] = []
+    went: list[Event] = []
+    together: list[Event] = []
+    for event, shown in rows:
+        is_going = event.id in viewer_going
+        if not shows_person(viewer, event, person_shown=shown, viewer_is_going=is_going):
+            continue
+        is_past = event.ends_at <= now
+        if event.visibility == EventVisibility.PUBLIC:
+            (went if is_past else going).append(event)
+        if is_past and is_going and viewer is not None and viewer.id != person.id:
+            together.append(event)
+    going.reverse()  # soonest first
+    return PersonEvents(going=going[:limit], went=went[:limit], together=together[:limit])
+
+
+def _cards(rows: list[Any], *, among: Any = None) -> list[Card]:
+    """Cards for `rows`, with their interests and goals: two more queries.
+    `among` (SQL, user ids) narrows those queries without listing every id
+    when `rows` are a whole event's."""
     ids = [row.id for row in rows]
+    among = ids if among is None else among
     interests: dict[int, list[str]] = {user_id: [] for user_id in ids}
     for user_id, name in db.session.execute(
         select(UserInterest.user_id, UserInterest.name)
-        .where(UserInterest.user_id.in_(ids))
+        .where(UserInterest.user_id.in_(among))
         .order_by(UserInterest.name)
     ):
-        interests[user_id].append(name)
+        if user_id in interests:
+            interests[user_id].append(name)
     goals: dict[tuple[int, GoalDirection], list[Goal]] = {}
     for user_id, goal, direction in db.session.execute(
-        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction).where(UserGoal.user_id.in_(ids))
+        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction).where(
+            UserGoal.user_id.in_(among)
+        )
     ):
         goals.setdefault((user_id, direction), []).append(goal)
     return [
@@ -218,29 +309,27 @@ def directory_csv(actor: User, event: Event) -> str:
     """
     if not is_host(actor, event):
         raise PermissionDenied("Only the hosts of this event can do that.")
-    rows = db.session.execute(
-        select(User, Rsvp.status, shown_condition().label("shown"))
-        .join(Rsvp, Rsvp.user_id == User.id)
-        .where(Rsvp.event_id == event.id, User.deleted_at.is_(None))
-        .options(selectinload(User.interests), selectinload(User.goals))
-        .order_by(func.lower(User.display_name), User.id)
-    ).all()
+    rows = db.session.execute(_replies(actor, event)[0]).all()
+    repliers = select(Rsvp.user_id).where(Rsvp.event_id == event.id)
+    shown = [row for row in rows if row.shown]
+    cards = {card.user_id: card for card in _cards(shown, among=repliers)}
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["name", "email", "status", "listed", "headline", "company", "interests",
               "offers", "seeks"]  # fmt: skip
     writer.writerow(header)
-    for person, status, shown in rows:
+    for row in rows:
         profile = ["", "", "", "", ""]
-        if shown:
+        if row.shown:
+            card = cards[row.id]
             profile = [
-                person.headline,
-                person.company,
-                ", ".join(interest.name for interest in person.interests),
-                ", ".join(goal.value for goal in person.goals_in(GoalDirection.OFFERS)),
-                ", ".join(goal.value for goal in person.goals_in(GoalDirection.SEEKS)),
+                card.headline,
+                card.company,
+                ", ".join(card.interests),
+                ", ".join(goal.value for goal in card.offers),
+                ", ".join(goal.value for goal in card.seeks),
             ]
-        row = [person.display_name, person.email, status.value, "yes" if shown else "no",
-               *profile]  # fmt: skip
-        writer.writerow([safe_cell(value) for value in row])
+        cells = [row.display_name, row.email, row.status.value, "yes" if row.shown else "no",
+                 *profile]  # fmt: skip
+        writer.writerow([safe_cell(value) for value in cells])
     return out.getvalue()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.models import Rsvp, User
+from meetup.models import DirectoryChoice, ProfileVisibility, Rsvp, User
+from meetup.models.types import utcnow
 from meetup.services import privacy, profiles, rsvps
 from tests.conftest import sign_in
 
@@ -35,11 +40,13 @@ def world(app, make_user, make_event, reply, host_acts):
     shown = make_user(display_name="Sam Shown", email="sam.shown@example.org")
     hidden = make_user(display_name="Hal Hidden", email="hal.hidden@example.org")
     with app.app_context():
-        user = db.session.get(User, hidden.id)
-        privacy.update_privacy(
-            user, profile_visibility=user.profile_visibility, is_listed_in_directories=False,
-            is_email_shared_with_connections=False, is_followup_email_wanted=True,
-        )  # fmt: skip
+        for person in (shown, hidden):
+            user = db.session.get(User, person.id)
+            privacy.update_privacy(
+                user, profile_visibility="public", is_listed_in_directories=person is shown,
+                is_email_shared_with_connections=False, is_followup_email_wanted=True,
+            )  # fmt: skip
+            user.headline = f"Headline of {user.display_name}"
         db.session.commit()
     events = {}
     for setting in SETTINGS:
@@ -169,28 +176,42 @@ def test_the_directory_runs_constant_queries(app, make_user, make_event, reply, 
     assert many.count == few.count
 
 
-@pytest.mark.parametrize(
-    ("viewer", "expected"),
-    [("anonymous", 302), ("member", 403), ("going", 403), ("cohost", 200), ("creator", 200)],
-)
-def test_the_directory_csv_is_for_hosts_with_only_agreed_fields(app, world, viewer, expected):
+@pytest.mark.parametrize(("setting", "viewer"), list(itertools.product(SETTINGS, VIEWERS)))
+def test_the_directory_csv_is_for_hosts_with_only_agreed_fields(app, world, setting, viewer):
     events, people = world
-    event = events["everyone"]
+    event = events[setting]
     response = _client(app, people[viewer]).get(f"/events/{event.slug}/people.csv")
-    assert response.status_code == expected
-    if expected != 200:
+    if viewer not in ("cohost", "creator"):
+        assert response.status_code == (302 if viewer == "anonymous" else 403)
         return
-    import csv
-    import io
-
+    assert response.status_code == 200
     rows = {
         row["name"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))
     }
-    assert rows["Sam Shown"]["listed"] == "yes" and rows["Sam Shown"]["email"]
+    shown = rows["Sam Shown"]
+    assert shown["listed"] == "yes" and shown["email"] == "sam.shown@example.org"
+    assert shown["headline"] == "Headline of Sam Shown"
     hidden = rows["Hal Hidden"]
     assert hidden["listed"] == "no" and hidden["email"] == "hal.hidden@example.org"
     assert hidden["headline"] == hidden["company"] == hidden["interests"] == ""
     assert rows["Wes Waiting"]["status"] == "waitlisted"
+    assert rows["Pia Pending"]["status"] == "pending"
+
+
+@pytest.mark.parametrize(("setting", "viewer"), list(itertools.product(SETTINGS, VIEWERS)))
+def test_the_profile_lists_an_event_only_where_its_directory_shows_the_person(
+    app, world, setting, viewer
+):
+    events, people = world
+    link = f'href="/events/{events[setting].slug}"'
+    client = _client(app, people[viewer])
+    for name, is_shown in (("Sam Shown", True), ("Hal Hidden", False)):
+        with app.app_context():
+            person_id = db.session.scalar(select(User.id).where(User.display_name == name))
+        response = client.get(f"/people/{person_id}")
+        assert response.status_code == 200
+        expected = viewer in ("cohost", "creator") or (is_shown and viewer in ALLOWED[setting])
+        assert (link in response.get_data(as_text=True)) is expected, name
 
 
 def test_hiding_from_my_events_page(app, make_user, make_event, reply):
@@ -212,3 +233,79 @@ def test_hiding_from_my_events_page(app, make_user, make_event, reply):
     response = stranger.post(f"/events/{event.slug}/rsvp/directory",
                              data={"csrf_token": token, "directory_choice": "shown"})  # fmt: skip
     assert response.status_code == 404
+
+
+def _move_into_the_past(app, event, *, days=3):
+    with app.app_context():
+        record = db.session.get(type(event), event.id)
+        record.starts_at = utcnow() - timedelta(days=days)
+        record.ends_at = record.starts_at + timedelta(hours=2)
+        db.session.commit()
+
+
+def _make_public(app, person):
+    with app.app_context():
+        db.session.get(User, person.id).profile_visibility = ProfileVisibility.PUBLIC
+        db.session.commit()
+
+
+def test_events_you_both_attended(app, make_user, make_event, reply):
+    person = make_user(display_name="Pat Person")
+    viewer = make_user(display_name="Val Viewer")
+    _make_public(app, person)
+    both = make_event(title="Both went", directory_visibility="everyone")
+    unlisted = make_event(title="Both went, unlisted", directory_visibility="attendees",
+                          visibility="unlisted")  # fmt: skip
+    hidden = make_event(title="Pat hid here", directory_visibility="everyone")
+    alone = make_event(title="Pat alone", directory_visibility="everyone")
+    upcoming = make_event(title="Pat soon", directory_visibility="everyone")
+    for event in (both, unlisted, hidden):
+        reply(person, event), reply(viewer, event)
+    reply(person, alone), reply(person, upcoming)
+    with app.app_context():
+        db.session.scalars(
+            select(Rsvp).where(Rsvp.user_id == person.id, Rsvp.event_id == hidden.id)
+        ).one().directory_choice = DirectoryChoice.HIDDEN
+        db.session.commit()
+    for event in (both, unlisted, hidden, alone):
+        _move_into_the_past(app, event)
+
+    def sections(client):
+        html = client.get(f"/people/{person.id}").get_data(as_text=True)
+        together, _, rest = html.partition("Events you both attended")[2].partition("</section>")
+        return (together if "Events you both attended" in html else ""), html
+
+    client = _client(app, viewer)
+    together, html = sections(client)
+    assert "Both went<" in together and "Both went, unlisted" in together
+    assert "Pat hid here" not in html and "Pat alone" not in together
+    assert "Pat soon" in html and "Pat alone" in html  # public, and shown
+    together, html = sections(app.test_client())
+    assert together == ""
+    assert "Pat alone" in html and "Both went<" in html and "Pat soon" in html
+    assert "Both went, unlisted" not in html and "Pat hid here" not in html
+    # The person's own profile: no "both attended" with themselves.
+    assert sections(_client(app, person))[0] == ""
+
+
+def test_the_profile_runs_constant_queries(app, make_user, make_event, reply, count_queries):
+    person = make_user()
+    viewer = make_user()
+    client = _client(app, viewer)
+
+    def go_together(count):
+        for _ in range(count):
+            event = make_event(directory_visibility="attendees", topics=["python", "data"])
+            reply(person, event), reply(viewer, event)
+            make_event(creator=person)
+            _move_into_the_past(app, event)
+
+    go_together(1)
+    client.get(f"/people/{person.id}")
+    with count_queries() as few:
+        assert client.get(f"/people/{person.id}").status_code == 200
+    go_together(6)
+    with count_queries() as many:
+        html = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert html.count("Events you both attended") == 1
+    assert many.count == few.count
