@@ -272,7 +272,7 @@ def test_events_you_both_attended(app, make_user, make_event, reply):
 
     def sections(client):
         html = client.get(f"/people/{person.id}").get_data(as_text=True)
-        together, _, rest = html.partition("Events you both attended")[2].partition("</section>")
+        together = html.partition("Events you both attended")[2].partition("</section>")[0]
         return (together if "Events you both attended" in html else ""), html
 
     client = _client(app, viewer)
