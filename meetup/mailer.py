@@ -13,6 +13,7 @@ import smtplib
 import socket
 import ssl
 import sys
+from dataclasses import dataclass
 from email.message import Message
 from email.policy import compat32
 from pathlib import Path
@@ -45,8 +46,21 @@ class PermanentFailure(DeliveryFailure):
     temporary = False
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A finished message and its bytes on the wire (flattened once, ahead of
+    sending: see MailWorker)."""
+
+    message: Message
+    data: bytes
+
+    @classmethod
+    def of(cls, message: Message) -> Outgoing:
+        return cls(message, message.as_bytes(policy=SMTP_POLICY))
+
+
 class Transport(Protocol):
-    def send(self, message: Message, *, sender: str, recipient: str) -> None: ...
+    def send(self, outgoing: Outgoing, *, sender: str, recipient: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -73,11 +87,10 @@ class SmtpTransport:
         self.timeout = timeout
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, message: Message, *, sender: str, recipient: str) -> None:
-        data = message.as_bytes(policy=SMTP_POLICY)
+    def send(self, outgoing: Outgoing, *, sender: str, recipient: str) -> None:
         smtp = self._connection()
         try:
-            refused = smtp.sendmail(sender, [recipient], data)
+            refused = smtp.sendmail(sender, [recipient], outgoing.data)
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
             self._drop_if_closing(code)
@@ -158,7 +171,8 @@ class ConsoleTransport:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stdout
 
-    def send(self, message: Message, *, sender: str, recipient: str) -> None:
+    def send(self, outgoing: Outgoing, *, sender: str, recipient: str) -> None:
+        message = outgoing.message
         bar = "-" * 72
         headers = "".join(
             f"{name}: {message[name]}\n" for name in ("From", "To", "Subject", "Date")
@@ -181,9 +195,9 @@ class DirectoryTransport:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def send(self, message: Message, *, sender: str, recipient: str) -> None:
-        name = message["Message-ID"].strip("<>").split("@")[0]
-        (self.directory / f"{name}.eml").write_bytes(message.as_bytes(policy=SMTP_POLICY))
+    def send(self, outgoing: Outgoing, *, sender: str, recipient: str) -> None:
+        name = outgoing.message["Message-ID"].strip("<>").split("@")[0]
+        (self.directory / f"{name}.eml").write_bytes(outgoing.data)
 
     def close(self) -> None:
         pass

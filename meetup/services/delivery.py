@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from meetup.database import begin_write
 from meetup.extensions import db
@@ -64,20 +64,23 @@ def claim_due(*, worker: str, limit: int, now: datetime) -> list[OutboxMessage]:
 
 
 def record_sent(message: OutboxMessage, *, now: datetime) -> None:
-    # A plain Core UPDATE, not the unit of work: this runs once per message
-    # and sets the worker's pace (it halves the bookkeeping per message).
-    table = OutboxMessage.__table__
-    db.session.execute(
-        update(table)
-        .where(table.c.id == message.id)
-        .values(
-            status=OutboxStatus.SENT,
-            attempts=table.c.attempts + 1,
-            sent_at=now,
-            claimed_until=None,
-            last_error=None,
-        )
+    db.session.execute(_MARK_SENT, {"row_id": message.id, "accepted_at": now})
+
+
+# A plain Core UPDATE, built once, not the unit of work: it runs once per
+# message and sets the worker's pace.
+_outbox = OutboxMessage.__table__
+_MARK_SENT = (
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("row_id"))
+    .values(
+        status=OutboxStatus.SENT,
+        attempts=_outbox.c.attempts + 1,
+        sent_at=bindparam("accepted_at"),
+        claimed_until=None,
+        last_error=None,
     )
+)
 
 
 def record_failure(message: OutboxMessage, error: str, *, temporary: bool, now: datetime) -> None:
