@@ -7,7 +7,7 @@ from datetime import datetime
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
 from meetup.extensions import db
@@ -263,4 +263,56 @@ def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
         browser, browser.find_element(By.CSS_SELECTOR, "[aria-label='Undo check-in of Grace']")
     )
     assert "0 of 3 checked in" in browser.find_element(By.ID, "arrived").text
+    assert _console_errors(browser) == []
+
+
+def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
+    from meetup.services import events, privacy, profiles, rsvps
+
+    with live_server.app.app_context():
+        host, ada, grace, linus = _members("Host", "Ada", "Grace", "Linus")
+        event = events.create_event(
+            host,
+            events.EventDetails(
+                title="Mentors and mentees", timezone="UTC",
+                starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
+                ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0), venue_name="Hall",
+                directory_visibility="attendees",
+            ),
+        ).event  # fmt: skip
+        events.publish_event(host, event)
+        profiles.update_profile(
+            grace, display_name="Grace", headline="Rear admiral", company="US Navy", bio="",
+            interests=["compilers"], links=[], offers=["mentoring"], seeks=[], timezone="UTC",
+        )  # fmt: skip
+        privacy.update_privacy(
+            linus, profile_visibility="members", is_listed_in_directories=False,
+            is_email_shared_with_connections=False, is_followup_email_wanted=True,
+        )  # fmt: skip
+        for person in (ada, grace, linus):
+            rsvps.respond(person, event, rsvps.Reply(going=True))
+        db.session.commit()
+        page = f"{live_server.url}/events/{event.slug}"
+    browser.set_window_size(360, 800)
+    _log_in(browser, live_server.url, "ada@example.org")
+    browser.get(page)
+    _click_and_wait(browser, browser.find_element(By.LINK_TEXT, "See who's coming"))
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Grace" in main and "Rear admiral · US Navy" in main
+    assert "Linus" not in main and "and 1 other who chose not to be" in main
+    assert "@example.org" not in browser.page_source
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    Select(browser.find_element(By.NAME, "offers")).select_by_visible_text("Mentoring")
+    _click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Search']"))
+    people = browser.find_element(By.CSS_SELECTOR, ".people-list").text
+    assert "Grace" in people and "Ada" not in people
+    # Her profile lists the event, since its list shows her to Ada.
+    _click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Grace"))
+    assert (
+        "Mentors and mentees"
+        in browser.find_element(By.ID, "upcoming").find_element(By.XPATH, "..").text
+    )
     assert _console_errors(browser) == []
