@@ -26,7 +26,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,9 @@ class Result:
     p50_ms: float
     p99_ms: float
     bytes: int
+    # p50 with one connection: what a request costs when none waits in line
+    # (at 16 connections on 2 cores, p50 is mostly queueing: 16 ÷ requests/s).
+    alone_p50_ms: float | None = None
 
 
 def free_port() -> int:
@@ -157,11 +160,15 @@ class Gunicorn:
             self.process.kill()
 
 
-def run_wrk(wrk: str, url: str, *, duration: int, headers: dict[str, str]) -> Result:
+def run_wrk(
+    wrk: str, url: str, *, duration: int, headers: dict[str, str], connections: int = 16
+) -> Result:
     header_options = [option for name, value in headers.items()
                       for option in ("-H", f"{name}: {value}")]  # fmt: skip
+    threads = min(2, connections)
     output = subprocess.run(
-        [wrk, "-t2", "-c16", f"-d{duration}s", "--latency", *header_options, url],
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+         *header_options, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -291,6 +298,7 @@ def main() -> None:
     rows: list[tuple[str, Result, float]] = []
     baselines: list[Result] = []
     feed_floor: tuple[float, float] | None = None
+    base_alone: float | None = None
     base_server, app_server = Gunicorn("bench.baseline.app:app", env), Gunicorn("wsgi:app", env)
     try:
         base_size = base_server.wait_until_ready("/")
@@ -307,7 +315,13 @@ def main() -> None:
             baselines += [base for base, _ in pairs]
             ratio = statistics.median(page.requests_per_second / base.requests_per_second
                                       for base, page in pairs)  # fmt: skip
-            rows.append((name, median_result([page for _, page in pairs], size), ratio))
+            alone = run_wrk(wrk, app_server.url + load.path, duration=args.duration,
+                            headers=load.headers, connections=1)  # fmt: skip
+            result = median_result([page for _, page in pairs], size)
+            rows.append((name, replace(result, alone_p50_ms=alone.p50_ms), ratio))
+        if baselines:
+            base_alone = run_wrk(wrk, base_server.url + "/", duration=args.duration, headers={},
+                                 connections=1).p50_ms  # fmt: skip
         if not args.only or args.only in "feed vs icalendar":
             feed_floor = feed_against_icalendar(wrk, app_server.url, seeded, env, args.duration)
     finally:
@@ -315,7 +329,8 @@ def main() -> None:
         app_server.stop()
     if baselines:
         rows.insert(0, ("baseline: minimal ORM page (200 rows)",
-                        median_result(baselines, base_size), 1.0))  # fmt: skip
+                        replace(median_result(baselines, base_size), alone_p50_ms=base_alone),
+                        1.0))  # fmt: skip
 
     races = []
     if not args.only or args.only in "rsvp race":
@@ -333,11 +348,14 @@ def main() -> None:
     cores = os.cpu_count()
     print(f"\n{backend}, {seeded['events']:,} events, {cores} cores, gunicorn.conf.py, "
           f"wrk -t2 -c16 -d{args.duration}s, median of {args.runs}\n")  # fmt: skip
-    print(f"| {'page':<40} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'KiB':>5} | ratio |")
-    print(f"|{'-' * 42}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 7}|-------|")
+    print(f"| {'page':<40} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'KiB':>5} | ratio "
+          "| p50 ms, 1 conn |")  # fmt: skip
+    print(f"|{'-' * 42}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 7}|-------|---------------:|")
     for name, result, ratio in rows:
+        alone = "—" if result.alone_p50_ms is None else f"{result.alone_p50_ms:.1f}"
         print(f"| {name:<40} | {result.requests_per_second:>7,.0f} | {result.p50_ms:>6.1f} | "
-              f"{result.p99_ms:>6.1f} | {result.bytes / 1024:>5.1f} | {ratio:>5.0%} |")  # fmt: skip
+              f"{result.p99_ms:>6.1f} | {result.bytes / 1024:>5.1f} | {ratio:>5.0%} "
+              f"| {alone:>14} |")  # fmt: skip
     if feed_floor:
         served, alone = feed_floor
         print(f"\npersonal feed of 500 events, one connection: p50 {served:.1f} ms; "
