@@ -46,6 +46,9 @@ def main() -> None:
         seed_demo()
         db.session.commit()
         full = db.session.scalar(select(Event.slug).where(Event.capacity == 2))
+        careers = db.session.scalar(
+            select(Event.slug).where(Event.title == "Climate tech careers night")
+        )
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     options = webdriver.ChromeOptions()
@@ -70,6 +73,7 @@ def main() -> None:
         WebDriverWait(browser, 10).until(lambda b: "/login" not in b.current_url)
         shoot(f"/events/{full}", "event", height=1250)
         shoot("/my/events", "my-events")
+        shoot(f"/events/{careers}/people", "people")
     finally:
         browser.quit()
         server.shutdown()

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from meetup.models import Event, EventStatus
+from meetup.services.event_listing import EventCard
 from meetup.services.events import HostSummary
 from meetup.services.timezones import (
     describe_moment,
@@ -16,7 +17,7 @@ from meetup.services.timezones import (
 )
 
 
-def event_when(event: Event, zone: str | None = None) -> str:
+def event_when(event: Event | EventCard, zone: str | None = None) -> str:
     """ "Tue 1 Dec 2026, 18:00–20:00 CET", in `zone` (default: the event's)."""
     return describe_span(event.starts_at, event.ends_at, zone or event.timezone)
 

@@ -51,7 +51,20 @@ class HostRole(enum.StrEnum):
     COHOST = "cohost"  # edits, publishes, cancels
 
 
-class Event(db.Model):
+class EventPlace:
+    """Where an event happens, read from its venue and online link (shared by
+    the model and the plain cards of lists)."""
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url)
+
+    @property
+    def is_in_person(self) -> bool:
+        return bool(self.venue_name or self.venue_address)
+
+
+class Event(EventPlace, db.Model):
     __tablename__ = "event"
     __table_args__ = (
         Index("ix_event_listing", "status", "visibility", "starts_at"),
@@ -121,14 +134,6 @@ class Event(db.Model):
     def ical_uid(self) -> str:
         """The UID of this event in every calendar file and invitation."""
         return f"{self.uid}@meetup"
-
-    @property
-    def is_online(self) -> bool:
-        return bool(self.online_url)
-
-    @property
-    def is_in_person(self) -> bool:
-        return bool(self.venue_name or self.venue_address)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.slug} {self.status}>"

@@ -37,6 +37,7 @@ from meetup.models import (
 )
 from meetup.services.attendee_csv import safe_cell
 from meetup.services.errors import PermissionDenied
+from meetup.services.event_listing import EventCard
 from meetup.services.events import is_host
 
 PER_PAGE = 50
@@ -190,9 +191,9 @@ def visible_attendees(
 class PersonEvents:
     """What a profile lists of a person's events, as its viewer may see it."""
 
-    going: list[Event]  # public, upcoming, going and shown to the viewer
-    went: list[Event]  # public, past, went and shown to the viewer
-    together: list[Event]  # past events the viewer and the person both went to
+    going: list[EventCard]  # public, upcoming, going and shown to the viewer
+    went: list[EventCard]  # public, past, went and shown to the viewer
+    together: list[EventCard]  # past events the viewer and the person both went to
 
 
 def events_showing(
@@ -226,18 +227,19 @@ def events_showing(
                 )
             )
         )
-    going: list[Event] = []
-    went: list[Event] = []
-    together: list[Event] = []
+    going: list[EventCard] = []
+    went: list[EventCard] = []
+    together: list[EventCard] = []
     for event, shown in rows:
         is_going = event.id in viewer_going
         if not shows_person(viewer, event, person_shown=shown, viewer_is_going=is_going):
             continue
+        card = EventCard.of(event)
         is_past = event.ends_at <= now
         if event.visibility == EventVisibility.PUBLIC:
-            (went if is_past else going).append(event)
+            (went if is_past else going).append(card)
         if is_past and is_going and viewer is not None and viewer.id != person.id:
-            together.append(event)
+            together.append(card)
     going.reverse()  # soonest first
     return PersonEvents(going=going[:limit], went=went[:limit], together=together[:limit])
 
