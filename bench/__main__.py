@@ -314,6 +314,8 @@ def main() -> None:
             load = load_for(seeded)
             load = Load(load) if isinstance(load, str) else load
             size = app_server.wait_until_ready(load.path)
+            if "If-None-Match" in load.headers:
+                size = 0  # the answer is a 304 without a body
             pairs = measure_pairs(
                 wrk, (base_server.url + "/", {}), (app_server.url + load.path, load.headers),
                 runs=args.runs, duration=args.duration,
@@ -359,8 +361,9 @@ def main() -> None:
     print(f"|{'-' * 42}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 7}|-------|---------------:|")
     for name, result, ratio in rows:
         alone = "—" if result.alone_p50_ms is None else f"{result.alone_p50_ms:.1f}"
+        kib = f"{result.bytes / 1024:.1f}" if result.bytes else "—"
         print(f"| {name:<40} | {result.requests_per_second:>7,.0f} | {result.p50_ms:>6.1f} | "
-              f"{result.p99_ms:>6.1f} | {result.bytes / 1024:>5.1f} | {ratio:>5.0%} "
+              f"{result.p99_ms:>6.1f} | {kib:>5} | {ratio:>5.0%} "
               f"| {alone:>14} |")  # fmt: skip
     if feed_floor:
         served, alone = feed_floor
