@@ -21,6 +21,13 @@ def _console_errors(browser) -> list[str]:
     return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
+def _sideways_scroll(browser) -> int:
+    """How many pixels the page is wider than the window (0: it fits)."""
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
 def _fill(browser, values: dict[str, str]) -> None:
     for name, value in values.items():
         field = browser.find_element(By.NAME, name)
@@ -135,10 +142,7 @@ def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
     browser.set_window_size(360, 800)
     for path in ("/", "/events", "/login", "/signup", f"/events/{slug}"):
         browser.get(f"{live_server.url}{path}")
-        overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, path
+        assert _sideways_scroll(browser) <= 0, path
     assert _console_errors(browser) == []
 
 
@@ -201,10 +205,7 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
 
     _log_in(browser, live_server.url, "grace@example.org")
     browser.get(page)
-    overflow = browser.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert _sideways_scroll(browser) <= 0
     # Without the required answer: the page comes back with the message at the field.
     join = browser.find_element(By.XPATH, "//button[normalize-space()='Join the waitlist']")
     _click_and_wait(browser, join)
@@ -249,10 +250,7 @@ def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
     browser.set_window_size(360, 800)
     _log_in(browser, live_server.url, "host@example.org")
     browser.get(page)
-    overflow = browser.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert _sideways_scroll(browser) <= 0
     assert "0 of 3 checked in" in browser.find_element(By.ID, "arrived").text
     _fill(browser, {"q": "grace"})
     _click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Search']"))
@@ -301,10 +299,7 @@ def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
     assert "Grace" in main and "Rear admiral · US Navy" in main
     assert "Linus" not in main and "and 1 other who chose not to be" in main
     assert "@example.org" not in browser.page_source
-    overflow = browser.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert _sideways_scroll(browser) <= 0
     Select(browser.find_element(By.NAME, "offers")).select_by_visible_text("Mentoring")
     _click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Search']"))
     people = browser.find_element(By.CSS_SELECTOR, ".people-list").text
