@@ -1,7 +1,10 @@
 """The attendee directory: who sees an event's list of people, and whom.
 
-One access function, visible_attendees, answers both questions for every
-page, count and export that lists people; nothing else may decide it.
+This module alone decides it, for every page, count, export and profile
+list that names people: visible_attendees (an event's people, and the
+hosts' CSV through the same query) and events_showing (the events a
+profile lists), both by the rule of can_see_directory, shown_condition and
+shows_person. Later features (follow-ups, connections, an API) reuse them.
 Rules: the event's setting says who may open the directory (everyone who
 can see the event; people going and hosts; hosts only). In it, people going
 appear only when they chose to: their choice for this event, else their
