@@ -50,7 +50,7 @@ def main() -> None:
             insert(User),
             [
                 {"email": f"guest{n}@bench.example.org", "display_name": f"Guest {n}",
-                 "password_hash": "!", "session_version": 1, "created_at": now,
+                 "password_hash": "!", "created_at": now,
                  "email_verified_at": now}
                 for n in range(RECIPIENTS + 1)
             ],

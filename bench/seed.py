@@ -88,7 +88,6 @@ def seed(events: int) -> dict[str, Any]:
             "email": f"{kind}{n}@bench.example.org",
             "display_name": f"{kind.title()} {n}",
             "password_hash": "!",
-            "session_version": 1,
             "created_at": now,
             "email_verified_at": now,
             "headline": "Engineer",
@@ -238,7 +237,7 @@ def _seed_directory(event_id: int, rng: random.Random, *, now: Any) -> None:
         insert(User),
         [
             {"email": f"attendee{n}@bench.example.org", "display_name": f"Attendee {n}",
-             "password_hash": "!", "session_version": 1, "created_at": now,
+             "password_hash": "!", "created_at": now,
              "email_verified_at": now, "headline": rng.choice(HEADLINES),
              "company": f"Company {n % 97}", "is_listed_in_directories": n % 10 != 0}
             for n in range(DIRECTORY_PEOPLE)

@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from meetup.extensions import db
 from meetup.models import User
+from meetup.services.sessions import start_session
 
 
 def mint_sessions(app: Flask, user_ids: list[int]) -> list[dict[str, Any]]:
@@ -18,7 +19,9 @@ def mint_sessions(app: Flask, user_ids: list[int]) -> list[dict[str, Any]]:
     cookie_name = app.config["SESSION_COOKIE_NAME"]
     minted = []
     for user_id in user_ids:
-        session_id = db.session.get(User, user_id).get_id()
+        # A login session row, as the log-in form would have opened.
+        session_id = start_session(db.session.get(User, user_id), user_agent="wrk")
+        db.session.commit()
         # A fresh app context each: Flask-WTF caches the token in `g`.
         with app.app_context(), app.test_request_context():
             session["_user_id"] = session_id

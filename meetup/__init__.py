@@ -32,10 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from meetup import errorpages, models, security
+    from meetup import errorpages, login, models, security
     from meetup.database import begin_request_writes, configure_engine
-    from meetup.extensions import csrf, db, limiter, login_manager, migrate
-    from meetup.services.accounts import load_session_user
+    from meetup.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     with app.app_context():
@@ -44,13 +43,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
-    login_manager.user_loader(load_session_user)
-
+    login.init_app(app)
     security.init_app(app)
     app.before_request(begin_request_writes)
     errorpages.init_app(app)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -53,6 +53,13 @@ def csrf_exempt(view: View) -> View:
     return view
 
 
+def private_page(view: View) -> View:
+    """Mark a view whose answer is private although no one is logged in (a
+    page reached through a secret link): caches must not keep it."""
+    view.is_private_page = True  # type: ignore[attr-defined]
+    return view
+
+
 def protect_unsafe_requests() -> None:
     """Check the CSRF token of every state-changing request before its view runs."""
     if request.method in SAFE_METHODS or request.endpoint is None:
@@ -84,8 +91,21 @@ def safe_next_url(target: str | None, default: str) -> str:
     return target
 
 
+def is_private_response() -> bool:
+    """Whether the answer belongs to one person: it was made for a logged-in
+    viewer (the page names them, at least in the menu), or its view says so."""
+    viewer = g.get("_login_user")  # set only if the request looked at who is asking
+    if viewer is not None and viewer.is_authenticated:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "is_private_page", False)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
+    # Views that choose their own caching (feeds, downloads) keep it.
+    if "Cache-Control" not in headers and is_private_response():
+        headers["Cache-Control"] = "private, no-store"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

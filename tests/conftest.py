@@ -32,7 +32,7 @@ from meetup.config import normalize_database_url
 from meetup.extensions import db, limiter
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services import accounts, events
+from meetup.services import accounts, events, sessions
 
 POSTGRES_URL = os.environ.get("MEETUP_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -357,8 +357,11 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def sign_in(client: FlaskClient, user: User) -> None:
     """Open a session for `user` directly, without the rate-limited log-in form
     (tests that need many signed-in clients at once)."""
+    with client.application.app_context():
+        token = sessions.start_session(db.session.get(User, user.id), user_agent="test")
+        db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
 
 

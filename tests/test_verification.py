@@ -20,6 +20,7 @@ def _user(app, email: str) -> User:
 
 def test_sign_up_mails_a_link_that_confirms_the_address(app, client, auth, outbox) -> None:
     auth.signup(email="new@example.org")
+    auth.login("new@example.org")
     assert not _user(app, "new@example.org").is_verified
     assert "Please confirm your email address" in client.get("/").get_data(as_text=True)
     message = outbox.last("new@example.org")
@@ -35,10 +36,15 @@ def test_sign_up_mails_a_link_that_confirms_the_address(app, client, auth, outbo
     assert _user(app, "new@example.org").is_verified
 
 
-def test_the_link_works_without_being_logged_in(app, client, auth, outbox) -> None:
+def test_the_link_works_without_being_logged_in_and_asks_to_log_in(
+    app, client, auth, outbox
+) -> None:
     auth.signup(email="new@example.org")
-    auth.logout()
-    client.get(outbox.link("new@example.org"))
+    response = client.get(outbox.link("new@example.org"))
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert "new@example.org is confirmed. Log in to continue." in page
+    assert "Log out" not in page  # the link proves the address, not the password
     assert _user(app, "new@example.org").is_verified
 
 
@@ -73,6 +79,7 @@ def test_a_link_for_a_previous_address_is_refused(app, client, auth, outbox) -> 
 
 def test_resend_queues_a_new_link_and_is_rate_limited(app, client, auth, outbox) -> None:
     auth.signup(email="new@example.org")
+    auth.login("new@example.org")
     statuses = [
         client.submit("/verify-email/resend", {"next": "/account"}, page="/").status_code
         for _ in range(4)

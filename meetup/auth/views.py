@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from meetup.auth.forms import (
@@ -19,9 +19,11 @@ from meetup.auth.forms import (
 from meetup.database import writes_on_get
 from meetup.extensions import db, limiter
 from meetup.forms import render_form, show_error
-from meetup.security import form_checks_csrf, safe_next_url
-from meetup.services import accounts
-from meetup.services.errors import DomainError
+from meetup.login import log_in, log_out
+from meetup.security import form_checks_csrf, private_page, safe_next_url
+from meetup.services import accounts, sessions
+from meetup.services.errors import DomainError, InvalidInput
+from meetup.services.text import normalize_email
 
 bp = Blueprint("auth", __name__)
 
@@ -33,16 +35,24 @@ def _login_failed(response: Response) -> bool:
 
 def _attempted_account() -> str:
     """Key per-account limits on the address tried, so spreading the guesses
-    over many IP addresses does not help."""
-    return "account:" + request.form.get("email", "").strip().lower()[:254]
+    over many IP addresses does not help. The key is the address as stored
+    (normalised): every spelling of one account shares one counter."""
+    typed = request.form.get("email", "")
+    try:
+        address = normalize_email(typed)
+    except InvalidInput:
+        address = typed.strip().lower()[:254]  # opens no account: its own counter
+    return f"account:{address}"
 
 
 def _current_account() -> str:
-    return f"user:{current_user.get_id()}"
+    """Key per-account limits on the account, not on one of its sessions."""
+    return f"user:{current_user.id}"
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_attempted_account)
 @form_checks_csrf
 def signup() -> Response | tuple[str, int]:
     if current_user.is_authenticated:
@@ -50,7 +60,7 @@ def signup() -> Response | tuple[str, int]:
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up(
+            email = accounts.sign_up(
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
@@ -59,13 +69,13 @@ def signup() -> Response | tuple[str, int]:
             show_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
+            # The same answer whether or not the address has an account.
             flash(
-                f"Welcome, {user.display_name}! We sent a link to {user.email}: "
-                "follow it to confirm your address.",
+                f"Thank you! We sent a message to {email}: follow its link to confirm "
+                "your address, then log in.",
                 "success",
             )
-            return redirect(safe_next_url(request.args.get("next"), url_for("main.index")), 303)
+            return redirect(url_for("auth.login", next=request.args.get("next")), 303)
     return render_form("auth/signup.html", form)
 
 
@@ -86,8 +96,8 @@ def login() -> Response | tuple[str, int]:
         except DomainError as error:
             show_error(form, error)
         else:
+            log_in(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.", "success")
             return redirect(next_url, 303)
     return render_form("auth/login.html", form)
@@ -95,7 +105,9 @@ def login() -> Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    logout_user()
+    if current_user.is_authenticated:
+        log_out(current_user._get_current_object())
+        db.session.commit()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"), 303)
 
@@ -104,6 +116,39 @@ def logout() -> Response:
 @login_required
 def account() -> str:
     return render_template("auth/account.html")
+
+
+@bp.get("/account/sessions")
+@login_required
+def account_sessions() -> str:
+    return render_template("auth/sessions.html", sessions=sessions.list_sessions(current_user))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> Response:
+    try:
+        sessions.end_session(current_user, session_id)
+    except DomainError as error:
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash("That session is logged out.", "success")
+    return redirect(url_for("auth.account_sessions"), 303)
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions() -> Response:
+    ended = sessions.end_other_sessions(current_user)
+    db.session.commit()
+    flash(
+        f"{ended} other session{'s' if ended != 1 else ''} logged out."
+        if ended
+        else "You have no other sessions.",
+        "success" if ended else "info",
+    )
+    return redirect(url_for("auth.account_sessions"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -124,8 +169,6 @@ def change_password() -> Response | tuple[str, int]:
             show_error(form, error)
         else:
             db.session.commit()
-            # The session version moved on: renew this session, the others end.
-            login_user(current_user._get_current_object(), remember=_is_remembered())
             flash("Your password is changed. Your other sessions are logged out.", "success")
             return redirect(url_for("auth.account"), 303)
     return render_form("auth/change_password.html", form)
@@ -156,6 +199,42 @@ def change_email() -> Response | tuple[str, int]:
     return render_form("auth/change_email.html", form)
 
 
+@bp.post("/account/email/cancel")
+@login_required
+def cancel_pending_email_change() -> Response:
+    try:
+        accounts.cancel_email_change(current_user)
+    except DomainError as error:
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash("The change of address is cancelled.", "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.route("/account/email/cancel/<token>", methods=["GET", "POST"])
+@private_page
+def cancel_email_change(token: str) -> Response | str:
+    """The link mailed to the current address: a page that asks, then a POST
+    that cancels (a GET changes nothing, whatever prefetches it)."""
+    try:
+        _, new_email = accounts.check_email_change_cancellation(token)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("main.index"))
+    if request.method == "POST":
+        accounts.cancel_email_change_by_link(token)
+        db.session.commit()
+        flash(
+            "The change of address is cancelled and every session of your account is "
+            "logged out. If you did not ask for it, someone knows your password: "
+            "choose a new one now.",
+            "success",
+        )
+        return redirect(url_for("auth.forgot_password"), 303)
+    return render_template("auth/cancel_email_change.html", new_email=new_email)
+
+
 @bp.get("/account/email/confirm/<token>")
 @writes_on_get
 def confirm_email_change(token: str) -> Response:
@@ -176,10 +255,13 @@ def verify_email(token: str) -> Response:
         user = accounts.verify_email(token)
     except DomainError as error:
         flash(error.message, "error")
-    else:
-        db.session.commit()
+        return redirect(url_for("main.index"))
+    db.session.commit()
+    if current_user.is_authenticated:
         flash(f"Thank you: {user.email} is confirmed.", "success")
-    return redirect(url_for("main.index"))
+        return redirect(url_for("main.index"))
+    flash(f"Thank you: {user.email} is confirmed. Log in to continue.", "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/verify-email/resend")
@@ -217,6 +299,7 @@ def forgot_password() -> Response | tuple[str, int]:
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per 15 minutes", methods=["POST"])
 @form_checks_csrf
+@private_page
 def reset_password(token: str) -> Response | tuple[str, int]:
     try:
         accounts.check_reset_token(token)
@@ -230,12 +313,8 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         except DomainError as error:
             show_error(form, error)
         else:
+            log_in(user)
             db.session.commit()
-            login_user(user)
             flash("Your password is changed, and every other session is logged out.", "success")
             return redirect(url_for("main.index"), 303)
     return render_form("auth/reset_password.html", form)
-
-
-def _is_remembered() -> bool:
-    return current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies

@@ -42,7 +42,7 @@ def event_file(slug: str) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{events.slugify(event.title) or "event"}.ics"'
     )
-    response.headers["Cache-Control"] = "private, no-cache" if viewer else "no-cache"
+    response.headers["Cache-Control"] = "private, no-store" if viewer else "no-cache"
     return response
 
 

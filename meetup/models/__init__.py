@@ -19,7 +19,9 @@ from meetup.models.rsvp import (
     RsvpChange,
     RsvpStatus,
 )
+from meetup.models.session import LoginSession
 from meetup.models.user import (
+    FormerEmail,
     Goal,
     GoalDirection,
     ProfileVisibility,
@@ -38,9 +40,11 @@ __all__ = [
     "EventStatus",
     "EventTopic",
     "EventVisibility",
+    "FormerEmail",
     "Goal",
     "GoalDirection",
     "HostRole",
+    "LoginSession",
     "OutboxMessage",
     "OutboxStatus",
     "ProfileVisibility",

@@ -63,12 +63,13 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX_LENGTH))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Part of the login session's identity: raising it logs out every session.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # None until the person follows the link mailed to their address.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An address the person asked to move to, until they confirm or cancel it;
+    # the confirmation link is only good for this very address.
+    pending_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX_LENGTH))
     # Set when the person deleted their account; the row stays, emptied, so
     # what others own (events, connections) keeps pointing somewhere.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -114,14 +115,33 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     def get_id(self) -> str:
-        """Identify the session by user and session version (see session_version)."""
-        return f"{self.id}:{self.session_version}"
+        """The secret of the login session this request runs in (Flask-Login's
+        alternative token): it is what the cookies carry, so revoking the
+        session on the server ends it (see services.sessions)."""
+        token = getattr(self, "session_token", None)
+        if token is None:
+            raise RuntimeError("no login session: log in through services.sessions")
+        return token
 
     def goals_in(self, direction: GoalDirection) -> list[Goal]:
         return [goal.goal for goal in self.goals if goal.direction == direction]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class FormerEmail(db.Model):
+    """An address the account used before, kept so that the person's own
+    data (mail sent to it) can be found for My data and erased with them."""
+
+    __tablename__ = "former_email"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class UserInterest(db.Model):

@@ -122,7 +122,7 @@ def export_data() -> Response:
         mimetype="application/json",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
+            "Cache-Control": "private, no-store",
         },
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meetup.extensions import db
-from meetup.models import User
+from meetup.models import FormerEmail, User
 from meetup.models.types import utcnow
 from meetup.models.user import DISPLAY_NAME_MAX_LENGTH
 from meetup.services.errors import (
@@ -22,6 +22,7 @@ from meetup.services.errors import (
     PermissionDenied,
 )
 from meetup.services.mail import Mail, queue_mail
+from meetup.services.sessions import end_all_sessions, end_other_sessions
 from meetup.services.text import clean_line, normalize_email
 from meetup.services.tokens import make_token, read_token
 from meetup.services.urls import external_url
@@ -35,6 +36,7 @@ VERIFY_EMAIL = "verify-email"
 VERIFY_EMAIL_VALID_FOR = timedelta(days=3)
 CHANGE_EMAIL = "confirm-email-change"
 CHANGE_EMAIL_VALID_FOR = timedelta(days=1)
+CANCEL_EMAIL_CHANGE = "cancel-email-change"
 RESET_PASSWORD = "reset-password"
 RESET_PASSWORD_VALID_FOR = timedelta(hours=1)
 
@@ -56,15 +58,42 @@ def register_user(*, email: str, display_name: str, password: str) -> User:
     return user
 
 
-def sign_up(*, email: str, display_name: str, password: str) -> User:
+def sign_up(*, email: str, display_name: str, password: str) -> str:
     """Create an account and mail the link that confirms its address.
 
+    Whether the address already has an account shows only in the mail that
+    address receives (a reminder that it has one, with links to log in and
+    to reset the password): the person signing up sees the same answer, and
+    waits about as long, either way.
+
+    :return: the normalised address, for the answer.
     :raise InvalidInput: a field breaks its rules.
-    :raise EmailTaken: the address belongs to another account.
     """
-    user = register_user(email=email, display_name=display_name, password=password)
-    send_verification_email(user, reason="signup")
-    return user
+    normalized = normalize_email(email)
+    clean_display_name(display_name)
+    check_password_rules(password, field="password")
+    existing = find_user_by_email(normalized)
+    if existing is None:
+        user = register_user(email=normalized, display_name=display_name, password=password)
+        send_verification_email(user, reason="signup")
+        return normalized
+    hash_password(password)  # the time a new account would have taken
+    if existing.is_active:
+        queue_mail(
+            Mail(
+                to=existing.email,
+                subject="You already have an account",
+                template="account_exists",
+                dedupe_key=f"account-exists:{existing.id}:{secrets.token_hex(8)}",
+                user_id=existing.id,
+                context={
+                    "name": existing.display_name,
+                    "login_url": external_url("auth.login"),
+                    "reset_url": external_url("auth.forgot_password"),
+                },
+            )
+        )
+    return normalized
 
 
 def send_verification_email(user: User, *, reason: str) -> bool:
@@ -91,8 +120,8 @@ def verify_email(token: str) -> User:
     :raise InvalidInput: the link is invalid, expired, or for an old address.
     """
     payload = read_token(VERIFY_EMAIL, token, max_age=VERIFY_EMAIL_VALID_FOR)
-    user = db.session.get(User, payload.get("user"))
-    if user is None or not user.is_active or user.email != payload.get("email"):
+    user = _user_in(payload)
+    if user is None or user.email != payload.get("email"):
         raise InvalidInput("This link is for an address that is no longer on the account.")
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
@@ -129,7 +158,8 @@ def authenticate(*, email: str, password: str) -> User:
 
 
 def change_password(user: User, *, current_password: str, new_password: str) -> None:
-    """Set a new password; every other session of the account is logged out.
+    """Set a new password; every other session of the account is logged out,
+    and every pending email change and reset link dies with the old password.
 
     :raise InvalidCredentials: `current_password` is wrong.
     :raise InvalidInput: the new password breaks the rules.
@@ -137,6 +167,7 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     verify_password(user, current_password)
     check_password_rules(new_password, field="new_password")
     user.password_hash = hash_password(new_password)
+    _revoke_credentials(user)
     end_other_sessions(user)
     db.session.flush()
 
@@ -144,10 +175,15 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
 def request_email_change(user: User, *, password: str, new_email: str) -> str:
     """Mail a confirmation link to the new address; the change waits for it.
 
+    Only the latest request counts, and only while the password stays the
+    same. The current address is told at once, with a link that cancels it.
+
+    An address that belongs to another account gets the same answer, and
+    its owner a note instead of a link.
+
     :return: the normalised new address.
     :raise InvalidCredentials: `password` is wrong.
     :raise InvalidInput: the address is invalid or already the account's.
-    :raise EmailTaken: the address belongs to another account.
     """
     verify_password(user, password)
     try:
@@ -156,16 +192,45 @@ def request_email_change(user: User, *, password: str, new_email: str) -> str:
         raise InvalidInput(error.message, field="new_email") from None
     if email == user.email:
         raise InvalidInput("This is already your email address.", field="new_email")
-    if find_user_by_email(email) is not None:
-        raise EmailTaken("Another account uses this email address.", field="new_email")
+    user.pending_email = email
+    owner = find_user_by_email(email)
+    if owner is None:
+        _queue_link(
+            user,
+            to=email,
+            purpose=CHANGE_EMAIL,
+            payload={
+                "user": user.id,
+                "old": user.email,
+                "new": email,
+                "pw": _password_fingerprint(user),
+            },
+            endpoint="auth.confirm_email_change",
+            subject="Confirm your new email address",
+            valid_for="24 hours",
+        )
+    else:
+        # Answered like a free address, so the form tells nobody who has an
+        # account; only the address's owner learns someone tried.
+        queue_mail(
+            Mail(
+                to=owner.email,
+                subject="Your address was offered for another account",
+                template="address_in_use",
+                dedupe_key=f"address-in-use:{owner.id}:{secrets.token_hex(8)}",
+                user_id=owner.id,
+                context={"name": owner.display_name},
+            )
+        )
     _queue_link(
         user,
-        to=email,
-        purpose=CHANGE_EMAIL,
-        payload={"user": user.id, "old": user.email, "new": email},
-        endpoint="auth.confirm_email_change",
-        subject="Confirm your new email address",
+        to=user.email,
+        purpose=CANCEL_EMAIL_CHANGE,
+        payload={"user": user.id, "new": email},
+        endpoint="auth.cancel_email_change",
+        subject="A change of your email address was requested",
         valid_for="24 hours",
+        context={"new_email": email},
     )
     return email
 
@@ -177,14 +242,21 @@ def confirm_email_change(token: str) -> User:
     :raise EmailTaken: someone took the address in the meantime.
     """
     payload = read_token(CHANGE_EMAIL, token, max_age=CHANGE_EMAIL_VALID_FOR)
-    user = db.session.get(User, payload.get("user"))
-    if user is None or not user.is_active or user.email != payload.get("old"):
+    user = _user_in(payload)
+    new_email = payload.get("new")
+    if (
+        user is None
+        or user.email != payload.get("old")
+        or user.pending_email != new_email
+        or payload.get("pw") != _password_fingerprint(user)
+    ):
         raise InvalidInput("This link has already been used or is no longer valid.")
-    new_email = payload["new"]
     if find_user_by_email(new_email) is not None:
         raise EmailTaken("Another account now uses this email address.")
     old_email = user.email
+    db.session.add(FormerEmail(user_id=user.id, email=old_email, replaced_at=utcnow()))
     user.email = new_email
+    user.pending_email = None
     user.email_verified_at = utcnow()
     queue_mail(
         Mail(
@@ -192,11 +264,51 @@ def confirm_email_change(token: str) -> User:
             subject="Your email address was changed",
             template="email_changed",
             dedupe_key=f"email-changed:{user.id}:{secrets.token_hex(8)}",
+            user_id=user.id,
             context={"name": user.display_name, "new_email": new_email},
         )
     )
     db.session.flush()
     return user
+
+
+def check_email_change_cancellation(token: str) -> tuple[User, str]:
+    """Return the account and the address of the pending change a cancel link
+    is for.
+
+    :raise InvalidInput: the link is invalid or expired, or that change is no
+        longer pending (confirmed, cancelled, or replaced by another).
+    """
+    payload = read_token(CANCEL_EMAIL_CHANGE, token, max_age=CHANGE_EMAIL_VALID_FOR)
+    user = _user_in(payload)
+    if user is None or user.pending_email is None or user.pending_email != payload.get("new"):
+        raise InvalidInput("There is no pending change of address to cancel.")
+    return user, user.pending_email
+
+
+def cancel_email_change_by_link(token: str) -> User:
+    """Cancel a pending change of address from the link mailed to the current
+    address. Whoever asked for it knew the password, so every session of the
+    account ends too: the next step is choosing a new password.
+
+    :raise InvalidInput: as check_email_change_cancellation.
+    """
+    user, _ = check_email_change_cancellation(token)
+    user.pending_email = None
+    end_all_sessions(user)
+    db.session.flush()
+    return user
+
+
+def cancel_email_change(user: User) -> None:
+    """Cancel the person's own pending change of address (from the account page).
+
+    :raise InvalidInput: no change is pending.
+    """
+    if user.pending_email is None:
+        raise InvalidInput("There is no pending change of address to cancel.")
+    user.pending_email = None
+    db.session.flush()
 
 
 def request_password_reset(email: str) -> None:
@@ -211,7 +323,7 @@ def request_password_reset(email: str) -> None:
         user,
         to=user.email,
         purpose=RESET_PASSWORD,
-        payload={"user": user.id, "pw": _password_fingerprint(user)},
+        payload={"user": user.id, "pw": _password_fingerprint(user), "email": user.email},
         endpoint="auth.reset_password",
         subject="Reset your password",
         valid_for="1 hour",
@@ -222,17 +334,23 @@ def check_reset_token(token: str) -> User:
     """Return the account a reset link is for.
 
     :raise InvalidInput: the link is invalid, expired, or already used (the
-        password changed since it was made, which also makes it single-use).
+        password changed since it was made, which also makes it single-use),
+        or it was mailed to an address the account no longer has.
     """
     payload = read_token(RESET_PASSWORD, token, max_age=RESET_PASSWORD_VALID_FOR)
-    user = db.session.get(User, payload.get("user"))
-    if user is None or not user.is_active or payload.get("pw") != _password_fingerprint(user):
+    user = _user_in(payload)
+    if (
+        user is None
+        or payload.get("pw") != _password_fingerprint(user)
+        or payload.get("email") != user.email
+    ):
         raise InvalidInput("This link has already been used or is no longer valid.")
     return user
 
 
 def reset_password(token: str, *, new_password: str) -> User:
-    """Set a new password from a reset link; every session of the account ends.
+    """Set a new password from a reset link; every session of the account
+    ends, and a pending change of address with it.
 
     Following the link proves the address too.
 
@@ -243,7 +361,8 @@ def reset_password(token: str, *, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    end_other_sessions(user)
+    _revoke_credentials(user)
+    end_all_sessions(user)
     db.session.flush()
     return user
 
@@ -258,6 +377,7 @@ def _queue_link(
     subject: str,
     valid_for: str,
     dedupe: str | None = None,
+    context: dict | None = None,
 ) -> bool:
     """Queue a mail carrying a signed link for `purpose`; the template is named
     after the purpose, and each call is a new message unless `dedupe` says not."""
@@ -268,13 +388,29 @@ def _queue_link(
             subject=subject,
             template=purpose.replace("-", "_"),
             dedupe_key=f"{purpose}:{user.id}:{dedupe or secrets.token_hex(8)}",
+            user_id=user.id,
             context={
                 "name": user.display_name,
                 "url": external_url(endpoint, token=token),
                 "valid_for": valid_for,
+                **(context or {}),
             },
         )
     )
+
+
+def _user_in(payload: dict) -> User | None:
+    """The live account a link's payload names, if any."""
+    user_id = payload.get("user")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return user if user is not None and user.is_active else None
+
+
+def _revoke_credentials(user: User) -> None:
+    """A new password voids what the old one allowed: a pending change of
+    address (its link also carries the old password's fingerprint, as reset
+    links do)."""
+    user.pending_email = None
 
 
 def _password_fingerprint(user: User) -> str:
@@ -287,25 +423,9 @@ def verify_password(user: User, password: str, *, field: str = "current_password
         raise InvalidCredentials("This is not your current password.", field=field)
 
 
-def end_other_sessions(user: User) -> None:
-    """Invalidate every login session and remember-me cookie of the account."""
-    user.session_version += 1
-
-
 def find_user_by_email(email: str) -> User | None:
     """Return the account with this (normalised) address, if any."""
     return db.session.scalar(select(User).where(User.email == email))
-
-
-def load_session_user(session_id: str) -> User | None:
-    """Return the user a login session belongs to, if the session is still valid."""
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
-        return None
-    return user
 
 
 def clean_display_name(raw: str) -> str:

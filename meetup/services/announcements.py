@@ -58,6 +58,7 @@ def message_attendees(actor: User, event: Event, *, audience: str, subject: str,
     return queue_mail_bulk(
         Mail(
             to=rsvp.user.email,
+            user_id=rsvp.user_id,
             subject=f"{event.title}: {subject}",
             template="host_message",
             dedupe_key=f"host-message:{event.id}:{batch}:{rsvp.user_id}",
@@ -91,6 +92,7 @@ def send_reminders(*, lead: timedelta, now: datetime | None = None) -> int:
         queued += queue_mail_bulk(
             Mail(
                 to=rsvp.user.email,
+                user_id=rsvp.user_id,
                 subject=f"Reminder: {event.title}",
                 template="reminder",
                 dedupe_key=f"reminder:{rsvp.id}:{event.starts_at:%Y%m%dT%H%M}",

@@ -43,6 +43,7 @@ def queue_cancellations(event: Event) -> int:
     return sent + queue_mail_bulk(
         Mail(
             to=rsvp.user.email,
+            user_id=rsvp.user_id,
             subject=f"Cancelled: {event.title}",
             template="event_cancelled",
             dedupe_key=f"event-cancelled:{event.id}:{rsvp.id}",
@@ -59,6 +60,7 @@ def _queue_for_going(event: Event, *, method: str, template: str) -> int:
     return queue_mail_bulk(
         Mail(
             to=rsvp.user.email,
+            user_id=rsvp.user_id,
             subject=subject,
             template=template,
             dedupe_key=f"invitation:{event.id}:{rsvp.id}:{method}:{event.sequence}",

@@ -45,12 +45,15 @@ _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
 @dataclass(frozen=True)
 class Mail:
     """One message to queue. `template` names templates/emails/<template>.txt
-    and .html; `context` must be JSON-serialisable (it is stored)."""
+    and .html; `context` must be JSON-serialisable (it is stored). `user_id`
+    is the member the message concerns, when there is one: My data and
+    account deletion find the person's mail by it."""
 
     to: str
     subject: str
     template: str
     dedupe_key: str
+    user_id: int | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     calendar: str | None = None
@@ -97,6 +100,7 @@ def _row(mail: Mail, *, now: Any, domain: str) -> dict[str, Any]:
     return {
         "dedupe_key": mail.dedupe_key,
         "recipient": recipient,
+        "user_id": mail.user_id,
         "subject": header_text(mail.subject)[:SUBJECT_MAX_LENGTH],
         "template": mail.template,
         "context": dict(mail.context),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from meetup.extensions import db
@@ -21,8 +21,11 @@ from meetup.models import (
     Event,
     EventHost,
     EventStatus,
+    FormerEmail,
     GoalDirection,
+    LoginSession,
     OutboxMessage,
+    OutboxStatus,
     Rsvp,
     RsvpChange,
     User,
@@ -30,7 +33,7 @@ from meetup.models import (
     UserInterest,
 )
 from meetup.models.types import utcnow
-from meetup.services.accounts import end_other_sessions, verify_password
+from meetup.services.accounts import verify_password
 from meetup.services.rsvps import export_replies, forget_person
 
 EXPORT_FORMAT = "meetup.personal-data"
@@ -61,6 +64,7 @@ def _export_account(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "created_at": user.created_at.isoformat(),
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        "pending_email": user.pending_email,
     }
 
 
@@ -108,17 +112,85 @@ def _erase_account(user: User) -> None:
     user.is_followup_email_wanted = False
     user.feed_token = None  # the calendar feed's address dies with the account
     user.calendar_alarm_minutes = None
-    end_other_sessions(user)
+    user.pending_email = None
+
+
+def _export_former_emails(user: User) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(FormerEmail).where(FormerEmail.user_id == user.id).order_by(FormerEmail.id)
+    )
+    return [{"email": row.email, "replaced_at": row.replaced_at.isoformat()} for row in rows]
+
+
+def _erase_former_emails(user: User) -> None:
+    db.session.execute(delete(FormerEmail).where(FormerEmail.user_id == user.id))
+
+
+def _export_sessions(user: User) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id)
+    )
+    return [
+        {
+            "browser": row.label,
+            "logged_in_at": row.created_at.isoformat(),
+            "last_seen_at": row.last_seen_at.isoformat(),
+        }
+        for row in rows
+    ]
+
+
+def _erase_sessions(user: User) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+# The account's own messages that name an address it used: sign-up and
+# reset links (to the address of the day), confirmations of a change (to the
+# new address) and notices of one (to the old address).
+_ADDRESS_MESSAGES = ("verify-email", "reset-password", "confirm-email-change", "email-changed")
+
+
+def person_mail(user: User) -> ColumnElement[bool]:
+    """The condition that selects every outbox row about `user`.
+
+    Rows record the member they concern (OutboxMessage.user_id). Rows queued
+    before that column existed are found by address: the account's current
+    and former addresses, and those named in its own address messages.
+    """
+    return or_(
+        OutboxMessage.user_id == user.id,
+        and_(OutboxMessage.user_id.is_(None), _to_addresses(_addresses_of(user))),
+    )
+
+
+def _to_addresses(addresses: set[str]) -> ColumnElement[bool]:
+    return OutboxMessage.recipient.in_(sorted(addresses)) if addresses else false()
+
+
+def _addresses_of(user: User) -> set[str]:
+    addresses = {user.email}
+    addresses.update(
+        db.session.scalars(select(FormerEmail.email).where(FormerEmail.user_id == user.id))
+    )
+    own = or_(
+        *(OutboxMessage.dedupe_key.startswith(f"{kind}:{user.id}:") for kind in _ADDRESS_MESSAGES)
+    )
+    for recipient, context in db.session.execute(
+        select(OutboxMessage.recipient, OutboxMessage.context).where(own)
+    ):
+        addresses.add(recipient)
+        if isinstance(context, dict) and isinstance(context.get("new_email"), str):
+            addresses.add(context["new_email"])
+    return addresses
 
 
 def _export_mail(user: User) -> list[dict[str, Any]]:
     messages = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == user.email)
-        .order_by(OutboxMessage.id)
+        select(OutboxMessage).where(person_mail(user)).order_by(OutboxMessage.id)
     )
     return [
         {
+            "to": message.recipient,
             "subject": message.subject,
             "kind": message.template,
             "status": message.status.value,
@@ -130,8 +202,24 @@ def _export_mail(user: User) -> list[dict[str, Any]]:
 
 
 def _erase_mail(user: User) -> None:
-    """Mail to the person, sent or waiting, holds their address and name."""
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
+    """Mail not sent yet goes; mail already sent stays as a count for the
+    operator, with nothing left in it that names the person."""
+    mine = person_mail(user)
+    db.session.execute(delete(OutboxMessage).where(mine, OutboxMessage.status != OutboxStatus.SENT))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(mine)
+        .values(
+            user_id=None,
+            recipient=f"deleted-{user.id}@deleted.invalid",
+            subject="",
+            context={},
+            headers={},
+            calendar=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _export_hosting(user: User) -> list[dict[str, Any]]:
@@ -200,8 +288,12 @@ REGISTRY: tuple[PersonalData, ...] = (
         keeps_rows=True,
     ),
     PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),
-    # Outbox rows name their recipient by address, not by foreign key.
-    PersonalData("mail", (), _export_mail, _erase_mail),
+    PersonalData(
+        "former_emails", (FormerEmail.user_id,), _export_former_emails, _erase_former_emails
+    ),
+    PersonalData("sessions", (LoginSession.user_id,), _export_sessions, _erase_sessions),
+    # Erased first, while the account still has its address.
+    PersonalData("mail", (OutboxMessage.user_id,), _export_mail, _erase_mail),
 )
 
 

@@ -209,6 +209,7 @@ def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int, was_g
     status = rsvp.status
     return Mail(
         to=person.email,
+        user_id=person.id,
         subject=_subject(notice, status, rsvp.waitlist_position, event.title),
         template="rsvp_status",
         dedupe_key=f"rsvp-change:{change_id}",

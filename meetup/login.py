@@ -1,0 +1,69 @@
+"""The web side of login sessions (the rules are in services.sessions):
+Flask-Login's loader, logging in and out, and the last-seen write that
+happens at most once in five minutes per session."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request
+from flask_login import login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from meetup.database import begin_write
+from meetup.extensions import db, login_manager
+from meetup.models import User
+from meetup.services import sessions
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    app.after_request(_touch_session)
+
+
+def log_in(user: User, *, remember: bool = False) -> None:
+    """Open a server-side session for `user` and put it in this browser's
+    cookies. The caller commits (the session row is part of its action)."""
+    sessions.start_session(user, user_agent=request.headers.get("User-Agent", ""))
+    login_user(user, remember=remember)
+
+
+def log_out(user: User) -> None:
+    """End the session this request runs in, on the server and in the cookies.
+    The caller commits."""
+    sessions.end_current_session(user)
+    logout_user()
+
+
+def _load_user(token: str) -> User | None:
+    user = sessions.load_session_user(token)
+    if user is not None:
+        g.session_to_touch = sessions.session_due_for_touch(user)
+    return user
+
+
+def _touch_session(response: Response) -> Response:
+    """Write the session's last-seen time when it is due, after the view's
+    own work is done (committed, or to be thrown away)."""
+    session_id = g.pop("session_to_touch", None)
+    if session_id is None or response.status_code >= 500:
+        return response
+    try:
+        # A reading transaction on SQLite cannot become a writer once another
+        # process has written: end it, then write in a transaction of its own.
+        db.session.rollback()
+        begin_write(db.session)
+        sessions.touch_session(session_id)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("could not record the use of login session %s", session_id, exc_info=True)
+    return response
