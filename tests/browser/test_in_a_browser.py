@@ -313,3 +313,29 @@ def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
         in browser.find_element(By.ID, "upcoming").find_element(By.XPATH, "..").text
     )
     assert _console_errors(browser) == []
+
+
+def test_log_out_another_session_from_a_phone(live_server, browser) -> None:
+    from meetup.services import sessions
+
+    with live_server.app.app_context():
+        (ada,) = _members("Ada")
+        db.session.flush()
+        sessions.start_session(
+            ada, user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Firefox/133.0"
+        )
+        db.session.commit()
+    browser.set_window_size(360, 800)
+    _log_in(browser, live_server.url, "ada@example.org")
+    browser.get(f"{live_server.url}/account/sessions")
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "Firefox on Windows" in text and "this browser" in text
+    assert _sideways_scroll(browser) <= 0
+    _click_and_wait(
+        browser,
+        browser.find_element(By.XPATH, "//button[normalize-space()='Log out everywhere else']"),
+    )
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "1 other session logged out." in text
+    assert "Firefox on Windows" not in text
+    assert _console_errors(browser) == []
