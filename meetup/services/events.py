@@ -146,11 +146,6 @@ def is_creator(viewer: User | None, event: Event) -> bool:
     return viewer is not None and event.created_by_id == viewer.id
 
 
-def can_see_online_link(*, viewer_is_host: bool, viewer_is_going: bool) -> bool:
-    """The online link is for hosts and people going, never public pages."""
-    return viewer_is_host or viewer_is_going
-
-
 def require_host(viewer: User, event: Event) -> None:
     """:raise PermissionDenied: `viewer` does not host `event`."""
     if not is_host(viewer, event):
