@@ -7,6 +7,7 @@ from meetup.models.event import (
     EventStatus,
     EventTopic,
     EventVisibility,
+    HostInvitation,
     HostRole,
 )
 from meetup.models.outbox import OutboxMessage, OutboxStatus
@@ -40,6 +41,7 @@ __all__ = [
     "EventVisibility",
     "Goal",
     "GoalDirection",
+    "HostInvitation",
     "HostRole",
     "OutboxMessage",
     "OutboxStatus",

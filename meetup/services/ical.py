@@ -190,7 +190,10 @@ def invitation_snapshot(event: Event, *, method: str, shows_online_link: bool) -
     worker builds the file from it (with icalendar), so a host's save queues
     2,000 invitations without building 2,000 calendars in the request."""
     url = external_url("events.detail", slug=event.slug)
-    organizer = event.created_by.display_name if event.created_by.is_active else "Meetup"
+    # A creator who left (or is leaving: their events are being handed over) is nobody's organizer.
+    creator = event.created_by
+    hosting = any(host.user_id == creator.id for host in event.hosts)
+    organizer = creator.display_name if creator.is_active and hosting else "Meetup"
     return {
         "method": method,
         "uid": event.ical_uid,
