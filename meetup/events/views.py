@@ -295,7 +295,7 @@ def remove_host(slug: str, user_id: int) -> Response:
 @bp.get("/people/<int:person_id>/events")
 def hosted_by(person_id: int) -> str:
     person = db.session.get(User, person_id)
-    if person is None or person.deleted_at is not None:
+    if not event_listing.has_host_page(person, viewer=current_viewer()):
         abort(404)
     upcoming, past_events = event_listing.hosted_events(
         person, viewer=current_viewer(), now=utcnow()

@@ -79,9 +79,8 @@ def test_until_accepted_the_invitee_is_shown_nowhere(app, make_user, make_event,
         assert "Founders breakfast" not in client.get(f"/people/{invitee.id}").get_data(
             as_text=True
         )
-        assert "Founders breakfast" not in client.get(f"/people/{invitee.id}/events").get_data(
-            as_text=True
-        )
+        assert client.get(f"/people/{invitee.id}/events").status_code == 404
+        assert client.get(f"/people/{invitee.id}/calendar.ics").status_code == 404
     # Accepted: now a host, and shown as one.
     accept = outbox.link(invitee.email)
     mine = _client(app, invitee)
