@@ -22,6 +22,7 @@ from meetup.models import (
     EventHost,
     EventStatus,
     GoalDirection,
+    HostInvitation,
     OutboxMessage,
     Rsvp,
     RsvpChange,
@@ -31,6 +32,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import end_other_sessions, verify_password
+from meetup.services.hosts import hand_over_events
 from meetup.services.rsvps import export_replies, forget_person
 
 EXPORT_FORMAT = "meetup.personal-data"
@@ -151,7 +153,30 @@ def _export_hosting(user: User) -> list[dict[str, Any]]:
 
 
 def _erase_hosting(user: User) -> None:
+    """Nobody is left unable to run an event: see hosts.hand_over_events."""
+    hand_over_events(user)
     db.session.execute(delete(EventHost).where(EventHost.user_id == user.id))
+
+
+def _export_host_invitations(user: User) -> list[dict[str, Any]]:
+    """Invitations to co-host sent to the person's address, not yet accepted."""
+    invitations = db.session.scalars(
+        select(HostInvitation)
+        .where(HostInvitation.email == user.email.lower())
+        .order_by(HostInvitation.id)
+    )
+    return [
+        {
+            "event": invitation.event.title,
+            "invited_at": invitation.created_at.isoformat(),
+            "expires_at": invitation.expires_at.isoformat(),
+        }
+        for invitation in invitations
+    ]
+
+
+def _erase_host_invitations(user: User) -> None:
+    db.session.execute(delete(HostInvitation).where(HostInvitation.email == user.email.lower()))
 
 
 def _export_events_created(user: User) -> list[str]:
@@ -163,10 +188,14 @@ def _export_events_created(user: User) -> list[str]:
 
 
 def _erase_events_created(user: User) -> None:
-    """Drafts were only ever the person's: they go. Published events belong to
-    the people who reply too: they stay, created by an anonymous account."""
+    """Drafts only the person hosts go (one with co-hosts is handed over, see
+    _erase_hosting). Published events belong to the people who reply too:
+    they stay, created by an anonymous account (or handed over)."""
+    shared = Event.hosts.any(EventHost.user_id != user.id)
     for draft in db.session.scalars(
-        select(Event).where(Event.created_by_id == user.id, Event.status == EventStatus.DRAFT)
+        select(Event).where(
+            Event.created_by_id == user.id, Event.status == EventStatus.DRAFT, ~shared
+        )
     ):
         db.session.delete(draft)
 
@@ -192,6 +221,8 @@ REGISTRY: tuple[PersonalData, ...] = (
     ),
     PersonalData("privacy", (), _export_privacy, _erase_nothing),
     PersonalData("hosting", (EventHost.user_id,), _export_hosting, _erase_hosting),
+    # Invitations name their invitee by address, not by foreign key.
+    PersonalData("host_invitations", (), _export_host_invitations, _erase_host_invitations),
     PersonalData(
         "events_created",
         (Event.created_by_id,),
