@@ -32,7 +32,7 @@ from meetup.config import normalize_database_url
 from meetup.extensions import db, limiter
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services import accounts, events, sessions
+from meetup.services import accounts, events, hosts, sessions
 
 POSTGRES_URL = os.environ.get("MEETUP_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -253,8 +253,9 @@ def make_event(app: Flask, make_user: Callable[..., User]) -> Callable[..., Even
         with app.app_context():
             actor = db.session.get(User, creator.id)
             event = events.create_event(actor, events.EventDetails(**values)).event
-            for cohost in cohosts:
-                events.add_cohost(actor, event, email=cohost.email)
+            for cohost in cohosts:  # invited, and accepted
+                token = hosts.invite_cohost(actor, event, email=cohost.email)
+                hosts.accept_host_invitation(db.session.get(User, cohost.id), token)
             if publish:
                 events.publish_event(actor, event)
             db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from meetup.database import schema_filter
 from meetup.extensions import db
@@ -56,4 +56,32 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(make_app) -> None:
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts=_compare_options(connection))
             assert compare_metadata(context, db.metadata) == []
+        db.engine.dispose()
+
+
+def test_only_me_accounts_are_unlisted_by_the_migration(make_app) -> None:
+    """Accounts made before "only me" turned the default listing off lose it."""
+    app = make_app()
+    with app.app_context():
+        flask_migrate.upgrade(revision="c0a7e1d2f3b4")
+        with db.engine.begin() as connection:
+            for number, visibility in enumerate(("private", "members", "public")):
+                connection.execute(
+                    text(
+                        "INSERT INTO user_account (email, password_hash, display_name, timezone,"
+                        " created_at, profile_visibility,"
+                        " is_listed_in_directories, is_email_shared_with_connections,"
+                        " is_followup_email_wanted, headline, company, bio, links)"
+                        " VALUES (:email, '!', 'P', 'UTC', CURRENT_TIMESTAMP, :visibility,"
+                        " true, false, true, '', '', '', '[]')"
+                    ),
+                    {"email": f"p{number}@example.org", "visibility": visibility},
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT profile_visibility, is_listed_in_directories FROM user_account")
+            ).all()
+        listed = {visibility: bool(is_listed) for visibility, is_listed in rows}
+        assert listed == {"private": False, "members": True, "public": True}
         db.engine.dispose()

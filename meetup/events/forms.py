@@ -163,7 +163,7 @@ class CopyForm(Form):
 
 class CohostForm(Form):
     email = EmailField(
-        "Email address of the co-host", [InputRequired("Enter their email address.")]
+        "Email address of the person to invite", [InputRequired("Enter their email address.")]
     )
 
 

@@ -11,6 +11,7 @@ from meetup.models.types import utcnow
 from meetup.security import current_viewer
 from meetup.services import directory, events, ical, rsvps
 from meetup.services.errors import NotFound
+from meetup.services.event_mail import can_see_online_link
 from meetup.services.markdown import html_to_text
 from meetup.services.rsvps import closed_reason
 from meetup.services.urls import external_url
@@ -45,7 +46,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         statuses=RsvpStatus,
         viewer=viewer,
         new_replies_closed=closed_reason(event, now, for_new_reply=True),
-        shows_online_link=events.can_see_online_link(
+        shows_online_link=can_see_online_link(
             viewer_is_host=page.viewer_is_host, viewer_is_going=panel.is_going
         ),
         viewer_zone=viewer_zone if viewer_zone and viewer_zone != event.timezone else None,

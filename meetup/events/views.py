@@ -9,12 +9,13 @@ from werkzeug.wrappers import Response
 from meetup.events import formatting
 from meetup.events.forms import CancelForm, CohostForm, CopyForm, EventForm, ListingForm
 from meetup.events.page import render_event_page
-from meetup.extensions import db
+from meetup.extensions import db, limiter
 from meetup.forms import render_form, show_error
 from meetup.models import Event, EventStatus, HostRole, User
 from meetup.models.types import utcnow
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import event_listing, events
+from meetup.services import hosts as hosts_service
 from meetup.services.errors import DomainError, NotFound, PermissionDenied
 
 bp = Blueprint("events", __name__)
@@ -213,8 +214,18 @@ def copy(slug: str) -> Response | tuple[str, int]:
     return render_form("events/copy.html", form, event=event)
 
 
+def _inviter_key() -> str:
+    return f"host-invitation:{current_user.id}"
+
+
 @bp.route("/events/<slug>/hosts", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    f"{hosts_service.INVITATIONS_PER_HOUR} per hour",
+    methods=["POST"],
+    key_func=_inviter_key,
+    deduct_when=lambda response: response.status_code == 303,
+)
 @form_checks_csrf
 def hosts(slug: str) -> Response | tuple[str, int]:
     event = _load(slug)
@@ -224,32 +235,59 @@ def hosts(slug: str) -> Response | tuple[str, int]:
         _require(events.require_creator, event)
         if form.validate_on_submit():
             try:
-                person = events.add_cohost(current_user, event, email=form.email.data)
+                hosts_service.invite_cohost(current_user, event, email=form.email.data)
             except DomainError as error:
                 show_error(form, error)
             else:
                 db.session.commit()
-                flash(f"{person.display_name} now co-hosts this event.", "success")
+                # The same words whatever the address: nobody learns who has an account.
+                flash(
+                    f"Invitation sent to {form.email.data.strip()}. It works for "
+                    f"{hosts_service.INVITATION_DAYS} days; they become a co-host when they "
+                    "accept it.",
+                    "success",
+                )
                 return redirect(url_for("events.hosts", slug=slug), 303)
+    is_creator = events.is_creator(current_user, event)
     return render_form(
         "events/hosts.html",
         form,
         event=event,
-        is_creator=events.is_creator(current_user, event),
+        is_creator=is_creator,
         creator_role=HostRole.CREATOR,
+        pending=hosts_service.pending_invitations(current_user, event) if is_creator else [],
     )
+
+
+@bp.post("/events/<slug>/host-invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(slug: str, invitation_id: int) -> Response:
+    event = _load(slug)
+    _require(events.require_creator, event)
+    try:
+        hosts_service.revoke_host_invitation(current_user, event, invitation_id=invitation_id)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash("The invitation is withdrawn: its link no longer works.", "info")
+    return redirect(url_for("events.hosts", slug=slug), 303)
 
 
 @bp.post("/events/<slug>/hosts/<int:user_id>/remove")
 @login_required
 def remove_host(slug: str, user_id: int) -> Response:
+    """The creator removes a co-host; a co-host removes themselves (steps down)."""
     event = _load(slug)
-    _require(events.require_creator, event)
     try:
-        events.remove_cohost(current_user, event, user_id=user_id)
+        hosts_service.remove_cohost(current_user, event, user_id=user_id)
+    except PermissionDenied:
+        abort(403)
     except NotFound:
         abort(404)
     db.session.commit()
+    if user_id == current_user.id:
+        flash("You no longer co-host this event.", "info")
+        return redirect(_event_url(event), 303)
     flash("The co-host is removed.", "info")
     return redirect(url_for("events.hosts", slug=slug), 303)
 
@@ -257,7 +295,7 @@ def remove_host(slug: str, user_id: int) -> Response:
 @bp.get("/people/<int:person_id>/events")
 def hosted_by(person_id: int) -> str:
     person = db.session.get(User, person_id)
-    if person is None or person.deleted_at is not None:
+    if not event_listing.has_host_page(person, viewer=current_viewer()):
         abort(404)
     upcoming, past_events = event_listing.hosted_events(
         person, viewer=current_viewer(), now=utcnow()

@@ -1,5 +1,6 @@
-"""The hosts' tools: dashboard, check-in (list and tickets), messages; and an
-attendee's own ticket. Each view loads the event, calls one service, commits."""
+"""The hosts' tools: dashboard, check-in (list and tickets), messages; an
+invitation to co-host; and an attendee's own ticket. Each view loads the
+event, calls one service, commits."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from meetup.forms import render_form, show_error
 from meetup.hosting.forms import MessageForm
 from meetup.models import RsvpStatus
 from meetup.security import form_checks_csrf
-from meetup.services import announcements, checkin, dashboard, rsvps
-from meetup.services.errors import DomainError, NotFound
+from meetup.services import announcements, checkin, dashboard, hosts, rsvps
+from meetup.services.errors import DomainError, NotFound, PermissionDenied
 from meetup.services.waitlist import count_seats
 
 bp = Blueprint("hosting", __name__)
@@ -111,6 +112,31 @@ def ticket(slug: str) -> str:
     except NotFound:
         abort(404)
     return render_template("hosting/ticket.html", event=event, ticket=mine)
+
+
+# Invitations to co-host
+
+
+@bp.route("/host-invitations/<token>", methods=["GET", "POST"])
+@login_required
+def host_invitation(token: str) -> Response | tuple[str, int]:
+    """The emailed link: shows the invitation, and accepts it on POST, for the
+    account with the invited address only."""
+    try:
+        invitation = hosts.find_host_invitation(token)
+    except NotFound:
+        abort(404)
+    event = invitation.event
+    try:
+        hosts.check_invitee(current_user, invitation)
+    except PermissionDenied as error:
+        return render_template("hosting/invitation.html", event=event, refusal=error.message), 403
+    if request.method == "POST":
+        hosts.accept_host_invitation(current_user, token)
+        db.session.commit()
+        flash("You now co-host this event. Welcome aboard!", "success")
+        return redirect(url_for("events.detail", slug=event.slug), 303)
+    return render_template("hosting/invitation.html", event=event, refusal=None), 200
 
 
 # Messages

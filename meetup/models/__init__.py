@@ -7,6 +7,7 @@ from meetup.models.event import (
     EventStatus,
     EventTopic,
     EventVisibility,
+    HostInvitation,
     HostRole,
 )
 from meetup.models.outbox import OutboxMessage, OutboxStatus
@@ -43,6 +44,7 @@ __all__ = [
     "FormerEmail",
     "Goal",
     "GoalDirection",
+    "HostInvitation",
     "HostRole",
     "LoginSession",
     "OutboxMessage",

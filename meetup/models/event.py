@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
 from meetup.models.types import UTCDateTime, enum_column, utcnow
-from meetup.models.user import User
+from meetup.models.user import EMAIL_MAX_LENGTH, User
 
 if TYPE_CHECKING:
     from meetup.models.rsvp import EventQuestion
@@ -166,3 +166,22 @@ class EventTopic(db.Model):
     name: Mapped[str] = mapped_column(String(TOPIC_MAX_LENGTH), primary_key=True, index=True)
 
     event: Mapped[Event] = relationship(back_populates="topics")
+
+
+class HostInvitation(db.Model):
+    """An invitation to co-host, sent to an address; the person with that
+    confirmed address accepts it (then the row goes), within INVITATION_DAYS.
+    Only a hash of the emailed token is kept; deleting the row revokes it."""
+
+    __tablename__ = "host_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(
+        String(EMAIL_MAX_LENGTH)
+    )  # normalised, as typed by the creator
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()

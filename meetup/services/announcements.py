@@ -15,7 +15,7 @@ from meetup.extensions import db
 from meetup.models import Event, EventStatus, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
-from meetup.services.event_mail import event_context
+from meetup.services.event_mail import event_context, online_link_for
 from meetup.services.events import require_host
 from meetup.services.mail import Mail, queue_mail_bulk
 from meetup.services.text import clean_line, clean_text
@@ -87,7 +87,7 @@ def send_reminders(*, lead: timedelta, now: datetime | None = None) -> int:
     for event in upcoming:
         context = event_context(event) | {
             "what_to_bring": event.what_to_bring,
-            "online_url": event.online_url,
+            "online_url": online_link_for(event, is_going=True),  # to people going only
         }
         queued += queue_mail_bulk(
             Mail(

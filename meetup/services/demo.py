@@ -14,7 +14,7 @@ from sqlalchemy import delete, exists, select
 from meetup.extensions import db
 from meetup.models import OutboxMessage, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services import events, questions, rsvps
+from meetup.services import events, hosts, questions, rsvps
 from meetup.services.accounts import register_user
 from meetup.services.privacy import update_privacy
 from meetup.services.profiles import update_profile
@@ -250,8 +250,9 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
         ),
         now=now,
     ).event
-    for email in demo.cohosts:
-        events.add_cohost(creator, event, email=email)
+    for email in demo.cohosts:  # invited, and accepted
+        token = hosts.invite_cohost(creator, event, email=email, now=now)
+        hosts.accept_host_invitation(people[email], token, now=now)
     for label, kind, required, choices in demo.questions:
         questions.add_question(
             creator, event, questions.QuestionDraft(label, kind, required, choices)

@@ -32,12 +32,14 @@ from meetup.models import (
     EventVisibility,
     Goal,
     GoalDirection,
+    ProfileVisibility,
     Rsvp,
     RsvpStatus,
     User,
     UserGoal,
     UserInterest,
 )
+from meetup.services import privacy
 from meetup.services.attendee_csv import safe_cell
 from meetup.services.errors import PermissionDenied
 from meetup.services.event_listing import EventCard
@@ -63,6 +65,8 @@ class Card:
 
     user_id: int
     display_name: str
+    # The rest only where the viewer may see the person's profile (else empty).
+    shows_profile: bool
     headline: str
     company: str
     email: str  # shown to hosts only (the template checks viewer_is_host)
@@ -111,10 +115,16 @@ def can_see_directory(
 
 def shown_condition() -> Any:
     """SQL: this reply's person appears in the directory (their choice for
-    the event, else their privacy setting)."""
+    the event, else their privacy setting). Appearing means the name; every
+    other field follows privacy.can_see_profile."""
     return or_(
         Rsvp.directory_choice == DirectoryChoice.SHOWN,
-        and_(Rsvp.directory_choice.is_(None), User.is_listed_in_directories.is_(True)),
+        and_(
+            Rsvp.directory_choice.is_(None),
+            User.is_listed_in_directories.is_(True),
+            # "Only me" is never listed by default (privacy.is_listed_in_directories_by_default).
+            User.profile_visibility != ProfileVisibility.PRIVATE,
+        ),
     )
 
 
@@ -144,6 +154,8 @@ def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
             User.headline,
             User.company,
             User.email,
+            User.profile_visibility,
+            User.deleted_at,
             Rsvp.status,
             shown_condition().label("shown"),
         )
@@ -166,9 +178,9 @@ def visible_attendees(
     query, host = _replies(viewer, event)
     page = max(page, 1)
     rows = db.session.execute(
-        _filtered(query, filters).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
+        _filtered(query, filters, viewer).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
     ).all()
-    cards = _cards(rows[:PER_PAGE])
+    cards = _cards(rows[:PER_PAGE], viewer)
     going_total, going_shown = db.session.execute(
         select(func.count(), func.count().filter(shown_condition()))
         .select_from(Rsvp)
@@ -247,11 +259,14 @@ def events_showing(
     return PersonEvents(going=going[:limit], went=went[:limit], together=together[:limit])
 
 
-def _cards(rows: list[Any], *, among: Any = None) -> list[Card]:
-    """Cards for `rows`, with their interests and goals: two more queries.
+def _cards(rows: list[Any], viewer: User | None, *, among: Any = None) -> list[Card]:
+    """Cards for `rows` as `viewer` may see them (privacy.can_see_profile:
+    else the name alone), with their interests and goals: two more queries.
     `among` (SQL, user ids) narrows those queries without listing every id
     when `rows` are a whole event's."""
-    ids = [row.id for row in rows]
+    shows = {row.id: privacy.can_see_profile(viewer, row) for row in rows}
+    rows_shown = [row for row in rows if shows[row.id]]
+    ids = [row.id for row in rows_shown]
     among = ids if among is None else among
     interests: dict[int, list[str]] = {user_id: [] for user_id in ids}
     for user_id, name in db.session.execute(
@@ -272,10 +287,11 @@ def _cards(rows: list[Any], *, among: Any = None) -> list[Card]:
         Card(
             user_id=row.id,
             display_name=row.display_name,
-            headline=row.headline,
-            company=row.company,
+            shows_profile=shows[row.id],
+            headline=row.headline if shows[row.id] else "",
+            company=row.company if shows[row.id] else "",
             email=row.email,
-            interests=interests[row.id],
+            interests=interests.get(row.id, []),
             offers=goals.get((row.id, GoalDirection.OFFERS), []),
             seeks=goals.get((row.id, GoalDirection.SEEKS), []),
         )
@@ -283,15 +299,29 @@ def _cards(rows: list[Any], *, among: Any = None) -> list[Card]:
     ]
 
 
-def _filtered(query: Any, filters: DirectoryFilters) -> Any:
+def _filtered(query: Any, filters: DirectoryFilters, viewer: User | None) -> Any:
+    """Search only what `viewer` may see: the name, and the other fields only
+    of people whose profile they may see (privacy.profile_fields_condition)."""
+    fields_visible = privacy.profile_fields_condition(viewer)
     for word in filters.query.lower().split()[:5]:
         query = query.where(
             or_(
                 func.lower(User.display_name).contains(word, autoescape=True),
-                func.lower(User.headline).contains(word, autoescape=True),
-                func.lower(User.company).contains(word, autoescape=True),
+                and_(
+                    fields_visible,
+                    or_(
+                        func.lower(User.headline).contains(word, autoescape=True),
+                        func.lower(User.company).contains(word, autoescape=True),
+                    ),
+                ),
             )
         )
+    if (
+        filters.interest
+        or filters.offers in Goal.__members__.values()
+        or (filters.seeks in Goal.__members__.values())
+    ):
+        query = query.where(fields_visible)
     if filters.interest:
         query = query.where(
             User.interests.any(UserInterest.name == filters.interest.strip().lower())
@@ -307,8 +337,9 @@ def _filtered(query: Any, filters: DirectoryFilters) -> Any:
 
 def directory_csv(actor: User, event: Event) -> str:
     """The hosts' export: for people who chose to be listed, what the
-    directory shows (headline, company, interests, offers, seeks); for the
-    others only what hosts see anyway (name, email, status). Constant queries.
+    directory shows the host (headline, company, interests, offers, seeks,
+    where their profile is open to the host); for the others only what hosts
+    see anyway (name, email, status). Constant queries.
 
     :raise PermissionDenied: `actor` is not a host.
     """
@@ -317,7 +348,7 @@ def directory_csv(actor: User, event: Event) -> str:
     rows = db.session.execute(_replies(actor, event)[0]).all()
     repliers = select(Rsvp.user_id).where(Rsvp.event_id == event.id)
     shown = [row for row in rows if row.shown]
-    cards = {card.user_id: card for card in _cards(shown, among=repliers)}
+    cards = {card.user_id: card for card in _cards(shown, actor, among=repliers)}
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["name", "email", "status", "listed", "headline", "company", "interests",
@@ -325,8 +356,8 @@ def directory_csv(actor: User, event: Event) -> str:
     writer.writerow(header)
     for row in rows:
         profile = ["", "", "", "", ""]
-        if row.shown:
-            card = cards[row.id]
+        card = cards.get(row.id)
+        if card is not None and card.shows_profile:
             profile = [
                 card.headline,
                 card.company,

@@ -84,6 +84,29 @@ def list_events(filters: EventFilters, *, page: int = 1, now: datetime) -> Page:
     return Page(items=items[:PER_PAGE], number=page, has_next=len(items) > PER_PAGE)
 
 
+def has_host_page(person: User | None, *, viewer: User | None = None) -> bool:
+    """Does `person` have a host page (their public events, and its feed)?
+    Only if they host a public event: published and listed. Hosting one makes
+    their display name public, there and on the event; nothing else of them.
+    (A person always sees their own.)"""
+    if person is None or person.deleted_at is not None:
+        return False
+    if viewer is not None and viewer.id == person.id:
+        return True
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    EventHost.event_id == Event.id,
+                    EventHost.user_id == person.id,
+                    Event.status == EventStatus.PUBLISHED,
+                    Event.visibility == EventVisibility.PUBLIC,
+                )
+            )
+        )
+    )
+
+
 def hosted_events(
     person: User, *, viewer: User | None, now: datetime
 ) -> tuple[list[EventCard], list[EventCard]]:

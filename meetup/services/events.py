@@ -1,7 +1,7 @@
 """Events: create, edit, publish, cancel, copy and delete; hosts and their rights.
 
 Rights (DESIGN.md): hosts (the creator and co-hosts) edit, publish and cancel;
-only the creator deletes a draft and adds or removes hosts. A draft exists
+only the creator deletes a draft and invites or removes hosts (services/hosts.py). A draft exists
 only for its hosts: everyone else gets NotFound, never PermissionDenied.
 """
 
@@ -29,12 +29,11 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services import invitations
-from meetup.services.accounts import find_user_by_email, require_verified
+from meetup.services.accounts import require_verified
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.services.event_details import EventDetails, apply_details
 from meetup.services.text import (
     clean_text,
-    normalize_email,
 )
 from meetup.services.timezones import local_to_utc, utc_to_local
 from meetup.services.waitlist import lock_event, promote_waitlist
@@ -146,11 +145,6 @@ def is_creator(viewer: User | None, event: Event) -> bool:
     return viewer is not None and event.created_by_id == viewer.id
 
 
-def can_see_online_link(*, viewer_is_host: bool, viewer_is_going: bool) -> bool:
-    """The online link is for hosts and people going, never public pages."""
-    return viewer_is_host or viewer_is_going
-
-
 def require_host(viewer: User, event: Event) -> None:
     """:raise PermissionDenied: `viewer` does not host `event`."""
     if not is_host(viewer, event):
@@ -229,6 +223,15 @@ def cancel_event(
     :raise PermissionDenied: not a host. :raise InvalidInput: not published.
     """
     require_host(actor, event)
+    mark_cancelled(event, message=message, now=now)
+
+
+def mark_cancelled(event: Event, *, message: str, now: datetime | None = None) -> None:
+    """The cancellation itself, whoever asks (a host, or the last host leaving):
+    one email to each person replying, with the calendar CANCEL for those going.
+
+    :raise InvalidInput: not published.
+    """
     if event.status != EventStatus.PUBLISHED:
         raise InvalidInput("Only a published event can be cancelled; delete a draft instead.")
     event.cancellation_message = clean_text(message, field="message", max_length=2000)
@@ -301,43 +304,6 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
     db.session.add(copy)
     db.session.flush()
     return copy
-
-
-def add_cohost(actor: User, event: Event, *, email: str) -> User:
-    """Add the verified member with this address as a co-host.
-
-    :raise PermissionDenied: `actor` is not the creator.
-    :raise InvalidInput: no verified member has this address, or already a host.
-    """
-    require_creator(actor, event)
-    try:
-        address = normalize_email(email)
-    except InvalidInput as error:
-        raise InvalidInput(error.message, field="email") from None
-    person = find_user_by_email(address)
-    if person is None or not person.is_active or not person.is_verified:
-        raise InvalidInput(
-            "No member with a confirmed address uses this email. Ask them to sign up "
-            "and confirm their address first.",
-            field="email",
-        )
-    if is_host(person, event):
-        raise InvalidInput(f"{person.display_name} already hosts this event.", field="email")
-    event.hosts.append(EventHost(user=person, role=HostRole.COHOST))
-    db.session.flush()
-    return person
-
-
-def remove_cohost(actor: User, event: Event, *, user_id: int) -> None:
-    """:raise PermissionDenied: not the creator. :raise NotFound: not a co-host."""
-    require_creator(actor, event)
-    host = next(
-        (h for h in event.hosts if h.user_id == user_id and h.role == HostRole.COHOST), None
-    )
-    if host is None:
-        raise NotFound("This person is not a co-host of the event.")
-    event.hosts.remove(host)
-    db.session.flush()
 
 
 # Helpers

@@ -21,6 +21,7 @@ from icalendar import Alarm, Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
 from meetup.models import Event, EventStatus, RsvpStatus
+from meetup.services.event_mail import can_see_online_link
 from meetup.services.markdown import html_to_text
 from meetup.services.timezones import describe_span
 from meetup.services.urls import external_url
@@ -175,7 +176,7 @@ def entry_for(
     going = rsvp_status == RsvpStatus.GOING
     return CalendarEntry(
         event,
-        shows_online_link=is_host or going,
+        shows_online_link=can_see_online_link(viewer_is_host=is_host, viewer_is_going=going),
         tentative=rsvp_status == RsvpStatus.WAITLISTED and not is_host,
         alarm_minutes=alarm_minutes,
     )
@@ -184,12 +185,15 @@ def entry_for(
 # Invitations by email (iTIP): METHOD:REQUEST to add or update, CANCEL to remove
 
 
-def invitation_snapshot(event: Event, *, method: str) -> dict[str, Any]:
+def invitation_snapshot(event: Event, *, method: str, shows_online_link: bool) -> dict[str, Any]:
     """What an invitation says, frozen as JSON when it is queued: the mail
     worker builds the file from it (with icalendar), so a host's save queues
     2,000 invitations without building 2,000 calendars in the request."""
     url = external_url("events.detail", slug=event.slug)
-    organizer = event.created_by.display_name if event.created_by.is_active else "Meetup"
+    # A creator who left (or is leaving: their events are being handed over) is nobody's organizer.
+    creator = event.created_by
+    hosting = any(host.user_id == creator.id for host in event.hosts)
+    organizer = creator.display_name if creator.is_active and hosting else "Meetup"
     return {
         "method": method,
         "uid": event.ical_uid,
@@ -198,8 +202,8 @@ def invitation_snapshot(event: Event, *, method: str) -> dict[str, Any]:
         "end": event.ends_at.isoformat(),
         "summary": event.title,
         "description": describe(event, url),
-        # An invitation goes to people going: the online link is theirs.
-        "location": location_text(event, shows_online_link=True),
+        # The online link only for people going (event_mail.can_see_online_link).
+        "location": location_text(event, shows_online_link=shows_online_link),
         "url": url,
         "status": "CANCELLED" if method == "CANCEL" else "CONFIRMED",
         "organizer_name": organizer,

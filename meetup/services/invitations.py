@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager
 
 from meetup.extensions import db
 from meetup.models import Event, Rsvp, RsvpStatus, User
-from meetup.services.event_mail import event_context
+from meetup.services.event_mail import can_see_online_link, event_context, online_link_for
 from meetup.services.ical import invitation_snapshot
 from meetup.services.mail import Mail, queue_mail_bulk
 
@@ -24,7 +24,13 @@ from meetup.services.mail import Mail, queue_mail_bulk
 def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
     """What a message needs to carry an invitation for `rsvp`'s person."""
     return {
-        "invitation": invitation_snapshot(rsvp.event, method=method),
+        "invitation": invitation_snapshot(
+            rsvp.event,
+            method=method,
+            shows_online_link=can_see_online_link(
+                viewer_is_host=False, viewer_is_going=rsvp.status == RsvpStatus.GOING
+            ),
+        ),
         "alarm_minutes": rsvp.user.calendar_alarm_minutes,
     }
 
@@ -39,7 +45,7 @@ def queue_cancellations(event: Event) -> int:
     waiting (no calendar entry of theirs to remove)."""
     sent = _queue_for_going(event, method="CANCEL", template="event_cancelled")
     waiting = _replies(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
-    context = _event_context(event)
+    context = _event_context(event, is_going=False)
     return sent + queue_mail_bulk(
         Mail(
             to=rsvp.user.email,
@@ -54,8 +60,9 @@ def queue_cancellations(event: Event) -> int:
 
 
 def _queue_for_going(event: Event, *, method: str, template: str) -> int:
-    snapshot = invitation_snapshot(event, method=method)
-    context = _event_context(event) | {"invitation": snapshot}
+    # Sent to people going only: the link is theirs.
+    snapshot = invitation_snapshot(event, method=method, shows_online_link=True)
+    context = _event_context(event, is_going=True) | {"invitation": snapshot}
     subject = f"Cancelled: {event.title}" if method == "CANCEL" else f"Changed: {event.title}"
     return queue_mail_bulk(
         Mail(
@@ -84,8 +91,8 @@ def _replies(event: Event, statuses: tuple[RsvpStatus, ...]) -> list[Rsvp]:
     )
 
 
-def _event_context(event: Event) -> dict[str, Any]:
+def _event_context(event: Event, *, is_going: bool) -> dict[str, Any]:
     return event_context(event) | {
-        "online_url": event.online_url,
+        "online_url": online_link_for(event, is_going=is_going),
         "cancellation_message": event.cancellation_message,
     }

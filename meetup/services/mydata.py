@@ -23,6 +23,7 @@ from meetup.models import (
     EventStatus,
     FormerEmail,
     GoalDirection,
+    HostInvitation,
     LoginSession,
     OutboxMessage,
     OutboxStatus,
@@ -34,6 +35,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import verify_password
+from meetup.services.hosts import hand_over_events
 from meetup.services.rsvps import export_replies, forget_person
 
 EXPORT_FORMAT = "meetup.personal-data"
@@ -239,7 +241,30 @@ def _export_hosting(user: User) -> list[dict[str, Any]]:
 
 
 def _erase_hosting(user: User) -> None:
+    """Nobody is left unable to run an event: see hosts.hand_over_events."""
+    hand_over_events(user)
     db.session.execute(delete(EventHost).where(EventHost.user_id == user.id))
+
+
+def _export_host_invitations(user: User) -> list[dict[str, Any]]:
+    """Invitations to co-host sent to the person's address, not yet accepted."""
+    invitations = db.session.scalars(
+        select(HostInvitation)
+        .where(HostInvitation.email == user.email.lower())
+        .order_by(HostInvitation.id)
+    )
+    return [
+        {
+            "event": invitation.event.title,
+            "invited_at": invitation.created_at.isoformat(),
+            "expires_at": invitation.expires_at.isoformat(),
+        }
+        for invitation in invitations
+    ]
+
+
+def _erase_host_invitations(user: User) -> None:
+    db.session.execute(delete(HostInvitation).where(HostInvitation.email == user.email.lower()))
 
 
 def _export_events_created(user: User) -> list[str]:
@@ -251,10 +276,14 @@ def _export_events_created(user: User) -> list[str]:
 
 
 def _erase_events_created(user: User) -> None:
-    """Drafts were only ever the person's: they go. Published events belong to
-    the people who reply too: they stay, created by an anonymous account."""
+    """Drafts only the person hosts go (one with co-hosts is handed over, see
+    _erase_hosting). Published events belong to the people who reply too:
+    they stay, created by an anonymous account (or handed over)."""
+    shared = Event.hosts.any(EventHost.user_id != user.id)
     for draft in db.session.scalars(
-        select(Event).where(Event.created_by_id == user.id, Event.status == EventStatus.DRAFT)
+        select(Event).where(
+            Event.created_by_id == user.id, Event.status == EventStatus.DRAFT, ~shared
+        )
     ):
         db.session.delete(draft)
 
@@ -276,10 +305,18 @@ def _erase_nothing(user: User) -> None:
 REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("account", (), _export_account, _erase_account, keeps_rows=True),
     PersonalData(
+        "former_emails", (FormerEmail.user_id,), _export_former_emails, _erase_former_emails
+    ),
+    # Erased after every other section (which may queue mail, e.g. a hostless
+    # event's cancellation), while the account still has its addresses.
+    PersonalData("mail", (OutboxMessage.user_id,), _export_mail, _erase_mail),
+    PersonalData(
         "profile", (UserInterest.user_id, UserGoal.user_id), _export_profile, _erase_profile
     ),
     PersonalData("privacy", (), _export_privacy, _erase_nothing),
     PersonalData("hosting", (EventHost.user_id,), _export_hosting, _erase_hosting),
+    # Invitations name their invitee by address, not by foreign key.
+    PersonalData("host_invitations", (), _export_host_invitations, _erase_host_invitations),
     PersonalData(
         "events_created",
         (Event.created_by_id,),
@@ -288,12 +325,7 @@ REGISTRY: tuple[PersonalData, ...] = (
         keeps_rows=True,
     ),
     PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),
-    PersonalData(
-        "former_emails", (FormerEmail.user_id,), _export_former_emails, _erase_former_emails
-    ),
     PersonalData("sessions", (LoginSession.user_id,), _export_sessions, _erase_sessions),
-    # Erased first, while the account still has its address.
-    PersonalData("mail", (OutboxMessage.user_id,), _export_mail, _erase_mail),
 )
 
 

@@ -7,12 +7,30 @@ email; accepted connections see it when the person allows), here and only here.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import and_, or_
+
 from meetup.models import ProfileVisibility, User
 from meetup.services.errors import InvalidInput
 
 
-def can_see_profile(viewer: User | None, person: User) -> bool:
-    """May `viewer` (None: not logged in) open `person`'s profile page?"""
+class Person(Protocol):
+    """A person as rows of plain columns carry them, or a User."""
+
+    id: int
+    profile_visibility: ProfileVisibility
+    deleted_at: datetime | None
+
+
+def can_see_profile(viewer: User | None, person: Person) -> bool:
+    """May `viewer` (None: not logged in) see `person`'s profile: open its page,
+    and see its fields (headline, company, bio, interests, goals, links)
+    wherever else they appear? The one rule for every page, search, count, CSV
+    and list that shows a person: a directory card never shows more than the
+    profile would (the name alone where the profile is out of reach). Its
+    twin in SQL, for searches, is profile_fields_condition."""
     if person.deleted_at is not None:
         return False
     if viewer is not None and viewer.id == person.id:
@@ -22,6 +40,15 @@ def can_see_profile(viewer: User | None, person: User) -> bool:
     if person.profile_visibility == ProfileVisibility.MEMBERS:
         return viewer is not None
     return False
+
+
+def profile_fields_condition(viewer: User | None) -> Any:
+    """SQL over User: can_see_profile(viewer, User), for filtering searches by
+    fields the viewer may see (the privacy matrix test holds the two together)."""
+    visible = [User.profile_visibility == ProfileVisibility.PUBLIC]
+    if viewer is not None:
+        visible += [User.profile_visibility == ProfileVisibility.MEMBERS, User.id == viewer.id]
+    return and_(User.deleted_at.is_(None), or_(*visible))
 
 
 def profile_needs_login(person: User) -> bool:
@@ -35,8 +62,13 @@ def can_see_email(viewer: User | None, person: User) -> bool:
 
 
 def is_listed_in_directories_by_default(person: User) -> bool:
-    """Does the person appear in attendee directories unless they say otherwise?"""
-    return person.deleted_at is None and person.is_listed_in_directories
+    """Does the person appear in attendee directories unless they say otherwise?
+    Never with an "only me" profile (directory.shown_condition says it in SQL)."""
+    return (
+        person.deleted_at is None
+        and person.is_listed_in_directories
+        and person.profile_visibility != ProfileVisibility.PRIVATE
+    )
 
 
 def shares_email_with_connections(person: User) -> bool:
@@ -65,6 +97,8 @@ def update_privacy(
         person.profile_visibility = ProfileVisibility(profile_visibility)
     except ValueError:
         raise InvalidInput("Choose who can see your profile.", field="profile_visibility") from None
-    person.is_listed_in_directories = bool(is_listed_in_directories)
+    # "Only me" turns the default listing off (the settings page says so).
+    private = person.profile_visibility == ProfileVisibility.PRIVATE
+    person.is_listed_in_directories = bool(is_listed_in_directories) and not private
     person.is_email_shared_with_connections = bool(is_email_shared_with_connections)
     person.is_followup_email_wanted = bool(is_followup_email_wanted)

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 
 from meetup.extensions import db
 from meetup.models import ACTIVE_STATUSES, Event, EventStatus, Rsvp, RsvpChange, RsvpStatus, User
-from meetup.services.event_mail import event_context
+from meetup.services.event_mail import event_context, online_link_for
 from meetup.services.invitations import invitation_context
 from meetup.services.mail import Mail, queue_mail
 from meetup.services.timezones import describe_span
@@ -224,8 +224,7 @@ def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int, was_g
             "when_for_you": (
                 describe_span(event.starts_at, event.ends_at, own_zone) if own_zone else ""
             ),
-            # The online link goes to people going, as on the event page.
-            "online_url": event.online_url if status == RsvpStatus.GOING else "",
+            "online_url": online_link_for(event, is_going=status == RsvpStatus.GOING),
             "my_events_url": external_url("rsvps.my_events"),
         }
         | invitation,

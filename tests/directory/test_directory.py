@@ -144,6 +144,8 @@ def test_search_by_interest_and_offers(app, make_user, make_event, reply):
             company="Acme", bio="", interests=["python"], links=[], offers=["mentoring"],
             seeks=[], timezone="UTC",
         )  # fmt: skip
+        # Searched by a logged-out visitor: only a public profile's fields are theirs to search.
+        db.session.get(User, mentor.id).profile_visibility = ProfileVisibility.PUBLIC
         db.session.commit()
     reply(mentor, event), reply(make_user(display_name="Other Olga"), event)
     client = app.test_client()
