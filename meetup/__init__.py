@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -48,6 +49,12 @@ def register_extensions(app: Flask) -> None:
     app.before_request(begin_request_writes)
     errorpages.init_app(app)
     app.shell_context_processor(lambda: {"db": db, "models": models})
+
+
+def register_converters(app: Flask) -> None:
+    from meetup import routing
+
+    routing.register_converters(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -40,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "OUTLOOK_CALENDAR_URL": "https://outlook.cloud.microsoft/calendar/deeplink/compose",
     # `flask meetup send-reminders` emails people going this many hours ahead.
     "REMINDER_HOURS": 24,
+    # Requests with a bigger body are refused (413) before it is read; no form
+    # here needs more. Each text field of a form is held to MAX_FORM_MEMORY_SIZE.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 500_000,
 }
 
 SECRET_KEY_FILE = "secret_key"

@@ -13,6 +13,10 @@ MESSAGES = {
     403: ("Not allowed", "You do not have permission to see this page."),
     404: ("Page not found", "There is nothing here. The address may be mistyped or out of date."),
     405: ("Method not allowed", "This page cannot be used that way."),
+    413: (
+        "Too large",
+        "What you sent is larger than this site accepts. Shorten it, then try again.",
+    ),
     429: (
         "Too many attempts",
         "For your security we have paused this for a little while. "

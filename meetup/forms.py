@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import render_template
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import Field, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
 from meetup.services.errors import DomainError
 from meetup.services.profiles import timezone_choices
 from meetup.services.text import CONTROL_CHARACTERS
+from meetup.services.timezones import EVENT_RANGE_MESSAGE, is_in_event_range
 
 
 def strip_control_characters(value: Any) -> Any:
@@ -27,6 +28,13 @@ class Form(FlaskForm):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             filters = [*unbound_field.kwargs.get("filters", ()), strip_control_characters]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+def in_event_range(form: FlaskForm, field: Field) -> None:
+    """A validator: a date or time an event may have (the services' own rule,
+    said at the field before they see it)."""
+    if field.data is not None and not is_in_event_range(field.data):
+        raise ValidationError(EVENT_RANGE_MESSAGE)
 
 
 class MultiCheckboxField(SelectMultipleField):

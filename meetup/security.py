@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -58,6 +58,14 @@ def private_page(view: View) -> View:
     page reached through a secret link): caches must not keep it."""
     view.is_private_page = True  # type: ignore[attr-defined]
     return view
+
+
+def refuse_large_bodies() -> None:
+    """Answer 413 to a body over MAX_CONTENT_LENGTH before anything reads it,
+    whatever the view (werkzeug only checks when the body is read)."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
 
 
 def protect_unsafe_requests() -> None:
@@ -118,5 +126,6 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_large_bodies)
     app.before_request(protect_unsafe_requests)
     app.after_request(add_security_headers)

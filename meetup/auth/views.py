@@ -124,7 +124,7 @@ def account_sessions() -> str:
     return render_template("auth/sessions.html", sessions=sessions.list_sessions(current_user))
 
 
-@bp.post("/account/sessions/<int:session_id>/end")
+@bp.post("/account/sessions/<id:session_id>/end")
 @login_required
 def end_session(session_id: int) -> Response:
     try:

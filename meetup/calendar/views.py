@@ -65,7 +65,7 @@ def topic_feed(topic: str) -> Response:
     return _feed_response(feeds.public_feed(now=utcnow(), topic=topic))
 
 
-@bp.get("/people/<int:person_id>/calendar.ics")
+@bp.get("/people/<id:person_id>/calendar.ics")
 def host_feed(person_id: int) -> Response:
     try:
         feed = feeds.public_feed(now=utcnow(), host_id=person_id)

@@ -13,6 +13,7 @@ from meetup.events.access import event_or_404
 from meetup.forms import Form
 from meetup.models import Goal, GoalDirection, RsvpStatus
 from meetup.models.user import GOAL_LABELS
+from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
 from meetup.services import directory
 from meetup.services.errors import PermissionDenied
@@ -50,16 +51,11 @@ def people(slug: str) -> Response | str:
         offers=form.offers.data or "", seeks=form.seeks.data or "",
     )  # fmt: skip
     try:
-        page = directory.visible_attendees(
-            viewer, event, filters, page=request.args.get("page", 1, int)
-        )
+        page = directory.visible_attendees(viewer, event, filters, page=page_number())
     except PermissionDenied:
         if viewer is None:
             return redirect(url_for("auth.login", next=request.path))
         abort(403)
-
-    def page_url(number: int) -> str:
-        return url_for("directory.people", slug=slug, **{**request.args.to_dict(), "page": number})
 
     return render_template(
         "directory/people.html",

@@ -16,9 +16,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from meetup.forms import Form, timezone_select_choices
+from meetup.forms import Form, in_event_range, timezone_select_choices
 from meetup.models import (
     DirectoryVisibility,
     Event,
@@ -62,10 +62,14 @@ class EventForm(Form):
     )
     timezone = SelectField("Time zone", validate_choice=False)
     starts_at = DateTimeLocalField(
-        "Starts", [InputRequired("Enter when the event starts.")], format=DATETIME_FORMATS
+        "Starts",
+        [InputRequired("Enter when the event starts."), in_event_range],
+        format=DATETIME_FORMATS,
     )
     ends_at = DateTimeLocalField(
-        "Ends", [InputRequired("Enter when the event ends.")], format=DATETIME_FORMATS
+        "Ends",
+        [InputRequired("Enter when the event ends."), in_event_range],
+        format=DATETIME_FORMATS,
     )
     venue_name = StringField("Venue", render_kw={"maxlength": VENUE_NAME_MAX_LENGTH})
     venue_address = TextAreaField("Address", render_kw={"rows": 2})
@@ -77,7 +81,9 @@ class EventForm(Form):
         default=0,
         render_kw={"inputmode": "numeric", "min": 0, "max": MAX_GUEST_LIMIT},
     )
-    rsvp_deadline = DateTimeLocalField("Replies close", [Optional()], format=DATETIME_FORMATS)
+    rsvp_deadline = DateTimeLocalField(
+        "Replies close", [Optional(), in_event_range], format=DATETIME_FORMATS
+    )
     topics = StringField("Topics")
     visibility = RadioField("Who can find it", choices=VISIBILITY_CHOICES, validate_choice=False)
     directory_visibility = RadioField(
@@ -175,8 +181,8 @@ class ListingForm(Form):
 
     q = StringField("Search")
     topic = StringField("Topic")
-    starts_from = DateField("From (UTC)", [Optional()])
-    starts_until = DateField("Until", [Optional()])
+    starts_from = DateField("From (UTC)", [Optional(), in_event_range])
+    starts_until = DateField("Until", [Optional(), in_event_range])
     mode = SelectField(
         "Format",
         choices=[
@@ -235,7 +241,7 @@ class RsvpForm(Form):
 
     def validate_response(self, field: StringField) -> None:
         if field.data not in (GOING, NOT_GOING):
-            raise ValueError("Choose whether you are going.")
+            raise ValidationError("Choose whether you are going.")
 
     def reply(self) -> Reply:
         return Reply(

@@ -13,6 +13,7 @@ from meetup.extensions import db, limiter
 from meetup.forms import render_form, show_error
 from meetup.models import Event, EventStatus, HostRole, User
 from meetup.models.types import utcnow
+from meetup.routing import page_number, page_url
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import event_listing, events
 from meetup.services import hosts as hosts_service
@@ -64,11 +65,7 @@ def _listing(*, past: bool, topic: str = "") -> str:
         mode=form.mode.data or "",
         past=past,
     )
-    page = event_listing.list_events(filters, page=request.args.get("page", 1, int), now=utcnow())
-
-    def page_url(number: int) -> str:
-        arguments = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
-        return url_for(request.endpoint, **arguments)
+    page = event_listing.list_events(filters, page=page_number(), now=utcnow())
 
     return render_template(
         "events/index.html",
@@ -259,7 +256,7 @@ def hosts(slug: str) -> Response | tuple[str, int]:
     )
 
 
-@bp.post("/events/<slug>/host-invitations/<int:invitation_id>/revoke")
+@bp.post("/events/<slug>/host-invitations/<id:invitation_id>/revoke")
 @login_required
 def revoke_invitation(slug: str, invitation_id: int) -> Response:
     event = _load(slug)
@@ -273,7 +270,7 @@ def revoke_invitation(slug: str, invitation_id: int) -> Response:
     return redirect(url_for("events.hosts", slug=slug), 303)
 
 
-@bp.post("/events/<slug>/hosts/<int:user_id>/remove")
+@bp.post("/events/<slug>/hosts/<id:user_id>/remove")
 @login_required
 def remove_host(slug: str, user_id: int) -> Response:
     """The creator removes a co-host; a co-host removes themselves (steps down)."""
@@ -292,7 +289,7 @@ def remove_host(slug: str, user_id: int) -> Response:
     return redirect(url_for("events.hosts", slug=slug), 303)
 
 
-@bp.get("/people/<int:person_id>/events")
+@bp.get("/people/<id:person_id>/events")
 def hosted_by(person_id: int) -> str:
     person = db.session.get(User, person_id)
     if not event_listing.has_host_page(person, viewer=current_viewer()):

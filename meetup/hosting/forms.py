@@ -9,6 +9,15 @@ from meetup.forms import Form
 from meetup.services.announcements import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 
+class CheckInSearchForm(Form):
+    """The check-in list's search (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or email")
+
+
 class MessageForm(Form):
     audience = RadioField(
         "Send to",

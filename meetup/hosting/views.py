@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from meetup.events.access import event_or_404, hosted_event, reply_or_404
 from meetup.extensions import db, limiter
 from meetup.forms import render_form, show_error
-from meetup.hosting.forms import MessageForm
+from meetup.hosting.forms import CheckInSearchForm, MessageForm
 from meetup.models import RsvpStatus
 from meetup.security import form_checks_csrf
 from meetup.services import announcements, checkin, dashboard, hosts, rsvps
@@ -39,7 +39,7 @@ def dashboard_page(slug: str) -> str:
 @login_required
 def check_in(slug: str) -> str:
     event = hosted_event(slug)
-    search = request.args.get("q", "")
+    search = CheckInSearchForm(request.args).q.data or ""
     going = rsvps.list_replies(current_user, event, status=RsvpStatus.GOING.value, search=search)
     return render_template(
         "hosting/check_in.html",
@@ -51,13 +51,13 @@ def check_in(slug: str) -> str:
     )
 
 
-@bp.post("/events/<slug>/check-in/<int:rsvp_id>")
+@bp.post("/events/<slug>/check-in/<id:rsvp_id>")
 @login_required
 def check_in_person(slug: str, rsvp_id: int) -> Response:
     return _mark(slug, rsvp_id, undo=False)
 
 
-@bp.post("/events/<slug>/check-in/<int:rsvp_id>/undo")
+@bp.post("/events/<slug>/check-in/<id:rsvp_id>/undo")
 @login_required
 def undo_check_in(slug: str, rsvp_id: int) -> Response:
     return _mark(slug, rsvp_id, undo=True)

@@ -31,7 +31,7 @@ def goal_label(goal: Goal) -> str:
     return GOAL_LABELS[goal]
 
 
-@bp.get("/people/<int:person_id>")
+@bp.get("/people/<id:person_id>")
 def detail(person_id: int) -> str | Response:
     viewer = current_viewer()
     try:

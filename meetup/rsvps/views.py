@@ -137,7 +137,7 @@ def replies_csv(slug: str) -> Response:
     return private_download(body, title=event.title, suffix="replies.csv", mimetype="text/csv")
 
 
-@bp.get("/events/<slug>/replies/<int:rsvp_id>")
+@bp.get("/events/<slug>/replies/<id:rsvp_id>")
 @login_required
 def reply(slug: str, rsvp_id: int) -> str:
     event = hosted_event(slug)
@@ -150,25 +150,25 @@ def reply(slug: str, rsvp_id: int) -> str:
     )
 
 
-@bp.post("/events/<slug>/replies/<int:rsvp_id>/approve")
+@bp.post("/events/<slug>/replies/<id:rsvp_id>/approve")
 @login_required
 def approve(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
     return _decide(slug, rsvp_id, "Approved: {name} is {status}.", rsvps.approve)
 
 
-@bp.post("/events/<slug>/replies/<int:rsvp_id>/promote")
+@bp.post("/events/<slug>/replies/<id:rsvp_id>/promote")
 @login_required
 def promote(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
     return _decide(slug, rsvp_id, "{name} is going now; we emailed them.", rsvps.promote)
 
 
-@bp.post("/events/<slug>/replies/<int:rsvp_id>/decline")
+@bp.post("/events/<slug>/replies/<id:rsvp_id>/decline")
 @login_required
 def decline(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
     return _decide(slug, rsvp_id, "{name}'s request is declined; we emailed them.", rsvps.decline)
 
 
-@bp.post("/events/<slug>/replies/<int:rsvp_id>/remove")
+@bp.post("/events/<slug>/replies/<id:rsvp_id>/remove")
 @login_required
 def remove(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
     return _decide(slug, rsvp_id, "{name} is removed; we emailed them.", rsvps.remove)
@@ -231,7 +231,7 @@ def edit_questions(slug: str) -> Response | tuple[str, int]:
     )
 
 
-@bp.route("/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
+@bp.route("/events/<slug>/questions/<id:question_id>", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
 def edit_question(slug: str, question_id: int) -> Response | tuple[str, int]:
@@ -253,7 +253,7 @@ def edit_question(slug: str, question_id: int) -> Response | tuple[str, int]:
     return render_form("rsvps/question.html", form, event=event, question=question)
 
 
-@bp.post("/events/<slug>/questions/<int:question_id>/remove")
+@bp.post("/events/<slug>/questions/<id:question_id>/remove")
 @login_required
 def remove_question(slug: str, question_id: int) -> Response:
     event = hosted_event(slug)

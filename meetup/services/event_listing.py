@@ -17,6 +17,7 @@ from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, EventTopic, EventVisibility, User
 from meetup.models.event import EventPlace
 from meetup.services.text import fold_for_search, normalize_tag
+from meetup.services.timezones import EARLIEST_EVENT_TIME, LATEST_EVENT_TIME
 
 PER_PAGE = 20
 MAX_WORDS = 8
@@ -152,6 +153,14 @@ def _public() -> Select:
     )
 
 
+def _utc_midnight(day: date, *, days_later: int = 0) -> datetime:
+    """Midnight UTC starting `day` (plus `days_later`), the day first held to the
+    range of event times: a filter beyond it selects what the range's end does,
+    and the arithmetic cannot leave the calendar."""
+    day = min(max(day, EARLIEST_EVENT_TIME.date()), LATEST_EVENT_TIME.date())
+    return datetime.combine(day + timedelta(days=days_later), time(), UTC)
+
+
 def _listed(filters: EventFilters, *, now: datetime) -> Select:
     query = _public()
     if filters.past:
@@ -167,10 +176,9 @@ def _listed(filters: EventFilters, *, now: datetime) -> Select:
             )
         )
     if filters.starts_from:
-        query = query.where(Event.starts_at >= datetime.combine(filters.starts_from, time(), UTC))
+        query = query.where(Event.starts_at >= _utc_midnight(filters.starts_from))
     if filters.starts_until:
-        end = datetime.combine(filters.starts_until + timedelta(days=1), time(), UTC)
-        query = query.where(Event.starts_at < end)
+        query = query.where(Event.starts_at < _utc_midnight(filters.starts_until, days_later=1))
     if filters.mode == "online":
         query = query.where(Event.online_url != "")
     elif filters.mode == "in_person":

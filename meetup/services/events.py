@@ -35,7 +35,7 @@ from meetup.services.event_details import EventDetails, apply_details
 from meetup.services.text import (
     clean_text,
 )
-from meetup.services.timezones import local_to_utc, utc_to_local
+from meetup.services.timezones import check_event_time, local_to_utc, utc_to_local
 from meetup.services.waitlist import lock_event, promote_waitlist
 
 MAX_COPY_WEEKS = 104
@@ -263,6 +263,7 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
     shift = timedelta(weeks=weeks)
     if event.ends_at + shift <= (now or utcnow()):
         raise InvalidInput("The copy would still be in the past; move it further.", field="weeks")
+    check_event_time(utc_to_local(event.ends_at, event.timezone) + shift, field="weeks")
     copy = Event(
         created_by=actor,
         status=EventStatus.DRAFT,

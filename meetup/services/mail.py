@@ -117,7 +117,8 @@ def _row(mail: Mail, *, now: Any, domain: str) -> dict[str, Any]:
 
 def header_text(value: str) -> str:
     """Make text safe for a header: line breaks (the way to inject headers) become
-    spaces. People's names and event titles end up in subjects."""
+    spaces. People's names and event titles end up in subjects; encoded-word
+    look-alikes in them are escaped when the message is built (see _header)."""
     return " ".join(_LINE_BREAKS.sub(" ", value).split())
 
 
@@ -175,7 +176,7 @@ def build_message(message: OutboxMessage) -> Message:
     sender = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM_ADDRESS"]), "utf-8")
     email["From"] = _header(sender)
     email["To"] = _header(ascii_address(message.recipient))
-    email["Subject"] = _header(message.subject)
+    email["Subject"] = _header(message.subject, is_text=True)
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = _header(message.message_id)
     for name, value in message.headers.items():
@@ -183,10 +184,21 @@ def build_message(message: OutboxMessage) -> Message:
     return email
 
 
-def _header(value: str) -> str | Header:
+def _header(value: str, *, is_text: bool = False) -> str | Header:
+    """A header value ready for the generator; `is_text` for text people typed.
+
+    Such text may hold "=?utf-8?q?...?=", which mail readers decode as an
+    RFC 2047 encoded word into whatever it spells (line breaks, fake
+    headers). Text holding "=?" is sent encoded as a whole, like non-ASCII
+    text: its "=" and "?" travel escaped, and readers show exactly what was
+    typed. Addresses and ids are not text: formataddr encodes the names in
+    them, and "=?" is a legitimate part of those.
+    """
     if "\r" in value or "\n" in value:
         raise ValueError(f"line break in a header value: {value!r}")
-    return value if value.isascii() else Header(value, "utf-8")
+    if value.isascii() and not (is_text and "=?" in value):
+        return value
+    return Header(value, "utf-8")
 
 
 _UTF8_QP = Charset("utf-8")

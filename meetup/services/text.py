@@ -120,18 +120,26 @@ def clean_web_address(raw: str, *, field: str, max_length: int) -> str:
         return ""
     if len(link) > max_length:
         raise InvalidInput(f"Keep each link under {max_length} characters.", field=field)
-    parts = urlsplit(link)
-    if (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.hostname
-        or any(char.isspace() for char in link)
-        or CONTROL_CHARACTERS.search(link)
-    ):
+    if not _is_web_address(link):
         raise InvalidInput(
             f"“{link[:60]}” is not a web address: links start with https:// or http://.",
             field=field,
         )
     return link
+
+
+def _is_web_address(link: str) -> bool:
+    try:
+        parts = urlsplit(link)
+        host, _ = parts.hostname, parts.port  # both parse, and refuse, lazily
+    except ValueError:  # "https://[::1", a port past 65535...
+        return False
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(host)
+        and not any(char.isspace() for char in link)
+        and not CONTROL_CHARACTERS.search(link)
+    )
 
 
 def fold_for_search(text: str) -> str:

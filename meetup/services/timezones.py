@@ -4,10 +4,17 @@ times read to people (pages and mail alike)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from meetup.services.errors import InvalidInput
+
+# Wall times an event may have: any real event fits, and every zone's offset,
+# a copy weeks later and a calendar reader's arithmetic stay far from the
+# years 1 and 9999 where Python's datetime ends.
+EARLIEST_EVENT_TIME = datetime(1970, 1, 1)
+LATEST_EVENT_TIME = datetime(2200, 1, 1)  # excluded
+EVENT_RANGE_MESSAGE = "Choose a date between 1970 and 2199."
 
 
 @dataclass(frozen=True)
@@ -19,12 +26,26 @@ class LocalTime:
     was_ambiguous: bool
 
 
-def local_to_utc(local: datetime, zone: str, *, field: str) -> LocalTime:
-    """Interpret a naive wall-clock time in `zone`.
+def is_in_event_range(moment: date | datetime) -> bool:
+    """Is this wall time (or day) one an event may have?"""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time())
+    return EARLIEST_EVENT_TIME <= moment.replace(tzinfo=None) < LATEST_EVENT_TIME
 
-    :raise InvalidInput: the time does not exist there (the clocks jumped over
-        it when DST began).
+
+def check_event_time(local: datetime, *, field: str) -> None:
+    """:raise InvalidInput: an event cannot be at this wall time (see EARLIEST_EVENT_TIME)."""
+    if not is_in_event_range(local):
+        raise InvalidInput(EVENT_RANGE_MESSAGE, field=field)
+
+
+def local_to_utc(local: datetime, zone: str, *, field: str) -> LocalTime:
+    """Interpret a naive wall-clock time of an event in `zone`.
+
+    :raise InvalidInput: the time is outside the range events may have, or does
+        not exist there (the clocks jumped over it when DST began).
     """
+    check_event_time(local, field=field)
     tz = ZoneInfo(zone)
     wall = local.replace(tzinfo=None, second=0, microsecond=0)
     kind = _wall_time_kind(wall, tz)
