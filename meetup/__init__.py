@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from meetup import errorpages, login, models, security
+    from meetup import edge, errorpages, login, models, security
     from meetup.database import begin_request_writes, configure_engine
     from meetup.extensions import csrf, db, limiter, migrate
 
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     app.before_request(begin_request_writes)
     errorpages.init_app(app)
+    edge.init_app(app)
     app.shell_context_processor(lambda: {"db": db, "models": models})
 
 

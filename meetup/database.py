@@ -61,9 +61,21 @@ def begin_write(session: Session) -> None:
 
 
 def writes_on_get(view: View) -> View:
-    """Mark a GET view that writes (a confirmation link), for begin_request_writes."""
+    """Mark a GET view that writes (a confirmation link): the edge commits it
+    (meetup.edge), and on SQLite it takes the write lock first."""
     view.writes_on_get = True  # type: ignore[attr-defined]
     return view
+
+
+def request_writes() -> bool:
+    """Whether this request may change data: an unsafe method, or a GET view
+    marked writes_on_get."""
+    from flask import current_app, request
+
+    if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "writes_on_get", False)
 
 
 def begin_request_writes() -> None:
@@ -75,14 +87,9 @@ def begin_request_writes() -> None:
     writer that starts with BEGIN IMMEDIATE waits its turn instead.
     PostgreSQL needs none of this.
     """
-    from flask import current_app, request
-
     from meetup.extensions import db
 
-    if db.engine.dialect.name != "sqlite":
-        return
-    view = current_app.view_functions.get(request.endpoint or "")
-    if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False):
+    if db.engine.dialect.name == "sqlite" and request_writes():
         begin_write(db.session)
 
 

@@ -3,6 +3,8 @@ with the form."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import render_template
@@ -10,7 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
-from meetup.services.errors import DomainError
+from meetup.extensions import db
+from meetup.services.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 from meetup.services.profiles import timezone_choices
 from meetup.services.text import CONTROL_CHARACTERS
 from meetup.services.timezones import EVENT_RANGE_MESSAGE, is_in_event_range
@@ -56,10 +59,36 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+@contextmanager
+def refusals_shown_on(form: FlaskForm) -> Iterator[None]:
+    """Run a submitted form's service call: a refusal comes back next to its
+    field (or above the form), what the call half-wrote is rolled back, and
+    the code after the block renders the form again.
+
+    NotFound and LoginRequired are not the form's business: the edge answers them.
+    """
+    try:
+        yield
+    except (NotFound, LoginRequired):
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        if isinstance(error, PermissionDenied):
+            form.refusal_status = 403
+
+
+def form_status(form: FlaskForm) -> int:
+    """200 for a form first shown, 422 when a submission failed (403 when a
+    service refused the person rather than the input)."""
+    if getattr(form, "refusal_status", None):
+        return form.refusal_status
+    return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
-    """Render a form page: 200 when first shown, 422 when a submission failed."""
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
-    return render_template(template, form=form, **context), status
+    """Render a form page with the status form_status gives."""
+    return render_template(template, form=form, **context), form_status(form)
 
 
 def timezone_select_choices() -> list[SelectChoice]:

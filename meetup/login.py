@@ -26,7 +26,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
-    app.after_request(_touch_session)
 
 
 def log_in(user: User, *, remember: bool = False) -> None:
@@ -50,12 +49,12 @@ def _load_user(token: str) -> User | None:
     return user
 
 
-def _touch_session(response: Response) -> Response:
-    """Write the session's last-seen time when it is due, after the view's
-    own work is done (committed, or to be thrown away)."""
+def touch_session_if_due(response: Response) -> None:
+    """Write the session's last-seen time when it is due, once the request's
+    own work is committed or thrown away (meetup.edge calls it last)."""
     session_id = g.pop("session_to_touch", None)
     if session_id is None or response.status_code >= 500:
-        return response
+        return
     try:
         # A reading transaction on SQLite cannot become a writer once another
         # process has written: end it, then write in a transaction of its own.
@@ -66,4 +65,3 @@ def _touch_session(response: Response) -> Response:
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("could not record the use of login session %s", session_id, exc_info=True)
-    return response

@@ -1,4 +1,5 @@
-"""Account pages. Each view parses a form, calls one service, commits once."""
+"""Account pages. Each view parses a form, calls one service and answers; the
+edge (meetup.edge) commits and answers refusals."""
 
 from __future__ import annotations
 
@@ -17,13 +18,13 @@ from meetup.auth.forms import (
     SignupForm,
 )
 from meetup.database import writes_on_get
-from meetup.extensions import db, limiter
-from meetup.forms import render_form, show_error
+from meetup.edge import returns_to
+from meetup.extensions import limiter
+from meetup.forms import refusals_shown_on, render_form
 from meetup.login import log_in, log_out
 from meetup.security import form_checks_csrf, private_page, safe_next_url
 from meetup.services import accounts, sessions
-from meetup.services.errors import DomainError, InvalidInput
-from meetup.services.text import normalize_email
+from meetup.services.text import email_key
 
 bp = Blueprint("auth", __name__)
 
@@ -37,12 +38,7 @@ def _attempted_account() -> str:
     """Key per-account limits on the address tried, so spreading the guesses
     over many IP addresses does not help. The key is the address as stored
     (normalised): every spelling of one account shares one counter."""
-    typed = request.form.get("email", "")
-    try:
-        address = normalize_email(typed)
-    except InvalidInput:
-        address = typed.strip().lower()[:254]  # opens no account: its own counter
-    return f"account:{address}"
+    return f"account:{email_key(request.form.get('email', ''))}"
 
 
 def _current_account() -> str:
@@ -59,16 +55,12 @@ def signup() -> Response | tuple[str, int]:
         return redirect(url_for("main.index"))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             email = accounts.sign_up(
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
             )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             # The same answer whether or not the address has an account.
             flash(
                 f"Thank you! We sent a message to {email}: follow its link to confirm "
@@ -91,13 +83,9 @@ def login() -> Response | tuple[str, int]:
         return redirect(next_url)
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             user = accounts.authenticate(email=form.email.data, password=form.password.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
             log_in(user, remember=form.remember.data)
-            db.session.commit()
             flash(f"Welcome back, {user.display_name}.", "success")
             return redirect(next_url, 303)
     return render_form("auth/login.html", form)
@@ -107,7 +95,6 @@ def login() -> Response | tuple[str, int]:
 def logout() -> Response:
     if current_user.is_authenticated:
         log_out(current_user._get_current_object())
-        db.session.commit()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"), 303)
 
@@ -126,14 +113,10 @@ def account_sessions() -> str:
 
 @bp.post("/account/sessions/<id:session_id>/end")
 @login_required
+@returns_to("auth.account_sessions")
 def end_session(session_id: int) -> Response:
-    try:
-        sessions.end_session(current_user, session_id)
-    except DomainError as error:
-        flash(error.message, "info")
-    else:
-        db.session.commit()
-        flash("That session is logged out.", "success")
+    sessions.end_session(current_user, session_id)
+    flash("That session is logged out.", "success")
     return redirect(url_for("auth.account_sessions"), 303)
 
 
@@ -141,7 +124,6 @@ def end_session(session_id: int) -> Response:
 @login_required
 def end_other_sessions() -> Response:
     ended = sessions.end_other_sessions(current_user)
-    db.session.commit()
     flash(
         f"{ended} other session{'s' if ended != 1 else ''} logged out."
         if ended
@@ -159,16 +141,12 @@ def end_other_sessions() -> Response:
 def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             accounts.change_password(
                 current_user,
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
             )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash("Your password is changed. Your other sessions are logged out.", "success")
             return redirect(url_for("auth.account"), 303)
     return render_form("auth/change_password.html", form)
@@ -181,16 +159,12 @@ def change_password() -> Response | tuple[str, int]:
 def change_email() -> Response | tuple[str, int]:
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             new_email = accounts.request_email_change(
                 current_user,
                 password=form.current_password.data,
                 new_email=form.new_email.data,
             )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash(
                 f"We sent a link to {new_email}. Your address changes when you follow it.",
                 "success",
@@ -201,30 +175,22 @@ def change_email() -> Response | tuple[str, int]:
 
 @bp.post("/account/email/cancel")
 @login_required
+@returns_to("auth.account")
 def cancel_pending_email_change() -> Response:
-    try:
-        accounts.cancel_email_change(current_user)
-    except DomainError as error:
-        flash(error.message, "info")
-    else:
-        db.session.commit()
-        flash("The change of address is cancelled.", "success")
+    accounts.cancel_email_change(current_user)
+    flash("The change of address is cancelled.", "success")
     return redirect(url_for("auth.account"), 303)
 
 
 @bp.route("/account/email/cancel/<token>", methods=["GET", "POST"])
 @private_page
+@returns_to("main.index")
 def cancel_email_change(token: str) -> Response | str:
     """The link mailed to the current address: a page that asks, then a POST
     that cancels (a GET changes nothing, whatever prefetches it)."""
-    try:
-        _, new_email = accounts.check_email_change_cancellation(token)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("main.index"))
+    _, new_email = accounts.check_email_change_cancellation(token)
     if request.method == "POST":
         accounts.cancel_email_change_by_link(token)
-        db.session.commit()
         flash(
             "The change of address is cancelled and every session of your account is "
             "logged out. If you did not ask for it, someone knows your password: "
@@ -237,26 +203,18 @@ def cancel_email_change(token: str) -> Response | str:
 
 @bp.get("/account/email/confirm/<token>")
 @writes_on_get
+@returns_to("auth.account")
 def confirm_email_change(token: str) -> Response:
-    try:
-        user = accounts.confirm_email_change(token)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Your email address is now {user.email}.", "success")
+    user = accounts.confirm_email_change(token)
+    flash(f"Your email address is now {user.email}.", "success")
     return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
 
 
 @bp.get("/verify-email/<token>")
 @writes_on_get
+@returns_to("main.index")
 def verify_email(token: str) -> Response:
-    try:
-        user = accounts.verify_email(token)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("main.index"))
-    db.session.commit()
+    user = accounts.verify_email(token)
     if current_user.is_authenticated:
         flash(f"Thank you: {user.email} is confirmed.", "success")
         return redirect(url_for("main.index"))
@@ -272,7 +230,6 @@ def resend_verification() -> Response:
         flash("Your email address is already confirmed.", "info")
     else:
         accounts.send_verification_email(current_user, reason=secrets.token_hex(8))
-        db.session.commit()
         flash(f"We sent a new link to {current_user.email}.", "success")
     return redirect(safe_next_url(request.form.get("next"), url_for("main.index")), 303)
 
@@ -285,7 +242,6 @@ def forgot_password() -> Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
-        db.session.commit()
         # The same answer whether or not the address has an account.
         flash(
             "If an account uses that address, we have sent it a link to choose a new "
@@ -300,21 +256,14 @@ def forgot_password() -> Response | tuple[str, int]:
 @limiter.limit("10 per 15 minutes", methods=["POST"])
 @form_checks_csrf
 @private_page
+@returns_to("auth.forgot_password")
 def reset_password(token: str) -> Response | tuple[str, int]:
-    try:
-        accounts.check_reset_token(token)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("auth.forgot_password"))
+    accounts.check_reset_token(token)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             user = accounts.reset_password(token, new_password=form.new_password.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
             log_in(user)
-            db.session.commit()
             flash("Your password is changed, and every other session is logged out.", "success")
             return redirect(url_for("main.index"), 303)
     return render_form("auth/reset_password.html", form)

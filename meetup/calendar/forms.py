@@ -1,4 +1,5 @@
-"""The calendar settings form. It parses; services.feeds holds the rule."""
+"""The calendar settings form. It parses; services.feeds holds the rule and
+the choices."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from meetup.forms import Form
+from meetup.services.feeds import ALARM_CHOICES
+from meetup.services.timezones import describe_lead_time
 
 
 class AlarmForm(Form):
@@ -13,9 +16,18 @@ class AlarmForm(Form):
         "Remind me in my calendar",
         choices=[
             SelectChoice("", "No reminder"),
-            SelectChoice("15", "15 minutes before"),
-            SelectChoice("60", "1 hour before"),
-            SelectChoice("1440", "1 day before"),
+            *(
+                SelectChoice(str(minutes), f"{describe_lead_time(minutes)} before")
+                for minutes in ALARM_CHOICES
+            ),
         ],
         validate_choice=False,
     )
+
+    def minutes(self) -> int | None:
+        """The choice as minutes; what is not a number is -1, which the
+        service refuses at the field like any other value it does not offer."""
+        value = self.alarm_minutes.data or ""
+        if not value:
+            return None
+        return int(value) if value.isascii() and value.isdigit() else -1

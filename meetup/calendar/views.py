@@ -3,7 +3,7 @@ from what the feed holds, and a match is a 304 before any iCalendar is built."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -11,13 +11,11 @@ from werkzeug.wrappers import Response
 from meetup.calendar.forms import AlarmForm
 from meetup.database import writes_on_get
 from meetup.events.access import event_or_404
-from meetup.extensions import db
-from meetup.forms import show_error
+from meetup.forms import refusals_shown_on
 from meetup.models import Event
 from meetup.models.types import utcnow
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import events, feeds, ical, rsvps
-from meetup.services.errors import DomainError, NotFound
 from meetup.services.urls import external_url
 
 bp = Blueprint("calendar", __name__)
@@ -48,11 +46,7 @@ def event_file(slug: str) -> Response:
 
 @bp.get("/calendar/<token>.ics")
 def personal_feed(token: str) -> Response:
-    try:
-        feed = feeds.personal_feed(token, now=utcnow())
-    except NotFound:
-        abort(404)
-    return _feed_response(feed)
+    return _feed_response(feeds.personal_feed(token, now=utcnow()))
 
 
 @bp.get("/calendar/events.ics")
@@ -67,11 +61,7 @@ def topic_feed(topic: str) -> Response:
 
 @bp.get("/people/<id:person_id>/calendar.ics")
 def host_feed(person_id: int) -> Response:
-    try:
-        feed = feeds.public_feed(now=utcnow(), host_id=person_id)
-    except NotFound:
-        abort(404)
-    return _feed_response(feed)
+    return _feed_response(feeds.public_feed(now=utcnow(), host_id=person_id))
 
 
 def _feed_response(feed: feeds.Feed) -> Response:
@@ -93,7 +83,6 @@ def settings() -> Response | str:
     """The address of one's own feed; POST makes a new one, killing the old."""
     if request.method == "POST":
         feeds.regenerate_feed_token(current_user)
-        db.session.commit()
         flash("Your calendar has a new address. The old one no longer works.", "success")
         return redirect(url_for("calendar.settings"), 303)
     return _settings_page(AlarmForm(alarm_minutes=str(current_user.calendar_alarm_minutes or "")))
@@ -105,18 +94,8 @@ def settings() -> Response | str:
 def reminder() -> Response | tuple[str, int]:
     form = AlarmForm()
     if form.validate_on_submit():
-        value = form.alarm_minutes.data or ""
-        try:
-            minutes = int(value) if value else None
-        except ValueError:
-            minutes = -1  # not a choice: refused below, at the field
-        try:
-            feeds.set_alarm(current_user, minutes)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        with refusals_shown_on(form):
+            feeds.set_alarm(current_user, form.minutes())
             flash("Saved: your calendar files and invitations follow it from now on.", "success")
             return redirect(url_for("calendar.settings"), 303)
     return _settings_page(form), 422
@@ -124,7 +103,6 @@ def reminder() -> Response | tuple[str, int]:
 
 def _settings_page(alarm_form: AlarmForm) -> str:
     token = feeds.feed_token(current_user)
-    db.session.commit()
     url = external_url("calendar.personal_feed", token=token)
     return render_template(
         "calendar/settings.html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
@@ -16,7 +16,6 @@ from meetup.models.user import GOAL_LABELS
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
 from meetup.services import directory
-from meetup.services.errors import PermissionDenied
 
 bp = Blueprint("directory", __name__)
 
@@ -50,13 +49,7 @@ def people(slug: str) -> Response | str:
         query=form.q.data or "", interest=form.interest.data or "",
         offers=form.offers.data or "", seeks=form.seeks.data or "",
     )  # fmt: skip
-    try:
-        page = directory.visible_attendees(viewer, event, filters, page=page_number())
-    except PermissionDenied:
-        if viewer is None:
-            return redirect(url_for("auth.login", next=request.path))
-        abort(403)
-
+    page = directory.visible_attendees(viewer, event, filters, page=page_number())
     return render_template(
         "directory/people.html",
         event=event,
@@ -73,8 +66,5 @@ def people(slug: str) -> Response | str:
 @login_required
 def people_csv(slug: str) -> Response:
     event = event_or_404(slug)
-    try:
-        body = directory.directory_csv(current_user, event)
-    except PermissionDenied:
-        abort(403)
+    body = directory.directory_csv(current_user, event)
     return private_download(body, title=event.title, suffix="people.csv", mimetype="text/csv")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 
 from meetup.events import formatting
 from meetup.events.forms import RsvpForm
@@ -10,7 +10,6 @@ from meetup.models import RsvpStatus
 from meetup.models.types import utcnow
 from meetup.security import current_viewer
 from meetup.services import directory, events, ical, rsvps
-from meetup.services.errors import NotFound
 from meetup.services.event_mail import can_see_online_link
 from meetup.services.markdown import html_to_text
 from meetup.services.rsvps import closed_reason
@@ -21,10 +20,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
     """The page of the event `slug` for the current viewer (404 if hidden from
     them); `rsvp_form` is a submitted reply form to show with its errors."""
     viewer = current_viewer()
-    try:
-        page = events.get_event_page(viewer, slug)
-    except NotFound:
-        abort(404)
+    page = events.get_event_page(viewer, slug)
     event = page.event
     now = utcnow()
     panel = rsvps.rsvp_panel(viewer, event, now=now)

@@ -1,35 +1,30 @@
-"""Event pages. Each view loads the event for the viewer, calls one service, commits."""
+"""Event pages. Each view loads the event for the viewer, calls one service and
+answers; the edge (meetup.edge) commits and answers refusals."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from meetup.edge import returns_to
 from meetup.events import formatting
+from meetup.events.access import event_or_404, hosted_event
 from meetup.events.forms import CancelForm, CohostForm, CopyForm, EventForm, ListingForm
 from meetup.events.page import render_event_page
-from meetup.extensions import db, limiter
-from meetup.forms import render_form, show_error
-from meetup.models import Event, EventStatus, HostRole, User
+from meetup.extensions import limiter
+from meetup.forms import refusals_shown_on, render_form
+from meetup.models import Event, EventHost, EventStatus
 from meetup.models.types import utcnow
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import event_listing, events
 from meetup.services import hosts as hosts_service
-from meetup.services.errors import DomainError, NotFound, PermissionDenied
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")
 bp.add_app_template_filter(formatting.local_time, "local_time")
-
-
-def _load(slug: str) -> Event:
-    """The event, if the viewer may know it exists (drafts: hosts only)."""
-    try:
-        return events.get_event(current_viewer(), slug)
-    except NotFound:
-        abort(404)
 
 
 def _event_url(event: Event) -> str:
@@ -94,40 +89,26 @@ def detail(slug: str) -> tuple[str, int]:
 @form_checks_csrf
 def create() -> Response | tuple[str, int]:
     form = EventForm.for_new(current_user.timezone)
-    status = None
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             result = events.create_event(current_user, form.details())
-        except PermissionDenied as error:
-            show_error(form, error)
-            status = 403
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             _flash_saved(result, "Your draft is saved. Publish it when it is ready.")
             return redirect(_event_url(result.event), 303)
-    page, code = render_form("events/form.html", form, event=None)
-    return page, status or code
+    return render_form("events/form.html", form, event=None)
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
 def edit(slug: str) -> Response | tuple[str, int]:
-    event = _load(slug)
-    _require(events.require_host, event)
+    event = hosted_event(slug)
     if event.status == EventStatus.CANCELLED:
         flash("A cancelled event cannot be edited.", "error")
         return redirect(_event_url(event))
     form = EventForm.for_event(event)
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             result = events.update_event(current_user, event, form.details())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             _flash_saved(result, "Your changes are saved.")
             return redirect(_event_url(event), 303)
     return render_form("events/form.html", form, event=event)
@@ -145,16 +126,11 @@ def _flash_saved(result: events.SaveResult, message: str) -> None:
 
 @bp.post("/events/<slug>/publish")
 @login_required
+@returns_to("events.detail")
 def publish(slug: str) -> Response:
-    event = _load(slug)
-    _require(events.require_host, event)
-    try:
-        events.publish_event(current_user, event)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Your event is published.", "success")
+    event = hosted_event(slug)
+    events.publish_event(current_user, event)
+    flash("Your event is published.", "success")
     return redirect(_event_url(event), 303)
 
 
@@ -162,16 +138,11 @@ def publish(slug: str) -> Response:
 @login_required
 @form_checks_csrf
 def cancel(slug: str) -> Response | tuple[str, int]:
-    event = _load(slug)
-    _require(events.require_host, event)
+    event = hosted_event(slug)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             events.cancel_event(current_user, event, message=form.message.data or "")
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash("The event is cancelled. Its page stays up and says so.", "info")
             return redirect(_event_url(event), 303)
     return render_form("events/cancel.html", form, event=event)
@@ -179,15 +150,10 @@ def cancel(slug: str) -> Response | tuple[str, int]:
 
 @bp.post("/events/<slug>/delete")
 @login_required
+@returns_to("events.detail")
 def delete(slug: str) -> Response:
-    event = _load(slug)
-    _require(events.require_creator, event)
-    try:
-        events.delete_event(current_user, event)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(_event_url(event), 303)
-    db.session.commit()
+    event = hosted_event(slug)
+    events.delete_event(current_user, event)
     flash("The draft is deleted.", "info")
     return redirect(url_for("events.index"), 303)
 
@@ -196,16 +162,11 @@ def delete(slug: str) -> Response:
 @login_required
 @form_checks_csrf
 def copy(slug: str) -> Response | tuple[str, int]:
-    event = _load(slug)
-    _require(events.require_host, event)
+    event = hosted_event(slug)
     form = CopyForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             new = events.copy_event(current_user, event, weeks=form.weeks.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash("Here is the next edition, as a draft. Check it, then publish it.", "success")
             return redirect(url_for("events.edit", slug=new.slug), 303)
     return render_form("events/copy.html", form, event=event)
@@ -225,47 +186,28 @@ def _inviter_key() -> str:
 )
 @form_checks_csrf
 def hosts(slug: str) -> Response | tuple[str, int]:
-    event = _load(slug)
-    _require(events.require_host, event)
+    event = hosted_event(slug, selectinload(Event.hosts).selectinload(EventHost.user))
     form = CohostForm()
-    if request.method == "POST":
-        _require(events.require_creator, event)
-        if form.validate_on_submit():
-            try:
-                hosts_service.invite_cohost(current_user, event, email=form.email.data)
-            except DomainError as error:
-                show_error(form, error)
-            else:
-                db.session.commit()
-                # The same words whatever the address: nobody learns who has an account.
-                flash(
-                    f"Invitation sent to {form.email.data.strip()}. It works for "
-                    f"{hosts_service.INVITATION_DAYS} days; they become a co-host when they "
-                    "accept it.",
-                    "success",
-                )
-                return redirect(url_for("events.hosts", slug=slug), 303)
-    is_creator = events.is_creator(current_user, event)
-    return render_form(
-        "events/hosts.html",
-        form,
-        event=event,
-        is_creator=is_creator,
-        creator_role=HostRole.CREATOR,
-        pending=hosts_service.pending_invitations(current_user, event) if is_creator else [],
-    )
+    if form.validate_on_submit():
+        with refusals_shown_on(form):
+            hosts_service.invite_cohost(current_user, event, email=form.email.data)
+            # The same words whatever the address: nobody learns who has an account.
+            flash(
+                f"Invitation sent to {form.email.data.strip()}. It works for "
+                f"{hosts_service.INVITATION_DAYS} days; they become a co-host when they "
+                "accept it.",
+                "success",
+            )
+            return redirect(url_for("events.hosts", slug=slug), 303)
+    page = hosts_service.hosts_page(current_user, event)
+    return render_form("events/hosts.html", form, event=event, page=page)
 
 
 @bp.post("/events/<slug>/host-invitations/<id:invitation_id>/revoke")
 @login_required
 def revoke_invitation(slug: str, invitation_id: int) -> Response:
-    event = _load(slug)
-    _require(events.require_creator, event)
-    try:
-        hosts_service.revoke_host_invitation(current_user, event, invitation_id=invitation_id)
-    except NotFound:
-        abort(404)
-    db.session.commit()
+    event = hosted_event(slug)
+    hosts_service.revoke_host_invitation(current_user, event, invitation_id=invitation_id)
     flash("The invitation is withdrawn: its link no longer works.", "info")
     return redirect(url_for("events.hosts", slug=slug), 303)
 
@@ -274,14 +216,8 @@ def revoke_invitation(slug: str, invitation_id: int) -> Response:
 @login_required
 def remove_host(slug: str, user_id: int) -> Response:
     """The creator removes a co-host; a co-host removes themselves (steps down)."""
-    event = _load(slug)
-    try:
-        hosts_service.remove_cohost(current_user, event, user_id=user_id)
-    except PermissionDenied:
-        abort(403)
-    except NotFound:
-        abort(404)
-    db.session.commit()
+    event = event_or_404(slug)
+    hosts_service.remove_cohost(current_user, event, user_id=user_id)
     if user_id == current_user.id:
         flash("You no longer co-host this event.", "info")
         return redirect(_event_url(event), 303)
@@ -291,19 +227,10 @@ def remove_host(slug: str, user_id: int) -> Response:
 
 @bp.get("/people/<id:person_id>/events")
 def hosted_by(person_id: int) -> str:
-    person = db.session.get(User, person_id)
-    if not event_listing.has_host_page(person, viewer=current_viewer()):
-        abort(404)
+    person = event_listing.find_host(current_viewer(), person_id)
     upcoming, past_events = event_listing.hosted_events(
         person, viewer=current_viewer(), now=utcnow()
     )
     return render_template(
         "events/hosted_by.html", person=person, upcoming=upcoming, past=past_events
     )
-
-
-def _require(check, event: Event) -> None:
-    try:
-        check(current_user, event)
-    except PermissionDenied:
-        abort(403)

@@ -1,21 +1,21 @@
 """The hosts' tools: dashboard, check-in (list and tickets), messages; an
 invitation to co-host; and an attendee's own ticket. Each view loads the
-event, calls one service, commits."""
+event, calls one service and answers; the edge commits."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from meetup.edge import returns_to
 from meetup.events.access import event_or_404, hosted_event, reply_or_404
-from meetup.extensions import db, limiter
-from meetup.forms import render_form, show_error
+from meetup.extensions import limiter
+from meetup.forms import refusals_shown_on, render_form
 from meetup.hosting.forms import CheckInSearchForm, MessageForm
 from meetup.models import RsvpStatus
 from meetup.security import form_checks_csrf
 from meetup.services import announcements, checkin, dashboard, hosts, rsvps
-from meetup.services.errors import DomainError, NotFound, PermissionDenied
 from meetup.services.waitlist import count_seats
 
 bp = Blueprint("hosting", __name__)
@@ -53,12 +53,14 @@ def check_in(slug: str) -> str:
 
 @bp.post("/events/<slug>/check-in/<id:rsvp_id>")
 @login_required
+@returns_to("hosting.check_in")
 def check_in_person(slug: str, rsvp_id: int) -> Response:
     return _mark(slug, rsvp_id, undo=False)
 
 
 @bp.post("/events/<slug>/check-in/<id:rsvp_id>/undo")
 @login_required
+@returns_to("hosting.check_in")
 def undo_check_in(slug: str, rsvp_id: int) -> Response:
     return _mark(slug, rsvp_id, undo=True)
 
@@ -67,38 +69,24 @@ def _mark(slug: str, rsvp_id: int, *, undo: bool) -> Response:
     event = hosted_event(slug)
     rsvp = reply_or_404(event, rsvp_id)
     name = rsvp.user.display_name
-    try:
-        if undo:
-            checkin.undo_check_in(current_user, rsvp)
-        else:
-            checkin.check_in(current_user, rsvp)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if undo:
+        checkin.undo_check_in(current_user, rsvp)
     else:
-        db.session.commit()
-        flash(f"{name} is {'no longer ' if undo else ''}checked in.", "info" if undo else "success")
+        checkin.check_in(current_user, rsvp)
+    flash(f"{name} is {'no longer ' if undo else ''}checked in.", "info" if undo else "success")
     return redirect(url_for("hosting.check_in", slug=slug, q=request.form.get("q") or None), 303)
 
 
 @bp.route("/events/<slug>/check-in/ticket/<code>", methods=["GET", "POST"])
 @login_required
+@returns_to("hosting.check_in_by_ticket")
 def check_in_by_ticket(slug: str, code: str) -> Response | str:
     """What a ticket's QR code opens: for the event's hosts only."""
     event = hosted_event(slug)
-    try:
-        rsvp = checkin.rsvp_for_ticket(current_user, event, code)
-    except NotFound:
-        abort(404)
+    rsvp = checkin.rsvp_for_ticket(current_user, event, code)
     if request.method == "POST":
-        try:
-            checkin.check_in(current_user, rsvp)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{rsvp.user.display_name} is checked in.", "success")
+        checkin.check_in(current_user, rsvp)
+        flash(f"{rsvp.user.display_name} is checked in.", "success")
         return redirect(url_for("hosting.check_in_by_ticket", slug=slug, code=code), 303)
     return render_template("hosting/ticket_scan.html", event=event, rsvp=rsvp, statuses=RsvpStatus)
 
@@ -107,10 +95,7 @@ def check_in_by_ticket(slug: str, code: str) -> Response | str:
 @login_required
 def ticket(slug: str) -> str:
     event = event_or_404(slug)
-    try:
-        mine = checkin.get_ticket(current_user, event)
-    except NotFound:
-        abort(404)
+    mine = checkin.get_ticket(current_user, event)
     return render_template("hosting/ticket.html", event=event, ticket=mine)
 
 
@@ -122,18 +107,13 @@ def ticket(slug: str) -> str:
 def host_invitation(token: str) -> Response | tuple[str, int]:
     """The emailed link: shows the invitation, and accepts it on POST, for the
     account with the invited address only."""
-    try:
-        invitation = hosts.find_host_invitation(token)
-    except NotFound:
-        abort(404)
+    invitation = hosts.find_host_invitation(token)
     event = invitation.event
-    try:
-        hosts.check_invitee(current_user, invitation)
-    except PermissionDenied as error:
-        return render_template("hosting/invitation.html", event=event, refusal=error.message), 403
+    refusal = hosts.invitee_refusal(current_user, invitation)
+    if refusal is not None:
+        return render_template("hosting/invitation.html", event=event, refusal=refusal), 403
     if request.method == "POST":
         hosts.accept_host_invitation(current_user, token)
-        db.session.commit()
         flash("You now co-host this event. Welcome aboard!", "success")
         return redirect(url_for("events.detail", slug=event.slug), 303)
     return render_template("hosting/invitation.html", event=event, refusal=None), 200
@@ -159,15 +139,11 @@ def message(slug: str) -> Response | tuple[str, int]:
     event = hosted_event(slug)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             sent = announcements.message_attendees(
                 current_user, event, audience=form.audience.data or "",
                 subject=form.subject.data or "", body=form.body.data or "",
             )  # fmt: skip
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash(f"Your message is on its way to {sent} {'person' if sent == 1 else 'people'}.",
                   "success")  # fmt: skip
             return redirect(url_for("hosting.message", slug=slug), 303)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
-from meetup.extensions import db, login_manager
-from meetup.forms import render_form, show_error
+from meetup.downloads import private_download
+from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Goal
 from meetup.models.types import utcnow
 from meetup.models.user import GOAL_LABELS
@@ -21,7 +21,6 @@ from meetup.profiles.forms import (
 )
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services import directory, event_listing, mydata, privacy, profiles
-from meetup.services.errors import DomainError, LoginRequired, NotFound
 
 bp = Blueprint("profiles", __name__)
 
@@ -34,12 +33,7 @@ def goal_label(goal: Goal) -> str:
 @bp.get("/people/<id:person_id>")
 def detail(person_id: int) -> str | Response:
     viewer = current_viewer()
-    try:
-        person = profiles.get_profile(viewer, person_id)
-    except LoginRequired:
-        return login_manager.unauthorized()
-    except NotFound:
-        abort(404)
+    person = profiles.get_profile(viewer, person_id)
     now = utcnow()
     upcoming_hosted, past_hosted = event_listing.hosted_events(person, viewer=None, now=now)
     return render_template(
@@ -59,7 +53,7 @@ def detail(person_id: int) -> str | Response:
 def edit() -> Response | tuple[str, int]:
     form = ProfileForm.for_person(current_user)
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             profiles.update_profile(
                 current_user,
                 display_name=form.display_name.data,
@@ -72,10 +66,6 @@ def edit() -> Response | tuple[str, int]:
                 seeks=form.seeks.data,
                 timezone=form.timezone.data,
             )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash("Your profile is saved.", "success")
             return redirect(url_for("profiles.detail", person_id=current_user.id), 303)
     return render_form(
@@ -89,7 +79,7 @@ def edit() -> Response | tuple[str, int]:
 def privacy_settings() -> Response | tuple[str, int]:
     form = PrivacyForm.for_person(current_user)
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             privacy.update_privacy(
                 current_user,
                 profile_visibility=form.profile_visibility.data,
@@ -97,10 +87,6 @@ def privacy_settings() -> Response | tuple[str, int]:
                 is_email_shared_with_connections=form.is_email_shared_with_connections.data,
                 is_followup_email_wanted=form.is_followup_email_wanted.data,
             )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash("Your privacy settings are saved.", "success")
             return redirect(url_for("profiles.privacy_settings"), 303)
     return render_form("profiles/privacy.html", form)
@@ -116,14 +102,11 @@ def my_data() -> str:
 @login_required
 def export_data() -> Response:
     data = mydata.export_user_data(current_user)
-    filename = f"meetup-data-{data['exported_at'][:10]}.json"
-    return Response(
+    return private_download(
         json.dumps(data, indent=2, ensure_ascii=False),
+        title="meetup data",
+        suffix=f"{data['exported_at'][:10]}.json",
         mimetype="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
     )
 
 
@@ -133,12 +116,8 @@ def export_data() -> Response:
 def delete_account() -> Response | tuple[str, int]:
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             mydata.delete_account(current_user, password=form.password.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             logout_user()
             flash("Your account and your data are deleted. Thank you for being here.", "info")
             return redirect(url_for("main.index"), 303)

@@ -1,28 +1,28 @@
 """Replies: the reply form of the event page, a reply's details, the hosts'
 list with their decisions, registration questions, and my events.
 
-Each view loads what it needs for the viewer, calls one service, commits."""
+Each view loads what it needs for the viewer, calls one service and answers;
+the edge (meetup.edge) commits and answers refusals."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from meetup.downloads import private_download
+from meetup.edge import returns_to
 from meetup.events.access import event_or_404, hosted_event, reply_or_404
 from meetup.events.forms import RsvpForm
 from meetup.events.page import render_event_page
-from meetup.extensions import db
-from meetup.forms import render_form, show_error
+from meetup.forms import form_status, refusals_shown_on, render_form
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.models.types import utcnow
 from meetup.rsvps.forms import QuestionForm, ReasonForm, ReplyFilterForm
 from meetup.security import form_checks_csrf
 from meetup.services import attendee_csv, questions, rsvps
-from meetup.services.errors import DomainError, NotFound, PermissionDenied
 from meetup.services.questions import MAX_QUESTIONS
 from meetup.services.waitlist import count_seats
 
@@ -42,20 +42,12 @@ def _event_url(event: Event) -> str:
 def respond(slug: str) -> Response | tuple[str, int]:
     event = event_or_404(slug)
     form = RsvpForm.for_event(questions.list_questions(event), guest_limit=event.guest_limit)
-    status = 422
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             rsvp = rsvps.respond(current_user, event, form.reply())
-        except DomainError as error:
-            show_error(form, error)
-            status = 403 if isinstance(error, PermissionDenied) else 422
-        else:
-            message, url = _confirmation(rsvp), _event_url(event) + "#reply"
-            db.session.commit()  # read before: the commit expires what was loaded
-            flash(message, "success")
-            return redirect(url, 303)
-    db.session.rollback()
-    return render_event_page(slug, rsvp_form=form, status=status)
+            flash(_confirmation(rsvp), "success")
+            return redirect(_event_url(event) + "#reply", 303)
+    return render_event_page(slug, rsvp_form=form, status=form_status(form))
 
 
 def _confirmation(rsvp: Rsvp) -> str:
@@ -75,27 +67,17 @@ def _confirmation(rsvp: Rsvp) -> str:
 @login_required
 def my_reply(slug: str) -> str:
     event = event_or_404(slug)
-    try:
-        details = rsvps.get_reply(current_user, event)
-    except NotFound:
-        abort(404)
+    details = rsvps.get_reply(current_user, event)
     return render_template("rsvps/reply.html", event=event, details=details, own=True)
 
 
 @bp.post("/events/<slug>/rsvp/directory")
 @login_required
+@returns_to("rsvps.my_events")
 def directory_choice(slug: str) -> Response:
     """Show or hide oneself in this event's directory, from My events."""
     event = event_or_404(slug)
-    try:
-        rsvps.set_directory_choice(current_user, event, request.form.get("directory_choice", ""))
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("rsvps.my_events"), 303)
-    db.session.commit()
+    rsvps.set_directory_choice(current_user, event, request.form.get("directory_choice", ""))
     flash(f"Saved: your place in the list of people for {event.title}.", "success")
     return redirect(url_for("rsvps.my_events"), 303)
 
@@ -141,10 +123,7 @@ def replies_csv(slug: str) -> Response:
 @login_required
 def reply(slug: str, rsvp_id: int) -> str:
     event = hosted_event(slug)
-    try:
-        details = rsvps.get_reply(current_user, event, rsvp_id)
-    except NotFound:
-        abort(404)
+    details = rsvps.get_reply(current_user, event, rsvp_id)
     return render_template(
         "rsvps/reply.html", event=event, details=details, own=False, form=ReasonForm()
     )
@@ -165,43 +144,51 @@ def promote(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
 @bp.post("/events/<slug>/replies/<id:rsvp_id>/decline")
 @login_required
 def decline(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
-    return _decide(slug, rsvp_id, "{name}'s request is declined; we emailed them.", rsvps.decline)
+    return _decide(
+        slug, rsvp_id, "{name}'s request is declined; we emailed them.", rsvps.decline,
+        takes_reason=True,
+    )  # fmt: skip
 
 
 @bp.post("/events/<slug>/replies/<id:rsvp_id>/remove")
 @login_required
 def remove(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
-    return _decide(slug, rsvp_id, "{name} is removed; we emailed them.", rsvps.remove)
+    return _decide(
+        slug, rsvp_id, "{name} is removed; we emailed them.", rsvps.remove, takes_reason=True
+    )
 
 
 def _decide(
-    slug: str, rsvp_id: int, message: str, decision: Callable[..., Rsvp]
+    slug: str,
+    rsvp_id: int,
+    message: str,
+    decision: Callable[..., Rsvp],
+    *,
+    takes_reason: bool = False,
 ) -> Response | tuple[str, int]:
-    """A host's decision on one reply; a bad reason comes back at its field."""
+    """A host's decision on one reply; a bad reason comes back at its field,
+    any other refusal as a message on the page the host came from."""
     event = hosted_event(slug)
     rsvp = reply_or_404(event, rsvp_id)
     form = ReasonForm()
-    takes_reason = decision in (rsvps.decline, rsvps.remove)
-    extra = {"reason": form.reason.data or ""} if takes_reason else {}
-    try:
-        decision(current_user, rsvp, **extra)
-    except DomainError as error:
-        db.session.rollback()
-        if error.field == "reason":
-            show_error(form, error)
-            details = rsvps.get_reply(current_user, event, rsvp_id)
-            return render_template(
-                "rsvps/reply.html", event=event, details=details, own=False, form=form
-            ), 422
-        flash(error.message, "error")
-    else:
-        name = rsvp.user.display_name
+    back = (
+        url_for("rsvps.reply", slug=slug, rsvp_id=rsvp_id)
+        if request.form.get("back_to") == "reply"
+        else url_for("rsvps.replies", slug=slug)
+    )
+    with refusals_shown_on(form):
+        reason = {"reason": form.reason.data or ""} if takes_reason else {}
+        decision(current_user, rsvp, **reason)
         status = rsvp.status.value.replace("waitlisted", "on the waitlist")
-        db.session.commit()
-        flash(message.format(name=name, status=status), "success")
-    if request.form.get("back_to") == "reply":
-        return redirect(url_for("rsvps.reply", slug=slug, rsvp_id=rsvp_id), 303)
-    return redirect(url_for("rsvps.replies", slug=slug), 303)
+        flash(message.format(name=rsvp.user.display_name, status=status), "success")
+        return redirect(back, 303)
+    if form.reason.errors:
+        details = rsvps.get_reply(current_user, event, rsvp_id)
+        return render_template(
+            "rsvps/reply.html", event=event, details=details, own=False, form=form
+        ), 422
+    flash(" ".join(form.form_errors), "error")
+    return redirect(back, 303)
 
 
 # Registration questions
@@ -214,12 +201,8 @@ def edit_questions(slug: str) -> Response | tuple[str, int]:
     event = hosted_event(slug)
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             questions.add_question(current_user, event, form.draft())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash("The question is added.", "success")
             return redirect(url_for("rsvps.edit_questions", slug=slug), 303)
     return render_form(
@@ -236,18 +219,11 @@ def edit_questions(slug: str) -> Response | tuple[str, int]:
 @form_checks_csrf
 def edit_question(slug: str, question_id: int) -> Response | tuple[str, int]:
     event = hosted_event(slug)
-    try:
-        question = questions.get_question(event, question_id)
-    except NotFound:
-        abort(404)
+    question = questions.get_question(event, question_id)
     form = QuestionForm.for_question(question) if request.method == "GET" else QuestionForm()
     if form.validate_on_submit():
-        try:
+        with refusals_shown_on(form):
             questions.update_question(current_user, event, question_id, form.draft())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
             flash("The question is saved.", "success")
             return redirect(url_for("rsvps.edit_questions", slug=slug), 303)
     return render_form("rsvps/question.html", form, event=event, question=question)
@@ -255,15 +231,9 @@ def edit_question(slug: str, question_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/events/<slug>/questions/<id:question_id>/remove")
 @login_required
+@returns_to("rsvps.edit_questions")
 def remove_question(slug: str, question_id: int) -> Response:
     event = hosted_event(slug)
-    try:
-        questions.remove_question(current_user, event, question_id)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("rsvps.edit_questions", slug=slug), 303)
-    db.session.commit()
+    questions.remove_question(current_user, event, question_id)
     flash("The question is removed. Answers already given stay with the replies.", "info")
     return redirect(url_for("rsvps.edit_questions", slug=slug), 303)

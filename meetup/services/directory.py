@@ -41,7 +41,7 @@ from meetup.models import (
 )
 from meetup.services import privacy
 from meetup.services.attendee_csv import safe_cell
-from meetup.services.errors import PermissionDenied
+from meetup.services.errors import LoginRequired, PermissionDenied
 from meetup.services.event_listing import EventCard
 from meetup.services.events import is_host
 
@@ -142,9 +142,12 @@ def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
     """The replies `viewer` may see in `event`'s directory, as a query of
     plain columns, and whether `viewer` hosts it (then: every reply).
 
+    :raise LoginRequired: the event's setting keeps anonymous visitors out.
     :raise PermissionDenied: the event's setting keeps `viewer` out.
     """
     if not can_see_directory(viewer, event):
+        if viewer is None:
+            raise LoginRequired("Log in to see who's coming.")
         raise PermissionDenied("The hosts keep this event's list of people to themselves.")
     host = is_host(viewer, event)
     query = (

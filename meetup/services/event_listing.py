@@ -16,6 +16,7 @@ from sqlalchemy import Select, exists, or_, select
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, EventTopic, EventVisibility, User
 from meetup.models.event import EventPlace
+from meetup.services.errors import NotFound
 from meetup.services.text import fold_for_search, normalize_tag
 from meetup.services.timezones import EARLIEST_EVENT_TIME, LATEST_EVENT_TIME
 
@@ -83,6 +84,17 @@ def list_events(filters: EventFilters, *, page: int = 1, now: datetime) -> Page:
     order = Event.starts_at.desc() if filters.past else Event.starts_at.asc()
     items = cards(query.order_by(order, Event.id).limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE))
     return Page(items=items[:PER_PAGE], number=page, has_next=len(items) > PER_PAGE)
+
+
+def find_host(viewer: User | None, person_id: int) -> User:
+    """The person whose host page `viewer` asks for.
+
+    :raise NotFound: no such person, or no host page for them (see has_host_page).
+    """
+    person = db.session.get(User, person_id)
+    if person is None or not has_host_page(person, viewer=viewer):
+        raise NotFound("There is no such host.")
+    return person
 
 
 def has_host_page(person: User | None, *, viewer: User | None = None) -> bool:

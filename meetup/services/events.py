@@ -96,7 +96,7 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
         )
     ]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
-    if event.status == EventStatus.DRAFT and not viewer_is_host:
+    if not is_visible(event, viewer_is_host=viewer_is_host):
         raise NotFound("There is no such event.")
     return EventPage(
         event=event,
@@ -106,22 +106,9 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
     )
 
 
-def get_event(viewer: User | None, slug: str) -> Event:
-    """Return the event for the hosts' tools, with hosts and topics loaded.
-
-    :raise NotFound: no such event, or a draft and `viewer` is not a host.
-    """
-    return find_event(
-        viewer,
-        slug,
-        selectinload(Event.hosts).selectinload(EventHost.user),
-        selectinload(Event.topics),
-    )
-
-
 def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
     """Return the event with its hosts (rights need them) and whatever else
-    `loader_options` load.
+    `loader_options` load: the one way to load an event for a viewer.
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
@@ -132,9 +119,24 @@ def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
     return event
 
 
+def find_hosted_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
+    """Return the event for its hosts' tools.
+
+    :raise NotFound: as find_event. :raise PermissionDenied: `viewer` does not host it.
+    """
+    event = find_event(viewer, slug, *loader_options)
+    require_host(viewer, event)
+    return event
+
+
 def can_view_event(viewer: User | None, event: Event) -> bool:
     """Published and cancelled events are open to anyone with the link; drafts to hosts."""
-    return event.status != EventStatus.DRAFT or is_host(viewer, event)
+    return is_visible(event, viewer_is_host=is_host(viewer, event))
+
+
+def is_visible(event: Event, *, viewer_is_host: bool) -> bool:
+    """The draft rule, for callers that already know whether the viewer hosts."""
+    return event.status != EventStatus.DRAFT or viewer_is_host
 
 
 def is_host(viewer: User | None, event: Event) -> bool:
@@ -145,13 +147,13 @@ def is_creator(viewer: User | None, event: Event) -> bool:
     return viewer is not None and event.created_by_id == viewer.id
 
 
-def require_host(viewer: User, event: Event) -> None:
+def require_host(viewer: User | None, event: Event) -> None:
     """:raise PermissionDenied: `viewer` does not host `event`."""
     if not is_host(viewer, event):
         raise PermissionDenied("Only the hosts of this event can do that.")
 
 
-def require_creator(viewer: User, event: Event) -> None:
+def require_creator(viewer: User | None, event: Event) -> None:
     """:raise PermissionDenied: `viewer` did not create `event`."""
     if not is_creator(viewer, event):
         raise PermissionDenied("Only the person who created this event can do that.")

@@ -33,7 +33,7 @@ from meetup.models import (
     User,
 )
 from meetup.services.errors import InvalidInput, NotFound
-from meetup.services.event_listing import has_host_page
+from meetup.services.event_listing import find_host
 from meetup.services.ical import CalendarEntry, entry_for, feed_etag
 from meetup.services.text import normalize_tag
 
@@ -138,9 +138,7 @@ def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -
         query = query.where(Event.topics.any(EventTopic.name == tag))
         name = f"Meetup: {tag}"
     if host_id is not None:
-        host = db.session.get(User, host_id)
-        if host is None or not has_host_page(host):
-            raise NotFound("There is no such person.")
+        host = find_host(None, host_id)  # the feed is public: no viewer of its own
         query = query.where(Event.hosts.any(EventHost.user_id == host_id))
         name = f"Meetup: events hosted by {host.display_name}"
     return _feed(name, query.limit(PUBLIC_FEED_LIMIT), {}, is_personal=False)

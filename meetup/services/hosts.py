@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -23,7 +24,13 @@ from meetup.models.types import utcnow
 from meetup.services.accounts import find_user_by_email
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.services.event_mail import event_context
-from meetup.services.events import is_host, mark_cancelled, require_creator
+from meetup.services.events import (
+    is_creator,
+    is_host,
+    mark_cancelled,
+    require_creator,
+    require_host,
+)
 from meetup.services.mail import Mail, queue_mail
 from meetup.services.text import normalize_email
 from meetup.services.urls import external_url
@@ -35,6 +42,50 @@ HOSTLESS_MESSAGE = "Its host has left Meetup, so the event cannot go ahead."
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# The hosts page
+
+
+@dataclass(frozen=True)
+class HostRow:
+    """One host as the hosts page lists them, with what the viewer may do."""
+
+    user_id: int
+    display_name: str
+    role_label: str
+    # "remove" (the creator, for a co-host), "step_down" (a co-host, for
+    # themselves), or None.
+    removal: str | None
+
+
+@dataclass(frozen=True)
+class HostsPage:
+    hosts: list[HostRow]
+    can_invite: bool
+    pending: list[HostInvitation]
+
+
+def hosts_page(viewer: User, event: Event, *, now: datetime | None = None) -> HostsPage:
+    """What the hosts page shows `viewer`, a host of `event` (hosts loaded
+    with their users).
+
+    :raise PermissionDenied: `viewer` does not host the event.
+    """
+    require_host(viewer, event)
+    viewer_is_creator = is_creator(viewer, event)
+    rows = []
+    for host in sorted(event.hosts, key=lambda host: (host.added_at, host.user_id)):
+        removal = None
+        if host.role == HostRole.COHOST:
+            if host.user_id == viewer.id:
+                removal = "step_down"
+            elif viewer_is_creator:
+                removal = "remove"
+        role_label = "creator" if host.role == HostRole.CREATOR else "co-host"
+        rows.append(HostRow(host.user_id, host.user.display_name, role_label, removal))
+    pending = pending_invitations(viewer, event, now=now) if viewer_is_creator else []
+    return HostsPage(hosts=rows, can_invite=viewer_is_creator, pending=pending)
 
 
 # Invitations
@@ -137,17 +188,24 @@ def find_host_invitation(token: str, *, now: datetime | None = None) -> HostInvi
     return invitation
 
 
-def check_invitee(actor: User, invitation: HostInvitation) -> None:
-    """:raise PermissionDenied: `actor`'s account is not the invited, confirmed address."""
+def invitee_refusal(actor: User, invitation: HostInvitation) -> str | None:
+    """Why `actor` may not accept `invitation` (not the invited, confirmed
+    address), or None when they may."""
     if actor.deleted_at is not None or actor.email.lower() != invitation.email:
-        raise PermissionDenied(
+        return (
             "This invitation was sent to another email address. Log in with the "
             "account that uses it, or sign up with it."
         )
     if not actor.is_verified:
-        raise PermissionDenied(
-            "Confirm your email address first (follow the link we sent you), then accept."
-        )
+        return "Confirm your email address first (follow the link we sent you), then accept."
+    return None
+
+
+def check_invitee(actor: User, invitation: HostInvitation) -> None:
+    """:raise PermissionDenied: see invitee_refusal."""
+    refusal = invitee_refusal(actor, invitation)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 def accept_host_invitation(actor: User, token: str, *, now: datetime | None = None) -> Event:

@@ -415,18 +415,30 @@ class ReplyDetails:
     viewer_is_host: bool
 
 
+def find_reply(event: Event, rsvp_id: int) -> Rsvp:
+    """One reply of `event`, for its hosts' tools (a reply of another event
+    is not found here).
+
+    :raise NotFound: no such reply of this event.
+    """
+    rsvp = _reply_of(event, rsvp_id)
+    if rsvp is None:
+        raise NotFound("There is no such reply.")
+    return rsvp
+
+
+def _reply_of(event: Event, rsvp_id: int) -> Rsvp | None:
+    rsvp = db.session.get(Rsvp, rsvp_id)
+    return rsvp if rsvp is not None and rsvp.event_id == event.id else None
+
+
 def get_reply(viewer: User, event: Event, rsvp_id: int | None = None) -> ReplyDetails:
     """The viewer's own reply (no `rsvp_id`), or any reply when the viewer hosts.
 
     :raise NotFound: no such reply, or it is someone else's and `viewer` does
         not host the event (its existence is private).
     """
-    if rsvp_id is None:
-        rsvp = find_rsvp(event, viewer)
-    else:
-        rsvp = db.session.get(Rsvp, rsvp_id)
-        if rsvp is not None and rsvp.event_id != event.id:
-            rsvp = None
+    rsvp = find_rsvp(event, viewer) if rsvp_id is None else _reply_of(event, rsvp_id)
     viewer_is_host = is_host(viewer, event)
     if rsvp is None or (rsvp.user_id != viewer.id and not viewer_is_host):
         raise NotFound("There is no such reply.")

@@ -66,6 +66,16 @@ def normalize_email(raw: str) -> str:
     return valid.normalized.lower()
 
 
+def email_key(raw: str) -> str:
+    """The address as stored, to key per-address limits on: every spelling of
+    one account (case, fullwidth letters) gives the same key; text that is no
+    address keys itself (it opens no account)."""
+    try:
+        return normalize_email(raw)
+    except InvalidInput:
+        return (raw or "").strip().lower()[:EMAIL_MAX_LENGTH]
+
+
 def ascii_address(address: str) -> str:
     """The address with its domain in ASCII (IDNA), as SMTP and headers need it."""
     local, _, domain = address.rpartition("@")

@@ -92,5 +92,14 @@ def describe_moment(moment: datetime, zone: str) -> str:
     return f"{_day(local)}, {local:%H:%M %Z}"
 
 
+def describe_lead_time(minutes: int) -> str:
+    """ "15 minutes", "1 hour", "1 day": how long before something happens."""
+    for unit, size in (("day", 24 * 60), ("hour", 60)):
+        if minutes >= size and minutes % size == 0:
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def _day(local: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b %Y}"

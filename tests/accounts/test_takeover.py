@@ -95,7 +95,7 @@ def test_an_email_change_kills_reset_links_sent_to_the_old_address(
     response = anonymous.get(reset_link, follow_redirects=True)
     assert "no longer valid" in response.get_data(as_text=True)
     response = anonymous.post(reset_link, data={"new_password": NEW_PASSWORD})
-    assert response.status_code == 302  # back to "forgot password", nothing changed
+    assert response.status_code == 303  # back to "forgot password", nothing changed
     assert _log_in(anonymous, "new@example.org") is None  # the password is unchanged
 
 
