@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from meetup.extensions import db
-from meetup.models import ProfileVisibility, User
+from meetup.models import ProfileVisibility
 from meetup.services import privacy
 
 PASSWORD = "correct horse battery"
 
 
-def test_defaults_are_listed_no_email_sharing_followups_on(app, make_user) -> None:
+def _privacy_in_my_data(client) -> dict:
+    return json.loads(client.get("/account/data.json").get_data(as_text=True))["privacy"]
+
+
+def test_defaults_are_listed_no_email_sharing_followups_on(app, client, auth, make_user) -> None:
     person = make_user()
-    assert person.profile_visibility == ProfileVisibility.MEMBERS
-    assert privacy.is_listed_in_directories_by_default(person)
-    assert not privacy.shares_email_with_connections(person)
-    assert privacy.wants_followup_emails(person)
+    auth.login(person.email)
+    assert _privacy_in_my_data(client) == {
+        "profile_visibility": "members",
+        "listed_in_directories": True,
+        "email_shared_with_connections": False,
+        "followup_emails": True,
+        "calendar_reminder_minutes": None,
+    }
 
 
 def test_privacy_page_saves_every_choice(app, client, auth, make_user) -> None:
@@ -27,12 +36,11 @@ def test_privacy_page_saves_every_choice(app, client, auth, make_user) -> None:
         {"profile_visibility": "private", "is_email_shared_with_connections": "y"},
     )
     assert response.status_code == 303
-    with app.app_context():
-        saved = db.session.get(User, person.id)
-        assert saved.profile_visibility == ProfileVisibility.PRIVATE
-        assert not privacy.is_listed_in_directories_by_default(saved)
-        assert privacy.shares_email_with_connections(saved)
-        assert not privacy.wants_followup_emails(saved)
+    saved = _privacy_in_my_data(client)
+    assert saved["profile_visibility"] == "private"
+    assert not saved["listed_in_directories"]  # "only me" turns the default listing off
+    assert saved["email_shared_with_connections"]
+    assert not saved["followup_emails"]
     html = client.get("/account/privacy").get_data(as_text=True)
     assert 'checked id="profile_visibility-2"' in html
     assert 'checked id="is_email_shared_with_connections"' in html

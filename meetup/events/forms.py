@@ -33,10 +33,10 @@ from meetup.models.event import (
     VENUE_NAME_MAX_LENGTH,
     WHAT_TO_BRING_MAX_LENGTH,
 )
+from meetup.services import rsvps
 from meetup.services.event_details import MAX_GUEST_LIMIT
 from meetup.services.events import MAX_COPY_WEEKS, EventDetails
 from meetup.services.questions import LONG_ANSWER_MAX_LENGTH, SHORT_ANSWER_MAX_LENGTH
-from meetup.services.rsvps import Reply
 from meetup.services.timezones import utc_to_local
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -205,12 +205,8 @@ class RsvpForm(Form):
     guests = IntegerField("Guests you bring", [Optional()], default=0)
     directory_choice = SelectField(
         "In this event's list of people",
-        choices=[
-            SelectChoice("default", "As in my privacy settings"),
-            SelectChoice("shown", "Show me"),
-            SelectChoice("hidden", "Hide me"),
-        ],
-        default="default",
+        choices=[SelectChoice(value, label) for value, label in rsvps.DIRECTORY_CHOICES],
+        default=rsvps.DEFAULT_DIRECTORY_CHOICE,
         validate_choice=False,
     )
 
@@ -227,8 +223,7 @@ class RsvpForm(Form):
         data = {}
         if rsvp is not None:
             data["guests"] = rsvp.guests
-            if rsvp.directory_choice is not None:
-                data["directory_choice"] = rsvp.directory_choice.value
+            data["directory_choice"] = rsvps.directory_choice_value(rsvp)
             for key, value in rsvp.answers.items():
                 data[f"answer_{key}"] = value
         form = form_class(data=data)
@@ -243,8 +238,8 @@ class RsvpForm(Form):
         if field.data not in (GOING, NOT_GOING):
             raise ValidationError("Choose whether you are going.")
 
-    def reply(self) -> Reply:
-        return Reply(
+    def reply(self) -> rsvps.Reply:
+        return rsvps.Reply(
             going=self.response.data == GOING,
             guests=self.guests.data or 0,
             answers={

@@ -23,7 +23,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
     page = events.get_event_page(viewer, slug)
     event = page.event
     now = utcnow()
-    panel = rsvps.rsvp_panel(viewer, event, now=now)
+    panel = rsvps.rsvp_panel(viewer, event, viewer_is_host=page.viewer_is_host, now=now)
     if rsvp_form is None and viewer is not None and not panel.closed:
         rsvp_form = RsvpForm.for_event(
             panel.questions, guest_limit=event.guest_limit, rsvp=panel.rsvp
@@ -34,9 +34,8 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
     html = render_template(
         "events/detail.html",
         event=event,
+        page=page,
         hosts=page.hosts,
-        is_host=page.viewer_is_host,
-        is_creator=page.viewer_is_creator,
         panel=panel,
         rsvp_form=rsvp_form,
         statuses=RsvpStatus,

@@ -7,7 +7,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
@@ -129,6 +130,17 @@ class Event(EventPlace, db.Model):
     questions: Mapped[list[EventQuestion]] = relationship(
         cascade="all, delete-orphan", order_by="EventQuestion.position"
     )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Published and listed: in the listing and on host pages, and hosting
+        it makes the hosts' names public. In Python and in SQL alike."""
+        return self.status == EventStatus.PUBLISHED and self.visibility == EventVisibility.PUBLIC
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status == EventStatus.PUBLISHED, cls.visibility == EventVisibility.PUBLIC)
 
     @property
     def ical_uid(self) -> str:

@@ -86,7 +86,12 @@ def directory_choice(slug: str) -> Response:
 @login_required
 def my_events() -> str:
     mine = rsvps.my_events(current_user, now=utcnow())
-    return render_template("rsvps/my_events.html", mine=mine, statuses=RsvpStatus, now=utcnow())
+    return render_template(
+        "rsvps/my_events.html",
+        mine=mine,
+        statuses=RsvpStatus,
+        directory_choices=rsvps.DIRECTORY_CHOICES,
+    )
 
 
 # The hosts' list and decisions

@@ -32,7 +32,6 @@ from meetup.models import (
     EventVisibility,
     Goal,
     GoalDirection,
-    ProfileVisibility,
     Rsvp,
     RsvpStatus,
     User,
@@ -119,12 +118,7 @@ def shown_condition() -> Any:
     other field follows privacy.can_see_profile."""
     return or_(
         Rsvp.directory_choice == DirectoryChoice.SHOWN,
-        and_(
-            Rsvp.directory_choice.is_(None),
-            User.is_listed_in_directories.is_(True),
-            # "Only me" is never listed by default (privacy.is_listed_in_directories_by_default).
-            User.profile_visibility != ProfileVisibility.PRIVATE,
-        ),
+        and_(Rsvp.directory_choice.is_(None), privacy.listed_by_default_condition()),
     )
 
 

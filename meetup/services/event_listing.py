@@ -112,8 +112,7 @@ def has_host_page(person: User | None, *, viewer: User | None = None) -> bool:
                 exists().where(
                     EventHost.event_id == Event.id,
                     EventHost.user_id == person.id,
-                    Event.status == EventStatus.PUBLISHED,
-                    Event.visibility == EventVisibility.PUBLIC,
+                    Event.is_public,
                 )
             )
         )

@@ -24,6 +24,7 @@ from meetup.models import (
     EventQuestion,
     EventStatus,
     EventTopic,
+    EventVisibility,
     HostRole,
     User,
 )
@@ -64,11 +65,47 @@ class HostSummary:
 
 
 @dataclass(frozen=True)
+class HostTools:
+    """Which of the hosts' tools the event page offers, by the event's state."""
+
+    can_edit: bool
+    can_publish: bool
+    can_cancel: bool
+    runs_replies: bool  # dashboard, replies, check-in, messages: once published
+    can_delete: bool  # the creator, a draft
+
+
+@dataclass(frozen=True)
 class EventPage:
     event: Event
     hosts: list[HostSummary]
     viewer_is_host: bool
     viewer_is_creator: bool
+    # Published and listed: hosts' names link to their host pages, and search
+    # engines may index it.
+    is_public: bool
+    host_tools: HostTools | None  # None: the viewer does not host the event
+
+    @property
+    def takes_replies(self) -> bool:
+        """A draft has no reply box (nobody but its hosts sees it)."""
+        return self.event.status != EventStatus.DRAFT
+
+    @property
+    def is_indexed(self) -> bool:
+        """Search engines may index listed events that are not drafts."""
+        return self.takes_replies and self.event.visibility == EventVisibility.PUBLIC
+
+
+def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:
+    status = event.status
+    return HostTools(
+        can_edit=status != EventStatus.CANCELLED,
+        can_publish=status == EventStatus.DRAFT,
+        can_cancel=status == EventStatus.PUBLISHED,
+        runs_replies=status != EventStatus.DRAFT,
+        can_delete=viewer_is_creator and status == EventStatus.DRAFT,
+    )
 
 
 def get_event_page(viewer: User | None, slug: str) -> EventPage:
@@ -98,11 +135,15 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
         raise NotFound("There is no such event.")
+    viewer_is_creator = is_creator(viewer, event)
+    tools = host_tools(event, viewer_is_creator=viewer_is_creator) if viewer_is_host else None
     return EventPage(
         event=event,
         hosts=hosts,
         viewer_is_host=viewer_is_host,
-        viewer_is_creator=is_creator(viewer, event),
+        viewer_is_creator=viewer_is_creator,
+        is_public=event.is_public,
+        host_tools=tools,
     )
 
 

@@ -61,24 +61,15 @@ def can_see_email(viewer: User | None, person: User) -> bool:
     return viewer is not None and viewer.id == person.id and person.deleted_at is None
 
 
-def is_listed_in_directories_by_default(person: User) -> bool:
-    """Does the person appear in attendee directories unless they say otherwise?
-    Never with an "only me" profile (directory.shown_condition says it in SQL)."""
-    return (
-        person.deleted_at is None
-        and person.is_listed_in_directories
-        and person.profile_visibility != ProfileVisibility.PRIVATE
+def listed_by_default_condition() -> Any:
+    """SQL: the person appears in attendee directories unless they chose
+    otherwise for an event. Never with an "only me" profile. The one
+    definition; directory.shown_condition adds the per-event choice."""
+    return and_(
+        User.deleted_at.is_(None),
+        User.is_listed_in_directories.is_(True),
+        User.profile_visibility != ProfileVisibility.PRIVATE,
     )
-
-
-def shares_email_with_connections(person: User) -> bool:
-    """Did the person allow accepted connections to see their email address?"""
-    return person.deleted_at is None and person.is_email_shared_with_connections
-
-
-def wants_followup_emails(person: User) -> bool:
-    """Should the post-event follow-up email be sent to this person?"""
-    return person.deleted_at is None and person.is_followup_email_wanted
 
 
 def update_privacy(

@@ -114,8 +114,25 @@ def set_directory_choice(actor: User, event: Event, choice: str) -> Rsvp:
     return rsvp
 
 
+# A person's choices for their place in one event's list of people; "default"
+# follows their privacy setting.
+DEFAULT_DIRECTORY_CHOICE = "default"
+DIRECTORY_CHOICES: tuple[tuple[str, str], ...] = (
+    (DEFAULT_DIRECTORY_CHOICE, "As in my privacy settings"),
+    (DirectoryChoice.SHOWN.value, "Show me"),
+    (DirectoryChoice.HIDDEN.value, "Hide me"),
+)
+
+
+def directory_choice_value(rsvp: Rsvp | None) -> str:
+    """The reply's choice as DIRECTORY_CHOICES names it."""
+    if rsvp is None or rsvp.directory_choice is None:
+        return DEFAULT_DIRECTORY_CHOICE
+    return rsvp.directory_choice.value
+
+
 def _directory_choice(choice: str | None) -> DirectoryChoice | None:
-    if choice in (None, "", "default"):
+    if choice in (None, "", DEFAULT_DIRECTORY_CHOICE):
         return None
     try:
         return DirectoryChoice(choice)
@@ -310,30 +327,96 @@ def forget_person(user: User, *, now: datetime | None = None) -> None:
 
 @dataclass(frozen=True)
 class RsvpPanel:
-    """What the event page shows about replies, for one viewer."""
+    """What the event page shows about replies, for one viewer: the facts, and
+    the flags and labels the template shows without deciding anything."""
 
     seats: SeatCount
     rsvp: Rsvp | None  # the viewer's own reply
     closed: str | None  # why the viewer cannot reply now, if they cannot
     questions: list[EventQuestion]
+    # What the reply box offers: "closed", "log_in", "confirm_email", "final"
+    # (declined or removed: nothing to do), or "form".
+    state: str
+    holds_place: bool  # going, waitlisted or pending
+    going_label: str | None  # the button that replies "going"; None: no such button
+    not_going_label: str | None  # the button that replies "can't go"; None: none
+    asks_approval: bool  # the hosts approve each reply (said to people who are not hosts)
+    shows_ticket: bool
+    shows_waitlist_rule: bool  # the event is full or has a queue: say how seats move
+    shows_pending_link: bool  # for hosts: replies waiting for their approval
 
     @property
     def is_going(self) -> bool:
         return self.rsvp is not None and self.rsvp.status == RsvpStatus.GOING
 
 
-def rsvp_panel(viewer: User | None, event: Event, *, now: datetime | None = None) -> RsvpPanel:
+def rsvp_panel(
+    viewer: User | None, event: Event, *, viewer_is_host: bool, now: datetime | None = None
+) -> RsvpPanel:
     now = now or utcnow()
     rsvp = find_rsvp(event, viewer) if viewer is not None else None
     holds_place = rsvp is not None and rsvp.status in ACTIVE_STATUSES
     closed = closed_reason(event, now, for_new_reply=not holds_place)
+    seats = count_seats(event)
+    # Asked only of someone who can reply: anonymous visitors cost no query.
+    questions = list_questions(event) if viewer is not None and not closed else []
+    asks_approval = event.is_approval_required and not viewer_is_host
     return RsvpPanel(
-        seats=count_seats(event),
+        seats=seats,
         rsvp=rsvp,
         closed=closed,
-        # Asked only of someone who can reply: anonymous visitors cost no query.
-        questions=list_questions(event) if viewer is not None and not closed else [],
+        questions=questions,
+        state=_panel_state(viewer, rsvp, closed),
+        holds_place=holds_place,
+        going_label=_going_label(
+            event,
+            seats,
+            holds_place=holds_place,
+            asks_approval=asks_approval,
+            has_details=bool(event.guest_limit or questions),
+        ),
+        not_going_label=_not_going_label(rsvp, holds_place=holds_place),
+        asks_approval=asks_approval,
+        shows_ticket=(
+            rsvp is not None
+            and rsvp.status == RsvpStatus.GOING
+            and event.status == EventStatus.PUBLISHED
+        ),
+        shows_waitlist_rule=bool(seats.waitlisted or (seats.capacity and not seats.left)),
+        shows_pending_link=viewer_is_host and bool(seats.pending),
     )
+
+
+def _not_going_label(rsvp: Rsvp | None, *, holds_place: bool) -> str | None:
+    if rsvp is not None and rsvp.status == RsvpStatus.NOT_GOING:
+        return None  # said already
+    return "Withdraw" if holds_place else "Can't go"
+
+
+def _panel_state(viewer: User | None, rsvp: Rsvp | None, closed: str | None) -> str:
+    if closed:
+        return "closed"
+    if viewer is None:
+        return "log_in"
+    if not viewer.is_verified:
+        return "confirm_email"
+    if rsvp is not None and rsvp.status in (RsvpStatus.DECLINED, RsvpStatus.REMOVED):
+        return "final"
+    return "form"
+
+
+def _going_label(
+    event: Event, seats: SeatCount, *, holds_place: bool, asks_approval: bool, has_details: bool
+) -> str | None:
+    """The words on the "going" button, or None when it would change nothing
+    (already holding a place, with no guests or answers to update)."""
+    if holds_place:
+        return "Update my reply" if has_details else None
+    if asks_approval:
+        return "Ask to join"
+    if seats.capacity and not seats.left and not event.is_approval_required:
+        return "Join the waitlist"
+    return "I'm going"
 
 
 def find_rsvp(event: Event, person: User) -> Rsvp | None:
@@ -462,6 +545,12 @@ class MyEvent:
     event: Event
     rsvp: Rsvp | None  # None: hosting without a reply
     is_host: bool
+    # The person may still show or hide themselves in its list of people.
+    can_choose_directory: bool = False
+
+    @property
+    def directory_choice(self) -> str:
+        return directory_choice_value(self.rsvp)
 
 
 @dataclass(frozen=True)
@@ -489,7 +578,15 @@ def my_events(person: User, *, now: datetime | None = None) -> MyEvents:
     events = {rsvp.event_id: rsvp.event for rsvp in replies.values()} | hosted
     upcoming, past = [], []
     for event in sorted(events.values(), key=lambda e: e.starts_at):
-        item = MyEvent(event, replies.get(event.id), event.id in hosted)
+        rsvp = replies.get(event.id)
+        item = MyEvent(
+            event,
+            rsvp,
+            event.id in hosted,
+            can_choose_directory=(
+                rsvp is not None and rsvp.status in ACTIVE_STATUSES and event.ends_at > now
+            ),
+        )
         if event.ends_at > now:
             upcoming.append(item)
         elif item.is_host or (item.rsvp and item.rsvp.status == RsvpStatus.GOING):
