@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
-
-from meetup.extensions import db
-from meetup.models import Event, Rsvp, RsvpStatus, User
+from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.services.event_mail import can_see_online_link, event_context, online_link_for
 from meetup.services.ical import invitation_snapshot
 from meetup.services.mail import Mail, queue_mail_bulk
+from meetup.services.recipients import replies_in
 
 
 def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
@@ -44,7 +41,7 @@ def queue_cancellations(event: Event) -> int:
     """The event is cancelled: a CANCEL to everyone going, and word to everyone
     waiting (no calendar entry of theirs to remove)."""
     sent = _queue_for_going(event, method="CANCEL", template="event_cancelled")
-    waiting = _replies(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
+    waiting = replies_in(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
     context = _event_context(event, is_going=False)
     return sent + queue_mail_bulk(
         Mail(
@@ -75,19 +72,7 @@ def _queue_for_going(event: Event, *, method: str, template: str) -> int:
             | {"name": rsvp.user.display_name, "alarm_minutes": rsvp.user.calendar_alarm_minutes},
             calendar_method=method,
         )
-        for rsvp in _replies(event, (RsvpStatus.GOING,))
-    )
-
-
-def _replies(event: Event, statuses: tuple[RsvpStatus, ...]) -> list[Rsvp]:
-    return list(
-        db.session.scalars(
-            select(Rsvp)
-            .join(User, User.id == Rsvp.user_id)
-            .options(contains_eager(Rsvp.user))
-            .where(Rsvp.event_id == event.id, Rsvp.status.in_(statuses))
-            .order_by(Rsvp.id)
-        )
+        for rsvp in replies_in(event, (RsvpStatus.GOING,))
     )
 
 
