@@ -15,8 +15,7 @@ from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
 from meetup.services.event_mail import event_context, online_link_for
 from meetup.services.events import require_host
-from meetup.services.mail import Mail, queue_mail_bulk
-from meetup.services.recipients import replies_in
+from meetup.services.recipients import queue_to_each, replies_in
 from meetup.services.text import clean_line, clean_text
 
 SUBJECT_MAX_LENGTH = 150
@@ -54,16 +53,12 @@ def message_attendees(actor: User, event: Event, *, audience: str, subject: str,
         "host_name": actor.display_name,
         "body": body,
     }
-    return queue_mail_bulk(
-        Mail(
-            to=rsvp.user.email,
-            user_id=rsvp.user_id,
-            subject=f"{event.title}: {subject}",
-            template="host_message",
-            dedupe_key=f"host-message:{event.id}:{batch}:{rsvp.user_id}",
-            context=context | {"name": rsvp.user.display_name},
-        )
-        for rsvp in people
+    return queue_to_each(
+        people,
+        subject=f"{event.title}: {subject}",
+        template="host_message",
+        dedupe_key=lambda rsvp: f"host-message:{event.id}:{batch}:{rsvp.user_id}",
+        context=context,
     )
 
 
@@ -88,15 +83,14 @@ def send_reminders(*, lead: timedelta, now: datetime | None = None) -> int:
             "what_to_bring": event.what_to_bring,
             "online_url": online_link_for(event, is_going=True),  # to people going only
         }
-        queued += queue_mail_bulk(
-            Mail(
-                to=rsvp.user.email,
-                user_id=rsvp.user_id,
-                subject=f"Reminder: {event.title}",
-                template="reminder",
-                dedupe_key=f"reminder:{rsvp.id}:{event.starts_at:%Y%m%dT%H%M}",
-                context=context | {"name": rsvp.user.display_name, "guests": rsvp.guests},
-            )
-            for rsvp in replies_in(event, (RsvpStatus.GOING,))
+        queued += queue_to_each(
+            replies_in(event, (RsvpStatus.GOING,)),
+            subject=f"Reminder: {event.title}",
+            template="reminder",
+            dedupe_key=lambda rsvp, start=event.starts_at: (
+                f"reminder:{rsvp.id}:{start:%Y%m%dT%H%M}"
+            ),
+            context=context,
+            personal=lambda rsvp: {"guests": rsvp.guests},
         )
     return queued

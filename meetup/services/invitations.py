@@ -14,8 +14,7 @@ from typing import Any
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.services.event_mail import can_see_online_link, event_context, online_link_for
 from meetup.services.ical import invitation_snapshot
-from meetup.services.mail import Mail, queue_mail_bulk
-from meetup.services.recipients import replies_in
+from meetup.services.recipients import queue_to_each, replies_in
 
 
 def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
@@ -43,16 +42,12 @@ def queue_cancellations(event: Event) -> int:
     sent = _queue_for_going(event, method="CANCEL", template="event_cancelled")
     waiting = replies_in(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
     context = _event_context(event, is_going=False)
-    return sent + queue_mail_bulk(
-        Mail(
-            to=rsvp.user.email,
-            user_id=rsvp.user_id,
-            subject=f"Cancelled: {event.title}",
-            template="event_cancelled",
-            dedupe_key=f"event-cancelled:{event.id}:{rsvp.id}",
-            context=context | {"name": rsvp.user.display_name},
-        )
-        for rsvp in waiting
+    return sent + queue_to_each(
+        waiting,
+        subject=f"Cancelled: {event.title}",
+        template="event_cancelled",
+        dedupe_key=lambda rsvp: f"event-cancelled:{event.id}:{rsvp.id}",
+        context=context,
     )
 
 
@@ -61,18 +56,14 @@ def _queue_for_going(event: Event, *, method: str, template: str) -> int:
     snapshot = invitation_snapshot(event, method=method, shows_online_link=True)
     context = _event_context(event, is_going=True) | {"invitation": snapshot}
     subject = f"Cancelled: {event.title}" if method == "CANCEL" else f"Changed: {event.title}"
-    return queue_mail_bulk(
-        Mail(
-            to=rsvp.user.email,
-            user_id=rsvp.user_id,
-            subject=subject,
-            template=template,
-            dedupe_key=f"invitation:{event.id}:{rsvp.id}:{method}:{event.sequence}",
-            context=context
-            | {"name": rsvp.user.display_name, "alarm_minutes": rsvp.user.calendar_alarm_minutes},
-            calendar_method=method,
-        )
-        for rsvp in replies_in(event, (RsvpStatus.GOING,))
+    return queue_to_each(
+        replies_in(event, (RsvpStatus.GOING,)),
+        subject=subject,
+        template=template,
+        dedupe_key=lambda rsvp: f"invitation:{event.id}:{rsvp.id}:{method}:{event.sequence}",
+        context=context,
+        personal=lambda rsvp: {"alarm_minutes": rsvp.user.calendar_alarm_minutes},
+        calendar_method=method,
     )
 
 
