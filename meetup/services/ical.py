@@ -143,6 +143,7 @@ class Invitee:
 
 
 def snapshot_of(event: Event, *, url: str, shows_online_link: bool, status: str) -> EventSnapshot:
+    """What calendars say about `event` to a reader, decided for them by the caller."""
     return EventSnapshot(
         uid=event.ical_uid,
         sequence=event.sequence,
