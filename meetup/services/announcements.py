@@ -5,19 +5,17 @@ transaction."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
 from meetup.extensions import db
-from meetup.models import Event, EventStatus, Rsvp, RsvpStatus, User
+from meetup.models import Event, EventStatus, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
 from meetup.services.event_mail import event_context, online_link_for
 from meetup.services.events import require_host
-from meetup.services.mail import Mail, queue_mail_bulk
+from meetup.services.recipients import queue_to_each, replies_in
 from meetup.services.text import clean_line, clean_text
 
 SUBJECT_MAX_LENGTH = 150
@@ -47,7 +45,7 @@ def message_attendees(actor: User, event: Event, *, audience: str, subject: str,
     body = clean_text(body, field="body", max_length=MESSAGE_MAX_LENGTH)
     if not body:
         raise InvalidInput("Write the message.", field="body")
-    people = _recipients(event, AUDIENCES[audience])
+    people = replies_in(event, AUDIENCES[audience])
     if not people:
         raise InvalidInput("Nobody is on that list yet.", field="audience")
     batch = secrets.token_hex(8)  # a message sent twice on purpose is two messages
@@ -55,16 +53,12 @@ def message_attendees(actor: User, event: Event, *, audience: str, subject: str,
         "host_name": actor.display_name,
         "body": body,
     }
-    return queue_mail_bulk(
-        Mail(
-            to=rsvp.user.email,
-            user_id=rsvp.user_id,
-            subject=f"{event.title}: {subject}",
-            template="host_message",
-            dedupe_key=f"host-message:{event.id}:{batch}:{rsvp.user_id}",
-            context=context | {"name": rsvp.user.display_name},
-        )
-        for rsvp in people
+    return queue_to_each(
+        people,
+        subject=f"{event.title}: {subject}",
+        template="host_message",
+        dedupe_key=lambda rsvp: f"host-message:{event.id}:{batch}:{rsvp.user_id}",
+        context=context,
     )
 
 
@@ -89,27 +83,14 @@ def send_reminders(*, lead: timedelta, now: datetime | None = None) -> int:
             "what_to_bring": event.what_to_bring,
             "online_url": online_link_for(event, is_going=True),  # to people going only
         }
-        queued += queue_mail_bulk(
-            Mail(
-                to=rsvp.user.email,
-                user_id=rsvp.user_id,
-                subject=f"Reminder: {event.title}",
-                template="reminder",
-                dedupe_key=f"reminder:{rsvp.id}:{event.starts_at:%Y%m%dT%H%M}",
-                context=context | {"name": rsvp.user.display_name, "guests": rsvp.guests},
-            )
-            for rsvp in _recipients(event, (RsvpStatus.GOING,))
+        queued += queue_to_each(
+            replies_in(event, (RsvpStatus.GOING,)),
+            subject=f"Reminder: {event.title}",
+            template="reminder",
+            dedupe_key=lambda rsvp, start=event.starts_at: (
+                f"reminder:{rsvp.id}:{start:%Y%m%dT%H%M}"
+            ),
+            context=context,
+            personal=lambda rsvp: {"guests": rsvp.guests},
         )
     return queued
-
-
-def _recipients(event: Event, statuses: Iterable[RsvpStatus]) -> list[Rsvp]:
-    return list(
-        db.session.scalars(
-            select(Rsvp)
-            .join(Rsvp.user)
-            .options(contains_eager(Rsvp.user))
-            .where(Rsvp.event_id == event.id, Rsvp.status.in_(tuple(statuses)))
-            .order_by(Rsvp.id)
-        )
-    )

@@ -16,6 +16,7 @@ from meetup.models import OutboxMessage, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services import events, hosts, questions, rsvps
 from meetup.services.accounts import register_user
+from meetup.services.event_details import details_from
 from meetup.services.privacy import update_privacy
 from meetup.services.profiles import update_profile
 
@@ -99,14 +100,14 @@ class DemoEvent:
     online_url: str = ""
     capacity: int | None = None
     cohosts: list[str] = field(default_factory=list)
-    approval: bool = False
+    is_approval_required: bool = False
     cancelled: str | None = None  # the cancellation message
-    unlisted: bool = False
+    visibility: str = "public"  # or "unlisted"
     guest_limit: int = 0
     # (label, kind, required, choices): asked of everyone going
     questions: list[tuple[str, str, bool, list[str]]] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)  # emails, in the order they reply
-    directory: str = "attendees"  # who sees who's coming: everyone, attendees, hosts
+    directory_visibility: str = "attendees"  # who sees who's coming: everyone, attendees, hosts
     hidden: list[str] = field(default_factory=list)  # replied, but not in this directory
 
 
@@ -127,7 +128,7 @@ EVENTS = [
         "open networking. Bring your questions about switching into climate.",
         ["climate tech", "careers", "data engineering"],
         venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
-        capacity=120, directory="everyone", hidden=["fatima@example.org"],
+        capacity=120, directory_visibility="everyone", hidden=["fatima@example.org"],
         replies=["ada@example.org", "dev@example.org", "fatima@example.org", "emil@example.org"],
     ),
     DemoEvent(
@@ -136,7 +137,7 @@ EVENTS = [
         "Three short talks on building **accessible components**, then drinks.",
         ["product design", "accessibility", "design systems"],
         venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
-        capacity=2, approval=False,
+        capacity=2,
         # Full: two going, then Ada and Fatima on the waitlist.
         replies=["ben@example.org", "dev@example.org", "ada@example.org", "fatima@example.org"],
     ),
@@ -146,7 +147,7 @@ EVENTS = [
         "you are building in the reply.",
         ["fundraising", "startups", "investing"],
         venue_name="Impact Hub Praha", venue_address="Drtinova 10, Prague",
-        capacity=12, approval=True,
+        capacity=12, is_approval_required=True,
         questions=[("What are you building?", "long_text", True, [])],
         replies=["dev@example.org", "ada@example.org", "ben@example.org"],  # all pending
     ),
@@ -161,7 +162,7 @@ EVENTS = [
             ("Anything the mentors should know?", "short_text", False, []),
         ],
         replies=["fatima@example.org", "ben@example.org", "chloe@example.org"],
-        directory="hosts",
+        directory_visibility="hosts",
     ),
     DemoEvent(
         "Health tech builders Bangalore", "dev@example.org", 18, "18:00", 3, "Asia/Kolkata",
@@ -191,7 +192,7 @@ EVENTS = [
         "A relaxed morning for women working with data. Unlisted: share the link.",
         ["careers", "data engineering"],
         venue_name="Cubo Itaú", venue_address="Alameda Vicente Pinzon 54, São Paulo",
-        unlisted=True,
+        visibility="unlisted",
     ),
     DemoEvent(
         "Lagos product managers mixer", "ada@example.org", 16, "18:00", 3, "Africa/Lagos",
@@ -207,7 +208,7 @@ EVENTS = [
         "Last month's edition: delegation and promotions.",
         ["engineering management", "leadership"],
         venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
-        capacity=30, directory="everyone",
+        capacity=30, directory_visibility="everyone",
         replies=["ben@example.org", "chloe@example.org", "fatima@example.org"],
     ),
     DemoEvent(
@@ -217,7 +218,7 @@ EVENTS = [
         venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
         online_url="https://meet.example.org/climate-hack", cohosts=["dev@example.org"],
         replies=["ada@example.org", "chloe@example.org", "fatima@example.org", "emil@example.org"],
-        directory="everyone",
+        directory_visibility="everyone",
     ),
 ]  # fmt: skip
 
@@ -230,26 +231,9 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
     day = (now + timedelta(days=abs(demo.days_from_now))).astimezone(zone)
     start = day.replace(hour=hour, minute=minute, second=0, microsecond=0, tzinfo=None)
     creator = people[demo.host]
-    event = events.create_event(
-        creator,
-        events.EventDetails(
-            title=demo.title,
-            timezone=demo.timezone,
-            starts_local=start,
-            ends_local=start + timedelta(hours=demo.hours),
-            description=demo.description,
-            venue_name=demo.venue_name,
-            venue_address=demo.venue_address,
-            online_url=demo.online_url,
-            capacity=demo.capacity,
-            guest_limit=demo.guest_limit,
-            topics=demo.topics,
-            visibility="unlisted" if demo.unlisted else "public",
-            is_approval_required=demo.approval,
-            directory_visibility=demo.directory,
-        ),
-        now=now,
-    ).event
+    # The demo's fields are named as EventDetails' are: nothing to copy by hand.
+    details = details_from(demo, starts_local=start, ends_local=start + timedelta(hours=demo.hours))
+    event = events.create_event(creator, details, now=now).event
     for email in demo.cohosts:  # invited, and accepted
         token = hosts.invite_cohost(creator, event, email=email, now=now)
         hosts.accept_host_invitation(people[email], token, now=now)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
-from meetup.models import DirectoryVisibility, Event, EventTopic, EventVisibility
+from sqlalchemy import inspect
+
+from meetup.models import DirectoryVisibility, Event, EventQuestion, EventTopic, EventVisibility
 from meetup.models.event import (
     DESCRIPTION_MAX_LENGTH,
     MAX_CAPACITY,
@@ -33,6 +38,13 @@ from meetup.services.timezones import local_to_utc
 MAX_TOPICS = 10
 MAX_GUEST_LIMIT = 10
 LONGEST_EVENT = timedelta(days=14)
+# What the next edition of an event starts afresh: its identity, state and
+# history. Every other column is a detail, copied (a new column too, unless
+# it is named here).
+NOT_COPIED = frozenset({
+    "id", "slug", "uid", "status", "cancellation_message", "sequence",
+    "created_by_id", "created_at", "updated_at", "published_at", "cancelled_at",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,38 @@ class EventDetails:
     directory_visibility: str = DirectoryVisibility.ATTENDEES.value
     is_approval_required: bool = False
     what_to_bring: str = ""
+
+
+def details_from(source: object, **values: Any) -> EventDetails:
+    """EventDetails from `source`'s attributes of the same names (those it
+    has), then `values`: a record that names its fields as EventDetails does
+    (the demo's) needs no list of them."""
+    found = {
+        name: getattr(source, name)
+        for item in fields(EventDetails)
+        if hasattr(source, name := item.name)
+    }
+    return EventDetails(**found | values)
+
+
+def copied_details(event: Event) -> dict[str, Any]:
+    """What the next edition of `event` starts from, as keyword arguments for
+    Event(): every column but NOT_COPIED, its topics and its questions."""
+    values = {name: getattr(event, name) for name in _copied_columns(Event, NOT_COPIED)}
+    values["topics"] = [EventTopic(name=topic.name) for topic in event.topics]
+    question_columns = _copied_columns(EventQuestion, frozenset({"id", "event_id"}))
+    values["questions"] = [
+        EventQuestion(**{name: copy.copy(getattr(question, name)) for name in question_columns})
+        for question in event.questions
+    ]
+    return values
+
+
+@cache
+def _copied_columns(model: type, not_copied: frozenset[str]) -> tuple[str, ...]:
+    return tuple(
+        column.key for column in inspect(model).column_attrs if column.key not in not_copied
+    )
 
 
 def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new: bool) -> bool:

@@ -21,9 +21,7 @@ from meetup.extensions import db
 from meetup.models import (
     Event,
     EventHost,
-    EventQuestion,
     EventStatus,
-    EventTopic,
     EventVisibility,
     HostRole,
     User,
@@ -32,7 +30,7 @@ from meetup.models.types import utcnow
 from meetup.services import invitations
 from meetup.services.accounts import require_verified
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
-from meetup.services.event_details import EventDetails, apply_details
+from meetup.services.event_details import EventDetails, apply_details, copied_details
 from meetup.services.text import (
     clean_text,
 )
@@ -307,43 +305,16 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
     if event.ends_at + shift <= (now or utcnow()):
         raise InvalidInput("The copy would still be in the past; move it further.", field="weeks")
     check_event_time(utc_to_local(event.ends_at, event.timezone) + shift, field="weeks")
+    details = copied_details(event)
+    for name in ("starts_at", "ends_at", "rsvp_deadline"):  # the same wall time, weeks later
+        if details[name] is not None:
+            details[name] = _shift_wall_time(details[name], event.timezone, shift)
     copy = Event(
+        **details,
         created_by=actor,
         status=EventStatus.DRAFT,
         slug=_new_slug(event.title),
-        title=event.title,
-        description=event.description,
-        description_html=event.description_html,
-        starts_at=_shift_wall_time(event.starts_at, event.timezone, shift),
-        ends_at=_shift_wall_time(event.ends_at, event.timezone, shift),
-        timezone=event.timezone,
-        venue_name=event.venue_name,
-        venue_address=event.venue_address,
-        online_url=event.online_url,
-        capacity=event.capacity,
-        guest_limit=event.guest_limit,
-        what_to_bring=event.what_to_bring,
-        rsvp_deadline=(
-            _shift_wall_time(event.rsvp_deadline, event.timezone, shift)
-            if event.rsvp_deadline
-            else None
-        ),
-        visibility=event.visibility,
-        directory_visibility=event.directory_visibility,
-        is_approval_required=event.is_approval_required,
-        search_text=event.search_text,
-        topics=[EventTopic(name=topic.name) for topic in event.topics],
         hosts=[EventHost(user=actor, role=HostRole.CREATOR)],
-        questions=[
-            EventQuestion(
-                position=question.position,
-                kind=question.kind,
-                label=question.label,
-                choices=list(question.choices),
-                is_required=question.is_required,
-            )
-            for question in event.questions
-        ],
     )
     db.session.add(copy)
     db.session.flush()

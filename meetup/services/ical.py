@@ -1,6 +1,9 @@
-"""Calendar files: one event to download, and feeds (personal and public).
+"""Calendar files: one event to download, feeds (personal and public), and
+invitations by email (iTIP).
 
-Built with the icalendar library, never by hand. Choices from DESIGN.md:
+Built with the icalendar library, never by hand, and every VEVENT by one
+function, vevent(), from one EventSnapshot: an invitation differs from the
+download only by its METHOD, ORGANIZER and ATTENDEE. Choices from DESIGN.md:
 DTSTART/DTEND in UTC (every client converts UTC right; generated VTIMEZONEs
 are misread by several), the event's zone named in the description, one UID
 per event (Event.ical_uid) everywhere, SEQUENCE from the event, no METHOD in
@@ -44,7 +47,7 @@ def event_file(entry: CalendarEntry, *, now: datetime) -> bytes:
     """The .ics download of one event."""
     calendar = _calendar()
     url = external_url("events.detail", slug=entry.event.slug)
-    calendar.add_component(vevent(entry, now=now, url=url))
+    calendar.add_component(_entry_vevent(entry, now=now, url=url))
     return calendar.to_ical()
 
 
@@ -58,7 +61,7 @@ def feed_file(entries: Iterable[CalendarEntry], *, name: str, now: datetime) -> 
     # Slugs are URL-safe: one URL built, then the rest by joining (500 events).
     prefix = external_url("events.detail", slug="-")[:-1]
     for entry in entries:
-        calendar.add_component(vevent(entry, now=now, url=prefix + entry.event.slug))
+        calendar.add_component(_entry_vevent(entry, now=now, url=prefix + entry.event.slug))
     return calendar.to_ical()
 
 
@@ -72,28 +75,130 @@ def feed_etag(name: str, versions: Iterable[tuple[object, ...]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def vevent(entry: CalendarEntry, *, now: datetime, url: str) -> VEvent:
-    event = entry.event
+@dataclass(frozen=True, slots=True)
+class EventSnapshot:
+    """What every calendar file says about an event, whoever builds it: the
+    download, each feed entry and each invitation (from the JSON it was
+    queued with, see invitation_snapshot) pass one to vevent()."""
+
+    uid: str
+    sequence: int
+    start: datetime
+    end: datetime
+    summary: str
+    description: str
+    location: str  # with or without the online link: decided for the reader
+    url: str
+    status: str  # CONFIRMED, TENTATIVE or CANCELLED
+    last_modified: datetime
+    created: datetime | None = None  # None: an invitation queued before it was kept
+    categories: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The keys an outbox row keeps (their names are stored: rename none)."""
+        return {
+            "uid": self.uid,
+            "sequence": self.sequence,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "summary": self.summary,
+            "description": self.description,
+            "location": self.location,
+            "url": self.url,
+            "status": self.status,
+            "last_modified": self.last_modified.isoformat(),
+            "created": self.created.isoformat() if self.created else None,
+            "categories": list(self.categories),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EventSnapshot:
+        """Read to_json's keys back; rows queued before "created" and
+        "categories" existed build without them."""
+        created = data.get("created")
+        return cls(
+            uid=data["uid"],
+            sequence=data["sequence"],
+            start=datetime.fromisoformat(data["start"]),
+            end=datetime.fromisoformat(data["end"]),
+            summary=data["summary"],
+            description=data["description"],
+            location=data["location"],
+            url=data["url"],
+            status=data["status"],
+            last_modified=datetime.fromisoformat(data["last_modified"]),
+            created=datetime.fromisoformat(created) if created else None,
+            categories=tuple(data.get("categories") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    """Who an invitation is for, and in whose name it comes."""
+
+    email: str
+    name: str
+    organizer_name: str
+    is_accepted: bool  # PARTSTAT=ACCEPTED: a REQUEST to someone going
+
+
+def snapshot_of(event: Event, *, url: str, shows_online_link: bool, status: str) -> EventSnapshot:
+    """What calendars say about `event` to a reader, decided for them by the caller."""
+    return EventSnapshot(
+        uid=event.ical_uid,
+        sequence=event.sequence,
+        start=event.starts_at,
+        end=event.ends_at,
+        summary=event.title,
+        description=describe(event, url),
+        location=location_text(event, shows_online_link=shows_online_link),
+        url=url,
+        status=status,
+        last_modified=event.updated_at,
+        created=event.created_at,
+        categories=tuple(topic.name for topic in event.topics),
+    )
+
+
+def vevent(
+    snapshot: EventSnapshot,
+    *,
+    now: datetime,
+    alarm_minutes: int | None = None,
+    invitee: Invitee | None = None,
+) -> VEvent:
+    """The one VEVENT builder: files, feeds and invitations differ only in
+    ORGANIZER and ATTENDEE (invitations, `invitee`) and METHOD (on their
+    calendar, not here). The reader's reminder rides along unless cancelled."""
     component = VEvent()
-    component.add("uid", event.ical_uid)
+    component.add("uid", snapshot.uid)
     component.add("dtstamp", now)
-    component.add("dtstart", event.starts_at)
-    component.add("dtend", event.ends_at)
-    component.add("summary", event.title)
-    component.add("description", describe(event, url))
-    location = location_text(event, shows_online_link=entry.shows_online_link)
-    if location:
-        component.add("location", location)
-    component.add("url", url)
-    component.add("status", _status(entry))
-    component.add("sequence", event.sequence)
-    component.add("last-modified", event.updated_at)
-    component.add("created", event.created_at)
-    if event.topics:
-        component.add("categories", [topic.name for topic in event.topics])
-    if entry.alarm_minutes and event.status != EventStatus.CANCELLED:
-        component.add_component(_alarm(event.title, entry.alarm_minutes))
+    component.add("dtstart", snapshot.start)
+    component.add("dtend", snapshot.end)
+    component.add("summary", snapshot.summary)
+    component.add("description", snapshot.description)
+    if snapshot.location:
+        component.add("location", snapshot.location)
+    component.add("url", snapshot.url)
+    component.add("status", snapshot.status)
+    component.add("sequence", snapshot.sequence)
+    component.add("last-modified", snapshot.last_modified)
+    if snapshot.created is not None:
+        component.add("created", snapshot.created)
+    if snapshot.categories:
+        component.add("categories", list(snapshot.categories))
+    if invitee is not None:
+        _add_participants(component, invitee)
+    if alarm_minutes and snapshot.status != "CANCELLED":
+        component.add_component(_alarm(snapshot.summary, alarm_minutes))
     return component
+
+
+def _entry_vevent(entry: CalendarEntry, *, now: datetime, url: str) -> VEvent:
+    snapshot = snapshot_of(
+        entry.event, url=url, shows_online_link=entry.shows_online_link, status=_status(entry)
+    )
+    return vevent(snapshot, now=now, alarm_minutes=entry.alarm_minutes)
 
 
 def describe(event: Event, url: str) -> str:
@@ -194,21 +299,14 @@ def invitation_snapshot(event: Event, *, method: str, shows_online_link: bool) -
     creator = event.created_by
     hosting = any(host.user_id == creator.id for host in event.hosts)
     organizer = creator.display_name if creator.is_active and hosting else "Meetup"
-    return {
-        "method": method,
-        "uid": event.ical_uid,
-        "sequence": event.sequence,
-        "start": event.starts_at.isoformat(),
-        "end": event.ends_at.isoformat(),
-        "summary": event.title,
-        "description": describe(event, url),
+    snapshot = snapshot_of(
+        event,
+        url=url,
         # The online link only for people going (event_mail.can_see_online_link).
-        "location": location_text(event, shows_online_link=shows_online_link),
-        "url": url,
-        "status": "CANCELLED" if method == "CANCEL" else "CONFIRMED",
-        "organizer_name": organizer,
-        "last_modified": event.updated_at.isoformat(),
-    }
+        shows_online_link=shows_online_link,
+        status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
+    )
+    return {"method": method, "organizer_name": organizer, **snapshot.to_json()}
 
 
 def invitation_file(
@@ -220,35 +318,37 @@ def invitation_file(
     now: datetime,
 ) -> str:
     """The iTIP calendar of one invitation, for one attendee."""
+    method = snapshot["method"]
     calendar = _calendar()
-    calendar.add("method", snapshot["method"])
-    component = VEvent()
-    component.add("uid", snapshot["uid"])
-    component.add("sequence", snapshot["sequence"])
-    component.add("dtstamp", now)
-    component.add("dtstart", datetime.fromisoformat(snapshot["start"]))
-    component.add("dtend", datetime.fromisoformat(snapshot["end"]))
-    component.add("summary", snapshot["summary"])
-    component.add("description", snapshot["description"])
-    if snapshot["location"]:
-        component.add("location", snapshot["location"])
-    component.add("url", snapshot["url"])
-    component.add("status", snapshot["status"])
-    component.add("last-modified", datetime.fromisoformat(snapshot["last_modified"]))
+    calendar.add("method", method)
+    invitee = Invitee(
+        email=attendee_email,
+        name=attendee_name,
+        organizer_name=snapshot["organizer_name"],
+        is_accepted=method == "REQUEST",
+    )
+    calendar.add_component(
+        vevent(
+            EventSnapshot.from_json(snapshot),
+            now=now,
+            alarm_minutes=alarm_minutes,
+            invitee=invitee,
+        )
+    )
+    return calendar.to_ical().decode()
+
+
+def _add_participants(component: VEvent, invitee: Invitee) -> None:
     # The platform's address, never a host's own: replies reach no person.
     organizer = vCalAddress(f"mailto:{current_app.config['MAIL_FROM_ADDRESS']}")
-    organizer.params["CN"] = vText(snapshot["organizer_name"])
+    organizer.params["CN"] = vText(invitee.organizer_name)
     component.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{attendee_email}")
-    attendee.params["CN"] = vText(attendee_name)
+    attendee = vCalAddress(f"mailto:{invitee.email}")
+    attendee.params["CN"] = vText(invitee.name)
     attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-    if snapshot["method"] == "REQUEST":
+    if invitee.is_accepted:
         attendee.params["PARTSTAT"] = vText("ACCEPTED")
     component.add("attendee", attendee)
-    if alarm_minutes and snapshot["method"] == "REQUEST":
-        component.add_component(_alarm(snapshot["summary"], alarm_minutes))
-    calendar.add_component(component)
-    return calendar.to_ical().decode()
 
 
 def _alarm(summary: str, minutes: int) -> Alarm:

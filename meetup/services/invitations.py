@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
-
-from meetup.extensions import db
-from meetup.models import Event, Rsvp, RsvpStatus, User
+from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.services.event_mail import can_see_online_link, event_context, online_link_for
 from meetup.services.ical import invitation_snapshot
-from meetup.services.mail import Mail, queue_mail_bulk
+from meetup.services.recipients import queue_to_each, replies_in
 
 
 def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
@@ -44,18 +40,14 @@ def queue_cancellations(event: Event) -> int:
     """The event is cancelled: a CANCEL to everyone going, and word to everyone
     waiting (no calendar entry of theirs to remove)."""
     sent = _queue_for_going(event, method="CANCEL", template="event_cancelled")
-    waiting = _replies(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
+    waiting = replies_in(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
     context = _event_context(event, is_going=False)
-    return sent + queue_mail_bulk(
-        Mail(
-            to=rsvp.user.email,
-            user_id=rsvp.user_id,
-            subject=f"Cancelled: {event.title}",
-            template="event_cancelled",
-            dedupe_key=f"event-cancelled:{event.id}:{rsvp.id}",
-            context=context | {"name": rsvp.user.display_name},
-        )
-        for rsvp in waiting
+    return sent + queue_to_each(
+        waiting,
+        subject=f"Cancelled: {event.title}",
+        template="event_cancelled",
+        dedupe_key=lambda rsvp: f"event-cancelled:{event.id}:{rsvp.id}",
+        context=context,
     )
 
 
@@ -64,30 +56,14 @@ def _queue_for_going(event: Event, *, method: str, template: str) -> int:
     snapshot = invitation_snapshot(event, method=method, shows_online_link=True)
     context = _event_context(event, is_going=True) | {"invitation": snapshot}
     subject = f"Cancelled: {event.title}" if method == "CANCEL" else f"Changed: {event.title}"
-    return queue_mail_bulk(
-        Mail(
-            to=rsvp.user.email,
-            user_id=rsvp.user_id,
-            subject=subject,
-            template=template,
-            dedupe_key=f"invitation:{event.id}:{rsvp.id}:{method}:{event.sequence}",
-            context=context
-            | {"name": rsvp.user.display_name, "alarm_minutes": rsvp.user.calendar_alarm_minutes},
-            calendar_method=method,
-        )
-        for rsvp in _replies(event, (RsvpStatus.GOING,))
-    )
-
-
-def _replies(event: Event, statuses: tuple[RsvpStatus, ...]) -> list[Rsvp]:
-    return list(
-        db.session.scalars(
-            select(Rsvp)
-            .join(User, User.id == Rsvp.user_id)
-            .options(contains_eager(Rsvp.user))
-            .where(Rsvp.event_id == event.id, Rsvp.status.in_(statuses))
-            .order_by(Rsvp.id)
-        )
+    return queue_to_each(
+        replies_in(event, (RsvpStatus.GOING,)),
+        subject=subject,
+        template=template,
+        dedupe_key=lambda rsvp: f"invitation:{event.id}:{rsvp.id}:{method}:{event.sequence}",
+        context=context,
+        personal=lambda rsvp: {"alarm_minutes": rsvp.user.calendar_alarm_minutes},
+        calendar_method=method,
     )
 
 

@@ -208,3 +208,65 @@ def test_user_text_cannot_add_calendar_lines(app, make_user, make_event, reply, 
     assert len(calendar.walk("VEVENT")) == 1
     assert "\r\nSUMMARY:Injected" not in data.decode()
     assert "\n" not in message["Subject"]
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_an_invitation_says_what_the_download_says(
+    app, make_user, make_event, reply, outbox, cancelled
+):
+    """One builder: an invitation's VEVENT is the downloaded file's, plus
+    ORGANIZER and ATTENDEE (and METHOD on its calendar); DTSTAMP is when each
+    was made. The reminder is in both, or (cancelled) in neither."""
+    host = make_user()
+    person = make_user()
+    with app.app_context():
+        feeds.set_alarm(db.session.get(User, person.id), 60)
+        db.session.commit()
+    event = make_event(
+        creator=host, topics=["python", "design"], online_url="https://meet.example.org/x"
+    )
+    reply(person, event)
+    if cancelled:
+        with app.app_context():
+            events.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id),
+                                message="Venue flooded.")  # fmt: skip
+            db.session.commit()
+    from meetup.services.mail import build_message
+
+    with app.app_context():
+        message = build_message(outbox.last(person.email))
+    method, data = _calendar_part(message)
+    invitation = icalendar.Calendar.from_ical(data)
+    client = app.test_client()
+    sign_in(client, person)
+    download = icalendar.Calendar.from_ical(client.get(f"/events/{event.slug}/calendar.ics").data)
+
+    assert str(invitation["METHOD"]) == method == ("CANCEL" if cancelled else "REQUEST")
+    assert "METHOD" not in download
+    (sent,) = invitation.walk("VEVENT")
+    (kept,) = download.walk("VEVENT")
+    assert set(sent) == set(kept) | {"ORGANIZER", "ATTENDEE"}
+    assert {"CREATED", "CATEGORIES", "LOCATION"} <= set(kept)
+    for name in set(kept) - {"DTSTAMP"}:
+        assert sent[name].to_ical() == kept[name].to_ical(), name
+    alarms = [[alarm.to_ical() for alarm in vevent.walk("VALARM")] for vevent in (sent, kept)]
+    assert alarms[0] == alarms[1]
+    assert len(alarms[0]) == (0 if cancelled else 1)
+
+
+def test_an_invitation_queued_before_created_and_categories_still_builds(
+    app, make_user, make_event, reply, outbox
+):
+    person = make_user()
+    event = make_event(topics=["python"])
+    reply(person, event)
+    from meetup.services.ical import invitation_file
+
+    with app.app_context():
+        snapshot = dict(outbox.last(person.email).context["invitation"])
+        del snapshot["created"], snapshot["categories"]  # as the old code stored it
+        text = invitation_file(snapshot, attendee_email=person.email, attendee_name="P",
+                               alarm_minutes=15, now=utcnow())  # fmt: skip
+    (vevent,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert "CREATED" not in vevent and "CATEGORIES" not in vevent
+    assert str(vevent["UID"]) == f"{event.uid}@meetup" and vevent.walk("VALARM")
