@@ -79,19 +79,14 @@ def sign_up(*, email: str, display_name: str, password: str) -> str:
         return normalized
     hash_password(password)  # the time a new account would have taken
     if existing.is_active:
-        queue_mail(
-            Mail(
-                to=existing.email,
-                subject="You already have an account",
-                template="account_exists",
-                dedupe_key=f"account-exists:{existing.id}:{secrets.token_hex(8)}",
-                user_id=existing.id,
-                context={
-                    "name": existing.display_name,
-                    "login_url": external_url("auth.login"),
-                    "reset_url": external_url("auth.forgot_password"),
-                },
-            )
+        _notify(
+            existing,
+            subject="You already have an account",
+            template="account_exists",
+            context={
+                "login_url": external_url("auth.login"),
+                "reset_url": external_url("auth.forgot_password"),
+            },
         )
     return normalized
 
@@ -212,15 +207,8 @@ def request_email_change(user: User, *, password: str, new_email: str) -> str:
     else:
         # Answered like a free address, so the form tells nobody who has an
         # account; only the address's owner learns someone tried.
-        queue_mail(
-            Mail(
-                to=owner.email,
-                subject="Your address was offered for another account",
-                template="address_in_use",
-                dedupe_key=f"address-in-use:{owner.id}:{secrets.token_hex(8)}",
-                user_id=owner.id,
-                context={"name": owner.display_name},
-            )
+        _notify(
+            owner, subject="Your address was offered for another account", template="address_in_use"
         )
     _queue_link(
         user,
@@ -258,15 +246,12 @@ def confirm_email_change(token: str) -> User:
     user.email = new_email
     user.pending_email = None
     user.email_verified_at = utcnow()
-    queue_mail(
-        Mail(
-            to=old_email,
-            subject="Your email address was changed",
-            template="email_changed",
-            dedupe_key=f"email-changed:{user.id}:{secrets.token_hex(8)}",
-            user_id=user.id,
-            context={"name": user.display_name, "new_email": new_email},
-        )
+    _notify(
+        user,
+        to=old_email,
+        subject="Your email address was changed",
+        template="email_changed",
+        context={"new_email": new_email},
     )
     db.session.flush()
     return user
@@ -395,6 +380,23 @@ def _queue_link(
                 "valid_for": valid_for,
                 **(context or {}),
             },
+        )
+    )
+
+
+def _notify(
+    user: User, *, subject: str, template: str, to: str | None = None, context: dict | None = None
+) -> None:
+    """Queue a note about the account to its address (or `to`); each call is
+    a new message. The dedupe key names the template, as My data expects."""
+    queue_mail(
+        Mail(
+            to=to or user.email,
+            subject=subject,
+            template=template,
+            dedupe_key=f"{template.replace('_', '-')}:{user.id}:{secrets.token_hex(8)}",
+            user_id=user.id,
+            context={"name": user.display_name, **(context or {})},
         )
     )
 
