@@ -14,9 +14,9 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from meetup import create_app
+from meetup.lib.urls import external_url
 from meetup.models.types import utcnow
-from meetup.services import feeds, ical
-from meetup.services.urls import external_url
+from meetup.services.calendar import feeds, ical
 
 
 def main(token: str) -> None:

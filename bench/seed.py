@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from meetup.extensions import db
+from meetup.lib.markdown import render_markdown
 from meetup.models import (
     Event,
     EventHost,
@@ -34,8 +35,7 @@ from meetup.models import (
     UserInterest,
 )
 from meetup.models.types import utcnow
-from meetup.services.event_details import searchable_text
-from meetup.services.markdown import render_markdown
+from meetup.services.events.event_details import searchable_text
 
 TOPICS = [
     "python", "data engineering", "climate tech", "product design", "leadership",

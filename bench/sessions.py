@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from meetup.extensions import db
 from meetup.models import User
-from meetup.services.sessions import start_session
+from meetup.services.accounts.sessions import start_session
 
 
 def mint_sessions(app: Flask, user_ids: list[int]) -> list[dict[str, Any]]:

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from meetup import create_app
+from meetup.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD, seed_demo
 from meetup.extensions import db
 from meetup.models import Event
-from meetup.services.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD, seed_demo
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 

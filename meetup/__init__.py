@@ -59,16 +59,17 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from meetup import auth, calendar, directory, events, hosting, main, profiles, rsvps
+    from meetup.auth import views as auth
+    from meetup.calendar import views as calendar
+    from meetup.directory import views as directory
+    from meetup.events import views as events
+    from meetup.hosting import views as hosting
+    from meetup.main import views as main
+    from meetup.profiles import views as profiles
+    from meetup.rsvps import views as rsvps
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(events.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(profiles.bp)
-    app.register_blueprint(rsvps.bp)
-    app.register_blueprint(hosting.bp)
-    app.register_blueprint(calendar.bp)
-    app.register_blueprint(directory.bp)
+    for blueprint in (main, events, auth, profiles, rsvps, hosting, calendar, directory):
+        app.register_blueprint(blueprint.bp)
 
 
 def register_commands(app: Flask) -> None:

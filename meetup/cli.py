@@ -10,11 +10,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from meetup import demo
 from meetup.extensions import db
-from meetup.mail_worker import MailWorker
-from meetup.mailer import transport_from_config
+from meetup.mail import delivery
+from meetup.mail.transports import transport_from_config
+from meetup.mail.worker import MailWorker
 from meetup.models.types import utcnow
-from meetup.services import announcements, delivery, demo
+from meetup.services.hosting import announcements
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 

@@ -13,10 +13,9 @@ from wtforms import Field, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
 from meetup.extensions import db
+from meetup.lib.text import CONTROL_CHARACTERS
+from meetup.lib.timezones import EVENT_RANGE_MESSAGE, is_in_event_range, timezone_choices
 from meetup.services.errors import DomainError, LoginRequired, NotFound, PermissionDenied
-from meetup.services.profiles import timezone_choices
-from meetup.services.text import CONTROL_CHARACTERS
-from meetup.services.timezones import EVENT_RANGE_MESSAGE, is_in_event_range
 
 
 def strip_control_characters(value: Any) -> Any:

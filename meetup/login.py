@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from meetup.database import begin_write
 from meetup.extensions import db, login_manager
 from meetup.models import User
-from meetup.services import sessions
+from meetup.services.accounts import sessions
 
 log = logging.getLogger(__name__)
 

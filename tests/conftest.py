@@ -32,7 +32,8 @@ from meetup.config import normalize_database_url
 from meetup.extensions import db, limiter
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services import accounts, events, hosts, sessions
+from meetup.services.accounts import accounts, sessions
+from meetup.services.events import events, hosts
 
 POSTGRES_URL = os.environ.get("MEETUP_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]

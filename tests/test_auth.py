@@ -276,7 +276,7 @@ def test_session_of_a_deleted_account_is_anonymous(app, client, auth, make_user)
 
 @pytest.mark.parametrize("session_id", ["", "abc", "1", "1:", ":1", "1:x", "99999:1"])
 def test_forged_session_ids_load_no_one(app, session_id: str) -> None:
-    from meetup.services.sessions import load_session_user
+    from meetup.services.accounts.sessions import load_session_user
 
     with app.app_context():
         assert load_session_user(session_id) is None

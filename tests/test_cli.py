@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from meetup.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD
 from meetup.extensions import db
 from meetup.models import User
 from meetup.models.types import utcnow
-from meetup.services.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD
 
 
 def _count_users(app) -> int:

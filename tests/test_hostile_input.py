@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.mail.compose import build_message
+from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services import event_listing, events
 from meetup.services.errors import InvalidInput
-from meetup.services.mail import Mail, build_message, queue_mail
+from meetup.services.events import event_listing, events
 
 HUGE = "99999999999999999999"
 NEXT_YEAR = utcnow().year + 1

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.models import User
-from meetup.services import mydata
+from meetup.services.accounts import mydata
 
 PASSWORD = "correct horse battery"
 PROFILE = {
@@ -43,7 +43,7 @@ def test_every_table_pointing_at_a_person_is_exported_and_erased() -> None:
         for column in entry.references
     }
     missing = _user_foreign_keys() - covered
-    assert not missing, f"add these to meetup.services.mydata.REGISTRY: {sorted(missing)}"
+    assert not missing, f"add these to meetup.services.accounts.mydata.REGISTRY: {sorted(missing)}"
     for entry in mydata.REGISTRY:
         assert callable(entry.export) and callable(entry.erase), entry.section
 

@@ -28,7 +28,9 @@ from wtforms.fields.core import UnboundField
 from meetup.extensions import db
 from meetup.forms import Form
 from meetup.models import Event, User
-from meetup.services import feeds, questions, rsvps
+from meetup.services.calendar import feeds
+from meetup.services.events import questions
+from meetup.services.rsvps import replying
 from tests.conftest import IN_CI, sign_in
 
 EXAMPLES_PER_ROUTE = 15
@@ -98,7 +100,7 @@ def world(app: Flask, make_user, make_event) -> World:
             db.session.get(User, host.id), live,
             questions.QuestionDraft(label="Why?", kind="short_text"),
         )  # fmt: skip
-        rsvp = rsvps.respond(db.session.get(User, member.id), live, rsvps.Reply(True, 0, {}))
+        rsvp = replying.respond(db.session.get(User, member.id), live, replying.Reply(True, 0, {}))
         token = feeds.feed_token(db.session.get(User, member.id))
         db.session.commit()
         ids = {"question_id": [question.id], "rsvp_id": [rsvp.id]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from meetup.services import accounts
+from meetup.services.accounts import accounts
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a fresh new passphrase"

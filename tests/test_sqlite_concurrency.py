@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from meetup import create_app
 from meetup.extensions import db
-from meetup.mail_worker import MailWorker
-from meetup.mailer import DirectoryTransport
+from meetup.mail.transports import DirectoryTransport
+from meetup.mail.worker import MailWorker
 from meetup.models import OutboxMessage, User
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.models import User
-from meetup.services import accounts
+from meetup.services.accounts import accounts
 from meetup.services.errors import PermissionDenied
 
 

@@ -21,10 +21,10 @@ from meetup.database import writes_on_get
 from meetup.edge import returns_to
 from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
+from meetup.lib.text import email_key
 from meetup.login import log_in, log_out
 from meetup.security import form_checks_csrf, private_page, safe_next_url
-from meetup.services import accounts, sessions
-from meetup.services.text import email_key
+from meetup.services.accounts import accounts, email_changes, sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -160,7 +160,7 @@ def change_email() -> Response | tuple[str, int]:
     form = ChangeEmailForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            new_email = accounts.request_email_change(
+            new_email = email_changes.request_email_change(
                 current_user,
                 password=form.current_password.data,
                 new_email=form.new_email.data,
@@ -177,7 +177,7 @@ def change_email() -> Response | tuple[str, int]:
 @login_required
 @returns_to("auth.account")
 def cancel_pending_email_change() -> Response:
-    accounts.cancel_email_change(current_user)
+    email_changes.cancel_email_change(current_user)
     flash("The change of address is cancelled.", "success")
     return redirect(url_for("auth.account"), 303)
 
@@ -188,9 +188,9 @@ def cancel_pending_email_change() -> Response:
 def cancel_email_change(token: str) -> Response | str:
     """The link mailed to the current address: a page that asks, then a POST
     that cancels (a GET changes nothing, whatever prefetches it)."""
-    _, new_email = accounts.check_email_change_cancellation(token)
+    _, new_email = email_changes.check_email_change_cancellation(token)
     if request.method == "POST":
-        accounts.cancel_email_change_by_link(token)
+        email_changes.cancel_email_change_by_link(token)
         flash(
             "The change of address is cancelled and every session of your account is "
             "logged out. If you did not ask for it, someone knows your password: "
@@ -205,7 +205,7 @@ def cancel_email_change(token: str) -> Response | str:
 @writes_on_get
 @returns_to("auth.account")
 def confirm_email_change(token: str) -> Response:
-    user = accounts.confirm_email_change(token)
+    user = email_changes.confirm_email_change(token)
     flash(f"Your email address is now {user.email}.", "success")
     return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
 

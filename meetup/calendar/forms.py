@@ -7,8 +7,8 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from meetup.forms import Form
-from meetup.services.feeds import ALARM_CHOICES
-from meetup.services.timezones import describe_lead_time
+from meetup.lib.timezones import describe_lead_time
+from meetup.services.calendar.feeds import ALARM_CHOICES
 
 
 class AlarmForm(Form):

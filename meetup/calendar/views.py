@@ -12,11 +12,13 @@ from meetup.calendar.forms import AlarmForm
 from meetup.database import writes_on_get
 from meetup.events.access import event_or_404
 from meetup.forms import refusals_shown_on
+from meetup.lib.urls import external_url
 from meetup.models import Event
 from meetup.models.types import utcnow
 from meetup.security import current_viewer, form_checks_csrf
-from meetup.services import events, feeds, ical, rsvps
-from meetup.services.urls import external_url
+from meetup.services.calendar import feeds, ical
+from meetup.services.events import events
+from meetup.services.rsvps import replying
 
 bp = Blueprint("calendar", __name__)
 
@@ -28,7 +30,7 @@ def event_file(slug: str) -> Response:
     """One event, whatever the Accept header says (calendar apps send odd ones)."""
     viewer = current_viewer()
     event = event_or_404(slug, selectinload(Event.hosts), selectinload(Event.topics))
-    rsvp = rsvps.find_rsvp(event, viewer) if viewer is not None else None
+    rsvp = replying.find_rsvp(event, viewer) if viewer is not None else None
     entry = ical.entry_for(
         event,
         rsvp_status=rsvp.status if rsvp else None,

@@ -1,5 +1,1 @@
 """The attendee directory of an event."""
-
-from meetup.directory.views import bp
-
-__all__ = ["bp"]

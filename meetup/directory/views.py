@@ -15,7 +15,7 @@ from meetup.models import Goal, GoalDirection, RsvpStatus
 from meetup.models.user import GOAL_LABELS
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
-from meetup.services import directory
+from meetup.services.directory import directory
 
 bp = Blueprint("directory", __name__)
 

@@ -1,5 +1,1 @@
 """Events on the web: listing and search, the event page, and the host's tools."""
-
-from meetup.events.views import bp
-
-__all__ = ["bp"]

@@ -11,7 +11,8 @@ from typing import Any
 
 from meetup.models import Event, Rsvp
 from meetup.security import current_viewer
-from meetup.services import events, rsvps
+from meetup.services.events import events
+from meetup.services.rsvps import replying
 
 
 def event_or_404(slug: str, *loader_options: Any) -> Event:
@@ -27,4 +28,4 @@ def hosted_event(slug: str, *loader_options: Any) -> Event:
 
 def reply_or_404(event: Event, rsvp_id: int) -> Rsvp:
     """One reply of `event` (a reply of another event is not found here)."""
-    return rsvps.find_reply(event, rsvp_id)
+    return replying.find_reply(event, rsvp_id)

@@ -6,15 +6,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote_plus
 
+from meetup.lib.timezones import describe_moment, describe_span, is_ambiguous, utc_to_local
 from meetup.models import Event, EventStatus
-from meetup.services.event_listing import EventCard
-from meetup.services.events import HostSummary
-from meetup.services.timezones import (
-    describe_moment,
-    describe_span,
-    is_ambiguous,
-    utc_to_local,
-)
+from meetup.services.events.event_listing import EventCard
+from meetup.services.events.events import HostSummary
 
 
 def event_when(event: Event | EventCard, zone: str | None = None) -> str:

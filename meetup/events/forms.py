@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,16 +14,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from meetup.forms import Form, in_event_range, timezone_select_choices
+from meetup.lib.timezones import utc_to_local
 from meetup.models import (
     DirectoryVisibility,
     Event,
-    EventQuestion,
     EventVisibility,
-    QuestionKind,
-    Rsvp,
 )
 from meetup.models.event import (
     DESCRIPTION_MAX_LENGTH,
@@ -33,11 +29,8 @@ from meetup.models.event import (
     VENUE_NAME_MAX_LENGTH,
     WHAT_TO_BRING_MAX_LENGTH,
 )
-from meetup.services import rsvps
-from meetup.services.event_details import MAX_GUEST_LIMIT
-from meetup.services.events import MAX_COPY_WEEKS, EventDetails
-from meetup.services.questions import LONG_ANSWER_MAX_LENGTH, SHORT_ANSWER_MAX_LENGTH
-from meetup.services.timezones import utc_to_local
+from meetup.services.events.event_details import MAX_GUEST_LIMIT
+from meetup.services.events.events import MAX_COPY_WEEKS, EventDetails
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -192,73 +185,3 @@ class ListingForm(Form):
         ],
         validate_choice=False,
     )
-
-
-GOING = "going"
-NOT_GOING = "not_going"
-
-
-class RsvpForm(Form):
-    """Going or can't go (the button pressed), guests, and one field per question."""
-
-    response = StringField()
-    guests = IntegerField("Guests you bring", [Optional()], default=0)
-    directory_choice = SelectField(
-        "In this event's list of people",
-        choices=[SelectChoice(value, label) for value, label in rsvps.DIRECTORY_CHOICES],
-        default=rsvps.DEFAULT_DIRECTORY_CHOICE,
-        validate_choice=False,
-    )
-
-    questions: Sequence[EventQuestion] = ()
-
-    @classmethod
-    def for_event(
-        cls, questions: Sequence[EventQuestion], *, guest_limit: int, rsvp: Rsvp | None = None
-    ) -> RsvpForm:
-        fields = {"questions": tuple(questions)}
-        for question in questions:
-            fields[f"answer_{question.id}"] = _answer_field(question)
-        form_class = type("EventRsvpForm", (cls,), fields)
-        data = {}
-        if rsvp is not None:
-            data["guests"] = rsvp.guests
-            data["directory_choice"] = rsvps.directory_choice_value(rsvp)
-            for key, value in rsvp.answers.items():
-                data[f"answer_{key}"] = value
-        form = form_class(data=data)
-        form.guests.render_kw = {"inputmode": "numeric", "min": 0, "max": guest_limit}
-        return form
-
-    @property
-    def answer_fields(self) -> list:
-        return [self[f"answer_{question.id}"] for question in self.questions]
-
-    def validate_response(self, field: StringField) -> None:
-        if field.data not in (GOING, NOT_GOING):
-            raise ValidationError("Choose whether you are going.")
-
-    def reply(self) -> rsvps.Reply:
-        return rsvps.Reply(
-            going=self.response.data == GOING,
-            guests=self.guests.data or 0,
-            answers={
-                str(question.id): self[f"answer_{question.id}"].data or ""
-                for question in self.questions
-            },
-            # Not sent at all: keep the choice as it is (it outlives edits).
-            directory_choice=self.directory_choice.data if self.directory_choice.raw_data else None,
-        )
-
-
-def _answer_field(question: EventQuestion):
-    label = question.label if question.is_required else f"{question.label} (optional)"
-    render_kw = {"required": True} if question.is_required else {}
-    if question.kind == QuestionKind.CHOICE:
-        choices = [SelectChoice(choice, choice) for choice in question.choices]
-        return RadioField(label, choices=choices, validate_choice=False, render_kw=render_kw)
-    if question.kind == QuestionKind.LONG_TEXT:
-        return TextAreaField(
-            label, render_kw={**render_kw, "rows": 3, "maxlength": LONG_ANSWER_MAX_LENGTH}
-        )
-    return StringField(label, render_kw={**render_kw, "maxlength": SHORT_ANSWER_MAX_LENGTH})

@@ -5,15 +5,18 @@ from __future__ import annotations
 from flask import render_template
 
 from meetup.events import formatting
-from meetup.events.forms import RsvpForm
+from meetup.lib.markdown import html_to_text
+from meetup.lib.urls import external_url
 from meetup.models import RsvpStatus
 from meetup.models.types import utcnow
+from meetup.rsvps.forms import RsvpForm
 from meetup.security import current_viewer
-from meetup.services import directory, events, ical, rsvps
-from meetup.services.event_mail import can_see_online_link
-from meetup.services.markdown import html_to_text
-from meetup.services.rsvps import closed_reason
-from meetup.services.urls import external_url
+from meetup.services.calendar import ical
+from meetup.services.directory import directory
+from meetup.services.events import events
+from meetup.services.events.event_mail import can_see_online_link
+from meetup.services.rsvps import read_models
+from meetup.services.rsvps.replying import closed_reason
 
 
 def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: int = 200):
@@ -23,7 +26,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
     page = events.get_event_page(viewer, slug)
     event = page.event
     now = utcnow()
-    panel = rsvps.rsvp_panel(viewer, event, viewer_is_host=page.viewer_is_host, now=now)
+    panel = read_models.rsvp_panel(viewer, event, viewer_is_host=page.viewer_is_host, now=now)
     if rsvp_form is None and viewer is not None and not panel.closed:
         rsvp_form = RsvpForm.for_event(
             panel.questions, guest_limit=event.guest_limit, rsvp=panel.rsvp

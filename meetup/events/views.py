@@ -19,8 +19,8 @@ from meetup.models import Event, EventHost, EventStatus
 from meetup.models.types import utcnow
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer, form_checks_csrf
-from meetup.services import event_listing, events
-from meetup.services import hosts as hosts_service
+from meetup.services.events import event_listing, events
+from meetup.services.events import hosts as hosts_service
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")

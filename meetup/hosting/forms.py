@@ -6,7 +6,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from meetup.forms import Form
-from meetup.services.announcements import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
+from meetup.services.hosting.announcements import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 
 class CheckInSearchForm(Form):

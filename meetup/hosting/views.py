@@ -15,8 +15,10 @@ from meetup.forms import refusals_shown_on, render_form
 from meetup.hosting.forms import CheckInSearchForm, MessageForm
 from meetup.models import RsvpStatus
 from meetup.security import form_checks_csrf
-from meetup.services import announcements, checkin, dashboard, hosts, rsvps
-from meetup.services.waitlist import count_seats
+from meetup.services.events import hosts
+from meetup.services.hosting import announcements, checkin, dashboard
+from meetup.services.rsvps import read_models
+from meetup.services.rsvps.waitlist import count_seats
 
 bp = Blueprint("hosting", __name__)
 
@@ -40,7 +42,9 @@ def dashboard_page(slug: str) -> str:
 def check_in(slug: str) -> str:
     event = hosted_event(slug)
     search = CheckInSearchForm(request.args).q.data or ""
-    going = rsvps.list_replies(current_user, event, status=RsvpStatus.GOING.value, search=search)
+    going = read_models.list_replies(
+        current_user, event, status=RsvpStatus.GOING.value, search=search
+    )
     return render_template(
         "hosting/check_in.html",
         event=event,

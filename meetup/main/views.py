@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 
 from meetup.models.types import utcnow
-from meetup.services.event_listing import EventFilters, list_events
+from meetup.services.events.event_listing import EventFilters, list_events
 
 bp = Blueprint("main", __name__)
 HOME_EVENTS = 6

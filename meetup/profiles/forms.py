@@ -22,7 +22,7 @@ from meetup.models.user import (
     GOAL_LABELS,
     HEADLINE_MAX_LENGTH,
 )
-from meetup.services.profiles import MAX_INTERESTS, MAX_LINKS
+from meetup.services.accounts.profiles import MAX_INTERESTS, MAX_LINKS
 
 GOAL_CHOICES = [SelectChoice(goal.value, label) for goal, label in GOAL_LABELS.items()]
 VISIBILITY_CHOICES = [

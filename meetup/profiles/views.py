@@ -20,7 +20,9 @@ from meetup.profiles.forms import (
     ProfileForm,
 )
 from meetup.security import current_viewer, form_checks_csrf
-from meetup.services import directory, event_listing, mydata, privacy, profiles
+from meetup.services.accounts import mydata, privacy, profiles
+from meetup.services.directory import directory
+from meetup.services.events import event_listing
 
 bp = Blueprint("profiles", __name__)
 

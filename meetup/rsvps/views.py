@@ -15,16 +15,17 @@ from werkzeug.wrappers import Response
 from meetup.downloads import private_download
 from meetup.edge import returns_to
 from meetup.events.access import event_or_404, hosted_event, reply_or_404
-from meetup.events.forms import RsvpForm
 from meetup.events.page import render_event_page
 from meetup.forms import form_status, refusals_shown_on, render_form
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.models.types import utcnow
-from meetup.rsvps.forms import QuestionForm, ReasonForm, ReplyFilterForm
+from meetup.rsvps.forms import QuestionForm, ReasonForm, ReplyFilterForm, RsvpForm
 from meetup.security import form_checks_csrf
-from meetup.services import attendee_csv, questions, rsvps
-from meetup.services.questions import MAX_QUESTIONS
-from meetup.services.waitlist import count_seats
+from meetup.services.events import questions
+from meetup.services.events.questions import MAX_QUESTIONS
+from meetup.services.hosting import attendee_csv
+from meetup.services.rsvps import decisions, read_models, replying
+from meetup.services.rsvps.waitlist import count_seats
 
 bp = Blueprint("rsvps", __name__)
 
@@ -44,7 +45,7 @@ def respond(slug: str) -> Response | tuple[str, int]:
     form = RsvpForm.for_event(questions.list_questions(event), guest_limit=event.guest_limit)
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            rsvp = rsvps.respond(current_user, event, form.reply())
+            rsvp = replying.respond(current_user, event, form.reply())
             flash(_confirmation(rsvp), "success")
             return redirect(_event_url(event) + "#reply", 303)
     return render_event_page(slug, rsvp_form=form, status=form_status(form))
@@ -67,7 +68,7 @@ def _confirmation(rsvp: Rsvp) -> str:
 @login_required
 def my_reply(slug: str) -> str:
     event = event_or_404(slug)
-    details = rsvps.get_reply(current_user, event)
+    details = read_models.get_reply(current_user, event)
     return render_template("rsvps/reply.html", event=event, details=details, own=True)
 
 
@@ -77,7 +78,7 @@ def my_reply(slug: str) -> str:
 def directory_choice(slug: str) -> Response:
     """Show or hide oneself in this event's directory, from My events."""
     event = event_or_404(slug)
-    rsvps.set_directory_choice(current_user, event, request.form.get("directory_choice", ""))
+    replying.set_directory_choice(current_user, event, request.form.get("directory_choice", ""))
     flash(f"Saved: your place in the list of people for {event.title}.", "success")
     return redirect(url_for("rsvps.my_events"), 303)
 
@@ -85,12 +86,12 @@ def directory_choice(slug: str) -> Response:
 @bp.get("/my/events")
 @login_required
 def my_events() -> str:
-    mine = rsvps.my_events(current_user, now=utcnow())
+    mine = read_models.my_events(current_user, now=utcnow())
     return render_template(
         "rsvps/my_events.html",
         mine=mine,
         statuses=RsvpStatus,
-        directory_choices=rsvps.DIRECTORY_CHOICES,
+        directory_choices=replying.DIRECTORY_CHOICES,
     )
 
 
@@ -102,7 +103,7 @@ def my_events() -> str:
 def replies(slug: str) -> str:
     event = hosted_event(slug)
     form = ReplyFilterForm(request.args)
-    rows = rsvps.list_replies(
+    rows = read_models.list_replies(
         current_user, event, status=form.status.data or "", search=form.q.data or ""
     )
     return render_template(
@@ -128,7 +129,7 @@ def replies_csv(slug: str) -> Response:
 @login_required
 def reply(slug: str, rsvp_id: int) -> str:
     event = hosted_event(slug)
-    details = rsvps.get_reply(current_user, event, rsvp_id)
+    details = read_models.get_reply(current_user, event, rsvp_id)
     return render_template(
         "rsvps/reply.html", event=event, details=details, own=False, form=ReasonForm()
     )
@@ -137,20 +138,20 @@ def reply(slug: str, rsvp_id: int) -> str:
 @bp.post("/events/<slug>/replies/<id:rsvp_id>/approve")
 @login_required
 def approve(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
-    return _decide(slug, rsvp_id, "Approved: {name} is {status}.", rsvps.approve)
+    return _decide(slug, rsvp_id, "Approved: {name} is {status}.", decisions.approve)
 
 
 @bp.post("/events/<slug>/replies/<id:rsvp_id>/promote")
 @login_required
 def promote(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
-    return _decide(slug, rsvp_id, "{name} is going now; we emailed them.", rsvps.promote)
+    return _decide(slug, rsvp_id, "{name} is going now; we emailed them.", decisions.promote)
 
 
 @bp.post("/events/<slug>/replies/<id:rsvp_id>/decline")
 @login_required
 def decline(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
     return _decide(
-        slug, rsvp_id, "{name}'s request is declined; we emailed them.", rsvps.decline,
+        slug, rsvp_id, "{name}'s request is declined; we emailed them.", decisions.decline,
         takes_reason=True,
     )  # fmt: skip
 
@@ -159,7 +160,7 @@ def decline(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
 @login_required
 def remove(slug: str, rsvp_id: int) -> Response | tuple[str, int]:
     return _decide(
-        slug, rsvp_id, "{name} is removed; we emailed them.", rsvps.remove, takes_reason=True
+        slug, rsvp_id, "{name} is removed; we emailed them.", decisions.remove, takes_reason=True
     )
 
 
@@ -188,7 +189,7 @@ def _decide(
         flash(message.format(name=rsvp.user.display_name, status=status), "success")
         return redirect(back, 303)
     if form.reason.errors:
-        details = rsvps.get_reply(current_user, event, rsvp_id)
+        details = read_models.get_reply(current_user, event, rsvp_id)
         return render_template(
             "rsvps/reply.html", event=event, details=details, own=False, form=form
         ), 422

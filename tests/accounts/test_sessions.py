@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from meetup.extensions import db
+from meetup.lib.user_agents import describe_user_agent
 from meetup.models import LoginSession
 from meetup.models.types import utcnow
-from meetup.services.user_agents import describe_user_agent
 
 PASSWORD = "correct horse battery"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"

@@ -118,7 +118,8 @@ def test_bad_input_comes_back_at_the_field(live_server, browser) -> None:
 def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
     from datetime import datetime
 
-    from meetup.services import accounts, events
+    from meetup.services.accounts import accounts
+    from meetup.services.events import events
 
     with live_server.app.app_context():
         host = accounts.register_user(
@@ -151,7 +152,7 @@ def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
 def _members(*names: str) -> list:
     """Verified members named `names`, with <name>@example.org addresses
     (inside an app context; the caller commits)."""
-    from meetup.services import accounts
+    from meetup.services.accounts import accounts
 
     people = []
     for name in names:
@@ -175,7 +176,7 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
     from datetime import datetime
 
     from meetup.models import EventQuestion
-    from meetup.services import events
+    from meetup.services.events import events
 
     with live_server.app.app_context():
         people = _members("Host", "Ada", "Grace")
@@ -232,7 +233,8 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
 
 
 def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
-    from meetup.services import events, rsvps
+    from meetup.services.events import events
+    from meetup.services.rsvps import replying
 
     with live_server.app.app_context():
         people = _members("Host", "Ada", "Grace", "Linus")
@@ -246,7 +248,7 @@ def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
         ).event  # fmt: skip
         events.publish_event(people[0], event)
         for person in people[1:]:
-            rsvps.respond(person, event, rsvps.Reply(going=True))
+            replying.respond(person, event, replying.Reply(going=True))
         db.session.commit()
         page = f"{live_server.url}/events/{event.slug}/check-in"
     browser.set_window_size(360, 800)
@@ -267,7 +269,9 @@ def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
 
 
 def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
-    from meetup.services import events, privacy, profiles, rsvps
+    from meetup.services.accounts import privacy, profiles
+    from meetup.services.events import events
+    from meetup.services.rsvps import replying
 
     with live_server.app.app_context():
         host, ada, grace, linus = _members("Host", "Ada", "Grace", "Linus")
@@ -290,7 +294,7 @@ def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
             is_email_shared_with_connections=False, is_followup_email_wanted=True,
         )  # fmt: skip
         for person in (ada, grace, linus):
-            rsvps.respond(person, event, rsvps.Reply(going=True))
+            replying.respond(person, event, replying.Reply(going=True))
         db.session.commit()
         page = f"{live_server.url}/events/{event.slug}"
     browser.set_window_size(360, 800)
@@ -316,7 +320,7 @@ def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
 
 
 def test_log_out_another_session_from_a_phone(live_server, browser) -> None:
-    from meetup.services import sessions
+    from meetup.services.accounts import sessions
 
     with live_server.app.app_context():
         (ada,) = _members("Ada")

@@ -13,7 +13,8 @@ import icalendar
 from meetup.extensions import db
 from meetup.models import Event, User
 from meetup.models.types import utcnow
-from meetup.services import events, feeds
+from meetup.services.calendar import feeds
+from meetup.services.events import events
 from tests.calendar.readers import read_all
 from tests.conftest import sign_in
 

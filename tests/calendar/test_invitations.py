@@ -10,12 +10,14 @@ import icalendar
 import pytest
 
 from meetup.extensions import db
-from meetup.mail_worker import MailWorker
-from meetup.mailer import SmtpTransport
+from meetup.lib.timezones import utc_to_local
+from meetup.mail.transports import SmtpTransport
+from meetup.mail.worker import MailWorker
 from meetup.models import Event, User
 from meetup.models.types import utcnow
-from meetup.services import events, feeds, rsvps
-from meetup.services.timezones import utc_to_local
+from meetup.services.calendar import feeds
+from meetup.services.events import events
+from meetup.services.rsvps import decisions
 from tests.calendar.readers import read_all
 from tests.conftest import sign_in
 
@@ -132,7 +134,7 @@ def test_removed_and_waitlisted_people_get_what_fits_them(
     going, waiting = make_user(), make_user()
     seat = reply(going, event)
     reply(waiting, event)
-    host_acts(rsvps.remove, host, seat, reason="Sorry")
+    host_acts(decisions.remove, host, seat, reason="Sorry")
     _deliver(app, smtp_server)
     removed = [_calendar_part(m)[0] for m in _received_by(smtp_server, going.email)]
     promoted = [_calendar_part(m)[0] for m in _received_by(smtp_server, waiting.email)]
@@ -199,7 +201,7 @@ def test_user_text_cannot_add_calendar_lines(app, make_user, make_event, reply, 
     event = make_event(**{field: evil, "title": "T" if field != "title" else evil})
     person = make_user()
     reply(person, event)
-    from meetup.services.mail import build_message
+    from meetup.mail.compose import build_message
 
     with app.app_context():
         message = build_message(outbox.last(person.email))
@@ -231,7 +233,7 @@ def test_an_invitation_says_what_the_download_says(
             events.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id),
                                 message="Venue flooded.")  # fmt: skip
             db.session.commit()
-    from meetup.services.mail import build_message
+    from meetup.mail.compose import build_message
 
     with app.app_context():
         message = build_message(outbox.last(person.email))
@@ -260,7 +262,7 @@ def test_an_invitation_queued_before_created_and_categories_still_builds(
     person = make_user()
     event = make_event(topics=["python"])
     reply(person, event)
-    from meetup.services.ical import invitation_file
+    from meetup.services.calendar.ical import invitation_file
 
     with app.app_context():
         snapshot = dict(outbox.last(person.email).context["invitation"])

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import DirectoryChoice, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services import privacy, profiles, rsvps
+from meetup.services.accounts import privacy, profiles
+from meetup.services.rsvps import replying
 from tests.conftest import sign_in
 
 VIEWERS = ["anonymous", "member", "waitlisted", "pending", "going", "cohost", "creator"]
@@ -119,8 +120,8 @@ def test_a_per_event_choice_beats_the_privacy_setting_and_survives_edits(
     assert "Ivy Individual" not in listing
     # A later edit of guests, without the field: the choice stays.
     with app.app_context():
-        rsvps.respond(db.session.get(User, person.id), db.session.get(type(event), event.id),
-                      rsvps.Reply(True, guests=1))  # fmt: skip
+        replying.respond(db.session.get(User, person.id), db.session.get(type(event), event.id),
+                      replying.Reply(True, guests=1))  # fmt: skip
         profiles.update_profile(
             db.session.get(User, person.id), display_name="Ivy Individual", headline="New",
             company="", bio="", interests=[], links=[], offers=[], seeks=[], timezone="UTC",

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import inspect, select
 
+from meetup import demo
 from meetup.extensions import db
+from meetup.lib.timezones import utc_to_local
 from meetup.models import Event, EventStatus, EventVisibility, HostRole, User
-from meetup.services import demo, events, questions
-from meetup.services.event_details import NOT_COPIED
-from meetup.services.timezones import utc_to_local
+from meetup.services.events import events, questions
+from meetup.services.events.event_details import NOT_COPIED
 
 SHIFTED = {"starts_at", "ends_at", "rsvp_deadline"}
 

@@ -8,7 +8,7 @@ import pytest
 
 from meetup.extensions import db
 from meetup.models import Event, ProfileVisibility, User
-from meetup.services import privacy
+from meetup.services.accounts import privacy
 from tests.conftest import sign_in
 
 
@@ -76,7 +76,7 @@ def test_a_deleted_host_has_no_host_page(app, make_user, make_event):
     make_event(creator=person)
     with app.app_context():
         db.session.get(User, person.id).profile_visibility = ProfileVisibility.PUBLIC
-        from meetup.services import mydata
+        from meetup.services.accounts import mydata
 
         mydata.delete_account(db.session.get(User, person.id), password="correct horse battery")
         db.session.commit()

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, EventHost, ProfileVisibility, User
 from meetup.models.types import utcnow
-from meetup.services import hosts
 from meetup.services.errors import NotFound
+from meetup.services.events import hosts
 from tests.conftest import sign_in
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from meetup.extensions import db
 from meetup.models import Event, EventQuestion, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services import announcements, checkin
+from meetup.services.hosting import announcements, checkin
 from tests.conftest import sign_in
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, HostRole, User
 from meetup.models.types import utcnow
-from meetup.services import mydata
+from meetup.services.accounts import mydata
 from tests.conftest import DEFAULT_PASSWORD, sign_in
 
 

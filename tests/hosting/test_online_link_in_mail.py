@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from meetup.extensions import db
 from meetup.models import Event, User
-from meetup.services import events, rsvps
+from meetup.services.events import events
+from meetup.services.rsvps import decisions
 
 LINK = "https://meet.example.org/secret-room"
 
@@ -51,7 +52,7 @@ def test_a_calendar_cancel_to_someone_no_longer_going_has_no_link(
     person = make_user(email="removed@example.org")
     rsvp = reply(person, event)
     assert _carries_link(outbox.last("removed@example.org"))  # going: the REQUEST has it
-    host_acts(rsvps.remove, host, rsvp)
+    host_acts(decisions.remove, host, rsvp)
     message = outbox.last("removed@example.org")
     assert message.calendar_method == "CANCEL"
     assert not _carries_link(message)

@@ -16,11 +16,11 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from meetup.extensions import db
-from meetup.mail_worker import MailWorker
-from meetup.mailer import SmtpTransport
+from meetup.mail.outbox import Mail, queue_mail, queue_mail_bulk
+from meetup.mail.transports import SmtpTransport
+from meetup.mail.worker import MailWorker
 from meetup.models import OutboxMessage, OutboxStatus
 from meetup.models.types import utcnow
-from meetup.services.mail import Mail, queue_mail, queue_mail_bulk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,7 +206,7 @@ def test_permanent_failure_is_kept_for_the_operator(app, smtp_server, runner) ->
 
 
 def test_retries_back_off_exponentially_and_give_up(app, stopped_smtp_server) -> None:
-    from meetup.services import delivery
+    from meetup.mail import delivery
 
     _queue(app, 1)
     clock = Clock()

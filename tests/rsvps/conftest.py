@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.models import Event, Rsvp, RsvpStatus, User
-from meetup.services import rsvps
+from meetup.services.rsvps import replying
 
 
 @pytest.fixture
@@ -30,10 +30,10 @@ def reply(app: Flask) -> Callable[..., Rsvp]:
         now: datetime | None = None,
     ) -> Rsvp:
         with app.app_context():
-            rsvp = rsvps.respond(
+            rsvp = replying.respond(
                 db.session.get(User, person.id),
                 db.session.get(Event, event.id),
-                rsvps.Reply(going, guests, answers or {}),
+                replying.Reply(going, guests, answers or {}),
                 now=now,
             )
             db.session.commit()

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.models import Event, EventQuestion, Rsvp, RsvpChange, User
-from meetup.services import mydata, rsvps
+from meetup.services.accounts import mydata
+from meetup.services.rsvps import decisions
 
 PASSWORD = "correct horse battery"
 
@@ -60,7 +61,7 @@ def test_deleting_my_account_gives_my_seat_to_the_waitlist(
     reply(waiting, event)
     # As a host, the leaver removed someone: that change stays, by nobody.
     removed = reply(make_user(display_name="Removed"), hosted)
-    host_acts(rsvps.remove, leaver, removed)
+    host_acts(decisions.remove, leaver, removed)
     with app.app_context():
         mydata.delete_account(db.session.get(User, leaver.id), password=PASSWORD)
         db.session.commit()

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from meetup.extensions import db
+from meetup.mail.compose import build_message
 from meetup.models import Event, EventQuestion, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services import events
-from meetup.services.mail import build_message
+from meetup.services.events import events
 from tests.conftest import sign_in
 
 
@@ -271,16 +271,16 @@ def test_hosts_manage_up_to_five_questions(app, make_user, make_event):
 
 
 def test_the_reply_emails_render_for_every_notice(app, make_user, make_event, reply, host_acts):
-    from meetup.services import rsvps
+    from meetup.services.rsvps import decisions
 
     host = make_user()
     event = make_event(creator=host, capacity=1, is_approval_required=True)
     people = [make_user() for _ in range(4)]
     requests = [reply(person, event) for person in people]
-    host_acts(rsvps.approve, host, requests[0])
-    host_acts(rsvps.approve, host, requests[1])
-    host_acts(rsvps.decline, host, requests[2], reason="Sorry <b>full</b>")
-    host_acts(rsvps.remove, host, requests[0], reason="Bye")
+    host_acts(decisions.approve, host, requests[0])
+    host_acts(decisions.approve, host, requests[1])
+    host_acts(decisions.decline, host, requests[2], reason="Sorry <b>full</b>")
+    host_acts(decisions.remove, host, requests[0], reason="Bye")
     reply(people[3], event, going=False)
     with app.app_context():
         messages = db.session.scalars(select(OutboxMessage)).all()

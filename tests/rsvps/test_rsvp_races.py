@@ -22,7 +22,8 @@ from meetup import create_app
 from meetup.extensions import db
 from meetup.models import OutboxMessage, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services import accounts, events
+from meetup.services.accounts import accounts
+from meetup.services.events import events
 from tests.conftest import Client, app_settings, sign_in
 
 SEATS = 5

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.lib.timezones import utc_to_local
 from meetup.models import Event, Rsvp, RsvpChange, User
 from meetup.models.types import utcnow
-from meetup.services import events, rsvps
 from meetup.services.errors import InvalidInput, PermissionDenied
-from meetup.services.timezones import utc_to_local
+from meetup.services.events import events
+from meetup.services.rsvps import decisions
 from tests.rsvps.conftest import waitlist_positions
 
 
@@ -172,9 +173,9 @@ def test_approval_mode_pending_then_approved_by_capacity_or_declined(
     requests = [reply(person, event) for person in (a, b, c)]
     assert {r.status.value for r in requests} == {"pending"}
     assert outbox.last(a.email).context["notice"] == "pending"
-    host_acts(rsvps.approve, host, requests[0])
-    host_acts(rsvps.approve, host, requests[1])
-    host_acts(rsvps.decline, host, requests[2], reason="We are full of investors.")
+    host_acts(decisions.approve, host, requests[0])
+    host_acts(decisions.approve, host, requests[1])
+    host_acts(decisions.decline, host, requests[2], reason="We are full of investors.")
     assert lineup(event) == {
         a.display_name: ("going", None),
         b.display_name: ("waitlisted", 1),
@@ -203,7 +204,7 @@ def test_removing_someone_frees_their_seat_and_tells_them_why(
     a, b = make_user(), make_user()
     going = reply(a, event)
     reply(b, event)
-    host_acts(rsvps.remove, host, going, reason="Duplicate account.")
+    host_acts(decisions.remove, host, going, reason="Duplicate account.")
     assert lineup(event) == {a.display_name: ("removed", None), b.display_name: ("going", None)}
     removed = outbox.last(a.email)
     assert (
@@ -217,7 +218,7 @@ def test_only_hosts_decide(app, make_user, make_event, reply, host_acts):
     event = make_event(is_approval_required=True)
     request = reply(make_user(), event)
     with pytest.raises(PermissionDenied):
-        host_acts(rsvps.approve, make_user(), request)
+        host_acts(decisions.approve, make_user(), request)
 
 
 def test_every_change_is_recorded_with_who_when_from_and_to(
@@ -229,7 +230,7 @@ def test_every_change_is_recorded_with_who_when_from_and_to(
     reply(a, event)
     b_reply = reply(b, event)
     reply(a, event, going=False)
-    host_acts(rsvps.remove, host, b_reply, reason="No-show last time.")
+    host_acts(decisions.remove, host, b_reply, reason="No-show last time.")
     with app.app_context():
         changes = db.session.execute(
             select(RsvpChange.from_status, RsvpChange.to_status, RsvpChange.actor_id)

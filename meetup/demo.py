@@ -1,0 +1,302 @@
+"""A small, realistic world for trying the platform (`flask meetup seed-demo`).
+
+It grows with each feature, so every page has something to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, exists, select
+
+from meetup.extensions import db
+from meetup.models import OutboxMessage, ProfileVisibility, Rsvp, User
+from meetup.models.types import utcnow
+from meetup.services.accounts.accounts import register_user
+from meetup.services.accounts.privacy import update_privacy
+from meetup.services.accounts.profiles import update_profile
+from meetup.services.events import events, hosts, questions
+from meetup.services.events.event_details import details_from
+from meetup.services.rsvps import replying
+
+DEMO_PASSWORD = "networking-demo"
+DEMO_LOGIN_EMAIL = "ada@example.org"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    headline: str
+    company: str
+    bio: str
+    interests: list[str]
+    offers: list[str]
+    seeks: list[str]
+    timezone: str
+    links: list[str] = field(default_factory=list)
+    visibility: ProfileVisibility = ProfileVisibility.MEMBERS
+    listed: bool = True
+
+
+PEOPLE = [
+    DemoPerson(
+        "ada@example.org", "Ada Okafor", "Engineering manager, payments", "Lumen Pay",
+        "I run a platform team of twelve and host the monthly Lagos–London engineering "
+        "leadership breakfast. Happy to talk about first-time management.",
+        ["engineering management", "payments", "python", "mentoring"],
+        ["mentoring", "hiring", "advice"], ["collaboration"], "Europe/London",
+        ["https://example.org/ada"], ProfileVisibility.PUBLIC,
+    ),
+    DemoPerson(
+        "ben@example.org", "Ben Lindqvist", "Data engineer", "Nordlys Energy",
+        "Pipelines for wind farm telemetry. Looking for my next role in climate tech.",
+        ["data engineering", "climate tech", "python", "rust"],
+        ["advice"], ["new_job", "mentoring"], "Europe/Stockholm",
+    ),
+    DemoPerson(
+        "chloe@example.org", "Chloé Martin", "Product designer", "Atelier Nuage",
+        "Design systems and accessibility. I organise Paris UX Nights.",
+        ["product design", "accessibility", "design systems"],
+        ["mentoring", "collaboration"], ["hiring"], "Europe/Paris",
+        ["https://example.org/chloe", "https://example.org/paris-ux-nights"],
+        ProfileVisibility.PUBLIC,
+    ),
+    DemoPerson(
+        "dev@example.org", "Devika Rao", "Founder, early-stage health startup", "Pulsewise",
+        "Building remote cardiac monitoring. Raising a seed round.",
+        ["health tech", "machine learning", "fundraising"],
+        ["collaboration"], ["investing", "hiring", "advice"], "Asia/Kolkata",
+    ),
+    DemoPerson(
+        "emil@example.org", "Emil Novak", "Angel investor", "",
+        "Former CTO, now investing in developer tools and climate software.",
+        ["developer tools", "climate tech", "fundraising"],
+        ["investing", "advice"], [], "Europe/Prague", listed=False,
+    ),
+    DemoPerson(
+        "fatima@example.org", "Fatima Haddad", "Junior backend developer", "Souk Systems",
+        "Two years into my career, keen to learn from people who have led teams.",
+        ["python", "distributed systems", "career growth"],
+        [], ["mentoring", "new_job"], "America/New_York",
+        visibility=ProfileVisibility.PRIVATE,
+    ),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    title: str
+    host: str  # email of the creator
+    days_from_now: int  # negative: in the past
+    local_start: str  # "HH:MM" wall time in `timezone`
+    hours: float
+    timezone: str
+    description: str
+    topics: list[str]
+    venue_name: str = ""
+    venue_address: str = ""
+    online_url: str = ""
+    capacity: int | None = None
+    cohosts: list[str] = field(default_factory=list)
+    is_approval_required: bool = False
+    cancelled: str | None = None  # the cancellation message
+    visibility: str = "public"  # or "unlisted"
+    guest_limit: int = 0
+    # (label, kind, required, choices): asked of everyone going
+    questions: list[tuple[str, str, bool, list[str]]] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)  # emails, in the order they reply
+    directory_visibility: str = "attendees"  # who sees who's coming: everyone, attendees, hosts
+    hidden: list[str] = field(default_factory=list)  # replied, but not in this directory
+
+
+EVENTS = [
+    DemoEvent(
+        "Engineering leadership breakfast", "ada@example.org", 6, "08:00", 2, "Europe/London",
+        "A monthly breakfast for **engineering managers** and tech leads.\n\n"
+        "- 08:00 coffee and introductions\n- 08:30 round tables: hiring, 1:1s, on-call\n"
+        "- 09:45 wrap-up\n\nFirst-time managers very welcome.",
+        ["engineering management", "leadership", "hiring"],
+        venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
+        capacity=30, cohosts=["chloe@example.org"], guest_limit=1,
+        replies=["ben@example.org", "fatima@example.org", "dev@example.org"],
+    ),
+    DemoEvent(
+        "Climate tech careers night", "ben@example.org", 10, "18:30", 3, "Europe/Stockholm",
+        "Meet teams hiring for **energy, grid and carbon** work. Lightning talks, then "
+        "open networking. Bring your questions about switching into climate.",
+        ["climate tech", "careers", "data engineering"],
+        venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
+        capacity=120, directory_visibility="everyone", hidden=["fatima@example.org"],
+        replies=["ada@example.org", "dev@example.org", "fatima@example.org", "emil@example.org"],
+    ),
+    DemoEvent(
+        "Paris UX Nights: accessible design systems", "chloe@example.org", 14, "19:00", 2.5,
+        "Europe/Paris",
+        "Three short talks on building **accessible components**, then drinks.",
+        ["product design", "accessibility", "design systems"],
+        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
+        capacity=2,
+        # Full: two going, then Ada and Fatima on the waitlist.
+        replies=["ben@example.org", "dev@example.org", "ada@example.org", "fatima@example.org"],
+    ),
+    DemoEvent(
+        "Founders & angels: office hours", "emil@example.org", 9, "17:00", 2, "Europe/Prague",
+        "Fifteen-minute slots with angel investors. **Approval required**: tell us what "
+        "you are building in the reply.",
+        ["fundraising", "startups", "investing"],
+        venue_name="Impact Hub Praha", venue_address="Drtinova 10, Prague",
+        capacity=12, is_approval_required=True,
+        questions=[("What are you building?", "long_text", True, [])],
+        replies=["dev@example.org", "ada@example.org", "ben@example.org"],  # all pending
+    ),
+    DemoEvent(
+        "Remote mentoring circle (online)", "ada@example.org", 4, "12:00", 1, "UTC",
+        "An hour of small-group mentoring on video. Pick a topic when you reply.",
+        ["mentoring", "career growth"],
+        online_url="https://meet.example.org/mentoring-circle", capacity=25,
+        questions=[
+            ("Which topic would you like?", "choice", True,
+             ["Career growth", "First-time management", "Interviewing"]),
+            ("Anything the mentors should know?", "short_text", False, []),
+        ],
+        replies=["fatima@example.org", "ben@example.org", "chloe@example.org"],
+        directory_visibility="hosts",
+    ),
+    DemoEvent(
+        "Health tech builders Bangalore", "dev@example.org", 18, "18:00", 3, "Asia/Kolkata",
+        "Founders, clinicians and engineers working on **digital health**.",
+        ["health tech", "machine learning", "startups"],
+        venue_name="91springboard Koramangala", venue_address="Koramangala 7th Block, Bengaluru",
+        capacity=80,
+    ),
+    DemoEvent(
+        "New York Python & data meetup", "fatima@example.org", 21, "18:30", 2.5,
+        "America/New_York",
+        "Talks on **Python** in production and data pipelines. Pizza provided.",
+        ["python", "data engineering", "distributed systems"],
+        venue_name="Civic Hall", venue_address="124 E 14th St, New York, NY",
+        online_url="https://meet.example.org/nyc-python", capacity=150, guest_limit=2,
+        replies=["ada@example.org", "ben@example.org"],
+    ),
+    DemoEvent(
+        "Tokyo developer tools night", "emil@example.org", 25, "19:00", 2, "Asia/Tokyo",
+        "Demos of developer tools built in Japan, in English and Japanese.",
+        ["developer tools", "open source"],
+        venue_name="Shibuya Stream Hall", venue_address="3-21-3 Shibuya, Tokyo",
+    ),
+    DemoEvent(
+        "Women in data: coffee & careers", "chloe@example.org", 12, "10:00", 2,
+        "America/Sao_Paulo",
+        "A relaxed morning for women working with data. Unlisted: share the link.",
+        ["careers", "data engineering"],
+        venue_name="Cubo Itaú", venue_address="Alameda Vicente Pinzon 54, São Paulo",
+        visibility="unlisted",
+    ),
+    DemoEvent(
+        "Lagos product managers mixer", "ada@example.org", 16, "18:00", 3, "Africa/Lagos",
+        "Cancelled, sorry.",
+        ["product management"],
+        venue_name="Co-Creation Hub", venue_address="294 Herbert Macaulay Way, Yaba, Lagos",
+        cancelled="Our venue is closed for repairs. We will announce a new date soon.",
+        replies=["ben@example.org", "chloe@example.org"],
+    ),
+    DemoEvent(
+        "Engineering leadership breakfast (October)", "ada@example.org", -30, "08:00", 2,
+        "Europe/London",
+        "Last month's edition: delegation and promotions.",
+        ["engineering management", "leadership"],
+        venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
+        capacity=30, directory_visibility="everyone",
+        replies=["ben@example.org", "chloe@example.org", "fatima@example.org"],
+    ),
+    DemoEvent(
+        "Climate data hack evening", "ben@example.org", -3, "17:30", 4, "Europe/Stockholm",
+        "An evening of open climate data projects. Follow-ups coming!",
+        ["climate tech", "python", "open source"],
+        venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
+        online_url="https://meet.example.org/climate-hack", cohosts=["dev@example.org"],
+        replies=["ada@example.org", "chloe@example.org", "fatima@example.org", "emil@example.org"],
+        directory_visibility="everyone",
+    ),
+]  # fmt: skip
+
+
+def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None:
+    """Create the event through the services, as a host would; past events are
+    created in the future and then moved back, since that is their history."""
+    zone = ZoneInfo(demo.timezone)
+    hour, minute = map(int, demo.local_start.split(":"))
+    day = (now + timedelta(days=abs(demo.days_from_now))).astimezone(zone)
+    start = day.replace(hour=hour, minute=minute, second=0, microsecond=0, tzinfo=None)
+    creator = people[demo.host]
+    # The demo's fields are named as EventDetails' are: nothing to copy by hand.
+    details = details_from(demo, starts_local=start, ends_local=start + timedelta(hours=demo.hours))
+    event = events.create_event(creator, details, now=now).event
+    for email in demo.cohosts:  # invited, and accepted
+        token = hosts.invite_cohost(creator, event, email=email, now=now)
+        hosts.accept_host_invitation(people[email], token, now=now)
+    for label, kind, required, choices in demo.questions:
+        questions.add_question(
+            creator, event, questions.QuestionDraft(label, kind, required, choices)
+        )
+    events.publish_event(creator, event, now=now)
+    for email in demo.replies:
+        person = people[email]
+        answers = {
+            str(question.id): question.choices[0] if question.choices else _answer(person)
+            for question in event.questions
+        }
+        guests = 1 if demo.guest_limit and len(person.display_name) % 2 else 0
+        choice = "hidden" if email in demo.hidden else None
+        replying.respond(person, event, replying.Reply(True, guests, answers, choice), now=now)
+    if demo.cancelled:
+        events.cancel_event(creator, event, message=demo.cancelled, now=now)
+    if demo.days_from_now < 0:
+        shift = timedelta(days=2 * abs(demo.days_from_now))
+        event.starts_at -= shift
+        event.ends_at -= shift
+        for rsvp in db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id)):
+            rsvp.checked_in_at = event.starts_at + timedelta(minutes=10)  # they came
+
+
+def _answer(person: User) -> str:
+    return f"{person.headline} at {person.company}" if person.company else person.headline
+
+
+def seed_demo() -> bool:
+    """Add the demo world to an empty database; return False if it has data."""
+    if db.session.scalar(select(exists().where(User.id.is_not(None)))):
+        return False
+    people: dict[str, User] = {}
+    for person in PEOPLE:
+        user = register_user(email=person.email, display_name=person.name, password=DEMO_PASSWORD)
+        user.email_verified_at = utcnow()
+        update_profile(
+            user,
+            display_name=person.name,
+            headline=person.headline,
+            company=person.company,
+            bio=person.bio,
+            interests=person.interests,
+            links=person.links,
+            offers=person.offers,
+            seeks=person.seeks,
+            timezone=person.timezone,
+        )
+        people[person.email] = user
+        update_privacy(
+            user,
+            profile_visibility=person.visibility,
+            is_listed_in_directories=person.listed,
+            is_email_shared_with_connections=person.listed,
+            is_followup_email_wanted=True,
+        )
+    now = utcnow()
+    for demo in EVENTS:
+        _seed_event(demo, people, now)
+    # The demo's replies are history, not news: nobody is emailed about them.
+    db.session.execute(delete(OutboxMessage))
+    return True

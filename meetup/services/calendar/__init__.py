@@ -1,0 +1,2 @@
+"""Calendars: iCalendar files and feeds (ical, feeds) and invitations by email
+(invitations)."""

@@ -1,0 +1,74 @@
+"""Calendar invitations by email: one REQUEST when a person's seat is
+confirmed, an updated REQUEST to everyone going when the time, place or title
+moves, a CANCEL when the event is cancelled or a person stops going.
+
+Each message carries a snapshot of the event (ical.invitation_snapshot); the
+mail worker turns it into the iTIP file for its recipient. Updates for a whole
+event go out in one multi-row INSERT.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meetup.models import Event, Rsvp, RsvpStatus
+from meetup.services.calendar.ical import invitation_snapshot
+from meetup.services.events.event_mail import can_see_online_link, event_context, online_link_for
+from meetup.services.rsvps.recipients import queue_to_each, replies_in
+
+
+def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
+    """What a message needs to carry an invitation for `rsvp`'s person."""
+    return {
+        "invitation": invitation_snapshot(
+            rsvp.event,
+            method=method,
+            shows_online_link=can_see_online_link(
+                viewer_is_host=False, viewer_is_going=rsvp.status == RsvpStatus.GOING
+            ),
+        ),
+        "alarm_minutes": rsvp.user.calendar_alarm_minutes,
+    }
+
+
+def queue_updates(event: Event) -> int:
+    """After a change of time, place or title: the new REQUEST to everyone going."""
+    return _queue_for_going(event, method="REQUEST", template="event_changed")
+
+
+def queue_cancellations(event: Event) -> int:
+    """The event is cancelled: a CANCEL to everyone going, and word to everyone
+    waiting (no calendar entry of theirs to remove)."""
+    sent = _queue_for_going(event, method="CANCEL", template="event_cancelled")
+    waiting = replies_in(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
+    context = _event_context(event, is_going=False)
+    return sent + queue_to_each(
+        waiting,
+        subject=f"Cancelled: {event.title}",
+        template="event_cancelled",
+        dedupe_key=lambda rsvp: f"event-cancelled:{event.id}:{rsvp.id}",
+        context=context,
+    )
+
+
+def _queue_for_going(event: Event, *, method: str, template: str) -> int:
+    # Sent to people going only: the link is theirs.
+    snapshot = invitation_snapshot(event, method=method, shows_online_link=True)
+    context = _event_context(event, is_going=True) | {"invitation": snapshot}
+    subject = f"Cancelled: {event.title}" if method == "CANCEL" else f"Changed: {event.title}"
+    return queue_to_each(
+        replies_in(event, (RsvpStatus.GOING,)),
+        subject=subject,
+        template=template,
+        dedupe_key=lambda rsvp: f"invitation:{event.id}:{rsvp.id}:{method}:{event.sequence}",
+        context=context,
+        personal=lambda rsvp: {"alarm_minutes": rsvp.user.calendar_alarm_minutes},
+        calendar_method=method,
+    )
+
+
+def _event_context(event: Event, *, is_going: bool) -> dict[str, Any]:
+    return event_context(event) | {
+        "online_url": online_link_for(event, is_going=is_going),
+        "cancellation_message": event.cancellation_message,
+    }

@@ -1,0 +1,363 @@
+"""The attendee directory: who sees an event's list of people, and whom.
+
+This module alone decides it, for every page, count, export and profile
+list that names people: visible_attendees (an event's people, and the
+hosts' CSV through the same query) and events_showing (the events a
+profile lists), both by the rule of can_see_directory, shown_condition and
+shows_person. Later features (follow-ups, connections, an API) reuse them.
+Rules: the event's setting says who may open the directory (everyone who
+can see the event; people going and hosts; hosts only). In it, people going
+appear only when they chose to: their choice for this event, else their
+privacy setting. Hidden people are counted, never named. Hosts see everyone
+who replied, with status and email (the reply form told them so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from meetup.extensions import db
+from meetup.lib.spreadsheets import csv_text
+from meetup.models import (
+    DirectoryChoice,
+    DirectoryVisibility,
+    Event,
+    EventStatus,
+    EventVisibility,
+    Goal,
+    GoalDirection,
+    Rsvp,
+    RsvpStatus,
+    User,
+    UserGoal,
+    UserInterest,
+)
+from meetup.services.accounts import privacy
+from meetup.services.errors import LoginRequired, PermissionDenied
+from meetup.services.events.event_listing import EventCard
+from meetup.services.events.events import is_host
+
+PER_PAGE = 50
+PROFILE_EVENTS = 10  # per list on a profile
+PROFILE_CANDIDATES = 200  # a person's latest replies a profile looks through
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    query: str = ""  # name, headline or company words
+    interest: str = ""
+    offers: str = ""  # a Goal value
+    seeks: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A person as the directory shows them: plain values, not ORM objects
+    (a page has 50 people and their tags; building objects is the slow part)."""
+
+    user_id: int
+    display_name: str
+    # The rest only where the viewer may see the person's profile (else empty).
+    shows_profile: bool
+    headline: str
+    company: str
+    email: str  # shown to hosts only (the template checks viewer_is_host)
+    interests: list[str]
+    offers: list[Goal]
+    seeks: list[Goal]
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    people: list[Card]
+    statuses: dict[int, RsvpStatus]  # for hosts: everyone's status
+    hidden: int  # going, not shown to this viewer
+    shown_total: int
+    page: int
+    has_next: bool
+    viewer_is_host: bool
+
+
+def can_see_directory(
+    viewer: User | None, event: Event, *, viewer_is_going: bool | None = None
+) -> bool:
+    """May `viewer` open the directory? (`viewer_is_going` saves a query
+    when the caller knows.)"""
+    if is_host(viewer, event):
+        return True
+    if event.directory_visibility == DirectoryVisibility.EVERYONE:
+        return True
+    if event.directory_visibility == DirectoryVisibility.ATTENDEES and viewer is not None:
+        if viewer_is_going is not None:
+            return viewer_is_going
+        return (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Rsvp)
+                .where(
+                    Rsvp.event_id == event.id,
+                    Rsvp.user_id == viewer.id,
+                    Rsvp.status == RsvpStatus.GOING,
+                )
+            )
+            == 1
+        )
+    return False
+
+
+def shown_condition() -> Any:
+    """SQL: this reply's person appears in the directory (their choice for
+    the event, else their privacy setting). Appearing means the name; every
+    other field follows privacy.can_see_profile."""
+    return or_(
+        Rsvp.directory_choice == DirectoryChoice.SHOWN,
+        and_(Rsvp.directory_choice.is_(None), privacy.listed_by_default_condition()),
+    )
+
+
+def shows_person(
+    viewer: User | None, event: Event, *, person_shown: bool, viewer_is_going: bool
+) -> bool:
+    """Does `event`'s directory show a person going to it to `viewer`?
+    (`person_shown`: their choice, see shown_condition.) Hosts see everyone."""
+    if is_host(viewer, event):
+        return True
+    return person_shown and can_see_directory(viewer, event, viewer_is_going=viewer_is_going)
+
+
+def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
+    """The replies `viewer` may see in `event`'s directory, as a query of
+    plain columns, and whether `viewer` hosts it (then: every reply).
+
+    :raise LoginRequired: the event's setting keeps anonymous visitors out.
+    :raise PermissionDenied: the event's setting keeps `viewer` out.
+    """
+    if not can_see_directory(viewer, event):
+        if viewer is None:
+            raise LoginRequired("Log in to see who's coming.")
+        raise PermissionDenied("The hosts keep this event's list of people to themselves.")
+    host = is_host(viewer, event)
+    query = (
+        select(
+            User.id,
+            User.display_name,
+            User.headline,
+            User.company,
+            User.email,
+            User.profile_visibility,
+            User.deleted_at,
+            Rsvp.status,
+            shown_condition().label("shown"),
+        )
+        .join(Rsvp, Rsvp.user_id == User.id)
+        .where(Rsvp.event_id == event.id, User.deleted_at.is_(None))
+        .order_by(func.lower(User.display_name), User.id)
+    )
+    if not host:
+        query = query.where(Rsvp.status == RsvpStatus.GOING, shown_condition())
+    return query, host
+
+
+def visible_attendees(
+    viewer: User | None, event: Event, filters: DirectoryFilters, *, page: int = 1
+) -> DirectoryPage:
+    """The people `viewer` may see in `event`'s directory, 50 a page.
+
+    :raise PermissionDenied: the event's setting keeps `viewer` out.
+    """
+    query, host = _replies(viewer, event)
+    page = max(page, 1)
+    rows = db.session.execute(
+        _filtered(query, filters, viewer).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
+    ).all()
+    cards = _cards(rows[:PER_PAGE], viewer)
+    going_total, going_shown = db.session.execute(
+        select(func.count(), func.count().filter(shown_condition()))
+        .select_from(Rsvp)
+        .join(User, User.id == Rsvp.user_id)
+        .where(
+            Rsvp.event_id == event.id,
+            Rsvp.status == RsvpStatus.GOING,
+            User.deleted_at.is_(None),
+        )
+    ).one()
+    return DirectoryPage(
+        people=cards,
+        statuses={row.id: row.status for row in rows[:PER_PAGE]},
+        hidden=0 if host else going_total - going_shown,
+        shown_total=going_total if host else going_shown,
+        page=page,
+        has_next=len(rows) > PER_PAGE,
+        viewer_is_host=host,
+    )
+
+
+@dataclass(frozen=True)
+class PersonEvents:
+    """What a profile lists of a person's events, as its viewer may see it."""
+
+    going: list[EventCard]  # public, upcoming, going and shown to the viewer
+    went: list[EventCard]  # public, past, went and shown to the viewer
+    together: list[EventCard]  # past events the viewer and the person both went to
+
+
+def events_showing(
+    viewer: User | None, person: User, *, now: datetime, limit: int = PROFILE_EVENTS
+) -> PersonEvents:
+    """The events whose directory shows `person` to `viewer` (a profile's
+    lists): the same rule as visible_attendees, applied per event. Four
+    queries, whatever the number of events."""
+    rows = db.session.execute(
+        select(Event, shown_condition().label("shown"))
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .join(User, User.id == Rsvp.user_id)
+        .where(
+            Rsvp.user_id == person.id,
+            Rsvp.status == RsvpStatus.GOING,
+            Event.status == EventStatus.PUBLISHED,
+            User.deleted_at.is_(None),
+        )
+        .order_by(Event.starts_at.desc())
+        .limit(PROFILE_CANDIDATES)
+        .options(selectinload(Event.hosts), selectinload(Event.topics))
+    ).all()
+    viewer_going: set[int] = set()
+    if viewer is not None and rows:
+        viewer_going = set(
+            db.session.scalars(
+                select(Rsvp.event_id).where(
+                    Rsvp.user_id == viewer.id,
+                    Rsvp.status == RsvpStatus.GOING,
+                    Rsvp.event_id.in_([event.id for event, _ in rows]),
+                )
+            )
+        )
+    going: list[EventCard] = []
+    went: list[EventCard] = []
+    together: list[EventCard] = []
+    for event, shown in rows:
+        is_going = event.id in viewer_going
+        if not shows_person(viewer, event, person_shown=shown, viewer_is_going=is_going):
+            continue
+        card = EventCard.of(event)
+        is_past = event.ends_at <= now
+        if event.visibility == EventVisibility.PUBLIC:
+            (went if is_past else going).append(card)
+        if is_past and is_going and viewer is not None and viewer.id != person.id:
+            together.append(card)
+    going.reverse()  # soonest first
+    return PersonEvents(going=going[:limit], went=went[:limit], together=together[:limit])
+
+
+def _cards(rows: list[Any], viewer: User | None, *, among: Any = None) -> list[Card]:
+    """Cards for `rows` as `viewer` may see them (privacy.can_see_profile:
+    else the name alone), with their interests and goals: two more queries.
+    `among` (SQL, user ids) narrows those queries without listing every id
+    when `rows` are a whole event's."""
+    shows = {row.id: privacy.can_see_profile(viewer, row) for row in rows}
+    rows_shown = [row for row in rows if shows[row.id]]
+    ids = [row.id for row in rows_shown]
+    among = ids if among is None else among
+    interests: dict[int, list[str]] = {user_id: [] for user_id in ids}
+    for user_id, name in db.session.execute(
+        select(UserInterest.user_id, UserInterest.name)
+        .where(UserInterest.user_id.in_(among))
+        .order_by(UserInterest.name)
+    ):
+        if user_id in interests:
+            interests[user_id].append(name)
+    goals: dict[tuple[int, GoalDirection], list[Goal]] = {}
+    for user_id, goal, direction in db.session.execute(
+        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction).where(
+            UserGoal.user_id.in_(among)
+        )
+    ):
+        goals.setdefault((user_id, direction), []).append(goal)
+    return [
+        Card(
+            user_id=row.id,
+            display_name=row.display_name,
+            shows_profile=shows[row.id],
+            headline=row.headline if shows[row.id] else "",
+            company=row.company if shows[row.id] else "",
+            email=row.email,
+            interests=interests.get(row.id, []),
+            offers=goals.get((row.id, GoalDirection.OFFERS), []),
+            seeks=goals.get((row.id, GoalDirection.SEEKS), []),
+        )
+        for row in rows
+    ]
+
+
+def _filtered(query: Any, filters: DirectoryFilters, viewer: User | None) -> Any:
+    """Search only what `viewer` may see: the name, and the other fields only
+    of people whose profile they may see (privacy.profile_fields_condition)."""
+    fields_visible = privacy.profile_fields_condition(viewer)
+    for word in filters.query.lower().split()[:5]:
+        query = query.where(
+            or_(
+                func.lower(User.display_name).contains(word, autoescape=True),
+                and_(
+                    fields_visible,
+                    or_(
+                        func.lower(User.headline).contains(word, autoescape=True),
+                        func.lower(User.company).contains(word, autoescape=True),
+                    ),
+                ),
+            )
+        )
+    if (
+        filters.interest
+        or filters.offers in Goal.__members__.values()
+        or (filters.seeks in Goal.__members__.values())
+    ):
+        query = query.where(fields_visible)
+    if filters.interest:
+        query = query.where(
+            User.interests.any(UserInterest.name == filters.interest.strip().lower())
+        )
+    for direction, value in ((GoalDirection.OFFERS, filters.offers),
+                             (GoalDirection.SEEKS, filters.seeks)):  # fmt: skip
+        if value in Goal.__members__.values():
+            query = query.where(
+                User.goals.any(and_(UserGoal.goal == Goal(value), UserGoal.direction == direction))
+            )
+    return query
+
+
+def directory_csv(actor: User, event: Event) -> str:
+    """The hosts' export: for people who chose to be listed, what the
+    directory shows the host (headline, company, interests, offers, seeks,
+    where their profile is open to the host); for the others only what hosts
+    see anyway (name, email, status). Constant queries.
+
+    :raise PermissionDenied: `actor` is not a host.
+    """
+    if not is_host(actor, event):
+        raise PermissionDenied("Only the hosts of this event can do that.")
+    rows = db.session.execute(_replies(actor, event)[0]).all()
+    repliers = select(Rsvp.user_id).where(Rsvp.event_id == event.id)
+    shown = [row for row in rows if row.shown]
+    cards = {card.user_id: card for card in _cards(shown, actor, among=repliers)}
+    header = ["name", "email", "status", "listed", "headline", "company", "interests",
+              "offers", "seeks"]  # fmt: skip
+    lines: list[list[object]] = [header]
+    for row in rows:
+        profile = ["", "", "", "", ""]
+        card = cards.get(row.id)
+        if card is not None and card.shows_profile:
+            profile = [
+                card.headline,
+                card.company,
+                ", ".join(card.interests),
+                ", ".join(goal.value for goal in card.offers),
+                ", ".join(goal.value for goal in card.seeks),
+            ]
+        lines.append([row.display_name, row.email, row.status.value,
+                      "yes" if row.shown else "no", *profile])  # fmt: skip
+    return csv_text(lines)

@@ -1,0 +1,348 @@
+"""Events: create, edit, publish, cancel, copy and delete; hosts and their rights.
+
+Rights (DESIGN.md): hosts (the creator and co-hosts) edit, publish and cancel;
+only the creator deletes a draft and invites or removes hosts (services/hosts.py). A draft exists
+only for its hosts: everyone else gets NotFound, never PermissionDenied.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from meetup.extensions import db
+from meetup.lib.text import clean_text
+from meetup.lib.timezones import check_event_time, local_to_utc, utc_to_local
+from meetup.models import (
+    Event,
+    EventHost,
+    EventStatus,
+    EventVisibility,
+    HostRole,
+    User,
+)
+from meetup.models.types import utcnow
+from meetup.services.accounts.accounts import require_verified
+from meetup.services.calendar import invitations
+from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
+from meetup.services.events.event_details import EventDetails, apply_details, copied_details
+from meetup.services.rsvps.waitlist import lock_event, promote_waitlist
+
+MAX_COPY_WEEKS = 104
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    event: Event
+    # The wall-clock start or end happened twice (DST ended); the first was used.
+    resolved_ambiguity: bool
+    # Calendars must see this change (time, place or title moved).
+    sequence_raised: bool
+
+
+# Reading and rights
+
+
+@dataclass(frozen=True)
+class HostSummary:
+    """What the event page shows of a host: a row, not an ORM object (a big
+    event has hundreds of hosts, and building objects is the slow part)."""
+
+    user_id: int
+    display_name: str
+    role: HostRole
+
+
+@dataclass(frozen=True)
+class HostTools:
+    """Which of the hosts' tools the event page offers, by the event's state."""
+
+    can_edit: bool
+    can_publish: bool
+    can_cancel: bool
+    runs_replies: bool  # dashboard, replies, check-in, messages: once published
+    can_delete: bool  # the creator, a draft
+
+
+@dataclass(frozen=True)
+class EventPage:
+    event: Event
+    hosts: list[HostSummary]
+    viewer_is_host: bool
+    viewer_is_creator: bool
+    # Published and listed: hosts' names link to their host pages, and search
+    # engines may index it.
+    is_public: bool
+    host_tools: HostTools | None  # None: the viewer does not host the event
+
+    @property
+    def takes_replies(self) -> bool:
+        """A draft has no reply box (nobody but its hosts sees it)."""
+        return self.event.status != EventStatus.DRAFT
+
+    @property
+    def is_indexed(self) -> bool:
+        """Search engines may index listed events that are not drafts."""
+        return self.takes_replies and self.event.visibility == EventVisibility.PUBLIC
+
+
+def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:
+    status = event.status
+    return HostTools(
+        can_edit=status != EventStatus.CANCELLED,
+        can_publish=status == EventStatus.DRAFT,
+        can_cancel=status == EventStatus.PUBLISHED,
+        runs_replies=status != EventStatus.DRAFT,
+        can_delete=viewer_is_creator and status == EventStatus.DRAFT,
+    )
+
+
+def get_event_page(viewer: User | None, slug: str) -> EventPage:
+    """Return what the event page shows: the event with its topics, and its hosts.
+
+    :raise NotFound: no such event, or a draft and `viewer` is not a host.
+    """
+    event = (
+        db.session.scalars(
+            # Topics joined in (ten at most): one round trip less on the busiest page.
+            select(Event).where(Event.slug == slug).options(joinedload(Event.topics))
+        )
+        .unique()
+        .one_or_none()
+    )
+    if event is None:
+        raise NotFound("There is no such event.")
+    hosts = [
+        HostSummary(*row)
+        for row in db.session.execute(
+            select(EventHost.user_id, User.display_name, EventHost.role)
+            .join(User, User.id == EventHost.user_id)
+            .where(EventHost.event_id == event.id)
+            .order_by(EventHost.added_at, EventHost.user_id)
+        )
+    ]
+    viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
+    if not is_visible(event, viewer_is_host=viewer_is_host):
+        raise NotFound("There is no such event.")
+    viewer_is_creator = is_creator(viewer, event)
+    tools = host_tools(event, viewer_is_creator=viewer_is_creator) if viewer_is_host else None
+    return EventPage(
+        event=event,
+        hosts=hosts,
+        viewer_is_host=viewer_is_host,
+        viewer_is_creator=viewer_is_creator,
+        is_public=event.is_public,
+        host_tools=tools,
+    )
+
+
+def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
+    """Return the event with its hosts (rights need them) and whatever else
+    `loader_options` load: the one way to load an event for a viewer.
+
+    :raise NotFound: no such event, or a draft and `viewer` is not a host.
+    """
+    options = loader_options or (selectinload(Event.hosts),)
+    event = db.session.scalar(select(Event).where(Event.slug == slug).options(*options))
+    if event is None or not can_view_event(viewer, event):
+        raise NotFound("There is no such event.")
+    return event
+
+
+def find_hosted_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
+    """Return the event for its hosts' tools.
+
+    :raise NotFound: as find_event. :raise PermissionDenied: `viewer` does not host it.
+    """
+    event = find_event(viewer, slug, *loader_options)
+    require_host(viewer, event)
+    return event
+
+
+def can_view_event(viewer: User | None, event: Event) -> bool:
+    """Published and cancelled events are open to anyone with the link; drafts to hosts."""
+    return is_visible(event, viewer_is_host=is_host(viewer, event))
+
+
+def is_visible(event: Event, *, viewer_is_host: bool) -> bool:
+    """The draft rule, for callers that already know whether the viewer hosts."""
+    return event.status != EventStatus.DRAFT or viewer_is_host
+
+
+def is_host(viewer: User | None, event: Event) -> bool:
+    return viewer is not None and any(host.user_id == viewer.id for host in event.hosts)
+
+
+def is_creator(viewer: User | None, event: Event) -> bool:
+    return viewer is not None and event.created_by_id == viewer.id
+
+
+def require_host(viewer: User | None, event: Event) -> None:
+    """:raise PermissionDenied: `viewer` does not host `event`."""
+    if not is_host(viewer, event):
+        raise PermissionDenied("Only the hosts of this event can do that.")
+
+
+def require_creator(viewer: User | None, event: Event) -> None:
+    """:raise PermissionDenied: `viewer` did not create `event`."""
+    if not is_creator(viewer, event):
+        raise PermissionDenied("Only the person who created this event can do that.")
+
+
+# Writing
+
+
+def create_event(actor: User, details: EventDetails, *, now: datetime | None = None) -> SaveResult:
+    """Create a draft event hosted by `actor`.
+
+    :raise PermissionDenied: `actor` has not confirmed their email address.
+    :raise InvalidInput: a field breaks its rules (the error names it).
+    """
+    require_verified(actor)
+    now = now or utcnow()
+    event = Event(created_by=actor, status=EventStatus.DRAFT, slug=_new_slug(details.title))
+    ambiguous = apply_details(event, details, now=now, is_new=True)
+    event.hosts = [EventHost(user=actor, role=HostRole.CREATOR)]
+    db.session.add(event)
+    db.session.flush()
+    return SaveResult(event, resolved_ambiguity=ambiguous, sequence_raised=False)
+
+
+def update_event(
+    actor: User, event: Event, details: EventDetails, *, now: datetime | None = None
+) -> SaveResult:
+    """Change an event; raise its sequence if time, place or title changed.
+    More seats (or no limit any more) move the waitlist on.
+
+    :raise PermissionDenied: `actor` is not a host.
+    :raise InvalidInput: a field breaks its rules; nothing is changed.
+    """
+    require_host(actor, event)
+    lock_event(event)  # capacity decides who gets a seat: no RSVP may interleave
+    if event.status == EventStatus.CANCELLED:
+        raise InvalidInput("A cancelled event cannot be edited.")
+    now = now or utcnow()
+    before = _calendar_fields(event)
+    ambiguous = apply_details(event, details, now=now, is_new=False)
+    raised = _calendar_fields(event) != before
+    if raised:
+        event.sequence += 1
+    db.session.flush()
+    if raised and event.status == EventStatus.PUBLISHED:
+        invitations.queue_updates(event)  # calendars move the entry
+    promote_waitlist(event, now=now)
+    return SaveResult(event, resolved_ambiguity=ambiguous, sequence_raised=raised)
+
+
+def publish_event(actor: User, event: Event, *, now: datetime | None = None) -> None:
+    """:raise PermissionDenied: not a host. :raise InvalidInput: not a draft, or over."""
+    require_host(actor, event)
+    require_verified(actor)
+    now = now or utcnow()
+    if event.status != EventStatus.DRAFT:
+        raise InvalidInput("Only a draft can be published.")
+    if event.ends_at <= now:
+        raise InvalidInput("This event is over; change its dates before publishing it.")
+    event.status = EventStatus.PUBLISHED
+    event.published_at = now
+
+
+def cancel_event(
+    actor: User, event: Event, *, message: str = "", now: datetime | None = None
+) -> None:
+    """Cancel a published event; it stays visible, marked cancelled.
+
+    :raise PermissionDenied: not a host. :raise InvalidInput: not published.
+    """
+    require_host(actor, event)
+    mark_cancelled(event, message=message, now=now)
+
+
+def mark_cancelled(event: Event, *, message: str, now: datetime | None = None) -> None:
+    """The cancellation itself, whoever asks (a host, or the last host leaving):
+    one email to each person replying, with the calendar CANCEL for those going.
+
+    :raise InvalidInput: not published.
+    """
+    if event.status != EventStatus.PUBLISHED:
+        raise InvalidInput("Only a published event can be cancelled; delete a draft instead.")
+    event.cancellation_message = clean_text(message, field="message", max_length=2000)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = now or utcnow()
+    event.sequence += 1
+    db.session.flush()
+    invitations.queue_cancellations(event)  # calendars remove the entry
+
+
+def delete_event(actor: User, event: Event) -> None:
+    """:raise PermissionDenied: not the creator. :raise InvalidInput: not a draft."""
+    require_creator(actor, event)
+    if event.status != EventStatus.DRAFT:
+        raise InvalidInput("Only drafts can be deleted; cancel a published event instead.")
+    db.session.delete(event)
+    db.session.flush()
+
+
+def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = None) -> Event:
+    """Make the next edition: a draft like `event`, `weeks` later, hosted by `actor`.
+
+    :raise PermissionDenied: not a host. :raise InvalidInput: bad number of weeks.
+    """
+    require_host(actor, event)
+    require_verified(actor)
+    if not 1 <= weeks <= MAX_COPY_WEEKS:
+        raise InvalidInput(f"Choose between 1 and {MAX_COPY_WEEKS} weeks.", field="weeks")
+    shift = timedelta(weeks=weeks)
+    if event.ends_at + shift <= (now or utcnow()):
+        raise InvalidInput("The copy would still be in the past; move it further.", field="weeks")
+    check_event_time(utc_to_local(event.ends_at, event.timezone) + shift, field="weeks")
+    details = copied_details(event)
+    for name in ("starts_at", "ends_at", "rsvp_deadline"):  # the same wall time, weeks later
+        if details[name] is not None:
+            details[name] = _shift_wall_time(details[name], event.timezone, shift)
+    copy = Event(
+        **details,
+        created_by=actor,
+        status=EventStatus.DRAFT,
+        slug=_new_slug(event.title),
+        hosts=[EventHost(user=actor, role=HostRole.CREATOR)],
+    )
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+# Helpers
+
+
+def _calendar_fields(event: Event) -> tuple:
+    return (
+        event.title, event.starts_at, event.ends_at, event.timezone,
+        event.venue_name, event.venue_address, event.online_url,
+    )  # fmt: skip
+
+
+def _shift_wall_time(moment: datetime, zone: str, shift: timedelta) -> datetime:
+    """Move by whole weeks on the wall clock, so 18:00 stays 18:00 across DST."""
+    local = utc_to_local(moment, zone).replace(tzinfo=None) + shift
+    try:
+        return local_to_utc(local, zone, field="weeks").utc
+    except InvalidInput:
+        return moment + shift  # the wall time vanished (DST gap): keep the duration
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
+
+
+def _new_slug(title: str) -> str:
+    """A readable, unique, permanent slug: the title and a random suffix."""
+    return f"{slugify(title) or 'event'}-{secrets.token_hex(3)}"

@@ -1,0 +1,275 @@
+"""An event's hosts: invitations to co-host, stepping down, removal, and who
+runs the event when a host's account goes.
+
+Rights (DESIGN.md, README "Who may do what on an event"): only the creator
+invites, revokes and removes co-hosts; a co-host may step down. Nobody is made
+a host without consent: an invitation goes to an address, and the person with
+that confirmed address accepts it within INVITATION_DAYS. Until then they are
+shown nowhere; only the creator sees the pending invitation, by the address
+they typed. Inviting answers the same whatever the address (no oracle).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from meetup.extensions import db
+from meetup.lib.text import normalize_email
+from meetup.lib.urls import external_url
+from meetup.mail.outbox import Mail, queue_mail
+from meetup.models import Event, EventHost, EventStatus, HostInvitation, HostRole, User
+from meetup.models.types import utcnow
+from meetup.services.accounts.accounts import find_user_by_email
+from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
+from meetup.services.events.event_mail import event_context
+from meetup.services.events.events import (
+    is_creator,
+    is_host,
+    mark_cancelled,
+    require_creator,
+    require_host,
+)
+
+INVITATION_DAYS = 7
+INVITATIONS_PER_HOUR = 10  # per creator, on the web form: no guessing in bulk
+HOSTLESS_MESSAGE = "Its host has left Meetup, so the event cannot go ahead."
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# The hosts page
+
+
+@dataclass(frozen=True)
+class HostRow:
+    """One host as the hosts page lists them, with what the viewer may do."""
+
+    user_id: int
+    display_name: str
+    role_label: str
+    # "remove" (the creator, for a co-host), "step_down" (a co-host, for
+    # themselves), or None.
+    removal: str | None
+
+
+@dataclass(frozen=True)
+class HostsPage:
+    hosts: list[HostRow]
+    can_invite: bool
+    pending: list[HostInvitation]
+
+
+def hosts_page(viewer: User, event: Event, *, now: datetime | None = None) -> HostsPage:
+    """What the hosts page shows `viewer`, a host of `event` (hosts loaded
+    with their users).
+
+    :raise PermissionDenied: `viewer` does not host the event.
+    """
+    require_host(viewer, event)
+    viewer_is_creator = is_creator(viewer, event)
+    rows = []
+    for host in sorted(event.hosts, key=lambda host: (host.added_at, host.user_id)):
+        removal = None
+        if host.role == HostRole.COHOST:
+            if host.user_id == viewer.id:
+                removal = "step_down"
+            elif viewer_is_creator:
+                removal = "remove"
+        role_label = "creator" if host.role == HostRole.CREATOR else "co-host"
+        rows.append(HostRow(host.user_id, host.user.display_name, role_label, removal))
+    pending = pending_invitations(viewer, event, now=now) if viewer_is_creator else []
+    return HostsPage(hosts=rows, can_invite=viewer_is_creator, pending=pending)
+
+
+# Invitations
+
+
+def invite_cohost(actor: User, event: Event, *, email: str, now: datetime | None = None) -> str:
+    """Invite the address to co-host `event` and queue the email. The same for
+    every address: a member's, a stranger's, a host's (they may accept again,
+    which changes nothing). A new invitation to the same address replaces the
+    old one.
+
+    :return: the token of the link in the email (for the CLI and the demo).
+    :raise PermissionDenied: `actor` is not the creator.
+    :raise InvalidInput: not an email address (field "email").
+    """
+    require_creator(actor, event)
+    if event.status == EventStatus.CANCELLED:
+        raise InvalidInput("This event is cancelled: it needs no more hosts.")
+    try:
+        address = normalize_email(email)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, field="email") from None
+    now = now or utcnow()
+    db.session.execute(
+        delete(HostInvitation).where(
+            HostInvitation.event_id == event.id, HostInvitation.email == address
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = HostInvitation(
+        event=event,
+        email=address,
+        token_hash=_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    invitee = find_user_by_email(address)
+    queue_mail(
+        Mail(
+            to=address,
+            user_id=invitee.id if invitee is not None else None,
+            subject=f"Would you co-host “{event.title}”?",
+            template="host_invitation",
+            # Not the row's id: SQLite gives a deleted row's id to the next one.
+            dedupe_key=f"host-invitation:{invitation.token_hash}",
+            context=event_context(event)
+            | {
+                "inviter": actor.display_name,
+                "url": external_url("hosting.host_invitation", token=token),
+                "event_url": external_url("events.detail", slug=event.slug),
+                "valid_for": f"{INVITATION_DAYS} days",
+            },
+        )
+    )
+    return token
+
+
+def pending_invitations(
+    actor: User, event: Event, *, now: datetime | None = None
+) -> list[HostInvitation]:
+    """The invitations nobody accepted yet that still work, oldest first: for
+    the creator only.
+
+    :raise PermissionDenied: `actor` is not the creator.
+    """
+    require_creator(actor, event)
+    return list(
+        db.session.scalars(
+            select(HostInvitation)
+            .where(
+                HostInvitation.event_id == event.id, HostInvitation.expires_at > (now or utcnow())
+            )
+            .order_by(HostInvitation.created_at, HostInvitation.id)
+        )
+    )
+
+
+def revoke_host_invitation(actor: User, event: Event, *, invitation_id: int) -> None:
+    """:raise PermissionDenied: not the creator. :raise NotFound: no such invitation."""
+    require_creator(actor, event)
+    invitation = db.session.get(HostInvitation, invitation_id)
+    if invitation is None or invitation.event_id != event.id:
+        raise NotFound("There is no such invitation.")
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def find_host_invitation(token: str, *, now: datetime | None = None) -> HostInvitation:
+    """The invitation behind an emailed link, while it works.
+
+    :raise NotFound: no such token, revoked, accepted already, or expired.
+    """
+    invitation = db.session.scalar(
+        select(HostInvitation).where(HostInvitation.token_hash == _hash(token or ""))
+    )
+    if invitation is None or invitation.expires_at <= (now or utcnow()):
+        raise NotFound("This invitation has expired or was withdrawn.")
+    return invitation
+
+
+def invitee_refusal(actor: User, invitation: HostInvitation) -> str | None:
+    """Why `actor` may not accept `invitation` (not the invited, confirmed
+    address), or None when they may."""
+    if actor.deleted_at is not None or actor.email.lower() != invitation.email:
+        return (
+            "This invitation was sent to another email address. Log in with the "
+            "account that uses it, or sign up with it."
+        )
+    if not actor.is_verified:
+        return "Confirm your email address first (follow the link we sent you), then accept."
+    return None
+
+
+def check_invitee(actor: User, invitation: HostInvitation) -> None:
+    """:raise PermissionDenied: see invitee_refusal."""
+    refusal = invitee_refusal(actor, invitation)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def accept_host_invitation(actor: User, token: str, *, now: datetime | None = None) -> Event:
+    """Make `actor` a co-host of the invitation's event; the invitation is used up.
+
+    :raise NotFound: the invitation does not exist any more (see find_host_invitation).
+    :raise PermissionDenied: `actor` is not the person with the invited, confirmed address.
+    """
+    invitation = find_host_invitation(token, now=now)
+    check_invitee(actor, invitation)
+    event = invitation.event
+    if not is_host(actor, event):
+        event.hosts.append(EventHost(user=actor, role=HostRole.COHOST, added_at=now or utcnow()))
+    db.session.delete(invitation)
+    db.session.flush()
+    return event
+
+
+# Leaving
+
+
+def remove_cohost(actor: User, event: Event, *, user_id: int) -> None:
+    """The creator removes a co-host, or a co-host steps down (removes themselves).
+
+    :raise PermissionDenied: someone else's removal, and `actor` is not the creator.
+    :raise NotFound: that person is not a co-host.
+    """
+    if actor.id != user_id:
+        require_creator(actor, event)
+    elif not is_host(actor, event):
+        raise PermissionDenied("Only the hosts of this event can do that.")
+    host = next(
+        (h for h in event.hosts if h.user_id == user_id and h.role == HostRole.COHOST), None
+    )
+    if host is None:
+        raise NotFound("This person is not a co-host of the event.")
+    event.hosts.remove(host)
+    db.session.flush()
+
+
+def hand_over_events(person: User, *, now: datetime | None = None) -> None:
+    """`person`'s account goes: nobody may be left unable to run their events.
+
+    Where they created the event, the longest-serving co-host becomes its
+    creator. An upcoming published event with no host left is cancelled the
+    usual way (one email to each person replying, with the calendar CANCEL);
+    a past one keeps its history, hostless. Drafts are erased with the
+    account (mydata). Call it before the person's host rows are deleted.
+    """
+    now = now or utcnow()
+    hosted = db.session.scalars(
+        select(Event).join(EventHost).where(EventHost.user_id == person.id).order_by(Event.id)
+    ).all()
+    for event in hosted:  # a handful: a person hosts few events
+        mine = next(host for host in event.hosts if host.user_id == person.id)
+        others = [host for host in event.hosts if host.user_id != person.id]
+        event.hosts.remove(mine)
+        if others:
+            if event.created_by_id == person.id or mine.role == HostRole.CREATOR:
+                heir = min(others, key=lambda host: (host.added_at, host.user_id))
+                heir.role = HostRole.CREATOR
+                event.created_by_id = heir.user_id
+                event.created_by = heir.user
+            continue
+        if event.status == EventStatus.PUBLISHED and event.ends_at > now:
+            mark_cancelled(event, message=HOSTLESS_MESSAGE, now=now)
+    db.session.flush()

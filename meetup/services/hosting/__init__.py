@@ -1,0 +1,2 @@
+"""The hosts' tools: check-in and tickets (checkin), the dashboard, messages
+and reminders (announcements), the replies CSV (attendee_csv)."""
