@@ -28,7 +28,7 @@ def post_fork(server, worker):
 
     The collector scanning the app's long-lived objects caused 20-35 ms p99
     spikes; frozen, they are never scanned, and a higher threshold makes the
-    collections that remain rare (see DESIGN.md, performance notes).
+    collections that remain rare (see bench/README.md).
     """
     gc.collect()
     gc.freeze()

@@ -1,6 +1,6 @@
 """The mail worker: drains the outbox through a transport (`flask meetup deliver-mail`).
 
-It is an edge like a view: it calls services.delivery and commits after each
+It is an edge like a view: it calls mail.delivery and commits after each
 step. A message is marked sent right after the server accepted it, so the
 only duplicate a crash can cause is that one message (see README, "Mail").
 """

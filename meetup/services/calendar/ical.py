@@ -3,7 +3,8 @@ invitations by email (iTIP).
 
 Built with the icalendar library, never by hand, and every VEVENT by one
 function, vevent(), from one EventSnapshot: an invitation differs from the
-download only by its METHOD, ORGANIZER and ATTENDEE. Choices from DESIGN.md:
+download only by its METHOD, ORGANIZER and ATTENDEE. The choices
+(docs/architecture.md, "Calendars"):
 DTSTART/DTEND in UTC (every client converts UTC right; generated VTIMEZONEs
 are misread by several), the event's zone named in the description, one UID
 per event (Event.ical_uid) everywhere, SEQUENCE from the event, no METHOD in

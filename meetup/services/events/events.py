@@ -1,8 +1,9 @@
 """Events: create, edit, publish, cancel, copy and delete; hosts and their rights.
 
-Rights (DESIGN.md): hosts (the creator and co-hosts) edit, publish and cancel;
-only the creator deletes a draft and invites or removes hosts (services/hosts.py). A draft exists
-only for its hosts: everyone else gets NotFound, never PermissionDenied.
+Rights (README "Who may do what on an event"): hosts (the creator and
+co-hosts) edit, publish and cancel; only the creator deletes a draft and
+invites or removes hosts (events.hosts). A draft exists only for its hosts:
+everyone else gets NotFound, never PermissionDenied.
 """
 
 from __future__ import annotations

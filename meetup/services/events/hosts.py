@@ -1,7 +1,7 @@
 """An event's hosts: invitations to co-host, stepping down, removal, and who
 runs the event when a host's account goes.
 
-Rights (DESIGN.md, README "Who may do what on an event"): only the creator
+Rights (README "Who may do what on an event", docs/architecture.md): only the creator
 invites, revokes and removes co-hosts; a co-host may step down. Nobody is made
 a host without consent: an invitation goes to an address, and the person with
 that confirmed address accepts it within INVITATION_DAYS. Until then they are
