@@ -95,13 +95,54 @@ def _copied_columns(model: type, not_copied: frozenset[str]) -> tuple[str, ...]:
 
 
 def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new: bool) -> bool:
-    """Check every field, then write them; return whether a DST fold was resolved."""
+    """Check every field, then write them; return whether a DST fold was resolved.
+    Nothing is written unless every field passes."""
     title = clean_line(details.title, field="title", max_length=TITLE_MAX_LENGTH)
     if not title:
         raise InvalidInput("Give the event a title.", field="title")
     description = clean_text(
         details.description, field="description", max_length=DESCRIPTION_MAX_LENGTH
     )
+    times = _checked_times(event, details, now=now, is_new=is_new)
+    place = _checked_place(details)
+    capacity, guest_limit = _checked_seats(details)
+    what_to_bring = clean_text(
+        details.what_to_bring, field="what_to_bring", max_length=WHAT_TO_BRING_MAX_LENGTH
+    )
+    topics = clean_tags(
+        details.topics, field="topics", noun="topic", max_count=MAX_TOPICS,
+        max_length=TOPIC_MAX_LENGTH,
+    )  # fmt: skip
+    visibility = _choice(EventVisibility, details.visibility, field="visibility")
+    directory = _choice(
+        DirectoryVisibility, details.directory_visibility, field="directory_visibility"
+    )
+
+    event.title = title
+    event.description = description
+    event.description_html = render_markdown(description)
+    event.timezone = details.timezone
+    event.starts_at, event.ends_at = times.starts_at, times.ends_at
+    event.rsvp_deadline = times.deadline
+    event.venue_name, event.venue_address, event.online_url = place
+    event.capacity, event.guest_limit = capacity, guest_limit
+    event.what_to_bring = what_to_bring
+    event.visibility, event.directory_visibility = visibility, directory
+    event.is_approval_required = bool(details.is_approval_required)
+    event.topics = [EventTopic(name=name) for name in topics]
+    event.search_text = searchable_text(title, description, topics, *place[:2])
+    return times.was_ambiguous
+
+
+@dataclass(frozen=True)
+class _Times:
+    starts_at: datetime
+    ends_at: datetime
+    deadline: datetime | None
+    was_ambiguous: bool  # a wall time happened twice (DST ended); the first was used
+
+
+def _checked_times(event: Event, details: EventDetails, *, now: datetime, is_new: bool) -> _Times:
     if details.timezone not in timezone_names():
         raise InvalidInput("Choose a time zone from the list.", field="timezone")
     start = local_to_utc(details.starts_local, details.timezone, field="starts_at")
@@ -121,6 +162,11 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
             raise InvalidInput(
                 "The deadline for replies must be before the start.", field="rsvp_deadline"
             )
+    return _Times(start.utc, end.utc, deadline, start.was_ambiguous or end.was_ambiguous)
+
+
+def _checked_place(details: EventDetails) -> tuple[str, str, str]:
+    """Venue name, venue address and online link; at least one of them."""
     venue_name = clean_line(
         details.venue_name, field="venue_name", max_length=VENUE_NAME_MAX_LENGTH
     )
@@ -132,6 +178,11 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
     )
     if not (venue_name or venue_address or online_url):
         raise InvalidInput("Add a venue, an online link, or both.", field="venue_name")
+    return venue_name, venue_address, online_url
+
+
+def _checked_seats(details: EventDetails) -> tuple[int | None, int]:
+    """Capacity (None: no limit) and guests allowed per reply."""
     capacity = details.capacity
     if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
         raise InvalidInput(
@@ -139,37 +190,12 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
             "for no limit.",
             field="capacity",
         )
-    what_to_bring = clean_text(
-        details.what_to_bring, field="what_to_bring", max_length=WHAT_TO_BRING_MAX_LENGTH
-    )
     guest_limit = details.guest_limit or 0
     if not 0 <= guest_limit <= MAX_GUEST_LIMIT:
         raise InvalidInput(
             f"Allow from 0 to {MAX_GUEST_LIMIT} guests per reply.", field="guest_limit"
         )
-    topics = clean_tags(
-        details.topics, field="topics", noun="topic", max_count=MAX_TOPICS,
-        max_length=TOPIC_MAX_LENGTH,
-    )  # fmt: skip
-    visibility = _choice(EventVisibility, details.visibility, field="visibility")
-    directory = _choice(
-        DirectoryVisibility, details.directory_visibility, field="directory_visibility"
-    )
-
-    event.title = title
-    event.description = description
-    event.description_html = render_markdown(description)
-    event.timezone = details.timezone
-    event.starts_at, event.ends_at = start.utc, end.utc
-    event.rsvp_deadline = deadline
-    event.venue_name, event.venue_address, event.online_url = venue_name, venue_address, online_url
-    event.capacity, event.guest_limit = capacity, guest_limit
-    event.what_to_bring = what_to_bring
-    event.visibility, event.directory_visibility = visibility, directory
-    event.is_approval_required = bool(details.is_approval_required)
-    event.topics = [EventTopic(name=name) for name in topics]
-    event.search_text = searchable_text(title, description, topics, venue_name, venue_address)
-    return start.was_ambiguous or end.was_ambiguous
+    return capacity, guest_limit
 
 
 def searchable_text(*parts: str | Iterable[str]) -> str:
