@@ -1,5 +1,6 @@
 """The domain's tables, one module per aggregate."""
 
+from meetup.models.connection import Block, Connection, ConnectionRequest, RequestStatus
 from meetup.models.event import (
     DirectoryVisibility,
     Event,
@@ -33,6 +34,9 @@ from meetup.models.user import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "Block",
+    "Connection",
+    "ConnectionRequest",
     "DirectoryChoice",
     "DirectoryVisibility",
     "Event",
@@ -51,6 +55,7 @@ __all__ = [
     "OutboxStatus",
     "ProfileVisibility",
     "QuestionKind",
+    "RequestStatus",
     "Rsvp",
     "RsvpChange",
     "RsvpStatus",

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, or_, select, true
 
-from meetup.models import ProfileVisibility, User
+from meetup.extensions import db
+from meetup.models import Block, ProfileVisibility, User
 from meetup.services.errors import InvalidInput
 
 
@@ -35,6 +36,8 @@ def can_see_profile(viewer: User | None, person: Person) -> bool:
         return False
     if viewer is not None and viewer.id == person.id:
         return True
+    if viewer is not None and person.id in blocked_ids(viewer):
+        return False
     if person.profile_visibility == ProfileVisibility.PUBLIC:
         return True
     if person.profile_visibility == ProfileVisibility.MEMBERS:
@@ -46,9 +49,44 @@ def profile_fields_condition(viewer: User | None) -> Any:
     """SQL over User: can_see_profile(viewer, User), for filtering searches by
     fields the viewer may see (the privacy matrix test holds the two together)."""
     visible = [User.profile_visibility == ProfileVisibility.PUBLIC]
-    if viewer is not None:
-        visible += [User.profile_visibility == ProfileVisibility.MEMBERS, User.id == viewer.id]
-    return and_(User.deleted_at.is_(None), or_(*visible))
+    if viewer is None:
+        return and_(User.deleted_at.is_(None), or_(*visible))
+    visible.append(User.profile_visibility == ProfileVisibility.MEMBERS)
+    return and_(
+        User.deleted_at.is_(None),
+        or_(User.id == viewer.id, and_(or_(*visible), not_blocked_condition(viewer))),
+    )
+
+
+def blocked_ids(viewer: User) -> frozenset[int]:
+    """The people `viewer` blocked and the people who blocked them: the two
+    no longer see each other anywhere but a host's management pages. Read
+    once per request (kept on the viewer's object until a block changes)."""
+    cached = getattr(viewer, "_blocked_ids", None)
+    if cached is None:
+        cached = frozenset(
+            db.session.scalars(
+                select(Block.blocked_id).where(Block.blocker_id == viewer.id)
+                .union(select(Block.blocker_id).where(Block.blocked_id == viewer.id))
+            )
+        )  # fmt: skip
+        viewer._blocked_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget_blocks(viewer: User) -> None:
+    """After a block changes: read them again when next asked."""
+    viewer._blocked_ids = None  # type: ignore[attr-defined]
+
+
+def not_blocked_condition(viewer: User | None) -> Any:
+    """SQL over User: neither this person nor `viewer` blocked the other."""
+    if viewer is None:
+        return true()
+    return and_(
+        ~exists().where(Block.blocker_id == viewer.id, Block.blocked_id == User.id),
+        ~exists().where(Block.blocker_id == User.id, Block.blocked_id == viewer.id),
+    )
 
 
 def profile_needs_login(person: User) -> bool:

@@ -84,11 +84,16 @@ class DirectoryPage:
 
 
 def can_see_directory(
-    viewer: User | None, event: Event, *, viewer_is_going: bool | None = None
+    viewer: User | None,
+    event: Event,
+    *,
+    viewer_is_going: bool | None = None,
+    as_attendee: bool = False,
 ) -> bool:
     """May `viewer` open the directory? (`viewer_is_going` saves a query
-    when the caller knows.)"""
-    if is_host(viewer, event):
+    when the caller knows.) `as_attendee`: the hosts' own right to see every
+    reply does not count (connections treat hosts as ordinary attendees)."""
+    if not as_attendee and is_host(viewer, event):
         return True
     if event.directory_visibility == DirectoryVisibility.EVERYONE:
         return True
@@ -121,13 +126,21 @@ def shown_condition() -> Any:
 
 
 def shows_person(
-    viewer: User | None, event: Event, *, person_shown: bool, viewer_is_going: bool
+    viewer: User | None,
+    event: Event,
+    *,
+    person_shown: bool,
+    viewer_is_going: bool,
+    as_attendee: bool = False,
 ) -> bool:
     """Does `event`'s directory show a person going to it to `viewer`?
-    (`person_shown`: their choice, see shown_condition.) Hosts see everyone."""
-    if is_host(viewer, event):
+    (`person_shown`: their choice, see shown_condition.) Hosts see everyone,
+    unless `as_attendee` (connections: a host is an ordinary attendee)."""
+    if not as_attendee and is_host(viewer, event):
         return True
-    return person_shown and can_see_directory(viewer, event, viewer_is_going=viewer_is_going)
+    return person_shown and can_see_directory(
+        viewer, event, viewer_is_going=viewer_is_going, as_attendee=as_attendee
+    )
 
 
 def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
@@ -159,7 +172,11 @@ def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
         .order_by(func.lower(User.display_name), User.id)
     )
     if not host:
-        query = query.where(Rsvp.status == RsvpStatus.GOING, shown_condition())
+        query = query.where(
+            Rsvp.status == RsvpStatus.GOING,
+            shown_condition(),
+            privacy.not_blocked_condition(viewer),
+        )
     return query, host
 
 
@@ -171,13 +188,15 @@ def visible_attendees(
     :raise PermissionDenied: the event's setting keeps `viewer` out.
     """
     query, host = _replies(viewer, event)
+    not_blocked = privacy.not_blocked_condition(viewer)
     page = max(page, 1)
     rows = db.session.execute(
         _filtered(query, filters, viewer).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
     ).all()
     cards = _cards(rows[:PER_PAGE], viewer)
+    shown = shown_condition() if host else and_(shown_condition(), not_blocked)
     going_total, going_shown = db.session.execute(
-        select(func.count(), func.count().filter(shown_condition()))
+        select(func.count(), func.count().filter(shown))
         .select_from(Rsvp)
         .join(User, User.id == Rsvp.user_id)
         .where(

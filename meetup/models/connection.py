@@ -1,0 +1,80 @@
+"""Connections between people: requests, accepted connections, and blocks."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetup.extensions import db
+from meetup.models.types import UTCDateTime, enum_column, utcnow
+from meetup.models.user import User
+
+NOTE_MAX_LENGTH = 300
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for an answer (an ignored one looks so to its asker)
+    ACCEPTED = "accepted"
+    IGNORED = "ignored"  # silent: its asker is never told, and may not ask for 90 days
+    WITHDRAWN = "withdrawn"
+
+
+class ConnectionRequest(db.Model):
+    """One person asking another to connect, with an optional note and the
+    event where the asker met them (None: not at an event)."""
+
+    __tablename__ = "connection_request"
+    __table_args__ = (
+        Index("ix_connection_request_addressee", "addressee_id", "status"),
+        Index("ix_connection_request_pair", "requester_id", "addressee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), server_default="")
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus, 16), default=RequestStatus.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    addressee: Mapped[User] = relationship(foreign_keys=[addressee_id])
+
+
+class Connection(db.Model):
+    """Two people connected, stored once per pair (lower id first)."""
+
+    __tablename__ = "connection"
+    __table_args__ = (
+        UniqueConstraint("first_id", "second_id"),
+        CheckConstraint("first_id < second_id", name="ordered_pair"),
+        Index("ix_connection_second", "second_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # The event where they met when they connected, if any (they may meet again).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Block(db.Model):
+    """One person blocking another: silent, and both ways in effect."""
+
+    __tablename__ = "block"
+    __table_args__ = (
+        UniqueConstraint("blocker_id", "blocked_id"),
+        Index("ix_block_blocked", "blocked_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
