@@ -61,6 +61,7 @@ def register_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from meetup.auth import views as auth
     from meetup.calendar import views as calendar
+    from meetup.connections import views as connections
     from meetup.directory import views as directory
     from meetup.events import views as events
     from meetup.hosting import views as hosting
@@ -68,7 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from meetup.profiles import views as profiles
     from meetup.rsvps import views as rsvps
 
-    for blueprint in (main, events, auth, profiles, rsvps, hosting, calendar, directory):
+    blueprints = (main, events, auth, profiles, rsvps, hosting, calendar, directory, connections)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
 
 

@@ -21,6 +21,7 @@ from meetup.profiles.forms import (
 )
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services.accounts import mydata, privacy, profiles
+from meetup.services.connections import connections
 from meetup.services.directory import directory
 from meetup.services.events import event_listing
 
@@ -46,6 +47,8 @@ def detail(person_id: int) -> str | Response:
         events=directory.events_showing(viewer, person, now=now),
         hosting=upcoming_hosted[: directory.PROFILE_EVENTS],
         hosted=past_hosted[: directory.PROFILE_EVENTS],
+        relation=connections.relation(viewer, person, now=now),
+        relations=connections,
     )
 
 

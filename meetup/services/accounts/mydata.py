@@ -18,6 +18,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from meetup.extensions import db
 from meetup.models import (
+    Block,
+    Connection,
+    ConnectionRequest,
     Event,
     EventHost,
     EventStatus,
@@ -27,6 +30,7 @@ from meetup.models import (
     LoginSession,
     OutboxMessage,
     OutboxStatus,
+    RequestStatus,
     Rsvp,
     RsvpChange,
     User,
@@ -145,6 +149,86 @@ def _export_sessions(user: User) -> list[dict[str, Any]]:
 
 def _erase_sessions(user: User) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def _export_connections(user: User) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(User.display_name, Connection.created_at)
+        .join(
+            Connection,
+            or_(
+                and_(Connection.first_id == user.id, Connection.second_id == User.id),
+                and_(Connection.second_id == user.id, Connection.first_id == User.id),
+            ),
+        )
+        .order_by(Connection.created_at)
+    )
+    return [{"with": name, "since": since.isoformat()} for name, since in rows]
+
+
+def _erase_connections(user: User) -> None:
+    db.session.execute(
+        delete(Connection).where(
+            or_(Connection.first_id == user.id, Connection.second_id == user.id)
+        )
+    )
+
+
+def _export_connection_requests(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Requests the person made and received. An ignored request reads
+    "pending" to its asker, as everywhere: ignoring is silent."""
+    requests = db.session.scalars(
+        select(ConnectionRequest)
+        .where(
+            or_(
+                ConnectionRequest.requester_id == user.id, ConnectionRequest.addressee_id == user.id
+            )
+        )
+        .order_by(ConnectionRequest.id)
+    ).all()
+    sent, received = [], []
+    for request in requests:
+        mine = request.requester_id == user.id
+        status = request.status.value
+        if mine and request.status == RequestStatus.IGNORED:
+            status = RequestStatus.PENDING.value
+        entry = {
+            ("to" if mine else "from"): (
+                request.addressee if mine else request.requester
+            ).display_name,
+            "note": request.note,
+            "status": status,
+            "asked_at": request.created_at.isoformat(),
+        }
+        (sent if mine else received).append(entry)
+    return {"sent": sent, "received": received}
+
+
+def _erase_connection_requests(user: User) -> None:
+    db.session.execute(
+        delete(ConnectionRequest).where(
+            or_(
+                ConnectionRequest.requester_id == user.id, ConnectionRequest.addressee_id == user.id
+            )
+        )
+    )
+
+
+def _export_blocks(user: User) -> list[dict[str, Any]]:
+    """The people the person blocked (never who blocked them)."""
+    rows = db.session.execute(
+        select(User.display_name, Block.created_at)
+        .join(Block, Block.blocked_id == User.id)
+        .where(Block.blocker_id == user.id)
+        .order_by(Block.created_at)
+    )
+    return [{"person": name, "blocked_at": at.isoformat()} for name, at in rows]
+
+
+def _erase_blocks(user: User) -> None:
+    db.session.execute(
+        delete(Block).where(or_(Block.blocker_id == user.id, Block.blocked_id == user.id))
+    )
 
 
 # The account's own messages that name an address it used: sign-up and
@@ -327,6 +411,19 @@ REGISTRY: tuple[PersonalData, ...] = (
     ),
     PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),
     PersonalData("sessions", (LoginSession.user_id,), _export_sessions, _erase_sessions),
+    PersonalData(
+        "connections",
+        (Connection.first_id, Connection.second_id),
+        _export_connections,
+        _erase_connections,
+    ),
+    PersonalData(
+        "connection_requests",
+        (ConnectionRequest.requester_id, ConnectionRequest.addressee_id),
+        _export_connection_requests,
+        _erase_connection_requests,
+    ),
+    PersonalData("blocks", (Block.blocker_id, Block.blocked_id), _export_blocks, _erase_blocks),
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import and_, exists, or_, select, true
 
 from meetup.extensions import db
-from meetup.models import Block, ProfileVisibility, User
+from meetup.models import Block, Connection, ProfileVisibility, User
 from meetup.services.errors import InvalidInput
 
 
@@ -95,8 +95,34 @@ def profile_needs_login(person: User) -> bool:
 
 
 def can_see_email(viewer: User | None, person: User) -> bool:
-    """May `viewer` see `person`'s email address? Today only the person may."""
-    return viewer is not None and viewer.id == person.id and person.deleted_at is None
+    """May `viewer` see `person`'s email address (outside the hosts' pages of
+    events the person replied to)? The person; and their accepted connections
+    when they allowed it."""
+    if viewer is None or person.deleted_at is not None:
+        return False
+    if viewer.id == person.id:
+        return True
+    return (
+        shares_email_with_connections(person)
+        and person.id not in blocked_ids(viewer)
+        and are_connected(viewer.id, person.id)
+    )
+
+
+def shares_email_with_connections(person: User) -> bool:
+    """Did the person allow accepted connections to see their email address?"""
+    return person.deleted_at is None and person.is_email_shared_with_connections
+
+
+def are_connected(first_id: int, second_id: int) -> bool:
+    """Are the two people connected (an accepted request, or mutual)?"""
+    low, high = sorted((first_id, second_id))
+    return (
+        db.session.scalar(
+            select(Connection.id).where(Connection.first_id == low, Connection.second_id == high)
+        )
+        is not None
+    )
 
 
 def listed_by_default_condition() -> Any:

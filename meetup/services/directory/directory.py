@@ -70,6 +70,8 @@ class Card:
     interests: list[str]
     offers: list[Goal]
     seeks: list[Goal]
+    # The viewer may ask this person to connect (they see them as an attendee).
+    offers_connect: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ def visible_attendees(
     rows = db.session.execute(
         _filtered(query, filters, viewer).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
     ).all()
-    cards = _cards(rows[:PER_PAGE], viewer)
+    sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
+    cards = _cards(rows[:PER_PAGE], viewer, sees_as_attendee=sees_as_attendee)
     shown = shown_condition() if host else and_(shown_condition(), not_blocked)
     going_total, going_shown = db.session.execute(
         select(func.count(), func.count().filter(shown))
@@ -273,11 +276,16 @@ def events_showing(
     return PersonEvents(going=going[:limit], went=went[:limit], together=together[:limit])
 
 
-def _cards(rows: list[Any], viewer: User | None, *, among: Any = None) -> list[Card]:
+def _cards(
+    rows: list[Any], viewer: User | None, *, among: Any = None, sees_as_attendee: bool = False
+) -> list[Card]:
     """Cards for `rows` as `viewer` may see them (privacy.can_see_profile:
     else the name alone), with their interests and goals: two more queries.
     `among` (SQL, user ids) narrows those queries without listing every id
-    when `rows` are a whole event's."""
+    when `rows` are a whole event's. `sees_as_attendee`: the viewer would see
+    the listed people without a host's rights, so may ask them to connect."""
+    may_ask = sees_as_attendee and viewer is not None and viewer.is_verified
+    blocked = privacy.blocked_ids(viewer) if may_ask else frozenset()
     shows = {row.id: privacy.can_see_profile(viewer, row) for row in rows}
     rows_shown = [row for row in rows if shows[row.id]]
     ids = [row.id for row in rows_shown]
@@ -308,6 +316,9 @@ def _cards(rows: list[Any], viewer: User | None, *, among: Any = None) -> list[C
             interests=interests.get(row.id, []),
             offers=goals.get((row.id, GoalDirection.OFFERS), []),
             seeks=goals.get((row.id, GoalDirection.SEEKS), []),
+            offers_connect=(
+                may_ask and row.shown and row.id != viewer.id and row.id not in blocked
+            ),
         )
         for row in rows
     ]

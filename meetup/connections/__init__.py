@@ -1,0 +1,1 @@
+"""Connections on the web: asking, answering, my network, blocks, vCards."""

@@ -1,0 +1,40 @@
+"""The forms of connections. They parse; services.connections holds the rules."""
+
+from __future__ import annotations
+
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from meetup.forms import Form
+from meetup.models.connection import NOTE_MAX_LENGTH
+from meetup.models.user import GOAL_LABELS
+
+
+class AskForm(Form):
+    note = TextAreaField(
+        "A note (optional)",
+        render_kw={"maxlength": NOTE_MAX_LENGTH, "rows": 3},
+        description="Say where you met or why you would like to stay in touch.",
+    )
+    event = HiddenField()  # the event whose directory the asker came from
+
+
+class NetworkFilterForm(Form):
+    """Search and filters of My network (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name")
+    interest = StringField("Interest")
+    offers = SelectField("Offers", validate_choice=False)
+    seeks = SelectField("Seeks", validate_choice=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            SelectChoice("", "Anything"),
+            *(SelectChoice(goal.value, label) for goal, label in GOAL_LABELS.items()),
+        ]
+        self.offers.choices = choices
+        self.seeks.choices = choices

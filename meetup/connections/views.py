@@ -1,0 +1,161 @@
+"""Connections: ask, answer, my network, blocks and vCards. Each view loads,
+calls one service and answers; the edge commits and answers refusals."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from meetup.connections.forms import AskForm, NetworkFilterForm
+from meetup.downloads import private_download
+from meetup.edge import returns_to
+from meetup.extensions import db, limiter
+from meetup.forms import refusals_shown_on, render_form
+from meetup.models import Event
+from meetup.models.user import GOAL_LABELS
+from meetup.services.connections import blocks, connections, vcards
+
+bp = Blueprint("connections", __name__)
+
+
+@bp.app_context_processor
+def waiting_requests() -> dict[str, object]:
+    """The menu's count of requests waiting for an answer, read only when shown."""
+
+    def count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return connections.waiting_count(current_user)
+
+    return {"waiting_requests": count}
+
+
+def _asker_key() -> str:
+    return f"connect:{current_user.id}"
+
+
+@bp.route("/people/<id:person_id>/connect", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    f"{connections.REQUESTS_PER_DAY} per day",
+    methods=["POST"],
+    key_func=_asker_key,
+    deduct_when=lambda response: response.status_code == 303,
+)
+def ask(person_id: int) -> Response | tuple[str, int]:
+    person = connections.find_person_to_ask(current_user, person_id)
+    form = AskForm(event=request.args.get("event", ""))
+    if form.validate_on_submit():
+        with refusals_shown_on(form):
+            answer = connections.ask_to_connect(
+                current_user, person.id, note=form.note.data or "", event_id=_event_id(form)
+            )
+            if answer == connections.CONNECTED:
+                flash(f"You and {person.display_name} are connected.", "success")
+            else:
+                flash(f"Your request is on its way to {person.display_name}.", "success")
+            return redirect(url_for("profiles.detail", person_id=person.id), 303)
+    return render_form("connections/ask.html", form, person=person)
+
+
+def _event_id(form: AskForm) -> int | None:
+    slug = form.event.data or ""
+    return db.session.scalar(db.select(Event.id).where(Event.slug == slug)) if slug else None
+
+
+@bp.get("/connections")
+@login_required
+def network() -> str:
+    form = NetworkFilterForm(request.args)
+    filters = connections.NetworkFilters(
+        query=form.q.data or "", interest=(form.interest.data or "").strip(),
+        offers=form.offers.data or "", seeks=form.seeks.data or "",
+    )  # fmt: skip
+    people = connections.my_network(current_user, filters)
+    return render_template(
+        "connections/network.html", form=form, people=people, goal_labels=GOAL_LABELS
+    )
+
+
+@bp.get("/connections/requests")
+@login_required
+def requests() -> str:
+    return render_template("connections/requests.html", mine=connections.my_requests(current_user))
+
+
+@bp.post("/connections/requests/<id:request_id>/accept")
+@login_required
+@returns_to("connections.requests")
+def accept(request_id: int) -> Response:
+    asker = connections.accept_request(current_user, request_id)
+    flash(f"You and {asker.display_name} are connected.", "success")
+    return redirect(url_for("connections.requests"), 303)
+
+
+@bp.post("/connections/requests/<id:request_id>/ignore")
+@login_required
+@returns_to("connections.requests")
+def ignore(request_id: int) -> Response:
+    connections.ignore_request(current_user, request_id)
+    flash("Ignored. Nobody is told.", "info")
+    return redirect(url_for("connections.requests"), 303)
+
+
+@bp.post("/connections/requests/<id:request_id>/withdraw")
+@login_required
+@returns_to("connections.requests")
+def withdraw(request_id: int) -> Response:
+    connections.withdraw_request(current_user, request_id)
+    flash("Your request is withdrawn.", "info")
+    return redirect(url_for("connections.requests"), 303)
+
+
+@bp.post("/connections/<id:person_id>/remove")
+@login_required
+@returns_to("connections.network")
+def remove(person_id: int) -> Response:
+    connections.remove_connection(current_user, person_id)
+    flash("The connection is removed. Nobody is told.", "info")
+    return redirect(url_for("connections.network"), 303)
+
+
+@bp.post("/people/<id:person_id>/block")
+@login_required
+def block(person_id: int) -> Response:
+    blocks.block_person(current_user, person_id)
+    flash("Blocked. You no longer see each other, and nobody is told.", "info")
+    return redirect(url_for("connections.blocked"), 303)
+
+
+@bp.post("/people/<id:person_id>/unblock")
+@login_required
+@returns_to("connections.blocked")
+def unblock(person_id: int) -> Response:
+    blocks.unblock_person(current_user, person_id)
+    flash("Unblocked.", "info")
+    return redirect(url_for("connections.blocked"), 303)
+
+
+@bp.get("/connections/blocked")
+@login_required
+def blocked() -> str:
+    return render_template("connections/blocked.html", people=blocks.blocked_by(current_user))
+
+
+@bp.get("/connections/<id:person_id>.vcf")
+@login_required
+def vcard(person_id: int) -> Response:
+    entry = connections.connection_entry(current_user, person_id)
+    return private_download(
+        vcards.vcard(entry), title=entry.display_name, suffix="contact.vcf", mimetype="text/vcard"
+    )
+
+
+@bp.get("/connections.vcf")
+@login_required
+def all_vcards() -> Response:
+    body = vcards.vcards(connections.my_network(current_user))
+    return private_download(
+        body, title="meetup connections", suffix="contacts.vcf", mimetype="text/vcard"
+    )

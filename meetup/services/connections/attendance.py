@@ -1,0 +1,94 @@
+"""Who attended an event: the one rule connections, follow-ups and suggestions use.
+
+A person attended an event when they were going at its start; where the
+hosts checked in at least half of those going, only the people checked in
+count. "Met at" an event means both attended it. Hosts count as ordinary
+attendees: their replies decide, not their role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from meetup.extensions import db
+from meetup.models import Event, EventStatus, Rsvp, RsvpStatus
+
+
+def attended_condition(rsvp: type[Rsvp] = Rsvp, *, now: datetime) -> object:
+    """SQL over a reply (joined to nothing else): its person attended its event."""
+    other = aliased(Rsvp)  # the event's other replies, counted
+    going = select(func.count()).where(
+        other.event_id == rsvp.event_id, other.status == RsvpStatus.GOING
+    )
+    checked_in = going.where(other.checked_in_at.is_not(None))
+    started = select(Event.id).where(
+        Event.id == rsvp.event_id,
+        Event.starts_at <= now,
+        Event.status == EventStatus.PUBLISHED,
+    )
+    return and_(
+        rsvp.status == RsvpStatus.GOING,
+        rsvp.event_id.in_(started),
+        or_(
+            rsvp.checked_in_at.is_not(None),
+            # Check-in taken seriously (half or more): only those checked in count.
+            checked_in.scalar_subquery() * 2 < going.scalar_subquery(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class MetAt:
+    """An event two people both attended."""
+
+    event_id: int
+    slug: str
+    title: str
+    starts_at: datetime
+    timezone: str
+
+
+def met_at(person_id: int, others: list[int], *, now: datetime) -> dict[int, list[MetAt]]:
+    """For each of `others`, the events they and `person_id` both attended,
+    latest first; one query whatever the number of people."""
+    if not others:
+        return {}
+    mine, theirs = aliased(Rsvp), aliased(Rsvp)
+    rows = db.session.execute(
+        _met_query(mine, theirs, now=now)
+        .where(mine.user_id == person_id, theirs.user_id.in_(others))
+        .order_by(Event.starts_at.desc(), Event.id)
+    ).all()
+    found: dict[int, list[MetAt]] = {other: [] for other in others}
+    for row in rows:
+        found[row.user_id].append(MetAt(row.id, row.slug, row.title, row.starts_at, row.timezone))
+    return found
+
+
+def _met_query(mine: type[Rsvp], theirs: type[Rsvp], *, now: datetime) -> Select:
+    return (
+        select(theirs.user_id, Event.id, Event.slug, Event.title, Event.starts_at, Event.timezone)
+        .join(theirs, theirs.event_id == mine.event_id)
+        .join(Event, Event.id == mine.event_id)
+        .where(attended_condition(mine, now=now), attended_condition(theirs, now=now))
+    )
+
+
+def attended(person_id: int, event_id: int, *, now: datetime) -> bool:
+    """Did the person attend the event (see the module's rule)?"""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Rsvp)
+            .where(
+                Rsvp.user_id == person_id,
+                Rsvp.event_id == event_id,
+                attended_condition(now=now),
+            )
+        )
+        == 1
+    )

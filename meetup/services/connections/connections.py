@@ -1,0 +1,568 @@
+"""Connections: asking, answering, and one's network.
+
+A person can be asked only where they are visible to the asker: a profile the
+asker may see, or an event's directory that shows them to the asker as an
+ordinary attendee (a host's right to see every reply gives no right to ask).
+Ignoring is silent: the asker sees the request as waiting until it expires,
+and may not ask again for IGNORED_FOR. Two people asking each other end with
+one connection, whatever the timing: the pair is locked first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from meetup.extensions import db
+from meetup.lib.text import clean_text
+from meetup.lib.urls import external_url
+from meetup.mail.outbox import Mail, queue_mail
+from meetup.models import (
+    Connection,
+    ConnectionRequest,
+    Event,
+    EventStatus,
+    RequestStatus,
+    Rsvp,
+    RsvpStatus,
+    User,
+)
+from meetup.models.connection import NOTE_MAX_LENGTH
+from meetup.models.types import utcnow
+from meetup.models.user import Goal, GoalDirection
+from meetup.services.accounts import privacy
+from meetup.services.accounts.accounts import require_verified
+from meetup.services.connections.attendance import MetAt, met_at
+from meetup.services.directory.directory import shown_condition, shows_person
+from meetup.services.errors import InvalidInput, NotFound
+
+REQUEST_LIFETIME = timedelta(days=90)
+IGNORED_FOR = timedelta(days=90)
+REQUESTS_PER_DAY = 30
+
+
+# The relation between a viewer and a person, for the Connect button.
+SELF, CONNECTED, ASKED, ASKED_YOU, CAN_ASK, CANNOT_ASK = (
+    "self", "connected", "asked", "asked_you", "can_ask", "cannot_ask",
+)  # fmt: skip
+
+
+def ordered_pair(first: int, second: int) -> tuple[int, int]:
+    return (first, second) if first < second else (second, first)
+
+
+def is_connected(first_id: int, second_id: int) -> bool:
+    return privacy.are_connected(first_id, second_id)
+
+
+def can_ask(asker: User, person: User) -> bool:
+    """May `asker` ask `person` to connect? Only where `person` is visible to
+    them, never across a block, never themselves, and with a confirmed address."""
+    if asker.id == person.id or person.deleted_at is not None or not asker.is_verified:
+        return False
+    if person.id in privacy.blocked_ids(asker):
+        return False
+    return privacy.can_see_profile(asker, person) or _shown_in_a_directory(asker, person)
+
+
+def _shown_in_a_directory(viewer: User, person: User) -> bool:
+    """Does some event's directory show `person` to `viewer` as an attendee?"""
+    rows = db.session.execute(
+        select(Event, shown_condition().label("shown"))
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .join(User, User.id == Rsvp.user_id)
+        .where(
+            Rsvp.user_id == person.id,
+            Rsvp.status == RsvpStatus.GOING,
+            Event.status == EventStatus.PUBLISHED,
+            shown_condition(),
+        )
+        .options(selectinload(Event.hosts))
+    ).all()
+    if not rows:
+        return False
+    viewer_going = set(
+        db.session.scalars(
+            select(Rsvp.event_id).where(
+                Rsvp.user_id == viewer.id,
+                Rsvp.status == RsvpStatus.GOING,
+                Rsvp.event_id.in_([event.id for event, _ in rows]),
+            )
+        )
+    )
+    return any(
+        shows_person(
+            viewer, event, person_shown=shown, viewer_is_going=event.id in viewer_going,
+            as_attendee=True,
+        )
+        for event, shown in rows
+    )  # fmt: skip
+
+
+def relation(viewer: User | None, person: User, *, now: datetime | None = None) -> str:
+    """What the Connect button says of `person` to `viewer` (see the names above)."""
+    now = now or utcnow()
+    if viewer is None:
+        return CANNOT_ASK
+    if viewer.id == person.id:
+        return SELF
+    if person.id in privacy.blocked_ids(viewer):
+        return CANNOT_ASK
+    if is_connected(viewer.id, person.id):
+        return CONNECTED
+    if _live_request(viewer.id, person.id, now=now, as_seen_by_asker=True) is not None:
+        return ASKED
+    if _live_request(person.id, viewer.id, now=now) is not None:
+        return ASKED_YOU
+    return CAN_ASK if can_ask(viewer, person) else CANNOT_ASK
+
+
+def find_person_to_ask(asker: User, person_id: int) -> User:
+    """The person `asker` may ask to connect.
+
+    :raise NotFound: no such person, or not visible to `asker` (the same
+        answer either way: asking reveals nothing).
+    """
+    person = db.session.get(User, person_id)
+    if person is None or not can_ask(asker, person):
+        raise NotFound("There is no such person.")
+    return person
+
+
+def ask_to_connect(
+    asker: User, person_id: int, *, note: str = "", event_id: int | None = None,
+    now: datetime | None = None,
+) -> str:  # fmt: skip
+    """Ask `person_id` to connect; if they asked first, that is a yes and
+    the connection forms. Asking twice changes nothing.
+
+    :return: CONNECTED or ASKED.
+    :raise PermissionDenied: `asker` has not confirmed their address.
+    :raise NotFound: see find_person_to_ask.
+    :raise InvalidInput: the note is too long, or too many requests today.
+    """
+    now = now or utcnow()
+    require_verified(asker)
+    note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
+    person = find_person_to_ask(asker, person_id)
+    _lock_pair(asker.id, person.id)
+    if is_connected(asker.id, person.id):
+        return CONNECTED
+    theirs = _live_request(person.id, asker.id, now=now)
+    if theirs is not None:
+        _accept(theirs, now=now)
+        return CONNECTED
+    if _live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is not None:
+        return ASKED
+    asked_today = db.session.scalar(
+        select(func.count())
+        .select_from(ConnectionRequest)
+        .where(
+            ConnectionRequest.requester_id == asker.id,
+            ConnectionRequest.created_at > now - timedelta(days=1),
+        )
+    )
+    if asked_today >= REQUESTS_PER_DAY:
+        raise InvalidInput(f"You asked {REQUESTS_PER_DAY} people today. Ask again tomorrow.")
+    met = met_at(asker.id, [person.id], now=now)[person.id]
+    where = next((m for m in met if m.event_id == event_id), met[0] if met else None)
+    request = ConnectionRequest(
+        requester_id=asker.id,
+        addressee_id=person.id,
+        event_id=where.event_id if where else None,
+        note=note,
+        created_at=now,
+    )
+    db.session.add(request)
+    db.session.flush()
+    queue_mail(
+        Mail(
+            to=person.email,
+            user_id=person.id,
+            subject=f"{asker.display_name} would like to connect",
+            template="connection_request",
+            dedupe_key=f"connection-request:{request.id}",
+            context={
+                "name": person.display_name,
+                "asker": asker.display_name,
+                "note": note,
+                "met_at": where.title if where else "",
+                "url": external_url("connections.requests"),
+            },
+        )
+    )
+    return ASKED
+
+
+def accept_request(actor: User, request_id: int, *, now: datetime | None = None) -> User:
+    """Say yes to a request made to `actor`; the asker is told once.
+
+    :return: the asker. :raise NotFound: no such request waiting for `actor`.
+    """
+    now = now or utcnow()
+    request = _incoming(actor, request_id, now=now)
+    _lock_pair(actor.id, request.requester_id)
+    db.session.refresh(request)
+    if request.status != RequestStatus.PENDING:
+        raise NotFound("This request is no longer waiting.")
+    _accept(request, now=now)
+    return request.requester
+
+
+def ignore_request(actor: User, request_id: int, *, now: datetime | None = None) -> None:
+    """Say nothing to a request made to `actor`: its asker is never told.
+
+    :raise NotFound: no such request waiting for `actor`.
+    """
+    now = now or utcnow()
+    request = _incoming(actor, request_id, now=now)
+    request.status = RequestStatus.IGNORED
+    request.answered_at = now
+    db.session.flush()
+
+
+def withdraw_request(actor: User, request_id: int) -> None:
+    """Take back a request `actor` made (one ignored in silence too: its
+    asker still may not ask again before IGNORED_FOR is over).
+
+    :raise NotFound: no such request of `actor`'s.
+    """
+    request = db.session.get(ConnectionRequest, request_id)
+    if (
+        request is None
+        or request.requester_id != actor.id
+        or request.status not in (RequestStatus.PENDING, RequestStatus.IGNORED)
+    ):
+        raise NotFound("There is no such request.")
+    request.status = RequestStatus.WITHDRAWN
+    db.session.flush()
+
+
+def remove_connection(actor: User, person_id: int) -> None:
+    """End a connection, silently, for both.
+
+    :raise NotFound: `actor` is not connected to that person.
+    """
+    first, second = ordered_pair(actor.id, person_id)
+    ended = db.session.execute(
+        delete(Connection).where(Connection.first_id == first, Connection.second_id == second)
+    )
+    if ended.rowcount == 0:
+        raise NotFound("You are not connected to this person.")
+
+
+def end_between(first_id: int, second_id: int) -> None:
+    """A block: the connection and the waiting requests between two people go."""
+    first, second = ordered_pair(first_id, second_id)
+    db.session.execute(
+        delete(Connection).where(Connection.first_id == first, Connection.second_id == second)
+    )
+    db.session.execute(
+        delete(ConnectionRequest).where(
+            or_(
+                and_(
+                    ConnectionRequest.requester_id == first_id,
+                    ConnectionRequest.addressee_id == second_id,
+                ),
+                and_(
+                    ConnectionRequest.requester_id == second_id,
+                    ConnectionRequest.addressee_id == first_id,
+                ),
+            ),
+            ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
+        )
+    )
+
+
+def _accept(request: ConnectionRequest, *, now: datetime) -> None:
+    request.status = RequestStatus.ACCEPTED
+    request.answered_at = now
+    first, second = ordered_pair(request.requester_id, request.addressee_id)
+    if not is_connected(first, second):
+        db.session.add(
+            Connection(first_id=first, second_id=second, event_id=request.event_id, created_at=now)
+        )
+    db.session.flush()
+    asker, answerer = request.requester, request.addressee
+    queue_mail(
+        Mail(
+            to=asker.email,
+            user_id=asker.id,
+            subject=f"{answerer.display_name} accepted your request to connect",
+            template="connection_accepted",
+            dedupe_key=f"connection-accepted:{request.id}",
+            context={
+                "name": asker.display_name,
+                "other": answerer.display_name,
+                "email": answerer.email if privacy.shares_email_with_connections(answerer) else "",
+                "url": external_url("connections.network"),
+            },
+        )
+    )
+
+
+def _incoming(actor: User, request_id: int, *, now: datetime) -> ConnectionRequest:
+    request = db.session.get(ConnectionRequest, request_id)
+    if (
+        request is None
+        or request.addressee_id != actor.id
+        or request.status != RequestStatus.PENDING
+        or request.created_at <= now - REQUEST_LIFETIME
+        or request.requester.deleted_at is not None
+    ):
+        raise NotFound("This request is no longer waiting.")
+    return request
+
+
+def _live_request(
+    asker_id: int, person_id: int, *, now: datetime, as_seen_by_asker: bool = False
+) -> ConnectionRequest | None:
+    """The request from `asker_id` to `person_id` still waiting. To its asker,
+    an ignored request looks waiting; and for IGNORED_FOR after it was
+    ignored (even if withdrawn since), they may not ask again."""
+    waiting = and_(
+        ConnectionRequest.status == RequestStatus.PENDING,
+        ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+    )
+    if as_seen_by_asker:
+        waiting = or_(
+            waiting,
+            and_(
+                ConnectionRequest.status.in_((RequestStatus.IGNORED, RequestStatus.WITHDRAWN)),
+                ConnectionRequest.answered_at > now - IGNORED_FOR,
+            ),
+        )
+    return db.session.scalar(
+        select(ConnectionRequest)
+        .where(
+            ConnectionRequest.requester_id == asker_id,
+            ConnectionRequest.addressee_id == person_id,
+            waiting,
+        )
+        .order_by(ConnectionRequest.id.desc())
+        .limit(1)
+    )
+
+
+def _lock_pair(first_id: int, second_id: int) -> None:
+    """Serialise what two people do to each other: both rows locked, lower id
+    first (PostgreSQL; on SQLite the write transaction is already exclusive)."""
+    db.session.execute(
+        select(User.id)
+        .where(User.id.in_(ordered_pair(first_id, second_id)))
+        .order_by(User.id)
+        .with_for_update()
+    )
+
+
+# Reading
+
+
+@dataclass(frozen=True)
+class NetworkEntry:
+    """One connection as My network shows it."""
+
+    user_id: int
+    display_name: str
+    shows_profile: bool  # else: the name and where you met only
+    headline: str
+    company: str
+    interests: list[str]
+    offers: list[Goal]
+    seeks: list[Goal]
+    links: list[str]
+    email: str  # only where the person allows their connections to see it
+    met: list[MetAt]
+    connected_at: datetime
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    query: str = ""
+    interest: str = ""
+    offers: str = ""
+    seeks: str = ""
+
+
+def my_network(
+    viewer: User, filters: NetworkFilters | None = None, *, now: datetime | None = None
+) -> list[NetworkEntry]:
+    """`viewer`'s connections, by name, in four queries whatever their number;
+    filters apply to what the viewer may see of each person."""
+    now = now or utcnow()
+    filters = filters or NetworkFilters()
+    rows = db.session.execute(
+        select(User, Connection.created_at)
+        .join(
+            Connection,
+            or_(
+                and_(Connection.first_id == viewer.id, Connection.second_id == User.id),
+                and_(Connection.second_id == viewer.id, Connection.first_id == User.id),
+            ),
+        )
+        .where(User.deleted_at.is_(None))
+        .options(selectinload(User.interests), selectinload(User.goals))
+        .order_by(func.lower(User.display_name), User.id)
+    ).all()
+    people = [(person, at) for person, at in rows if person.id not in privacy.blocked_ids(viewer)]
+    met = met_at(viewer.id, [person.id for person, _ in people], now=now)
+    entries = [_entry(viewer, person, at, met[person.id]) for person, at in people]
+    return [entry for entry in entries if _matches(entry, filters)]
+
+
+def _entry(viewer: User, person: User, connected_at: datetime, met: list[MetAt]) -> NetworkEntry:
+    shows = privacy.can_see_profile(viewer, person)
+    return NetworkEntry(
+        user_id=person.id,
+        display_name=person.display_name,
+        shows_profile=shows,
+        headline=person.headline if shows else "",
+        company=person.company if shows else "",
+        interests=[i.name for i in person.interests] if shows else [],
+        offers=person.goals_in(GoalDirection.OFFERS) if shows else [],
+        seeks=person.goals_in(GoalDirection.SEEKS) if shows else [],
+        links=list(person.links) if shows else [],
+        email=person.email if privacy.can_see_email(viewer, person) else "",
+        met=met,
+        connected_at=connected_at,
+    )
+
+
+def _matches(entry: NetworkEntry, filters: NetworkFilters) -> bool:
+    if filters.query and filters.query.casefold() not in entry.display_name.casefold():
+        return False
+    if filters.interest and filters.interest.casefold() not in entry.interests:
+        return False
+    if filters.offers and filters.offers not in {goal.value for goal in entry.offers}:
+        return False
+    return not (filters.seeks and filters.seeks not in {goal.value for goal in entry.seeks})
+
+
+def connection_entry(viewer: User, person_id: int, *, now: datetime | None = None) -> NetworkEntry:
+    """One of `viewer`'s connections, as My network shows them.
+
+    :raise NotFound: not connected (or blocked).
+    """
+    now = now or utcnow()
+    person = find_connection(viewer, person_id)
+    first, second = ordered_pair(viewer.id, person.id)
+    connected_at = db.session.scalar(
+        select(Connection.created_at).where(
+            Connection.first_id == first, Connection.second_id == second
+        )
+    )
+    return _entry(viewer, person, connected_at, met_at(viewer.id, [person.id], now=now)[person.id])
+
+
+def find_connection(viewer: User, person_id: int) -> User:
+    """A person `viewer` is connected to.
+
+    :raise NotFound: not connected (or blocked).
+    """
+    person = db.session.get(User, person_id)
+    if (
+        person is None
+        or person.deleted_at is not None
+        or person.id in privacy.blocked_ids(viewer)
+        or not is_connected(viewer.id, person.id)
+    ):
+        raise NotFound("You are not connected to this person.")
+    return person
+
+
+@dataclass(frozen=True)
+class IncomingRequest:
+    id: int
+    user_id: int
+    display_name: str
+    headline: str  # where the asker's profile is visible to the viewer
+    note: str
+    met_at: str  # the event's title, or ""
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OutgoingRequest:
+    id: int
+    user_id: int
+    display_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Requests:
+    incoming: list[IncomingRequest]
+    outgoing: list[OutgoingRequest]
+
+
+def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
+    """Requests waiting for `viewer`'s answer, and `viewer`'s own waiting ones."""
+    now = now or utcnow()
+    blocked = privacy.blocked_ids(viewer)
+    incoming = [
+        IncomingRequest(
+            id=request.id,
+            user_id=request.requester_id,
+            display_name=request.requester.display_name,
+            headline=(
+                request.requester.headline
+                if privacy.can_see_profile(viewer, request.requester)
+                else ""
+            ),
+            note=request.note,
+            met_at=_event_title(request.event_id),
+            created_at=request.created_at,
+        )
+        for request in db.session.scalars(
+            select(ConnectionRequest)
+            .where(
+                ConnectionRequest.addressee_id == viewer.id,
+                ConnectionRequest.status == RequestStatus.PENDING,
+                ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+            )
+            .options(selectinload(ConnectionRequest.requester))
+            .order_by(ConnectionRequest.created_at.desc())
+        )
+        if request.requester_id not in blocked and request.requester.deleted_at is None
+    ]
+    outgoing = [
+        OutgoingRequest(
+            request.id, request.addressee_id, request.addressee.display_name, request.created_at
+        )
+        for request in db.session.scalars(
+            select(ConnectionRequest)
+            .where(
+                ConnectionRequest.requester_id == viewer.id,
+                ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
+                ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+            )
+            .options(selectinload(ConnectionRequest.addressee))
+            .order_by(ConnectionRequest.created_at.desc())
+        )
+        if request.addressee_id not in blocked and request.addressee.deleted_at is None
+    ]
+    return Requests(incoming, outgoing)
+
+
+def waiting_count(viewer: User, *, now: datetime | None = None) -> int:
+    """How many requests wait for `viewer`'s answer (the menu's count)."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ConnectionRequest)
+        .where(
+            ConnectionRequest.addressee_id == viewer.id,
+            ConnectionRequest.status == RequestStatus.PENDING,
+            ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+        )
+    )
+
+
+def _event_title(event_id: int | None) -> str:
+    if event_id is None:
+        return ""
+    event = db.session.get(Event, event_id)
+    return event.title if event is not None else ""
