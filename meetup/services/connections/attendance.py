@@ -25,10 +25,10 @@ def attended_condition(rsvp: type[Rsvp] = Rsvp, *, now: datetime) -> object:
         other.event_id == rsvp.event_id, other.status == RsvpStatus.GOING
     )
     checked_in = going.where(other.checked_in_at.is_not(None))
-    started = select(Event.id).where(
-        Event.id == rsvp.event_id,
-        Event.starts_at <= now,
-        Event.status == EventStatus.PUBLISHED,
+    event = aliased(Event)  # not the caller's Event, if it joins one
+    started = select(event.id).where(
+        event.starts_at <= now,
+        event.status == EventStatus.PUBLISHED,
     )
     return and_(
         rsvp.status == RsvpStatus.GOING,
@@ -72,6 +72,7 @@ def met_at(person_id: int, others: list[int], *, now: datetime) -> dict[int, lis
 def _met_query(mine: type[Rsvp], theirs: type[Rsvp], *, now: datetime) -> Select:
     return (
         select(theirs.user_id, Event.id, Event.slug, Event.title, Event.starts_at, Event.timezone)
+        .select_from(mine)
         .join(theirs, theirs.event_id == mine.event_id)
         .join(Event, Event.id == mine.event_id)
         .where(attended_condition(mine, now=now), attended_condition(theirs, now=now))

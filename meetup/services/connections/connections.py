@@ -203,12 +203,18 @@ def accept_request(actor: User, request_id: int, *, now: datetime | None = None)
     :return: the asker. :raise NotFound: no such request waiting for `actor`.
     """
     now = now or utcnow()
+    request = db.session.get(ConnectionRequest, request_id)
+    if (
+        request is not None
+        and request.addressee_id == actor.id
+        and request.status == RequestStatus.ACCEPTED
+    ):
+        return request.requester  # a double submit: said yes already
     request = _incoming(actor, request_id, now=now)
     _lock_pair(actor.id, request.requester_id)
     db.session.refresh(request)
-    if request.status != RequestStatus.PENDING:
-        raise NotFound("This request is no longer waiting.")
-    _accept(request, now=now)
+    if request.status == RequestStatus.PENDING:
+        _accept(request, now=now)
     return request.requester
 
 
