@@ -17,6 +17,7 @@ from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import register_user
 from meetup.services.accounts.privacy import update_privacy
 from meetup.services.accounts.profiles import update_profile
+from meetup.services.connections import connections
 from meetup.services.events import events, hosts, questions
 from meetup.services.events.event_details import details_from
 from meetup.services.rsvps import replying
@@ -262,6 +263,23 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
             rsvp.checked_in_at = event.starts_at + timedelta(minutes=10)  # they came
 
 
+# Who asks whom, with a note; both asking is a connection. The demo login
+# (Ada) has connections, a request waiting for her answer and one of her own.
+CONNECTIONS = [
+    ("chloe@example.org", "ada@example.org", "Great to meet you at the climate hack!"),
+    ("ada@example.org", "chloe@example.org", ""),
+    ("ben@example.org", "chloe@example.org", "Would love your eyes on our dashboard design."),
+    ("chloe@example.org", "ben@example.org", ""),
+    ("emil@example.org", "ada@example.org", "I invest in payments infrastructure: coffee?"),
+    ("ada@example.org", "ben@example.org", "Happy to talk about your next role."),
+]
+
+
+def _seed_connections(people: dict[str, User], now: datetime) -> None:
+    for asker, person, note in CONNECTIONS:
+        connections.ask_to_connect(people[asker], people[person].id, note=note, now=now)
+
+
 def _answer(person: User) -> str:
     return f"{person.headline} at {person.company}" if person.company else person.headline
 
@@ -297,6 +315,7 @@ def seed_demo() -> bool:
     now = utcnow()
     for demo in EVENTS:
         _seed_event(demo, people, now)
+    _seed_connections(people, now)
     # The demo's replies are history, not news: nobody is emailed about them.
     db.session.execute(delete(OutboxMessage))
     return True
