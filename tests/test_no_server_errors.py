@@ -29,7 +29,7 @@ from meetup.extensions import db
 from meetup.forms import Form
 from meetup.models import Event, User
 from meetup.services import feeds, questions, rsvps
-from tests.conftest import IN_CI, sign_in
+from tests.plugins.app import IN_CI, sign_in
 
 EXAMPLES_PER_ROUTE = 15
 METHODS = ("GET", "POST")

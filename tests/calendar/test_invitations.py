@@ -17,7 +17,7 @@ from meetup.models.types import utcnow
 from meetup.services import events, feeds, rsvps
 from meetup.services.timezones import utc_to_local
 from tests.calendar.readers import read_all
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 def _deliver(app, server) -> None:

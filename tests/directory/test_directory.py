@@ -15,7 +15,7 @@ from meetup.extensions import db
 from meetup.models import DirectoryChoice, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services import privacy, profiles, rsvps
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 VIEWERS = ["anonymous", "member", "waitlisted", "pending", "going", "cohost", "creator"]
 SETTINGS = ["everyone", "attendees", "hosts"]

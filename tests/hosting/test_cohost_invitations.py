@@ -16,7 +16,7 @@ from meetup.models import Event, EventHost, ProfileVisibility, User
 from meetup.models.types import utcnow
 from meetup.services import hosts
 from meetup.services.errors import NotFound
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 def _client(app, person=None):

@@ -14,7 +14,7 @@ from meetup.models import Event, EventQuestion, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services import events
 from meetup.services.mail import build_message
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from meetup.models.types import utcnow
 from meetup.services import events, rsvps
 from meetup.services.errors import InvalidInput, PermissionDenied
 from meetup.services.timezones import utc_to_local
-from tests.rsvps.conftest import waitlist_positions
+from tests.plugins.replies import waitlist_positions
 
 
 def test_seats_go_in_order_then_the_waitlist_numbers_people(
