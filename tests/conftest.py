@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-import os
-import re
+import shutil
 import socket
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -21,44 +20,32 @@ from zoneinfo import ZoneInfo
 import flask_migrate
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import scoped_session, sessionmaker
-from werkzeug.test import TestResponse
 
 from meetup import create_app
 from meetup.config import normalize_database_url
 from meetup.extensions import db, limiter
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts, sessions
+from meetup.services.accounts import accounts
 from meetup.services.events import events, hosts
 
-POSTGRES_URL = os.environ.get("MEETUP_TEST_DATABASE_URL", "")
-BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
+pytest.register_assert_rewrite("tests.plugins")
 
-DEFAULT_PASSWORD = "correct horse battery"
-# Hashing is the slowest thing a test does; one round of PBKDF2 keeps it honest
-# (a real hash, really checked) without the cost. Production keeps scrypt.
-CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
+from tests.plugins.app import (  # noqa: E402
+    BACKENDS,
+    DEFAULT_PASSWORD,
+    IN_CI,
+    POSTGRES_URL,
+    Client,
+    app_settings,
+)
+
+pytest_plugins = ["tests.plugins.app", "tests.plugins.replies", "tests.plugins.smtp"]
 
 _skipped: list[str] = []
-
-
-def app_settings(database_url: str, **overrides: Any) -> dict[str, Any]:
-    """Settings for an app under test; keyword arguments override them."""
-    return {
-        "TESTING": True,
-        "ENV": "development",
-        "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": database_url,
-        "BASE_URL": "http://localhost",
-        "RATELIMIT_STORAGE_URL": "memory://",
-        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
-        **overrides,
-    }
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -102,29 +89,38 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-class Client(FlaskClient):
-    """A test client that fills in the CSRF token like a browser would."""
-
-    def csrf_token(self, page: str) -> str:
-        html = self.get(page).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-        assert match, f"no CSRF token on {page}"
-        return match.group(1)
-
-    def submit(
-        self, url: str, data: dict[str, Any], *, page: str | None = None, **kwargs: Any
-    ) -> TestResponse:
-        """POST `data` to `url` with the token found on `page` (default: `url`)."""
-        token = self.csrf_token(page or url)
-        return self.post(url, data={"csrf_token": token, **data}, **kwargs)
-
-
-def _build_app(url: str) -> Flask:
+def _build_app(url: str, *, migrate: bool = True) -> Flask:
     app = create_app(app_settings(url))
     app.test_client_class = Client
+    if migrate:
+        with app.app_context():
+            flask_migrate.upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file the migrations built, once per run: tests that need a
+    file of their own get a copy (see fresh_sqlite_url)."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    app = create_app(app_settings(f"sqlite:///{path}"))
     with app.app_context():
         flask_migrate.upgrade()
-    return app
+        db.engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def fresh_sqlite_url(_migrated_sqlite: str, tmp_path: Any) -> Callable[[str], str]:
+    """Return a factory: fresh_sqlite_url(name) copies the migrated SQLite file
+    to tmp_path/name and returns its URL (real commits, nothing shared)."""
+
+    def copy(name: str = "test.sqlite3") -> str:
+        path = tmp_path / name
+        shutil.copyfile(_migrated_sqlite, path)
+        return f"sqlite:///{path}"
+
+    return copy
 
 
 @pytest.fixture(scope="session")
@@ -139,7 +135,9 @@ def _postgres_app() -> Flask:
 def _app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     if request.param == "postgresql":
         return request.getfixturevalue("_postgres_app")
-    return _build_app(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}")
+    path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+    shutil.copyfile(request.getfixturevalue("_migrated_sqlite"), path)
+    return _build_app(f"sqlite:///{path}", migrate=False)
 
 
 @pytest.fixture
@@ -354,48 +352,6 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
         return original_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", connect)
-
-
-def sign_in(client: FlaskClient, user: User) -> None:
-    """Open a session for `user` directly, without the rate-limited log-in form
-    (tests that need many signed-in clients at once)."""
-    with client.application.app_context():
-        token = sessions.start_session(db.session.get(User, user.id), user_agent="test")
-        db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
-
-
-class AuthActions:
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def signup(
-        self,
-        email: str = "new@example.org",
-        display_name: str = "New Person",
-        password: str = DEFAULT_PASSWORD,
-    ) -> TestResponse:
-        return self.client.submit(
-            "/signup", {"email": email, "display_name": display_name, "password": password}
-        )
-
-    def login(
-        self, email: str, password: str = DEFAULT_PASSWORD, *, remember: bool = False
-    ) -> TestResponse:
-        data = {"email": email, "password": password}
-        if remember:
-            data["remember"] = "y"
-        return self.client.submit("/login", data)
-
-    def logout(self) -> TestResponse:
-        return self.client.submit("/logout", {}, page="/")
-
-
-@pytest.fixture
-def auth(client: Client) -> AuthActions:
-    return AuthActions(client)
 
 
 @pytest.fixture

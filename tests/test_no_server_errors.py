@@ -31,7 +31,7 @@ from meetup.models import Event, User
 from meetup.services.calendar import feeds
 from meetup.services.events import questions
 from meetup.services.rsvps import replying
-from tests.conftest import IN_CI, sign_in
+from tests.plugins.app import IN_CI, sign_in
 
 EXAMPLES_PER_ROUTE = 15
 METHODS = ("GET", "POST")

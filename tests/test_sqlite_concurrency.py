@@ -7,7 +7,6 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import flask_migrate
 from sqlalchemy import func, select
 
 from meetup import create_app
@@ -17,17 +16,15 @@ from meetup.mail.worker import MailWorker
 from meetup.models import OutboxMessage, User
 
 
-def test_sign_ups_and_the_mail_worker_share_a_sqlite_file(tmp_path) -> None:
+def test_sign_ups_and_the_mail_worker_share_a_sqlite_file(tmp_path, fresh_sqlite_url) -> None:
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "k",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+            "DATABASE_URL": fresh_sqlite_url("shared.sqlite3"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         }
     )
-    with app.app_context():
-        flask_migrate.upgrade()
     stop = threading.Event()
 
     def deliver() -> None:

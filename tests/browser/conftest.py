@@ -7,7 +7,6 @@ import socket
 import threading
 from collections.abc import Iterator
 
-import flask_migrate
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
@@ -40,30 +39,29 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
-    """The app on a real port with its own SQLite file (real commits)."""
+def live_server(fresh_sqlite_url) -> Iterator[LiveServer]:
+    """The app on a real port with its own migrated SQLite file (real commits)."""
     port = _free_port()
     app = create_app(
         {
             "TESTING": True,
             "ENV": "development",
             "SECRET_KEY": "browser-tests",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+            "DATABASE_URL": fresh_sqlite_url("browser.sqlite3"),
             "BASE_URL": f"http://127.0.0.1:{port}",
             "RATELIMIT_STORAGE_URL": "memory://",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         }
     )
-    with app.app_context():
-        flask_migrate.upgrade()
     server = LiveServer(app, port)
     server.start()
     yield server
     server.stop()
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="module")
+def _chromium() -> Iterator[object]:
+    """One Chromium per module: it takes about a second to start."""
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.skip(
             "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
@@ -82,5 +80,19 @@ def browser() -> Iterator[object]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.implicitly_wait(5)
+    driver.start_size = driver.get_window_size()
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def browser(_chromium) -> Iterator[object]:
+    """The module's Chromium, as if new: no cookies, no cache, no console
+    messages from before, the default window size, a blank page."""
+    _chromium.get("about:blank")
+    _chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    _chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
+    _chromium.set_window_size(**_chromium.start_size)
+    _chromium.get_log("browser")  # reading the log empties it
+    yield _chromium
+    _chromium.get("about:blank")  # leave the live server before it stops

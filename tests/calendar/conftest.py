@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import itertools
 import socket
 import subprocess
 import sys
@@ -13,16 +14,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.mail.conftest import smtp_server
-from tests.rsvps.conftest import host_acts, reply
-
-__all__ = ["host_acts", "reply", "smtp_server"]
-
 
 @dataclass
 class CalDav:
     port: int
     user: str = "tester"
+
+    @property
+    def home(self) -> str:
+        """The user's own collection, where their calendars go."""
+        return f"/{self.user}/"
 
     def request(
         self, method: str, path: str, body: bytes | str = b"", headers: dict | None = None
@@ -39,10 +40,12 @@ class CalDav:
         return response.status, data
 
 
-@pytest.fixture
-def caldav(tmp_path) -> Iterator[CalDav]:
-    """Radicale 3 with a temporary folder, any password accepted."""
+@pytest.fixture(scope="module")
+def _radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CalDav]:
+    """Radicale 3 with a temporary folder, any password accepted: one server
+    per module (it takes a second to start)."""
     pytest.importorskip("radicale", reason="needs Radicale: pip install -e '.[dev]'")
+    tmp_path = tmp_path_factory.mktemp("radicale")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -65,3 +68,13 @@ def caldav(tmp_path) -> Iterator[CalDav]:
     yield server
     process.terminate()
     process.wait(timeout=10)
+
+
+_users = itertools.count(1)
+
+
+@pytest.fixture
+def caldav(_radicale: CalDav) -> CalDav:
+    """The CalDAV server, as a user of its own: each test starts with an
+    empty home (caldav.home), whatever ran before it."""
+    return CalDav(_radicale.port, user=f"tester{next(_users)}")

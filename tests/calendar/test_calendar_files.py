@@ -16,7 +16,7 @@ from meetup.models.types import utcnow
 from meetup.services.calendar import feeds
 from meetup.services.events import events
 from tests.calendar.readers import read_all
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 YEAR = utcnow().year + 1
 MINUTE = timedelta(minutes=1)
@@ -118,7 +118,7 @@ def test_every_event_is_stored_and_found_by_a_caldav_server(
                    ends_local=local + timedelta(hours=hours), title=f"In {zone}")  # fmt: skip
     data = app.test_client().get(f"/people/{host.id}/calendar.ics").get_data()
     feed = icalendar.Calendar.from_ical(data)
-    status, _ = caldav.request("MKCALENDAR", "/tester/meetup/")
+    status, _ = caldav.request("MKCALENDAR", f"{caldav.home}meetup/")
     assert status == 201
     for vevent in feed.walk("VEVENT"):
         single = icalendar.Calendar()
@@ -127,11 +127,11 @@ def test_every_event_is_stored_and_found_by_a_caldav_server(
         single.add_component(vevent)
         uid = str(vevent["UID"]).split("@")[0]  # the resource's name in the collection
         status, body = caldav.request(
-            "PUT", f"/tester/meetup/{uid}.ics", single.to_ical(),
+            "PUT", f"{caldav.home}meetup/{uid}.ics", single.to_ical(),
             {"Content-Type": "text/calendar; charset=utf-8"},
         )  # fmt: skip
         assert status == 201, body
-        status, stored = caldav.request("GET", f"/tester/meetup/{uid}.ics")
+        status, stored = caldav.request("GET", f"{caldav.home}meetup/{uid}.ics")
         assert status == 200
         back = icalendar.Calendar.from_ical(stored).walk("VEVENT")[0]
         start = vevent.decoded("DTSTART")
@@ -144,11 +144,11 @@ def test_every_event_is_stored_and_found_by_a_caldav_server(
   </C:comp-filter></C:comp-filter></C:filter>
 </C:calendar-query>"""
         status, found = caldav.request(
-            "REPORT", "/tester/meetup/", query,
+            "REPORT", f"{caldav.home}meetup/", query,
             {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
         )  # fmt: skip
         assert status == 207
-        assert f"/tester/meetup/{uid}.ics".encode() in found
+        assert f"{caldav.home}meetup/{uid}.ics".encode() in found
 
 
 def _personal_feed_url(app, person) -> str:

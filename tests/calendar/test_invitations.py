@@ -19,7 +19,7 @@ from meetup.services.calendar import feeds
 from meetup.services.events import events
 from meetup.services.rsvps import decisions
 from tests.calendar.readers import read_all
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 def _deliver(app, server) -> None:

@@ -16,7 +16,7 @@ from meetup.models import DirectoryChoice, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy, profiles
 from meetup.services.rsvps import replying
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 VIEWERS = ["anonymous", "member", "waitlisted", "pending", "going", "cohost", "creator"]
 SETTINGS = ["everyone", "attendees", "hosts"]

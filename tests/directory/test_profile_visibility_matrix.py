@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from meetup.extensions import db
 from meetup.models import DirectoryChoice, Event, ProfileVisibility, Rsvp, User
 from meetup.services.accounts import profiles
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 VIEWERS = ["anonymous", "member", "waitlisted", "pending", "going", "cohost", "creator"]
 SETTINGS = ["everyone", "attendees", "hosts"]

@@ -9,7 +9,7 @@ import pytest
 from meetup.extensions import db
 from meetup.models import Event, ProfileVisibility, User
 from meetup.services.accounts import privacy
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 def _private(app, person, **fields):

@@ -16,7 +16,7 @@ from meetup.models import Event, EventHost, ProfileVisibility, User
 from meetup.models.types import utcnow
 from meetup.services.errors import NotFound
 from meetup.services.events import hosts
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 def _client(app, person=None):

@@ -15,7 +15,7 @@ from meetup.extensions import db
 from meetup.models import Event, EventQuestion, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.hosting import announcements, checkin
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 def _client(app, user):

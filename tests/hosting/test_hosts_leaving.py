@@ -14,7 +14,7 @@ from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, HostRole, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import mydata
-from tests.conftest import DEFAULT_PASSWORD, sign_in
+from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
 
 def _delete_through_the_page(app, person):

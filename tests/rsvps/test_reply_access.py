@@ -11,7 +11,7 @@ import pytest
 
 from meetup.extensions import db
 from meetup.models import EventQuestion
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 SECRET_ANSWER = "My stealth startup does quantum payroll"
 

@@ -14,7 +14,7 @@ from meetup.mail.compose import build_message
 from meetup.models import Event, EventQuestion, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.events import events
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import flask_migrate
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from meetup.models import OutboxMessage, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
 from meetup.services.events import events
-from tests.conftest import Client, app_settings, sign_in
+from tests.plugins.app import Client, app_settings, sign_in
 
 SEATS = 5
 PEOPLE = 40
@@ -32,14 +31,12 @@ THREADS = 12
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def racing_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
+def racing_app(request: pytest.FixtureRequest, fresh_sqlite_url) -> Iterator[Flask]:
     if request.param == "postgresql":
         yield request.getfixturevalue("committed_postgres_app")
         return
-    app = create_app(app_settings(f"sqlite:///{tmp_path / 'race.sqlite3'}"))
+    app = create_app(app_settings(fresh_sqlite_url("race.sqlite3")))
     app.test_client_class = Client
-    with app.app_context():
-        flask_migrate.upgrade()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -15,7 +15,7 @@ from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput, PermissionDenied
 from meetup.services.events import events
 from meetup.services.rsvps import decisions
-from tests.rsvps.conftest import waitlist_positions
+from tests.plugins.replies import waitlist_positions
 
 
 def test_seats_go_in_order_then_the_waitlist_numbers_people(

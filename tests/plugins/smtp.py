@@ -1,4 +1,5 @@
-"""A real SMTP server (aiosmtpd) on 127.0.0.1, with faults on demand."""
+"""A real SMTP server (aiosmtpd) on 127.0.0.1, with faults on demand: the mail
+and calendar tests deliver to it."""
 
 from __future__ import annotations
 

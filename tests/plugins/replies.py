@@ -1,4 +1,5 @@
-"""Helpers for reply tests: reply through the services, read the list back."""
+"""Replying through the services and reading the list back: for the RSVP,
+hosting, directory and calendar tests."""
 
 from __future__ import annotations
 
