@@ -74,12 +74,21 @@ def test_can_see_profile(
         assert privacy.can_see_profile(person, person) is themself
 
 
-def test_email_is_visible_only_to_the_person(app, make_user) -> None:
-    person, other = make_user(), make_user()
+def test_email_is_visible_to_the_person_and_to_connections_they_allow(app, make_user) -> None:
+    from meetup.models import Connection
+
+    person, other, connection = make_user(), make_user(), make_user()
     person.is_email_shared_with_connections = True
-    assert privacy.can_see_email(person, person)
-    assert not privacy.can_see_email(other, person)
-    assert not privacy.can_see_email(None, person)
+    with app.app_context():
+        low, high = sorted((person.id, connection.id))
+        db.session.add(Connection(first_id=low, second_id=high))
+        db.session.commit()
+        assert privacy.can_see_email(person, person)
+        assert privacy.can_see_email(connection, person)
+        assert not privacy.can_see_email(other, person)
+        assert not privacy.can_see_email(None, person)
+        person.is_email_shared_with_connections = False
+        assert not privacy.can_see_email(connection, person)
 
 
 def test_privacy_settings_need_an_account(client) -> None:
