@@ -75,6 +75,7 @@ def test_can_see_profile(
 
 
 def test_email_is_visible_to_the_person_and_to_connections_they_allow(app, make_user) -> None:
+    from meetup.extensions import db
     from meetup.models import Connection
 
     person, other, connection = make_user(), make_user(), make_user()
