@@ -343,3 +343,30 @@ def test_log_out_another_session_from_a_phone(live_server, browser) -> None:
     assert "1 other session logged out." in text
     assert "Firefox on Windows" not in text
     assert _console_errors(browser) == []
+
+
+def test_connect_answer_and_download_a_card_on_a_phone(live_server, browser) -> None:
+    from meetup.services.connections import connections
+
+    with live_server.app.app_context():
+        ada, grace = _members("Ada", "Grace")
+        grace.headline = "Compiler engineer"
+        db.session.flush()
+        connections.ask_to_connect(grace, ada.id, note="We met at the compilers meetup!")
+        db.session.commit()
+    browser.set_window_size(360, 800)
+    _log_in(browser, live_server.url, "ada@example.org")
+    nav = browser.find_element(By.CSS_SELECTOR, ".site-nav").text
+    assert "My network" in nav and "1" in nav  # one request waiting
+    _click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "My network"))
+    _click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Requests"))
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Grace" in main and "We met at the compilers meetup!" in main
+    assert _sideways_scroll(browser) <= 0
+    _click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Accept']"))
+    assert "You and Grace are connected." in browser.find_element(By.TAG_NAME, "body").text
+    browser.get(f"{live_server.url}/connections")
+    card = browser.find_element(By.CSS_SELECTOR, ".people-list").text
+    assert "Grace" in card and "Compiler engineer" in card
+    assert _sideways_scroll(browser) <= 0
+    assert _console_errors(browser) == []
