@@ -22,7 +22,7 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.connections import attendance, connections
 from meetup.services.rsvps import replying
-from tests.conftest import sign_in
+from tests.plugins.app import sign_in
 
 
 @pytest.fixture
