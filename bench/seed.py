@@ -231,7 +231,9 @@ def _seed_feed_reader(user_id: int, rows: list[dict[str, Any]], ids: dict[str, i
 
 
 def _seed_directory(event_id: int, rng: random.Random, *, now: Any) -> None:
-    """DIRECTORY_PEOPLE people going, with profiles; every tenth hidden."""
+    """DIRECTORY_PEOPLE people going, with public profiles (the bench visits
+    anonymously, and cards show a profile's fields only where it may be
+    seen); every tenth hidden."""
     first = db.session.scalar(select(func.max(User.id))) or 0
     db.session.execute(
         insert(User),
@@ -239,7 +241,8 @@ def _seed_directory(event_id: int, rng: random.Random, *, now: Any) -> None:
             {"email": f"attendee{n}@bench.example.org", "display_name": f"Attendee {n}",
              "password_hash": "!", "created_at": now,
              "email_verified_at": now, "headline": rng.choice(HEADLINES),
-             "company": f"Company {n % 97}", "is_listed_in_directories": n % 10 != 0}
+             "company": f"Company {n % 97}", "is_listed_in_directories": n % 10 != 0,
+             "profile_visibility": "public"}
             for n in range(DIRECTORY_PEOPLE)
         ],
     )  # fmt: skip
