@@ -390,3 +390,22 @@ def test_deleting_an_account_removes_its_ticks_and_the_ticks_of_it(
     assert _count(app, StayInTouch) == 3
     assert ada_client.submit("/account/delete", {"password": PASSWORD}).status_code == 303
     assert _count(app, StayInTouch) == 0
+
+
+def test_a_new_connection_after_a_removed_one_is_told(app, people, make_user, make_event, outbox):
+    """SQLite gives a removed connection's id to the next: the email's key
+    must not make the next connection silent."""
+    ada, grace, ada_client, grace_client = people
+    carl = make_user(display_name="Carl")
+    carl_client = _client(app, carl)
+    event = _event(app, make_event, ada, grace, carl)
+    _tick(ada_client, event, grace)
+    _tick(grace_client, event, ada)
+    ada_client.submit(f"/connections/{grace.id}/remove", {}, page="/connections")
+    _tick(ada_client, event, carl)
+    _tick(carl_client, event, ada)
+    told = [m for m in outbox.messages(ada.email) if m.template == "stay_in_touch_mutual"]
+    assert [m.subject for m in told] == [
+        "You and Grace Hopper both wanted to stay in touch",
+        "You and Carl both wanted to stay in touch",
+    ]

@@ -185,7 +185,7 @@ def ask_to_connect(
             user_id=person.id,
             subject=f"{asker.display_name} would like to connect",
             template="connection_request",
-            dedupe_key=f"connection-request:{request.id}",
+            dedupe_key=_dedupe_key("connection-request", request),
             context={
                 "name": person.display_name,
                 "asker": asker.display_name,
@@ -265,7 +265,9 @@ def remove_connection(actor: User, person_id: int) -> None:
 
 def end_between(first_id: int, second_id: int) -> None:
     """A block: the connection, the waiting requests and the "stay in touch"
-    ticks between two people go, silently."""
+    ticks between two people go, silently. An ignored request stays (out of
+    sight while the block lasts): blocking and unblocking must not let its
+    asker ask again before IGNORED_FOR."""
     first, second = ordered_pair(first_id, second_id)
     db.session.execute(
         delete(Connection).where(Connection.first_id == first, Connection.second_id == second)
@@ -283,7 +285,7 @@ def end_between(first_id: int, second_id: int) -> None:
                     ConnectionRequest.addressee_id == first_id,
                 ),
             ),
-            ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
+            ConnectionRequest.status == RequestStatus.PENDING,
         )
     )
 
@@ -335,6 +337,15 @@ def connect_pair(
     return connection
 
 
+def _dedupe_key(kind: str, request: ConnectionRequest) -> str:
+    """The outbox key of a request's email: its id alone is not enough, since
+    SQLite gives a deleted request's id (a block deletes them) to the next."""
+    return (
+        f"{kind}:{request.id}:{request.requester_id}:{request.addressee_id}"
+        f":{request.created_at.isoformat()}"
+    )
+
+
 def _accept(request: ConnectionRequest, *, now: datetime) -> None:
     request.status = RequestStatus.ACCEPTED
     request.answered_at = now
@@ -347,7 +358,7 @@ def _accept(request: ConnectionRequest, *, now: datetime) -> None:
             user_id=asker.id,
             subject=f"{answerer.display_name} accepted your request to connect",
             template="connection_accepted",
-            dedupe_key=f"connection-accepted:{request.id}",
+            dedupe_key=_dedupe_key("connection-accepted", request),
             context={
                 "name": asker.display_name,
                 "other": answerer.display_name,

@@ -201,7 +201,7 @@ def _tell_both(connection: Connection, first: User, second: User, event: Event) 
                 user_id=person.id,
                 subject=f"You and {other.display_name} both wanted to stay in touch",
                 template="stay_in_touch_mutual",
-                dedupe_key=f"stay-in-touch:{connection.id}:{person.id}",
+                dedupe_key=_dedupe_key(connection, person),
                 context={
                     "name": person.display_name,
                     "other": other.display_name,
@@ -211,6 +211,15 @@ def _tell_both(connection: Connection, first: User, second: User, event: Event) 
                 },
             )
         )
+
+
+def _dedupe_key(connection: Connection, person: User) -> str:
+    """Once per connection and person: the id alone is not enough, since
+    SQLite gives a removed connection's id to the next one."""
+    return (
+        f"stay-in-touch:{connection.id}:{connection.first_id}:{connection.second_id}"
+        f":{connection.created_at.isoformat()}:{person.id}"
+    )
 
 
 # The directory, as the ticker sees it

@@ -1,0 +1,443 @@
+"""The connections privacy matrix: viewer × the event's directory setting ×
+the person's choice for the event × their profile's visibility × blocks, on
+every surface where one person may find, ask or reach another: the event's
+"Who's coming" (name, Connect link), the profile (page, Connect button), the
+ask itself (GET form, POST), the request email, and once the person accepts,
+My network, each vCard, the all-in-one vCard file and the email telling the
+asker. Nobody can connect to, learn about or email someone they could not see.
+
+The rule, from the README's "Privacy" section and issue 21: a person can be
+asked only where they are visible to the asker, on a profile the asker may
+see or in an event directory that shows them to the asker as an ordinary
+attendee; hosts count as ordinary attendees (their right to see every reply
+gives none to ask); a block hides two people from each other both ways
+(never from a host's own management page). A connection sees the person's
+profile as a logged-in member would, their email only where they allow it.
+
+Each test is one viewer (with one block state) against 27 people: one event
+per directory setting, nine people going to each (choice × visibility), each
+going to that event only, so each (viewer, person) pair is one cell.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+import vobject
+from flask import Flask
+from sqlalchemy import select
+
+from meetup.extensions import db
+from meetup.models import ConnectionRequest, Event, OutboxMessage, User
+from meetup.models.types import utcnow
+from meetup.services.accounts import accounts, privacy, profiles
+from meetup.services.connections import blocks
+from meetup.services.rsvps import replying
+from tests.plugins.app import DEFAULT_PASSWORD, sign_in
+
+SETTINGS = ["everyone", "attendees", "hosts"]
+CHOICES = ["shown", "hidden", "default"]
+VISIBILITIES = ["public", "members", "private"]
+# "host" hosts all three events and did not reply to them; "going host" hosts
+# them and is going to each: hosts count as ordinary attendees, so the first
+# asks like a member, the second like an attendee.
+VIEWERS = ["anonymous", "member", "attendee", "host", "going host"]
+HOSTS = {"host", "going host"}
+GOING = {"attendee", "going host"}
+BLOCKS = ["none", "viewer blocked person", "person blocked viewer"]
+# The anonymous visitor can neither block nor be blocked.
+COLUMNS = [("anonymous", "none")] + [(viewer, block) for viewer in VIEWERS[1:] for block in BLOCKS]
+PEOPLE = list(itertools.product(SETTINGS, CHOICES, VISIBILITIES))
+
+
+@dataclass(frozen=True)
+class Cell:
+    viewer: str
+    block: str
+    setting: str
+    choice: str
+    visibility: str
+
+
+# The expected answers: small rules, read from the README and the issue.
+
+
+def listed(cell: Cell) -> bool:
+    """The person appears in the event's list: their choice, else their
+    default, which an "only me" profile turns off."""
+    return cell.choice == "shown" or (cell.choice == "default" and cell.visibility != "private")
+
+
+def shares_email(setting: str, choice: str) -> bool:
+    """Whether the person lets connections see their address: a checkerboard,
+    so both answers meet every visibility among the people who connect."""
+    return (SETTINGS.index(setting) + CHOICES.index(choice)) % 2 == 0
+
+
+def sees_profile(cell: Cell) -> bool:
+    if cell.block != "none":
+        return False
+    return cell.visibility == "public" or (
+        cell.visibility == "members" and cell.viewer != "anonymous"
+    )
+
+
+def sees_list_as_attendee(cell: Cell) -> bool:
+    """May the viewer open the event's list without a host's rights?"""
+    return cell.setting == "everyone" or (cell.setting == "attendees" and cell.viewer in GOING)
+
+
+def opens_list(cell: Cell) -> bool:
+    return cell.viewer in HOSTS or sees_list_as_attendee(cell)
+
+
+def shown_as_attendee(cell: Cell) -> bool:
+    """The list shows the person to the viewer as to an ordinary attendee."""
+    return cell.block == "none" and listed(cell) and sees_list_as_attendee(cell)
+
+
+def named_in_list(cell: Cell) -> bool:
+    # A host's own page names every reply, blocks notwithstanding.
+    return cell.viewer in HOSTS or shown_as_attendee(cell)
+
+
+def may_ask(cell: Cell) -> bool:
+    if cell.viewer == "anonymous" or cell.block != "none":
+        return False
+    return sees_profile(cell) or shown_as_attendee(cell)
+
+
+# The world: one event per setting, nine people going to each.
+
+
+def _name(setting: str, choice: str, visibility: str) -> str:
+    return f"Subject {setting.title()} {choice.title()} {visibility.title()}"
+
+
+def _slug_of(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
+@dataclass
+class World:
+    viewer: User | None
+    events: dict[str, Event]
+    people: dict[tuple[str, str, str], User]
+
+
+def _build(app: Flask, make_event, viewer_role: str, block: str) -> World:
+    with app.app_context():
+        add = _account_maker()
+        viewer = None if viewer_role == "anonymous" else add("Vera Viewer")
+        host = viewer if viewer_role in HOSTS else add("Hal Host")
+        db.session.commit()
+        host_id = host.id
+        viewer_id = viewer.id if viewer else None
+    events = {}
+    for setting in SETTINGS:
+        events[setting] = make_event(
+            creator=_detached(app, host_id), capacity=50, directory_visibility=setting
+        )
+    with app.app_context():
+        add = _account_maker(start=100)
+        people_ids = {}
+        for setting, choice, visibility in PEOPLE:
+            name = _name(setting, choice, visibility)
+            person = add(name)
+            profiles.update_profile(
+                person, display_name=name, headline=f"Zebra {name}", company="Quagga Ltd",
+                bio="", interests=["okapi"], links=[f"https://example.org/{_slug_of(name)}"],
+                offers=["mentoring"], seeks=[], timezone="UTC",
+            )  # fmt: skip
+            privacy.update_privacy(
+                person, profile_visibility=visibility, is_listed_in_directories=True,
+                is_email_shared_with_connections=shares_email(setting, choice),
+                is_followup_email_wanted=False,
+            )  # fmt: skip
+            event = db.session.get(Event, events[setting].id)
+            replying.respond(person, event, replying.Reply(True, directory_choice=choice))
+            people_ids[(setting, choice, visibility)] = person.id
+        if viewer_role in GOING:
+            me = db.session.get(User, viewer_id)
+            for event in events.values():
+                replying.respond(me, db.session.get(Event, event.id), replying.Reply(True))
+        if block != "none":
+            me = db.session.get(User, viewer_id)
+            for person_id in people_ids.values():
+                if block == "viewer blocked person":
+                    blocks.block_person(me, person_id)
+                else:
+                    blocks.block_person(db.session.get(User, person_id), viewer_id)
+        db.session.commit()
+    return World(
+        viewer=_detached(app, viewer_id) if viewer_id else None,
+        events=events,
+        people={key: _detached(app, person_id) for key, person_id in people_ids.items()},
+    )
+
+
+def _account_maker(start: int = 1):
+    numbers = itertools.count(start)
+
+    def add(name: str) -> User:
+        user = accounts.register_user(
+            email=f"matrix{next(numbers)}@example.org", display_name=name,
+            password=DEFAULT_PASSWORD,
+        )  # fmt: skip
+        user.email_verified_at = utcnow() - timedelta(days=1)
+        return user
+
+    return add
+
+
+def _detached(app: Flask, user_id: int) -> User:
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        db.session.expunge(user)
+        return user
+
+
+def _mails(app: Flask, template: str) -> list[OutboxMessage]:
+    with app.app_context():
+        rows = list(
+            db.session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.template == template)
+                .order_by(OutboxMessage.id)
+            )
+        )
+        db.session.expunge_all()
+        return rows
+
+
+def _request_id(app: Flask, asker: User, person: User) -> int | None:
+    with app.app_context():
+        return db.session.scalar(
+            select(ConnectionRequest.id).where(
+                ConnectionRequest.requester_id == asker.id,
+                ConnectionRequest.addressee_id == person.id,
+            )
+        )
+
+
+def _card_fields(card) -> set[str]:
+    return {name for name in card.contents if name not in ("version", "prodid")}
+
+
+@pytest.mark.parametrize(("viewer_role", "block"), COLUMNS, ids=[" / ".join(c) for c in COLUMNS])
+def test_who_may_ask_whom_on_every_surface(app, make_event, viewer_role, block):
+    world = _build(app, make_event, viewer_role, block)
+    viewer = world.viewer
+    client = app.test_client()
+    if viewer is not None:
+        sign_in(client, viewer)
+    wrong: list[tuple] = []  # (cell, surface, expected, got): every mismatch, then one assert
+
+    def check(cell: Cell, surface: str, expected: object, got: object) -> None:
+        if expected != got:
+            wrong.append((cell, surface, expected, got))
+
+    # The three event lists, read once each.
+    lists = {}
+    for setting, event in world.events.items():
+        response = client.get(f"/events/{event.slug}/people")
+        lists[setting] = (response.status_code, response.get_data(as_text=True))
+
+    token = client.csrf_token()
+    cells = {}
+    for (setting, choice, visibility), person in world.people.items():
+        cell = Cell(viewer_role, block, setting, choice, visibility)
+        cells[cell] = person
+        name = person.display_name
+
+        # "Who's coming": the page, the name, the Connect link.
+        status, html = lists[setting]
+        expected_status = 200 if opens_list(cell) else (302 if viewer is None else 403)
+        check(cell, "list status", expected_status, status)
+        if status == 200:
+            check(cell, "list names", named_in_list(cell), name in html)
+            check(
+                cell, "list Connect link",
+                viewer is not None and shown_as_attendee(cell),
+                f"/people/{person.id}/connect?event=" in html,
+            )  # fmt: skip
+
+        # The profile and its Connect button.
+        response = client.get(f"/people/{person.id}")
+        if sees_profile(cell):
+            expected_status = 200
+        elif viewer is None and visibility == "members":
+            expected_status = 302  # log in to see it
+        else:
+            expected_status = 404
+        check(cell, "profile status", expected_status, response.status_code)
+        if response.status_code == 200:
+            check(
+                cell, "profile Connect button", may_ask(cell),
+                f'href="/people/{person.id}/connect"' in response.get_data(as_text=True),
+            )  # fmt: skip
+
+        # The ask: its form, then the request itself.
+        refused = 302 if viewer is None else 404
+        response = client.get(f"/people/{person.id}/connect")
+        check(cell, "GET connect", 200 if may_ask(cell) else refused, response.status_code)
+        if response.status_code == 200:
+            check(cell, "ask form", True, "Ask to connect" in response.get_data(as_text=True))
+        response = client.post(
+            f"/people/{person.id}/connect", data={"csrf_token": token, "note": "Hello"}
+        )
+        check(cell, "POST connect", 303 if may_ask(cell) else refused, response.status_code)
+        if viewer is not None:
+            check(
+                cell, "request recorded", may_ask(cell),
+                _request_id(app, viewer, person) is not None,
+            )  # fmt: skip
+
+    # The request emails: exactly one per allowed ask, none for a refused one.
+    asked = {person.email for cell, person in cells.items() if may_ask(cell)}
+    sent = [mail.recipient for mail in _mails(app, "connection_request")]
+    assert sorted(sent) == sorted(asked), "request emails"
+
+    # Each person asked says yes, from their own Requests page.
+    connected = {cell: person for cell, person in cells.items() if may_ask(cell)}
+    for person in connected.values():
+        theirs = app.test_client()
+        sign_in(theirs, person)
+        request_id = _request_id(app, viewer, person)
+        response = theirs.post(
+            f"/connections/requests/{request_id}/accept",
+            data={"csrf_token": theirs.csrf_token()},
+        )
+        assert response.status_code == 303
+
+    # The emails telling the asker: once per person, with their address only
+    # where they allow it.
+    told = {mail.context["other"]: mail for mail in _mails(app, "connection_accepted")}
+    assert set(told) == {person.display_name for person in connected.values()}
+    for cell, person in connected.items():
+        allowed = shares_email(cell.setting, cell.choice)
+        check(cell, "accepted email", person.email if allowed else "",
+              told[person.display_name].context["email"])  # fmt: skip
+        assert told[person.display_name].recipient == viewer.email
+
+    # My network, the vCards and the all-in-one file: exactly what each
+    # person consented to, and nobody else.
+    if viewer is not None:
+        network = client.get("/connections").get_data(as_text=True)
+        everyone = client.get("/connections.vcf")
+        assert everyone.status_code == 200
+        all_cards = {
+            card.fn.value: card for card in vobject.readComponents(everyone.get_data(as_text=True))
+        }
+        check(None, "cards in connections.vcf",
+              sorted(p.display_name for p in connected.values()), sorted(all_cards))  # fmt: skip
+        for cell, person in cells.items():
+            is_connected = cell in connected
+            name = person.display_name
+            check(cell, "network names", is_connected, f">{name}<" in network)
+            response = client.get(f"/connections/{person.id}.vcf")
+            check(cell, "vCard status", 200 if is_connected else 404, response.status_code)
+            if not is_connected:
+                check(cell, "network email", False, person.email in network)
+                continue
+            # A connection sees the profile as a logged-in member would.
+            fields_visible = cell.visibility != "private"
+            email_allowed = shares_email(cell.setting, cell.choice)
+            check(cell, "network headline", fields_visible, f"Zebra {name}" in network)
+            check(cell, "network email", email_allowed, person.email in network)
+            expected = {"fn", "n"}
+            if email_allowed:
+                expected.add("email")
+            if fields_visible:
+                expected |= {"title", "org", "url", "source"}
+            for surface, card in (
+                ("vCard", vobject.readOne(response.get_data(as_text=True))),
+                ("connections.vcf", all_cards.get(name)),
+            ):
+                if card is None:
+                    continue
+                check(cell, f"{surface} fields", expected, _card_fields(card))
+                check(cell, f"{surface} FN", name, card.fn.value)
+                if email_allowed:
+                    check(cell, f"{surface} EMAIL", person.email, card.email.value)
+                if fields_visible:
+                    check(cell, f"{surface} TITLE", f"Zebra {name}", card.title.value)
+                    check(cell, f"{surface} ORG", ["Quagga Ltd"], card.org.value)
+                    check(cell, f"{surface} URL",
+                          f"https://example.org/{_slug_of(name)}", card.url.value)  # fmt: skip
+
+    assert not wrong, "\n".join(
+        f"{cell}: {surface}: expected {expected!r}, got {got!r}"
+        for cell, surface, expected, got in wrong
+    )
+
+
+# Refused asks beyond the matrix: the request email never goes out for them.
+
+
+def test_an_ignored_asker_cannot_ask_again_by_blocking_and_unblocking(app, make_user, outbox):
+    asker, person = make_user(), make_user()
+    client = app.test_client()
+    sign_in(client, asker)
+    theirs = app.test_client()
+    sign_in(theirs, person)
+    assert client.submit(f"/people/{person.id}/connect", {}).status_code == 303
+    request_id = _request_id(app, asker, person)
+    assert theirs.submit(f"/connections/requests/{request_id}/ignore", {},
+                         page="/connections/requests").status_code == 303  # fmt: skip
+    # Within the 90 days, asking again is a silent no-op: no second email.
+    assert client.submit(f"/people/{person.id}/connect", {}).status_code == 303
+    assert len(_mails(app, "connection_request")) == 1
+    # Nor does a block and an unblock reopen the door.
+    for action in ("block", "unblock"):
+        assert client.submit(f"/people/{person.id}/{action}", {}, page="/").status_code == 303
+    client.submit(f"/people/{person.id}/connect", {})
+    assert [mail.recipient for mail in _mails(app, "connection_request")] == [person.email]
+    assert "asked to connect with you" not in theirs.get(f"/people/{asker.id}").get_data(
+        as_text=True
+    )
+
+
+def test_an_ask_after_a_block_ended_another_request_still_sends_its_email(app, make_user):
+    # A block deletes the waiting request between two people; the next
+    # request anyone makes must still email its addressee (SQLite may give it
+    # the deleted request's id).
+    first, second, third, fourth = (make_user() for _ in range(4))
+    client = app.test_client()
+    sign_in(client, first)
+    assert client.submit(f"/people/{second.id}/connect", {}).status_code == 303
+    assert client.submit(f"/people/{second.id}/block", {}, page="/").status_code == 303
+    other = app.test_client()
+    sign_in(other, third)
+    assert other.submit(f"/people/{fourth.id}/connect", {}).status_code == 303
+    assert [mail.recipient for mail in _mails(app, "connection_request")] == [
+        second.email, fourth.email,
+    ]  # fmt: skip
+
+
+def test_where_they_met_reaches_the_request_my_network_and_the_vcard(app, make_user, make_event):
+    asker, person = make_user(), make_user()
+    event = make_event(title="Breakfast of founders")
+    with app.app_context():
+        row = db.session.get(Event, event.id)
+        for someone in (asker, person):
+            replying.respond(db.session.get(User, someone.id), row, replying.Reply(True))
+        # The breakfast is over: both attended it.
+        row.starts_at, row.ends_at = utcnow() - timedelta(days=2), utcnow() - timedelta(days=2)
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, asker)
+    theirs = app.test_client()
+    sign_in(theirs, person)
+    assert client.submit(f"/people/{person.id}/connect", {}).status_code == 303
+    (mail,) = _mails(app, "connection_request")
+    assert mail.context["met_at"] == "Breakfast of founders"
+    request_id = _request_id(app, asker, person)
+    assert theirs.submit(f"/connections/requests/{request_id}/accept", {},
+                         page="/connections/requests").status_code == 303  # fmt: skip
+    assert "Breakfast of founders" in client.get("/connections").get_data(as_text=True)
+    card = vobject.readOne(client.get(f"/connections/{person.id}.vcf").get_data(as_text=True))
+    assert card.note.value.startswith("Met at Breakfast of founders")
