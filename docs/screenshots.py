@@ -74,6 +74,7 @@ def main() -> None:
         shoot(f"/events/{full}", "event", height=1250)
         shoot("/my/events", "my-events")
         shoot(f"/events/{careers}/people", "people")
+        shoot("/connections", "network")
     finally:
         browser.quit()
         server.shutdown()

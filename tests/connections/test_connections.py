@@ -357,3 +357,18 @@ def test_without_check_in_everyone_going_attended(app, make_user, make_event) ->
         now = utcnow()
         assert all(attendance.attended(p.id, event.id, now=now) for p in people)
         assert not attendance.attended(people[0].id, event.id, now=now - timedelta(days=3))
+
+
+def test_withdrawing_and_asking_again_sends_no_second_email(app, people, outbox) -> None:
+    ada, grace, ada_client, grace_client = people
+    ada_client.submit(f"/people/{grace.id}/connect", {})
+    request_id = _request_id(app, ada, grace)
+    for _ in range(3):
+        ada_client.submit(
+            f"/connections/requests/{request_id}/withdraw", {}, page="/connections/requests"
+        )
+        ada_client.submit(f"/people/{grace.id}/connect", {"note": "Once more"})
+    assert len(outbox.messages("grace@example.org")) == 1
+    assert _count(app, ConnectionRequest) == 1
+    page = grace_client.get("/connections/requests").get_data(as_text=True)
+    assert "Ada Lovelace" in page and "Once more" in page

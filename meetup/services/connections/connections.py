@@ -158,6 +158,14 @@ def ask_to_connect(
         return CONNECTED
     if _live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is not None:
         return ASKED
+    withdrawn = _recently_withdrawn(asker.id, person.id, now=now)
+    if withdrawn is not None:
+        # Asking again soon after withdrawing reopens the request without a
+        # second email: withdrawing is no way to mail someone over and over.
+        withdrawn.status = RequestStatus.PENDING
+        withdrawn.note = note or withdrawn.note
+        db.session.flush()
+        return ASKED
     asked_today = db.session.scalar(
         select(func.count())
         .select_from(ConnectionRequest)
@@ -406,6 +414,24 @@ def _live_request(
             ConnectionRequest.requester_id == asker_id,
             ConnectionRequest.addressee_id == person_id,
             waiting,
+        )
+        .order_by(ConnectionRequest.id.desc())
+        .limit(1)
+    )
+
+
+def _recently_withdrawn(
+    asker_id: int, person_id: int, *, now: datetime
+) -> ConnectionRequest | None:
+    """A request `asker_id` made and withdrew while it still waited for an answer."""
+    return db.session.scalar(
+        select(ConnectionRequest)
+        .where(
+            ConnectionRequest.requester_id == asker_id,
+            ConnectionRequest.addressee_id == person_id,
+            ConnectionRequest.status == RequestStatus.WITHDRAWN,
+            ConnectionRequest.answered_at.is_(None),
+            ConnectionRequest.created_at > now - REQUEST_LIFETIME,
         )
         .order_by(ConnectionRequest.id.desc())
         .limit(1)

@@ -317,7 +317,11 @@ def _cards(
             offers=goals.get((row.id, GoalDirection.OFFERS), []),
             seeks=goals.get((row.id, GoalDirection.SEEKS), []),
             offers_connect=(
-                may_ask and row.shown and row.id != viewer.id and row.id not in blocked
+                may_ask
+                and row.shown
+                and row.status == RsvpStatus.GOING  # what an attendee would see
+                and row.id != viewer.id
+                and row.id not in blocked
             ),
         )
         for row in rows
