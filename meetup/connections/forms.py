@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
 
 from meetup.forms import Form
 from meetup.models.connection import NOTE_MAX_LENGTH
@@ -17,6 +19,14 @@ class AskForm(Form):
         description="Say where you met or why you would like to stay in touch.",
     )
     event = HiddenField()  # the event whose directory the asker came from
+
+
+class TickForm(Form):
+    """ "I'd like to stay in touch": yes ticks, no unticks (a double submit
+    of either changes nothing more)."""
+
+    want = HiddenField(default="yes")
+    page = IntegerField(widget=HiddenInput(), validators=[Optional()])  # back to it
 
 
 class NetworkFilterForm(Form):

@@ -7,14 +7,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from meetup.connections.forms import AskForm, NetworkFilterForm
+from meetup.connections.forms import AskForm, NetworkFilterForm, TickForm
 from meetup.downloads import private_download
 from meetup.edge import returns_to
+from meetup.events.access import event_or_404
 from meetup.extensions import db, limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event
 from meetup.models.user import GOAL_LABELS
-from meetup.services.connections import blocks, connections, vcards
+from meetup.services.connections import blocks, connections, ticks, vcards
 
 bp = Blueprint("connections", __name__)
 
@@ -159,3 +160,37 @@ def all_vcards() -> Response:
     return private_download(
         body, title="meetup connections", suffix="contacts.vcf", mimetype="text/vcard"
     )
+
+
+@bp.post("/events/<slug>/people/<id:person_id>/stay-in-touch")
+@login_required
+@returns_to("directory.people")
+def stay_in_touch(slug: str, person_id: int) -> Response:
+    """Tick or untick a person of the event's directory (seen by nobody else)."""
+    event = event_or_404(slug)
+    form = TickForm()
+    if form.want.data == "no":
+        ticks.untick(current_user, event, person_id)
+    elif ticks.tick(current_user, event, person_id) == ticks.CONNECTED:
+        flash("You both wanted to stay in touch: you are connected.", "success")
+    page = form.page.data if form.page.data and form.page.data > 1 else None
+    back = url_for("directory.people", slug=event.slug, page=page)
+    return redirect(f"{back}#person-{person_id}", 303)
+
+
+@bp.route("/stay-in-touch/<token>", methods=["GET", "POST"])
+@login_required
+def stay_in_touch_link(token: str) -> Response | str:
+    """A mailed link's confirmation page: a GET only asks; the form ticks."""
+    target = ticks.find_link(current_user, token)
+    form = TickForm()
+    if form.validate_on_submit():
+        answer, person = ticks.tick_by_link(current_user, token)
+        if answer == ticks.CONNECTED:
+            flash(f"You and {person.display_name} both wanted to stay in touch: you are connected.",
+                  "success")  # fmt: skip
+        else:
+            flash(f"Ticked. Only you know; if {person.display_name} ticks you too, "
+                  "you will be connected.", "success")  # fmt: skip
+        return redirect(url_for("connections.stay_in_touch_link", token=token), 303)
+    return render_template("connections/stay_in_touch.html", target=target, form=form)

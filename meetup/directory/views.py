@@ -15,6 +15,7 @@ from meetup.models import Goal, GoalDirection, RsvpStatus
 from meetup.models.user import GOAL_LABELS
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
+from meetup.services.connections import ticks
 from meetup.services.directory import directory
 
 bp = Blueprint("directory", __name__)
@@ -49,12 +50,13 @@ def people(slug: str) -> Response | str:
         query=form.q.data or "", interest=form.interest.data or "",
         offers=form.offers.data or "", seeks=form.seeks.data or "",
     )  # fmt: skip
-    page = directory.visible_attendees(viewer, event, filters, page=page_number())
+    found = ticks.directory_with_ticks(viewer, event, filters, page=page_number())
     return render_template(
         "directory/people.html",
         event=event,
         form=form,
-        page=page,
+        page=found.page,
+        ticks=found.ticks,
         page_url=page_url,
         goal_labels=GOAL_LABELS,
         goal_directions=GoalDirection,

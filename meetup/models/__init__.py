@@ -1,6 +1,12 @@
 """The domain's tables, one module per aggregate."""
 
-from meetup.models.connection import Block, Connection, ConnectionRequest, RequestStatus
+from meetup.models.connection import (
+    Block,
+    Connection,
+    ConnectionRequest,
+    RequestStatus,
+    StayInTouch,
+)
 from meetup.models.event import (
     DirectoryVisibility,
     Event,
@@ -59,6 +65,7 @@ __all__ = [
     "Rsvp",
     "RsvpChange",
     "RsvpStatus",
+    "StayInTouch",
     "User",
     "UserGoal",
     "UserInterest",

@@ -78,3 +78,27 @@ class Block(db.Model):
     blocker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     blocked_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StayInTouch(db.Model):
+    """A private tick: `ticker_id` would like to stay in touch with
+    `ticked_id`, whom they saw in `event_id`'s directory. Nobody but the ticker
+    ever sees it; two ticks of each other for the same event form a connection.
+
+    One row per (ticker, ticked, event): a tick is said on one event's
+    directory and can be taken back only in that event's window, so ticks of
+    different events never pair up (an old tick its author can no longer
+    untick must not connect anyone months later)."""
+
+    __tablename__ = "stay_in_touch"
+    __table_args__ = (
+        UniqueConstraint("ticker_id", "ticked_id", "event_id"),
+        Index("ix_stay_in_touch_ticked", "ticked_id"),
+        Index("ix_stay_in_touch_event", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    ticked_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -163,6 +163,28 @@ CASES: dict[str, dict[str, Case]] = {
             },
         ),
     },
+    "stay_in_touch_mutual": {
+        "default": Case(
+            "You and Grace Hopper both wanted to stay in touch",
+            {
+                "name": "Ada Lovelace",
+                "other": "Grace Hopper",
+                "event_title": "Product people breakfast",
+                "email": "",
+                "url": f"{BASE}/connections",
+            },
+        ),
+        "email shared": Case(
+            "You and Grace Hopper both wanted to stay in touch",
+            {
+                "name": "Ada Lovelace",
+                "other": "Grace Hopper",
+                "event_title": "Product people breakfast",
+                "email": "grace@example.org",
+                "url": f"{BASE}/connections",
+            },
+        ),
+    },
     "confirm_email_change": {
         "default": Case(
             "Confirm your new email address",

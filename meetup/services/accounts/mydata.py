@@ -33,6 +33,7 @@ from meetup.models import (
     RequestStatus,
     Rsvp,
     RsvpChange,
+    StayInTouch,
     User,
     UserGoal,
     UserInterest,
@@ -231,6 +232,31 @@ def _erase_blocks(user: User) -> None:
     )
 
 
+def _export_ticks(user: User) -> list[dict[str, Any]]:
+    """The person's own "stay in touch" ticks (never the ticks of them:
+    a one-sided tick is its ticker's alone)."""
+    rows = db.session.execute(
+        select(User.display_name, Event.title, Event.slug, StayInTouch.created_at)
+        .join(StayInTouch, StayInTouch.ticked_id == User.id)
+        .join(Event, Event.id == StayInTouch.event_id)
+        .where(StayInTouch.ticker_id == user.id)
+        .order_by(StayInTouch.created_at, StayInTouch.id)
+    )
+    return [
+        {"person": name, "event": title, "slug": slug, "ticked_at": at.isoformat()}
+        for name, title, slug, at in rows
+    ]
+
+
+def _erase_ticks(user: User) -> None:
+    """The person's ticks, and the ticks of them, go."""
+    db.session.execute(
+        delete(StayInTouch).where(
+            or_(StayInTouch.ticker_id == user.id, StayInTouch.ticked_id == user.id)
+        )
+    )
+
+
 # The account's own messages that name an address it used: sign-up and
 # reset links (to the address of the day), confirmations of a change (to the
 # new address) and notices of one (to the old address).
@@ -424,6 +450,12 @@ REGISTRY: tuple[PersonalData, ...] = (
         _erase_connection_requests,
     ),
     PersonalData("blocks", (Block.blocker_id, Block.blocked_id), _export_blocks, _erase_blocks),
+    PersonalData(
+        "stay_in_touch",
+        (StayInTouch.ticker_id, StayInTouch.ticked_id),
+        _export_ticks,
+        _erase_ticks,
+    ),
 )
 
 

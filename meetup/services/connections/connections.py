@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -28,6 +28,7 @@ from meetup.models import (
     RequestStatus,
     Rsvp,
     RsvpStatus,
+    StayInTouch,
     User,
 )
 from meetup.models.connection import NOTE_MAX_LENGTH
@@ -148,7 +149,7 @@ def ask_to_connect(
     require_verified(asker)
     note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
     person = find_person_to_ask(asker, person_id)
-    _lock_pair(asker.id, person.id)
+    lock_pair(asker.id, person.id)
     if is_connected(asker.id, person.id):
         return CONNECTED
     theirs = _live_request(person.id, asker.id, now=now)
@@ -219,7 +220,7 @@ def accept_request(actor: User, request_id: int, *, now: datetime | None = None)
     ):
         return request.requester  # a double submit: said yes already
     request = _incoming(actor, request_id, now=now)
-    _lock_pair(actor.id, request.requester_id)
+    lock_pair(actor.id, request.requester_id)
     db.session.refresh(request)
     if request.status == RequestStatus.PENDING:
         _accept(request, now=now)
@@ -266,16 +267,20 @@ def remove_connection(actor: User, person_id: int) -> None:
     )
     if ended.rowcount == 0:
         raise NotFound("You are not connected to this person.")
+    # Their ticks of each other would connect them again at the next tick.
+    _forget_ticks_between(actor.id, person_id)
 
 
 def end_between(first_id: int, second_id: int) -> None:
-    """A block: the connection and the waiting requests between two people go.
-    An ignored request stays (out of sight while the block lasts): blocking
-    and unblocking must not let its asker ask again before IGNORED_FOR."""
+    """A block: the connection, the waiting requests and the "stay in touch"
+    ticks between two people go, silently. An ignored request stays (out of
+    sight while the block lasts): blocking and unblocking must not let its
+    asker ask again before IGNORED_FOR."""
     first, second = ordered_pair(first_id, second_id)
     db.session.execute(
         delete(Connection).where(Connection.first_id == first, Connection.second_id == second)
     )
+    _forget_ticks_between(first_id, second_id)
     db.session.execute(
         delete(ConnectionRequest).where(
             or_(
@@ -293,6 +298,53 @@ def end_between(first_id: int, second_id: int) -> None:
     )
 
 
+def _forget_ticks_between(first_id: int, second_id: int) -> None:
+    db.session.execute(
+        delete(StayInTouch).where(
+            or_(
+                and_(StayInTouch.ticker_id == first_id, StayInTouch.ticked_id == second_id),
+                and_(StayInTouch.ticker_id == second_id, StayInTouch.ticked_id == first_id),
+            )
+        )
+    )
+
+
+def connect_pair(
+    first_id: int, second_id: int, *, event_id: int | None, now: datetime
+) -> Connection | None:
+    """Connect two people (the caller locked the pair, see lock_pair) and
+    settle the requests between them that still wait: they are answered.
+
+    :return: the new connection, or None if they were connected already.
+    """
+    first, second = ordered_pair(first_id, second_id)
+    connection = None
+    if not is_connected(first, second):
+        connection = Connection(first_id=first, second_id=second, event_id=event_id, created_at=now)
+        db.session.add(connection)
+    db.session.execute(
+        update(ConnectionRequest)
+        .where(
+            or_(
+                and_(
+                    ConnectionRequest.requester_id == first,
+                    ConnectionRequest.addressee_id == second,
+                ),
+                and_(
+                    ConnectionRequest.requester_id == second,
+                    ConnectionRequest.addressee_id == first,
+                ),
+            ),
+            # An ignored request looks waiting to its asker: settled too.
+            ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
+        )
+        .values(status=RequestStatus.ACCEPTED, answered_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    return connection
+
+
 def _dedupe_key(kind: str, request: ConnectionRequest) -> str:
     """The outbox key of a request's email: its id alone is not enough, since
     SQLite gives a deleted request's id (a block deletes them) to the next."""
@@ -305,12 +357,8 @@ def _dedupe_key(kind: str, request: ConnectionRequest) -> str:
 def _accept(request: ConnectionRequest, *, now: datetime) -> None:
     request.status = RequestStatus.ACCEPTED
     request.answered_at = now
-    first, second = ordered_pair(request.requester_id, request.addressee_id)
-    if not is_connected(first, second):
-        db.session.add(
-            Connection(first_id=first, second_id=second, event_id=request.event_id, created_at=now)
-        )
     db.session.flush()
+    connect_pair(request.requester_id, request.addressee_id, event_id=request.event_id, now=now)
     asker, answerer = request.requester, request.addressee
     queue_mail(
         Mail(
@@ -390,7 +438,7 @@ def _recently_withdrawn(
     )
 
 
-def _lock_pair(first_id: int, second_id: int) -> None:
+def lock_pair(first_id: int, second_id: int) -> None:
     """Serialise what two people do to each other: both rows locked, lower id
     first (PostgreSQL; on SQLite the write transaction is already exclusive)."""
     db.session.execute(
