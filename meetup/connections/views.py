@@ -16,6 +16,7 @@ from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event
 from meetup.models.user import GOAL_LABELS
 from meetup.services.connections import blocks, connections, ticks, vcards
+from meetup.services.connections import network as network_service
 
 bp = Blueprint("connections", __name__)
 
@@ -27,7 +28,7 @@ def waiting_requests() -> dict[str, object]:
     def count() -> int:
         if not current_user.is_authenticated:
             return 0
-        return connections.waiting_count(current_user)
+        return network_service.waiting_count(current_user)
 
     return {"waiting_requests": count}
 
@@ -69,11 +70,11 @@ def _event_id(form: AskForm) -> int | None:
 @login_required
 def network() -> str:
     form = NetworkFilterForm(request.args)
-    filters = connections.NetworkFilters(
+    filters = network_service.NetworkFilters(
         query=form.q.data or "", interest=(form.interest.data or "").strip(),
         offers=form.offers.data or "", seeks=form.seeks.data or "",
     )  # fmt: skip
-    people = connections.my_network(current_user, filters)
+    people = network_service.my_network(current_user, filters)
     return render_template(
         "connections/network.html", form=form, people=people, goal_labels=GOAL_LABELS
     )
@@ -82,7 +83,9 @@ def network() -> str:
 @bp.get("/connections/requests")
 @login_required
 def requests() -> str:
-    return render_template("connections/requests.html", mine=connections.my_requests(current_user))
+    return render_template(
+        "connections/requests.html", mine=network_service.my_requests(current_user)
+    )
 
 
 @bp.post("/connections/requests/<id:request_id>/accept")
@@ -147,7 +150,7 @@ def blocked() -> str:
 @bp.get("/connections/<id:person_id>.vcf")
 @login_required
 def vcard(person_id: int) -> Response:
-    entry = connections.connection_entry(current_user, person_id)
+    entry = network_service.connection_entry(current_user, person_id)
     return private_download(
         vcards.vcard(entry), title=entry.display_name, suffix="contact.vcf", mimetype="text/vcard"
     )
@@ -156,7 +159,7 @@ def vcard(person_id: int) -> Response:
 @bp.get("/connections.vcf")
 @login_required
 def all_vcards() -> Response:
-    body = vcards.vcards(connections.my_network(current_user))
+    body = vcards.vcards(network_service.my_network(current_user))
     return private_download(
         body, title="meetup connections", suffix="contacts.vcf", mimetype="text/vcard"
     )

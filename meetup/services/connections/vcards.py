@@ -1,5 +1,5 @@
 """Contact cards (vCard 3.0, built with vobject) of one's connections, made
-from what My network shows (connections.NetworkEntry): only what each person
+from what My network shows (network.NetworkEntry): only what each person
 lets a connection see. The email address where they allowed it; headline,
 company and links where their profile is visible to the viewer; where you met."""
 
@@ -11,7 +11,7 @@ import vobject
 
 from meetup.lib.timezones import describe_moment
 from meetup.lib.urls import external_url
-from meetup.services.connections.connections import NetworkEntry
+from meetup.services.connections.network import NetworkEntry
 
 
 def vcard(entry: NetworkEntry) -> str:
