@@ -30,7 +30,6 @@ from meetup.models import (
     LoginSession,
     OutboxMessage,
     OutboxStatus,
-    RequestStatus,
     Rsvp,
     RsvpChange,
     StayInTouch,
@@ -40,6 +39,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import verify_password
+from meetup.services.connections import personal_data
 from meetup.services.events.hosts import hand_over_events
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
@@ -150,111 +150,6 @@ def _export_sessions(user: User) -> list[dict[str, Any]]:
 
 def _erase_sessions(user: User) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
-
-
-def _export_connections(user: User) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        select(User.display_name, Connection.created_at)
-        .join(
-            Connection,
-            or_(
-                and_(Connection.first_id == user.id, Connection.second_id == User.id),
-                and_(Connection.second_id == user.id, Connection.first_id == User.id),
-            ),
-        )
-        .order_by(Connection.created_at)
-    )
-    return [{"with": name, "since": since.isoformat()} for name, since in rows]
-
-
-def _erase_connections(user: User) -> None:
-    db.session.execute(
-        delete(Connection).where(
-            or_(Connection.first_id == user.id, Connection.second_id == user.id)
-        )
-    )
-
-
-def _export_connection_requests(user: User) -> dict[str, list[dict[str, Any]]]:
-    """Requests the person made and received. An ignored request reads
-    "pending" to its asker, as everywhere: ignoring is silent."""
-    requests = db.session.scalars(
-        select(ConnectionRequest)
-        .where(
-            or_(
-                ConnectionRequest.requester_id == user.id, ConnectionRequest.addressee_id == user.id
-            )
-        )
-        .order_by(ConnectionRequest.id)
-    ).all()
-    sent, received = [], []
-    for request in requests:
-        mine = request.requester_id == user.id
-        status = request.status.value
-        if mine and request.status == RequestStatus.IGNORED:
-            status = RequestStatus.PENDING.value
-        entry = {
-            ("to" if mine else "from"): (
-                request.addressee if mine else request.requester
-            ).display_name,
-            "note": request.note,
-            "status": status,
-            "asked_at": request.created_at.isoformat(),
-        }
-        (sent if mine else received).append(entry)
-    return {"sent": sent, "received": received}
-
-
-def _erase_connection_requests(user: User) -> None:
-    db.session.execute(
-        delete(ConnectionRequest).where(
-            or_(
-                ConnectionRequest.requester_id == user.id, ConnectionRequest.addressee_id == user.id
-            )
-        )
-    )
-
-
-def _export_blocks(user: User) -> list[dict[str, Any]]:
-    """The people the person blocked (never who blocked them)."""
-    rows = db.session.execute(
-        select(User.display_name, Block.created_at)
-        .join(Block, Block.blocked_id == User.id)
-        .where(Block.blocker_id == user.id)
-        .order_by(Block.created_at)
-    )
-    return [{"person": name, "blocked_at": at.isoformat()} for name, at in rows]
-
-
-def _erase_blocks(user: User) -> None:
-    db.session.execute(
-        delete(Block).where(or_(Block.blocker_id == user.id, Block.blocked_id == user.id))
-    )
-
-
-def _export_ticks(user: User) -> list[dict[str, Any]]:
-    """The person's own "stay in touch" ticks (never the ticks of them:
-    a one-sided tick is its ticker's alone)."""
-    rows = db.session.execute(
-        select(User.display_name, Event.title, Event.slug, StayInTouch.created_at)
-        .join(StayInTouch, StayInTouch.ticked_id == User.id)
-        .join(Event, Event.id == StayInTouch.event_id)
-        .where(StayInTouch.ticker_id == user.id)
-        .order_by(StayInTouch.created_at, StayInTouch.id)
-    )
-    return [
-        {"person": name, "event": title, "slug": slug, "ticked_at": at.isoformat()}
-        for name, title, slug, at in rows
-    ]
-
-
-def _erase_ticks(user: User) -> None:
-    """The person's ticks, and the ticks of them, go."""
-    db.session.execute(
-        delete(StayInTouch).where(
-            or_(StayInTouch.ticker_id == user.id, StayInTouch.ticked_id == user.id)
-        )
-    )
 
 
 # The account's own messages that name an address it used: sign-up and
@@ -440,21 +335,26 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData(
         "connections",
         (Connection.first_id, Connection.second_id),
-        _export_connections,
-        _erase_connections,
+        personal_data.export_connections,
+        personal_data.erase_connections,
     ),
     PersonalData(
         "connection_requests",
         (ConnectionRequest.requester_id, ConnectionRequest.addressee_id),
-        _export_connection_requests,
-        _erase_connection_requests,
+        personal_data.export_connection_requests,
+        personal_data.erase_connection_requests,
     ),
-    PersonalData("blocks", (Block.blocker_id, Block.blocked_id), _export_blocks, _erase_blocks),
+    PersonalData(
+        "blocks",
+        (Block.blocker_id, Block.blocked_id),
+        personal_data.export_blocks,
+        personal_data.erase_blocks,
+    ),
     PersonalData(
         "stay_in_touch",
         (StayInTouch.ticker_id, StayInTouch.ticked_id),
-        _export_ticks,
-        _erase_ticks,
+        personal_data.export_ticks,
+        personal_data.erase_ticks,
     ),
 )
 
