@@ -43,7 +43,12 @@ from tests.plugins.app import (  # noqa: E402
     app_settings,
 )
 
-pytest_plugins = ["tests.plugins.app", "tests.plugins.replies", "tests.plugins.smtp"]
+pytest_plugins = [
+    "tests.plugins.app",
+    "tests.plugins.races",
+    "tests.plugins.replies",
+    "tests.plugins.smtp",
+]
 
 _skipped: list[str] = []
 

@@ -13,32 +13,18 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import and_, func, or_, select
 
-from meetup import create_app
 from meetup.extensions import db
 from meetup.models import Connection, ConnectionRequest, OutboxMessage, RequestStatus, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
-from tests.plugins.app import DEFAULT_PASSWORD, Client, app_settings, sign_in
+from tests.plugins.app import DEFAULT_PASSWORD, Client, sign_in
 
 PAIRS = 5
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def racing_app(request: pytest.FixtureRequest, fresh_sqlite_url) -> Iterator[Flask]:
-    if request.param == "postgresql":
-        yield request.getfixturevalue("committed_postgres_app")
-        return
-    app = create_app(app_settings(fresh_sqlite_url("race.sqlite3")))
-    app.test_client_class = Client
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _pairs(app: Flask) -> list[tuple[User, User]]:

@@ -9,37 +9,22 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from meetup import create_app
 from meetup.extensions import db
 from meetup.models import OutboxMessage, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
 from meetup.services.events import events
-from tests.plugins.app import Client, app_settings, sign_in
+from tests.plugins.app import Client, sign_in
 
 SEATS = 5
 PEOPLE = 40
 THREADS = 12
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def racing_app(request: pytest.FixtureRequest, fresh_sqlite_url) -> Iterator[Flask]:
-    if request.param == "postgresql":
-        yield request.getfixturevalue("committed_postgres_app")
-        return
-    app = create_app(app_settings(fresh_sqlite_url("race.sqlite3")))
-    app.test_client_class = Client
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _setup(app: Flask) -> tuple[str, list[User]]:
