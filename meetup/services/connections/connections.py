@@ -164,6 +164,13 @@ def ask_to_connect(
         withdrawn.note = note or withdrawn.note
         db.session.flush()
         return ASKED
+    _check_daily_limit(asker, now=now)
+    _send_request(asker, person, note=note, event_id=event_id, now=now)
+    return ASKED
+
+
+def _check_daily_limit(asker: User, *, now: datetime) -> None:
+    """:raise InvalidInput: `asker` made REQUESTS_PER_DAY requests in the last day."""
     asked_today = db.session.scalar(
         select(func.count())
         .select_from(ConnectionRequest)
@@ -174,6 +181,13 @@ def ask_to_connect(
     )
     if asked_today >= REQUESTS_PER_DAY:
         raise InvalidInput(f"You asked {REQUESTS_PER_DAY} people today. Ask again tomorrow.")
+
+
+def _send_request(
+    asker: User, person: User, *, note: str, event_id: int | None, now: datetime
+) -> ConnectionRequest:
+    """A new request, remembering where they met (the event the asker came
+    from if they both attended it, else the latest they did), and its email."""
     met = met_at(asker.id, [person.id], now=now)[person.id]
     where = next((m for m in met if m.event_id == event_id), met[0] if met else None)
     request = ConnectionRequest(
@@ -201,7 +215,7 @@ def ask_to_connect(
             },
         )
     )
-    return ASKED
+    return request
 
 
 def accept_request(actor: User, request_id: int, *, now: datetime | None = None) -> User:
