@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, select
 
 from meetup.extensions import db
-from meetup.models import OutboxMessage, ProfileVisibility, Rsvp, User
+from meetup.models import ConnectionRequest, Event, OutboxMessage, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import register_user
 from meetup.services.accounts.privacy import update_privacy
 from meetup.services.accounts.profiles import update_profile
-from meetup.services.connections import connections
+from meetup.services.connections import connections, ticks
 from meetup.services.events import events, hosts, questions
 from meetup.services.events.event_details import details_from
 from meetup.services.rsvps import replying
@@ -225,7 +225,7 @@ EVENTS = [
 ]  # fmt: skip
 
 
-def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None:
+def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> Event:
     """Create the event through the services, as a host would; past events are
     created in the future and then moved back, since that is their history."""
     zone = ZoneInfo(demo.timezone)
@@ -261,23 +261,39 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> None
         event.ends_at -= shift
         for rsvp in db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id)):
             rsvp.checked_in_at = event.starts_at + timedelta(minutes=10)  # they came
+    return event
 
 
 # Who asks whom, with a note; both asking is a connection. The demo login
 # (Ada) has connections, a request waiting for her answer and one of her own.
 CONNECTIONS = [
-    ("chloe@example.org", "ada@example.org", "Great to meet you at the climate hack!"),
-    ("ada@example.org", "chloe@example.org", ""),
     ("ben@example.org", "chloe@example.org", "Would love your eyes on our dashboard design."),
     ("chloe@example.org", "ben@example.org", ""),
+    ("fatima@example.org", "ada@example.org", "Thank you for the advice on my first promotion!"),
     ("emil@example.org", "ada@example.org", "I invest in payments infrastructure: coffee?"),
     ("ada@example.org", "ben@example.org", "Happy to talk about your next role."),
 ]
+# Requests the addressee accepted.
+ACCEPTED = [("fatima@example.org", "ada@example.org")]
+# One-sided "stay in touch" ticks (ticker, person, event): Chloé would like to
+# stay in touch with Ada after the climate hack; if Ada ticks her back on that
+# event's "Who's coming", they are connected at once.
+TICKS = [("chloe@example.org", "ada@example.org", "Climate data hack evening")]
 
 
-def _seed_connections(people: dict[str, User], now: datetime) -> None:
+def _seed_connections(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
     for asker, person, note in CONNECTIONS:
         connections.ask_to_connect(people[asker], people[person].id, note=note, now=now)
+    for asker, person in ACCEPTED:
+        request = db.session.scalar(
+            select(ConnectionRequest).where(
+                ConnectionRequest.requester_id == people[asker].id,
+                ConnectionRequest.addressee_id == people[person].id,
+            )
+        )
+        connections.accept_request(people[person], request.id, now=now)
+    for ticker, person, title in TICKS:
+        ticks.tick(people[ticker], events_by_title[title], people[person].id, now=now)
 
 
 def _answer(person: User) -> str:
@@ -313,9 +329,8 @@ def seed_demo() -> bool:
             is_followup_email_wanted=True,
         )
     now = utcnow()
-    for demo in EVENTS:
-        _seed_event(demo, people, now)
-    _seed_connections(people, now)
+    events_by_title = {demo.title: _seed_event(demo, people, now) for demo in EVENTS}
+    _seed_connections(people, events_by_title, now)
     # The demo's replies are history, not news: nobody is emailed about them.
     db.session.execute(delete(OutboxMessage))
     return True
