@@ -3,7 +3,7 @@ calls one service and answers; the edge commits and answers refusals."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -28,7 +28,9 @@ def waiting_requests() -> dict[str, object]:
     def count() -> int:
         if not current_user.is_authenticated:
             return 0
-        return network_service.waiting_count(current_user)
+        if "waiting_requests" not in g:  # the menu and the sub-menu both show it
+            g.waiting_requests = network_service.waiting_count(current_user)
+        return g.waiting_requests
 
     return {"waiting_requests": count}
 

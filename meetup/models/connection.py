@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
+from meetup.models.event import Event
 from meetup.models.types import UTCDateTime, enum_column, utcnow
 from meetup.models.user import User
 
@@ -45,6 +46,7 @@ class ConnectionRequest(db.Model):
 
     requester: Mapped[User] = relationship(foreign_keys=[requester_id])
     addressee: Mapped[User] = relationship(foreign_keys=[addressee_id])
+    event: Mapped[Event | None] = relationship()
 
 
 class Connection(db.Model):

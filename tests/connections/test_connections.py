@@ -372,3 +372,37 @@ def test_withdrawing_and_asking_again_sends_no_second_email(app, people, outbox)
     assert _count(app, ConnectionRequest) == 1
     page = grace_client.get("/connections/requests").get_data(as_text=True)
     assert "Ada Lovelace" in page and "Once more" in page
+
+
+@pytest.mark.parametrize("path", ["/connections", "/connections/requests", "/connections.vcf"])
+def test_network_pages_cost_the_same_whatever_the_number_of_people(
+    app, people, make_user, make_event, count_queries, path: str
+) -> None:
+    ada, _, ada_client, _ = people
+
+    def add(count: int) -> None:
+        """`count` more connections met at an event, and as many requests."""
+        friends = [make_user() for _ in range(count)]
+        for friend in friends:  # their email shown: the rule that reads connections
+            _set(app, friend, is_email_shared_with_connections=True)
+        askers = [make_user() for _ in range(count)]
+        _attend_past_event(app, make_event, ada, *friends, *askers)
+        with app.app_context():
+            me = db.session.get(User, ada.id)
+            for friend in friends:
+                connections.ask_to_connect(me, friend.id)
+                connections.ask_to_connect(db.session.get(User, friend.id), ada.id)
+            for asker in askers:
+                connections.ask_to_connect(db.session.get(User, asker.id), ada.id)
+            db.session.commit()
+
+    def queries() -> int:
+        ada_client.get(path)
+        with count_queries() as counted:
+            assert ada_client.get(path).status_code == 200
+        return counted.count
+
+    add(1)
+    few = queries()
+    add(4)
+    assert queries() == few

@@ -94,19 +94,17 @@ def profile_needs_login(person: User) -> bool:
     return person.deleted_at is None and person.profile_visibility == ProfileVisibility.MEMBERS
 
 
-def can_see_email(viewer: User | None, person: User) -> bool:
+def can_see_email(viewer: User | None, person: User, *, connected: bool | None = None) -> bool:
     """May `viewer` see `person`'s email address (outside the hosts' pages of
     events the person replied to)? The person; and their accepted connections
-    when they allowed it."""
+    when they allowed it. (`connected` saves a query when the caller knows.)"""
     if viewer is None or person.deleted_at is not None:
         return False
     if viewer.id == person.id:
         return True
-    return (
-        shares_email_with_connections(person)
-        and person.id not in blocked_ids(viewer)
-        and are_connected(viewer.id, person.id)
-    )
+    if not shares_email_with_connections(person) or person.id in blocked_ids(viewer):
+        return False
+    return are_connected(viewer.id, person.id) if connected is None else connected
 
 
 def shares_email_with_connections(person: User) -> bool:

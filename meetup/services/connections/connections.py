@@ -382,7 +382,9 @@ def _accept(request: ConnectionRequest, *, now: datetime) -> None:
             context={
                 "name": asker.display_name,
                 "other": answerer.display_name,
-                "email": answerer.email if privacy.shares_email_with_connections(answerer) else "",
+                "email": (
+                    answerer.email if privacy.can_see_email(asker, answerer, connected=True) else ""
+                ),
                 "url": external_url("connections.network"),
             },
         )

@@ -15,7 +15,6 @@ from meetup.extensions import db
 from meetup.models import (
     Connection,
     ConnectionRequest,
-    Event,
     RequestStatus,
     User,
 )
@@ -91,7 +90,7 @@ def _entry(viewer: User, person: User, connected_at: datetime, met: list[MetAt])
         offers=person.goals_in(GoalDirection.OFFERS) if shows else [],
         seeks=person.goals_in(GoalDirection.SEEKS) if shows else [],
         links=list(person.links) if shows else [],
-        email=person.email if privacy.can_see_email(viewer, person) else "",
+        email=person.email if privacy.can_see_email(viewer, person, connected=True) else "",
         met=met,
         connected_at=connected_at,
     )
@@ -179,7 +178,7 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
                 else ""
             ),
             note=request.note,
-            met_at=_event_title(request.event_id),
+            met_at=request.event.title if request.event is not None else "",
             created_at=request.created_at,
         )
         for request in db.session.scalars(
@@ -189,7 +188,9 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
                 ConnectionRequest.status == RequestStatus.PENDING,
                 ConnectionRequest.created_at > now - REQUEST_LIFETIME,
             )
-            .options(selectinload(ConnectionRequest.requester))
+            .options(
+                selectinload(ConnectionRequest.requester), selectinload(ConnectionRequest.event)
+            )
             .order_by(ConnectionRequest.created_at.desc())
         )
         if request.requester_id not in blocked and request.requester.deleted_at is None
@@ -225,10 +226,3 @@ def waiting_count(viewer: User, *, now: datetime | None = None) -> int:
             ConnectionRequest.created_at > now - REQUEST_LIFETIME,
         )
     )
-
-
-def _event_title(event_id: int | None) -> str:
-    if event_id is None:
-        return ""
-    event = db.session.get(Event, event_id)
-    return event.title if event is not None else ""
