@@ -17,6 +17,7 @@ from meetup.models.event import (
     HostInvitation,
     HostRole,
 )
+from meetup.models.feedback import Feedback
 from meetup.models.outbox import OutboxMessage, OutboxStatus
 from meetup.models.rsvp import (
     ACTIVE_STATUSES,
@@ -51,6 +52,7 @@ __all__ = [
     "EventStatus",
     "EventTopic",
     "EventVisibility",
+    "Feedback",
     "FormerEmail",
     "Goal",
     "GoalDirection",

@@ -119,6 +119,11 @@ class Event(EventPlace, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The edition this one was copied from ("Copy as next edition"): a series
+    # is the chain back through it. Copies made before the column are unlinked.
+    previous_edition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
 
     created_by: Mapped[User] = relationship()
     hosts: Mapped[list[EventHost]] = relationship(

@@ -23,6 +23,7 @@ from meetup.models import (
     ConnectionRequest,
     Event,
     EventHost,
+    Feedback,
     EventStatus,
     FormerEmail,
     GoalDirection,
@@ -41,6 +42,7 @@ from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import verify_password
 from meetup.services.connections import personal_data
 from meetup.services.events.hosts import hand_over_events
+from meetup.services.outcomes.feedback import erase_feedback, export_feedback
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
 
@@ -332,6 +334,10 @@ REGISTRY: tuple[PersonalData, ...] = (
     ),
     PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),
     PersonalData("sessions", (LoginSession.user_id,), _export_sessions, _erase_sessions),
+    # Kept, anonymous: the hosts' figures stay true (see erase_feedback).
+    PersonalData(
+        "feedback", (Feedback.user_id,), export_feedback, erase_feedback, keeps_rows=True
+    ),
     PersonalData(
         "connections",
         (Connection.first_id, Connection.second_id),

@@ -292,7 +292,8 @@ def delete_event(actor: User, event: Event) -> None:
 
 
 def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = None) -> Event:
-    """Make the next edition: a draft like `event`, `weeks` later, hosted by `actor`.
+    """Make the next edition: a draft like `event`, `weeks` later, hosted by
+    `actor`, that records `event` as its previous edition.
 
     :raise PermissionDenied: not a host. :raise InvalidInput: bad number of weeks.
     """
@@ -314,6 +315,7 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
         status=EventStatus.DRAFT,
         slug=_new_slug(event.title),
         hosts=[EventHost(user=actor, role=HostRole.CREATOR)],
+        previous_edition_id=event.id,  # the series the report compares across
     )
     db.session.add(copy)
     db.session.flush()

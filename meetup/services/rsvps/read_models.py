@@ -4,7 +4,7 @@ labels are decided here, so templates only show them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -26,6 +26,7 @@ from meetup.models.types import utcnow
 from meetup.services.errors import NotFound
 from meetup.services.events.events import is_host, require_host
 from meetup.services.events.questions import list_questions
+from meetup.services.outcomes.personal import EventOutcome, event_outcomes
 from meetup.services.rsvps.replying import (
     closed_reason,
     directory_choice_value,
@@ -236,6 +237,7 @@ class MyEvent:
     is_host: bool
     # The person may still show or hide themselves in its list of people.
     can_choose_directory: bool = False
+    outcome: EventOutcome | None = None  # past events: what it did for the person
 
     @property
     def directory_choice(self) -> str:
@@ -250,7 +252,8 @@ class MyEvents:
 
 def my_events(person: User, *, now: datetime | None = None) -> MyEvents:
     """Events the person replied to or hosts: upcoming (every reply, with its
-    status and waitlist place) and past (the ones they went to or hosted)."""
+    status and waitlist place) and past (the ones they went to or hosted, with
+    what each did for them)."""
     now = now or utcnow()
     replies = {
         rsvp.event_id: rsvp
@@ -281,4 +284,6 @@ def my_events(person: User, *, now: datetime | None = None) -> MyEvents:
         elif item.is_host or (item.rsvp and item.rsvp.status == RsvpStatus.GOING):
             past.append(item)
     past.reverse()
+    outcomes = event_outcomes(person, [item.event for item in past], now=now)
+    past = [replace(item, outcome=outcomes[item.event.id]) for item in past]
     return MyEvents(upcoming, past)

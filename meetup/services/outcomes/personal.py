@@ -1,0 +1,106 @@
+"""What past events did for one person (My events): how many people they
+met there, the connections that came of each, and their feedback to give.
+
+"Met" counts the others who attended and whom the event's directory shows
+the person as an ordinary attendee (services.directory: a host sees no more
+here than anyone else), never hidden or blocked people: a number must not
+tell what a list would not. Four queries for any number of events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from meetup.extensions import db
+from meetup.models import Connection, Event, Rsvp, User
+from meetup.services.accounts.privacy import not_blocked_condition
+from meetup.services.connections.attendance import attended_condition
+from meetup.services.directory.directory import can_see_directory, shown_condition
+from meetup.services.outcomes import feedback
+
+
+@dataclass(frozen=True)
+class ConnectionMade:
+    user_id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    attended: bool
+    met: int  # other attendees the person saw in the event's directory
+    connections: list[ConnectionMade] = field(default_factory=list)
+    offers_feedback: bool = False  # the form is open to them now
+    gave_feedback: bool = False
+
+
+def event_outcomes(person: User, events: list[Event], *, now: datetime) -> dict[int, EventOutcome]:
+    """For each of the person's past `events`, what it did for them."""
+    ids = [event.id for event in events]
+    if not ids:
+        return {}
+    went = set(
+        db.session.scalars(
+            select(Rsvp.event_id).where(
+                Rsvp.user_id == person.id, Rsvp.event_id.in_(ids), attended_condition(now=now)
+            )
+        )
+    )
+    listed = [
+        event.id
+        for event in events
+        if event.id in went
+        and can_see_directory(person, event, viewer_is_going=True, as_attendee=True)
+    ]
+    met = _met_counts(person, listed, now=now)
+    made = _connections_made(person, ids)
+    answered = feedback.answered_events(person, [i for i in ids if i in went])
+    return {
+        event.id: EventOutcome(
+            attended=event.id in went,
+            met=met.get(event.id, 0),
+            connections=made.get(event.id, []),
+            offers_feedback=event.id in went and feedback.is_open(event, now),
+            gave_feedback=event.id in answered,
+        )
+        for event in events
+    }
+
+
+def _met_counts(person: User, event_ids: list[int], *, now: datetime) -> dict[int, int]:
+    if not event_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Rsvp.event_id, func.count())
+            .join(User, User.id == Rsvp.user_id)
+            .where(
+                Rsvp.event_id.in_(event_ids),
+                Rsvp.user_id != person.id,
+                attended_condition(now=now),
+                shown_condition(),
+                not_blocked_condition(person),
+            )
+            .group_by(Rsvp.event_id)
+        ).all()
+    )
+
+
+def _connections_made(person: User, event_ids: list[int]) -> dict[int, list[ConnectionMade]]:
+    """The person's connections (still standing) made at each event."""
+    other = or_(
+        and_(Connection.first_id == person.id, User.id == Connection.second_id),
+        and_(Connection.second_id == person.id, User.id == Connection.first_id),
+    )
+    found: dict[int, list[ConnectionMade]] = {}
+    for event_id, user_id, name in db.session.execute(
+        select(Connection.event_id, User.id, User.display_name)
+        .join(User, other)
+        .where(Connection.event_id.in_(event_ids))
+        .order_by(func.lower(User.display_name), User.id)
+    ):
+        found.setdefault(event_id, []).append(ConnectionMade(user_id, name))
+    return found
