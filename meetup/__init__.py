@@ -66,10 +66,13 @@ def register_blueprints(app: Flask) -> None:
     from meetup.events import views as events
     from meetup.hosting import views as hosting
     from meetup.main import views as main
+    from meetup.outcomes import views as outcomes
     from meetup.profiles import views as profiles
     from meetup.rsvps import views as rsvps
 
-    blueprints = (main, events, auth, profiles, rsvps, hosting, calendar, directory, connections)
+    blueprints = (
+        main, events, auth, profiles, rsvps, hosting, calendar, directory, connections, outcomes,
+    )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
 

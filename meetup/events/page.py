@@ -15,6 +15,7 @@ from meetup.services.calendar import ical
 from meetup.services.directory import directory
 from meetup.services.events import events
 from meetup.services.events.event_mail import can_see_online_link
+from meetup.services.outcomes.feedback import offers_feedback
 from meetup.services.rsvps import read_models
 from meetup.services.rsvps.replying import closed_reason
 
@@ -56,6 +57,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         can_see_directory=directory.can_see_directory(
             viewer, event, viewer_is_going=panel.is_going
         ),
+        offers_feedback=offers_feedback(viewer, event, going=panel.is_going, now=now),
         google_calendar_url=ical.google_calendar_link(event),
         outlook_calendar_url=ical.outlook_calendar_link(event),
     )

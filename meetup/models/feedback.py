@@ -32,9 +32,7 @@ class Feedback(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     rating: Mapped[int]
     is_coming_again: Mapped[bool]
     comment: Mapped[str] = mapped_column(String(COMMENT_MAX_LENGTH), default="", server_default="")

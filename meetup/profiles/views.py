@@ -24,6 +24,7 @@ from meetup.services.accounts import mydata, privacy, profiles
 from meetup.services.connections import connections
 from meetup.services.directory import directory
 from meetup.services.events import event_listing
+from meetup.services.outcomes import feedback
 
 bp = Blueprint("profiles", __name__)
 
@@ -100,7 +101,11 @@ def privacy_settings() -> Response | tuple[str, int]:
 @bp.get("/account/data")
 @login_required
 def my_data() -> str:
-    return render_template("profiles/my_data.html", export_version=mydata.EXPORT_VERSION)
+    return render_template(
+        "profiles/my_data.html",
+        export_version=mydata.EXPORT_VERSION,
+        feedback=feedback.my_feedback(current_user),
+    )
 
 
 @bp.get("/account/data.json")

@@ -23,8 +23,8 @@ from meetup.models import (
     ConnectionRequest,
     Event,
     EventHost,
-    Feedback,
     EventStatus,
+    Feedback,
     FormerEmail,
     GoalDirection,
     HostInvitation,
@@ -335,9 +335,7 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),
     PersonalData("sessions", (LoginSession.user_id,), _export_sessions, _erase_sessions),
     # Kept, anonymous: the hosts' figures stay true (see erase_feedback).
-    PersonalData(
-        "feedback", (Feedback.user_id,), export_feedback, erase_feedback, keeps_rows=True
-    ),
+    PersonalData("feedback", (Feedback.user_id,), export_feedback, erase_feedback, keeps_rows=True),
     PersonalData(
         "connections",
         (Connection.first_id, Connection.second_id),

@@ -30,7 +30,7 @@ RATINGS = range(1, 6)
 
 def feedback_url(event: Event) -> str:
     """The absolute link to an event's feedback form (for the follow-up email)."""
-    return external_url("outcomes.feedback", slug=event.slug)
+    return external_url("outcomes.feedback_form", slug=event.slug)
 
 
 def closes_at(event: Event) -> datetime:
@@ -59,9 +59,9 @@ def refusal(person: User, event: Event, *, now: datetime) -> str | None:
 def offers_feedback(person: User | None, event: Event, *, going: bool, now: datetime) -> bool:
     """Should a page offer `person` the feedback form? (`going`: their reply
     says going, which saves the query for everyone else.)"""
-    return (
-        person is not None and going and is_open(event, now) and attended(person.id, event.id, now=now)
-    )
+    if person is None or not going or not is_open(event, now):
+        return False
+    return attended(person.id, event.id, now=now)
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,15 @@ def my_feedback(person: User) -> list[MyFeedback]:
         .order_by(Event.starts_at.desc(), Feedback.id)
     )
     return [
-        MyFeedback(title, slug, row.rating, row.is_coming_again, row.comment, row.is_signed,
-                   row.updated_at)  # fmt: skip
+        MyFeedback(
+            event_title=title,
+            event_slug=slug,
+            rating=row.rating,
+            is_coming_again=row.is_coming_again,
+            comment=row.comment,
+            is_signed=row.is_signed,
+            updated_at=row.updated_at,
+        )
         for row, title, slug in rows
     ]
 

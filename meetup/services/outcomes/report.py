@@ -23,7 +23,16 @@ from sqlalchemy import and_, func, literal, select
 from meetup.extensions import db
 from meetup.lib.spreadsheets import csv_text
 from meetup.lib.timezones import utc_to_local
-from meetup.models import Connection, Event, EventHost, EventStatus, Feedback, Rsvp, RsvpStatus, User
+from meetup.models import (
+    Connection,
+    Event,
+    EventHost,
+    EventStatus,
+    Feedback,
+    Rsvp,
+    RsvpStatus,
+    User,
+)
 from meetup.services.connections.attendance import attended_condition
 from meetup.services.events.events import require_host
 from meetup.services.outcomes.feedback import RATINGS
@@ -129,9 +138,14 @@ def event_report(actor: User, event: Event, *, now: datetime) -> EventReport:
     first_week, connections = _connections(event, ids)
     editions = [
         Edition(
-            e.slug, e.title, e.starts_at, e.timezone, attendance[e.id],
-            feedback.get(e.id, FeedbackFigures()).average, connections.get(e.id, 0),
-        )  # fmt: skip
+            slug=e.slug,
+            title=e.title,
+            starts_at=e.starts_at,
+            timezone=e.timezone,
+            attendance=attendance[e.id],
+            average_rating=feedback.get(e.id, FeedbackFigures()).average,
+            connections=connections.get(e.id, 0),
+        )
         for e in [event, *earlier]
     ]
     figures = feedback.get(event.id, FeedbackFigures())
