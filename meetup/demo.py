@@ -20,6 +20,7 @@ from meetup.services.accounts.profiles import update_profile
 from meetup.services.connections import connections, ticks
 from meetup.services.events import events, hosts, questions
 from meetup.services.events.event_details import details_from
+from meetup.services.outcomes import feedback
 from meetup.services.rsvps import replying
 
 DEMO_PASSWORD = "networking-demo"
@@ -275,6 +276,9 @@ CONNECTIONS = [
 ]
 # Requests the addressee accepted.
 ACCEPTED = [("fatima@example.org", "ada@example.org")]
+# Where the asker met the person (the event the request names; its report
+# counts the connection that comes of it).
+MET_AT = {("fatima@example.org", "ada@example.org"): "Climate data hack evening"}
 # One-sided "stay in touch" ticks (ticker, person, event): Chloé would like to
 # stay in touch with Ada after the climate hack; if Ada ticks her back on that
 # event's "Who's coming", they are connected at once.
@@ -283,7 +287,11 @@ TICKS = [("chloe@example.org", "ada@example.org", "Climate data hack evening")]
 
 def _seed_connections(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
     for asker, person, note in CONNECTIONS:
-        connections.ask_to_connect(people[asker], people[person].id, note=note, now=now)
+        met_at = events_by_title.get(MET_AT.get((asker, person), ""))
+        connections.ask_to_connect(
+            people[asker], people[person].id, note=note, now=now,
+            event_id=met_at.id if met_at else None,
+        )  # fmt: skip
     for asker, person in ACCEPTED:
         request = db.session.scalar(
             select(ConnectionRequest).where(
@@ -294,6 +302,28 @@ def _seed_connections(people: dict[str, User], events_by_title: dict, now: datet
         connections.accept_request(people[person], request.id, now=now)
     for ticker, person, title in TICKS:
         ticks.tick(people[ticker], events_by_title[title], people[person].id, now=now)
+
+
+# Feedback on the past event (email, rating, would come again, comment,
+# signed): three anonymous answers, so its report shows every figure.
+FEEDBACK_EVENT = "Climate data hack evening"
+FEEDBACK = [
+    ("ada@example.org", 5, True, "Great mix of data people and climate founders.", True),
+    ("chloe@example.org", 4, True, "More time for the demos next time, please.", False),
+    ("fatima@example.org", 5, True, "", False),
+    ("emil@example.org", 3, False, "The room was too loud for conversations.", False),
+]
+# The upcoming breakfast is the next edition of last month's (as if copied).
+SERIES = [("Engineering leadership breakfast", "Engineering leadership breakfast (October)")]
+
+
+def _seed_outcomes(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
+    event = events_by_title[FEEDBACK_EVENT]
+    for email, rating, again, comment, signed in FEEDBACK:
+        answer = feedback.Answer(rating, again, comment, signed)
+        feedback.give_feedback(people[email], event, answer, now=now)
+    for edition, previous in SERIES:
+        events_by_title[edition].previous_edition_id = events_by_title[previous].id
 
 
 def _answer(person: User) -> str:
@@ -331,6 +361,7 @@ def seed_demo() -> bool:
     now = utcnow()
     events_by_title = {demo.title: _seed_event(demo, people, now) for demo in EVENTS}
     _seed_connections(people, events_by_title, now)
+    _seed_outcomes(people, events_by_title, now)
     # The demo's replies are history, not news: nobody is emailed about them.
     db.session.execute(delete(OutboxMessage))
     return True
