@@ -276,9 +276,6 @@ CONNECTIONS = [
 ]
 # Requests the addressee accepted.
 ACCEPTED = [("fatima@example.org", "ada@example.org")]
-# Where the asker met the person (the event the request names; its report
-# counts the connection that comes of it).
-MET_AT = {("fatima@example.org", "ada@example.org"): "Climate data hack evening"}
 # One-sided "stay in touch" ticks (ticker, person, event): Chloé would like to
 # stay in touch with Ada after the climate hack; if Ada ticks her back on that
 # event's "Who's coming", they are connected at once.
@@ -287,11 +284,7 @@ TICKS = [("chloe@example.org", "ada@example.org", "Climate data hack evening")]
 
 def _seed_connections(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
     for asker, person, note in CONNECTIONS:
-        met_at = events_by_title.get(MET_AT.get((asker, person), ""))
-        connections.ask_to_connect(
-            people[asker], people[person].id, note=note, now=now,
-            event_id=met_at.id if met_at else None,
-        )  # fmt: skip
+        connections.ask_to_connect(people[asker], people[person].id, note=note, now=now)
     for asker, person in ACCEPTED:
         request = db.session.scalar(
             select(ConnectionRequest).where(
