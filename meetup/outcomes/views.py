@@ -24,6 +24,8 @@ bp = Blueprint("outcomes", __name__)
 def feedback_form(slug: str) -> tuple[str, int]:
     event = event_or_404(slug)
     page = feedback.feedback_page(current_user, event, now=utcnow())
+    if page.refusal is not None:
+        return render_template("outcomes/feedback.html", event=event, page=page, form=None), 403
     form = FeedbackForm.for_answer(page.answer)
     return render_form("outcomes/feedback.html", form, event=event, page=page)
 

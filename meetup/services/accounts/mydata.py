@@ -334,8 +334,9 @@ REGISTRY: tuple[PersonalData, ...] = (
     ),
     PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),
     PersonalData("sessions", (LoginSession.user_id,), _export_sessions, _erase_sessions),
-    # Kept, anonymous: the hosts' figures stay true (see erase_feedback).
-    PersonalData("feedback", (Feedback.user_id,), export_feedback, erase_feedback, keeps_rows=True),
+    # The answers stay in the hosts' figures, unlinked from the person and
+    # unsigned (see erase_feedback): no row points at the account any more.
+    PersonalData("feedback", (Feedback.user_id,), export_feedback, erase_feedback),
     PersonalData(
         "connections",
         (Connection.first_id, Connection.second_id),

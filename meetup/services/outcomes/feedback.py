@@ -67,17 +67,17 @@ def offers_feedback(person: User | None, event: Event, *, going: bool, now: date
 @dataclass(frozen=True)
 class FeedbackPage:
     event: Event
+    refusal: str | None  # why the person may not answer now (None: they may)
     answer: Feedback | None  # the person's own answer, to change
     closes_at: datetime
 
 
 def feedback_page(person: User, event: Event, *, now: datetime) -> FeedbackPage:
-    """The form's page for `person`, with their answer if they gave one.
-
-    :raise PermissionDenied: they may not give feedback now (see refusal).
-    """
-    _require_may_answer(person, event, now=now)
-    return FeedbackPage(event, own_answer(person, event), closes_at(event))
+    """The form's page for `person`: their answer if they gave one, or why
+    they may not answer (the page says it, rather than a bare 403)."""
+    reason = refusal(person, event, now=now)
+    answer = own_answer(person, event) if reason is None else None
+    return FeedbackPage(event, reason, answer, closes_at(event))
 
 
 @dataclass(frozen=True)
