@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.models import Event, Feedback, User
-from meetup.models.types import utcnow
 from meetup.services.errors import PermissionDenied
 from meetup.services.outcomes import feedback
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in

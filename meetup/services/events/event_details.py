@@ -37,6 +37,7 @@ LONGEST_EVENT = timedelta(days=14)
 NOT_COPIED = frozenset({
     "id", "slug", "uid", "status", "cancellation_message", "sequence",
     "created_by_id", "created_at", "updated_at", "published_at", "cancelled_at",
+    "previous_edition_id",  # copy_event links the copy to its own original
 })  # fmt: skip
 
 
