@@ -249,7 +249,7 @@ def _crowd(app, event, size: int) -> None:
                     "password_hash": "!",
                 }
                 for n in range(size)
-            ],  # fmt: skip
+            ],
         ).all()
         db.session.execute(insert(Rsvp), [
             {"event_id": event.id, "user_id": user_id, "status": RsvpStatus.GOING,
