@@ -63,7 +63,8 @@ PLAUSIBLE = {
     "links": "https://example.org", "interests": "python", "offers": "mentoring",
     "seeks": "hiring", "q": "person", "status": "going", "mode": "online", "page": "2",
     "starts_from": "2030-01-01", "starts_until": "2032-01-01", "topic": "python",
-    "next": "/events", "back_to": "reply",
+    "next": "/events", "back_to": "reply", "rating": "4", "is_coming_again": "yes",
+    "comment": "Thanks",
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from meetup.extensions import db
 from meetup.models import (
@@ -291,3 +291,16 @@ def test_the_report_costs_the_same_queries_for_1000_people(
     assert "<dt>Attended</dt><dd>1000</dd>" in text
     assert "<dt>Answers</dt><dd>1000</dd>" in text
     assert "<dt>In total</dt><dd>500</dd>" in text
+
+
+def test_the_demos_past_event_has_a_filled_report(app, runner) -> None:
+    assert runner.invoke(args=["meetup", "seed-demo"]).exit_code == 0
+    with app.app_context():
+        event = db.session.scalar(select(Event).where(Event.title == "Climate data hack evening"))
+        ben = db.session.scalar(select(User).where(User.email == "ben@example.org"))
+        db.session.expunge_all()
+    text = _text(app, ben, f"/events/{event.slug}/report")
+    assert "<dt>Attended</dt><dd>4</dd>" in text
+    assert "<dt>Answers</dt><dd>4</dd>" in text  # three anonymous answers among them
+    assert "The room was too loud for conversations." in text  # an anonymous comment
+    assert "<dt>In total</dt><dd>1</dd>" in text
