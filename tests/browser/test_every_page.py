@@ -87,7 +87,6 @@ class Crawl:
     """What one persona found: per endpoint, the first URL that reached it
     (and what the server answered there), and the problems seen."""
 
-    base: str
     pages: dict[str, tuple[str, Fetched]] = field(default_factory=dict)
     fetched: int = 0
     problems: list[str] = field(default_factory=list)
@@ -122,7 +121,7 @@ def _endpoint(app, url: str) -> str | None:
 def _crawl(app, base: str, starts: list[str], cookie: str) -> Crawl:
     """Follow same-origin links breadth first from `starts`, fetching each
     path once (query strings aside), and keep the first URL per endpoint."""
-    crawl = Crawl(base)
+    crawl = Crawl()
     queue = deque((url, "(start)") for url in starts)
     seen: set[str] = set()
     while queue:
