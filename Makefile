@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app meetup
 ICALJS := tests/calendar/js/node_modules/.installed
+AXE := tests/browser/js/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -21,7 +22,7 @@ run: $(VENV)/.installed
 	$(FLASK) meetup deliver-mail & worker=$$!; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev $(ICALJS)
+test: $(VENV)/.installed-dev $(ICALJS) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ical.js (Thunderbird's parser) for the calendar tests, when npm is here;
@@ -30,6 +31,12 @@ $(ICALJS): tests/calendar/js/package.json tests/calendar/js/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		cd tests/calendar/js && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
 	else echo "npm not found: the ical.js checks of the calendar tests will skip"; fi
+
+# axe-core (accessibility rules) for the browser tests that visit every page.
+$(AXE): tests/browser/js/package.json tests/browser/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/browser/js && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm not found: the browser tests that check every page will skip"; fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -2,7 +2,8 @@
 
 Serves the app with the demo data on a throwaway SQLite file, logs in as the
 demo user in headless Chromium (Debian's chromium and chromium-driver) and
-saves each page below as docs/screenshots/<name>.png.
+saves each page below as docs/screenshots/<name>.png: most on a 1280 px
+screen, one on a 390 px phone and one in the dark colour scheme.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def main() -> None:
         careers = db.session.scalar(
             select(Event.slug).where(Event.title == "Climate tech careers night")
         )
+        breakfast = db.session.scalar(
+            select(Event.slug).where(Event.title == "Engineering leadership breakfast")
+        )
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     options = webdriver.ChromeOptions()
@@ -59,10 +63,16 @@ def main() -> None:
     browser = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
     base = f"http://127.0.0.1:{port}"
 
-    def shoot(path: str, name: str, height: int = 900) -> None:
-        browser.set_window_size(1280, height)
+    def shoot(path: str, name: str, height: int = 900, width: int = 1280) -> None:
+        browser.set_window_size(width, height)
         browser.get(base + path)
         browser.save_screenshot(str(OUT / f"{name}.png"))
+
+    def scheme(name: str) -> None:
+        browser.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia",
+            {"features": [{"name": "prefers-color-scheme", "value": name}]},
+        )
 
     try:
         shoot("/events", "events")
@@ -75,6 +85,11 @@ def main() -> None:
         shoot("/my/events", "my-events")
         shoot(f"/events/{careers}/people", "people")
         shoot("/connections", "network")
+        # The hosts' list at the door: the table scrolls in its box, names kept in view.
+        shoot(f"/events/{breakfast}/replies", "replies-phone", height=1300, width=390)
+        scheme("dark")
+        shoot(f"/events/{breakfast}/dashboard", "dashboard-dark", height=1000)
+        scheme("light")
     finally:
         browser.quit()
         server.shutdown()

@@ -323,8 +323,11 @@ def _answer(person: User) -> str:
     return f"{person.headline} at {person.company}" if person.company else person.headline
 
 
-def seed_demo() -> bool:
-    """Add the demo world to an empty database; return False if it has data."""
+def seed_demo(*, keep_mail: bool = False) -> bool:
+    """Add the demo world to an empty database; return False if it has data.
+
+    keep_mail keeps the mail its story queued (unsent), for the browser test
+    that follows the links in it."""
     if db.session.scalar(select(exists().where(User.id.is_not(None)))):
         return False
     people: dict[str, User] = {}
@@ -356,5 +359,6 @@ def seed_demo() -> bool:
     _seed_connections(people, events_by_title, now)
     _seed_outcomes(people, events_by_title, now)
     # The demo's replies are history, not news: nobody is emailed about them.
-    db.session.execute(delete(OutboxMessage))
+    if not keep_mail:
+        db.session.execute(delete(OutboxMessage))
     return True

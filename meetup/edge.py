@@ -57,12 +57,12 @@ def finish_request(response: Response) -> Response:
 
 def _not_found(error: NotFound) -> tuple[str, int, list[tuple[str, str]]]:
     mark_failed()
-    return render_error(NotFoundPage())
+    return render_error(NotFoundPage(), reason=error.message)
 
 
 def _forbidden(error: PermissionDenied) -> tuple[str, int, list[tuple[str, str]]]:
     mark_failed()
-    return render_error(Forbidden())
+    return render_error(Forbidden(), reason=error.message)
 
 
 def _login_required(error: LoginRequired) -> Response:

@@ -34,7 +34,11 @@ CSRF_MESSAGE = (
 )
 
 
-def render_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
+def render_error(
+    error: HTTPException, *, reason: str = ""
+) -> tuple[str, int, list[tuple[str, str]]]:
+    """The error page for `error`; `reason` (a refusal's own words, such as
+    "This invitation has expired or was withdrawn.") replaces the generic message."""
     code = error.code or 500
     if code >= 500:
         # Whatever the failed request half-wrote must not reach the next commit.
@@ -42,6 +46,7 @@ def render_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]
     title, message = MESSAGES.get(code, (error.name, error.description or ""))
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
+    message = reason or message
     headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
     page = render_template("errors/error.html", code=code, title=title, message=message)
     return page, code, headers

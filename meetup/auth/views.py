@@ -212,7 +212,9 @@ def confirm_email_change(token: str) -> Response:
 
 @bp.get("/verify-email/<token>")
 @writes_on_get
-@returns_to("main.index")
+# A refused link lands on log in: once logged in, the unconfirmed-address
+# notice on every page offers a new link.
+@returns_to("auth.login")
 def verify_email(token: str) -> Response:
     user = accounts.verify_email(token)
     if current_user.is_authenticated:

@@ -6,6 +6,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -38,21 +39,54 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
-@pytest.fixture
-def live_server(fresh_sqlite_url) -> Iterator[LiveServer]:
-    """The app on a real port with its own migrated SQLite file (real commits)."""
-    port = _free_port()
-    app = create_app(
+def _live_app(database_url: str, port: int) -> Flask:
+    return create_app(
         {
             "TESTING": True,
             "ENV": "development",
             "SECRET_KEY": "browser-tests",
-            "DATABASE_URL": fresh_sqlite_url("browser.sqlite3"),
+            "DATABASE_URL": database_url,
             "BASE_URL": f"http://127.0.0.1:{port}",
             "RATELIMIT_STORAGE_URL": "memory://",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         }
     )
+
+
+@pytest.fixture
+def live_server(fresh_sqlite_url) -> Iterator[LiveServer]:
+    """The app on a real port with its own migrated SQLite file (real commits)."""
+    port = _free_port()
+    server = LiveServer(_live_app(fresh_sqlite_url("browser.sqlite3"), port), port)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_server(
+    _migrated_sqlite: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The demo world (`flask meetup seed-demo`) on a real port, one per
+    module, with the mail its story queued kept and the periodic jobs of the
+    production cron (`flask meetup send-...`) run once, so their mail is
+    there too."""
+    from meetup.cli import meetup_cli
+    from meetup.demo import seed_demo
+    from meetup.extensions import db
+
+    path = Path(tmp_path_factory.mktemp("demo")) / "demo.sqlite3"
+    shutil.copyfile(_migrated_sqlite, path)
+    port = _free_port()
+    app = _live_app(f"sqlite:///{path}", port)
+    with app.app_context():
+        seed_demo(keep_mail=True)
+        db.session.commit()
+    runner = app.test_cli_runner()
+    for name in sorted(meetup_cli.commands):
+        if name.startswith("send-"):
+            result = runner.invoke(args=["meetup", name])
+            assert result.exit_code == 0, result.output
     server = LiveServer(app, port)
     server.start()
     yield server
