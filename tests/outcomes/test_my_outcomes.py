@@ -64,6 +64,22 @@ def test_the_connections_made_at_each_event_are_listed(app, make_user, past_even
     assert "Frida Friend" not in _my_events(app, other)  # others see nothing of it
 
 
+def test_a_connection_whose_profile_is_out_of_reach_is_named_without_a_link(
+    app, make_user, past_event
+) -> None:
+    me, friend = make_user(), make_user(display_name="Olga Only-me")
+    event = past_event(me, friend)
+    with app.app_context():
+        low, high = sorted((me.id, friend.id))
+        db.session.add(Connection(first_id=low, second_id=high, event_id=event.id))
+        db.session.execute(update(User).where(User.id == friend.id)
+                           .values(profile_visibility=ProfileVisibility.PRIVATE))  # fmt: skip
+        db.session.commit()
+    text = _my_events(app, me)
+    assert "Olga Only-me" in text  # as My network names them
+    assert f"/people/{friend.id}" not in text  # whose page would be a 404
+
+
 def test_my_events_costs_the_same_queries_for_more_past_events(
     app, make_user, past_event, count_queries
 ) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, or_, select
 
 from meetup.extensions import db
 from meetup.models import Connection, Event, Rsvp, User
-from meetup.services.accounts.privacy import not_blocked_condition
+from meetup.services.accounts.privacy import can_see_profile, not_blocked_condition
 from meetup.services.connections.attendance import attended_condition
 from meetup.services.directory.directory import can_see_directory, shown_condition
 from meetup.services.outcomes import feedback
@@ -26,6 +26,7 @@ from meetup.services.outcomes import feedback
 class ConnectionMade:
     user_id: int
     display_name: str
+    shows_profile: bool  # else the name alone, as My network shows it
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,16 @@ def _connections_made(person: User, event_ids: list[int]) -> dict[int, list[Conn
         and_(Connection.second_id == person.id, User.id == Connection.first_id),
     )
     found: dict[int, list[ConnectionMade]] = {}
-    for event_id, user_id, name in db.session.execute(
-        select(Connection.event_id, User.id, User.display_name)
+    for row in db.session.execute(
+        select(
+            Connection.event_id, User.id, User.display_name, User.profile_visibility,
+            User.deleted_at,
+        )
         .join(User, other)
         .where(Connection.event_id.in_(event_ids))
         .order_by(func.lower(User.display_name), User.id)
-    ):
-        found.setdefault(event_id, []).append(ConnectionMade(user_id, name))
+    ):  # fmt: skip
+        found.setdefault(row.event_id, []).append(
+            ConnectionMade(row.id, row.display_name, can_see_profile(person, row))
+        )
     return found
