@@ -28,6 +28,7 @@ from meetup.models.rsvp import (
     RsvpStatus,
 )
 from meetup.models.session import LoginSession
+from meetup.models.suggestion import SuggestionBuild, SuggestionList
 from meetup.models.user import (
     FormerEmail,
     Goal,
@@ -66,6 +67,8 @@ __all__ = [
     "RsvpChange",
     "RsvpStatus",
     "StayInTouch",
+    "SuggestionBuild",
+    "SuggestionList",
     "User",
     "UserGoal",
     "UserInterest",
