@@ -85,7 +85,7 @@ def test_same_company_and_a_past_event_are_small_bonuses() -> None:
     # "rust" is held by 4 of 5: log(5/4) weighs less than the company.
     assert [term.kind for term in result[1][0].terms] == [scoring.COMPANY, scoring.INTEREST]
     assert result[3][0].candidate_id == 4
-    assert result[3][0].terms[-1] == Term(scoring.PAST_EVENT, "30", scoring.PAST_EVENT_WEIGHT)
+    assert result[3][0].terms[0] == Term(scoring.PAST_EVENT, "30", scoring.PAST_EVENT_WEIGHT)
     assert company_key("Acme, Inc.") == company_key("acme") == "acme"
 
 
