@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from datetime import timedelta
 
@@ -110,7 +111,7 @@ def build_suggestions_command() -> None:
 
     Run it periodically (cron, every 15 minutes): an unchanged event costs
     its few reads, and pages show the last build meanwhile."""
-    verbose = click.get_text_stream("stdout").isatty()
+    verbose = sys.stdout.isatty()
 
     def commit(event: Event, built: bool) -> None:
         db.session.commit()  # one event, one transaction: a failure keeps the others

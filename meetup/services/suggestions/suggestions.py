@@ -428,13 +428,14 @@ class _Between:
         ):
             blocked.setdefault(blocker, set()).add(blocked_id)
             blocked.setdefault(blocked_id, set()).add(blocker)
-        pairs = set(
-            db.session.execute(
+        pairs = {
+            (first, second)
+            for first, second in db.session.execute(
                 select(Connection.first_id, Connection.second_id).where(
                     Connection.first_id.in_(people), Connection.second_id.in_(people)
                 )
-            ).tuples()
-        )
+            )
+        }
         for requester, addressee in db.session.execute(
             select(ConnectionRequest.requester_id, ConnectionRequest.addressee_id).where(
                 ConnectionRequest.requester_id.in_(people),
@@ -482,13 +483,12 @@ def _titles(event_ids: Iterable[int]) -> dict[int, str]:
     ids = list(event_ids)
     if not ids:
         return {}
-    return dict(
-        db.session.execute(
-            select(Event.id, Event.title).where(
-                Event.id.in_(ids), Event.status == EventStatus.PUBLISHED
-            )
-        ).tuples()
+    rows = db.session.execute(
+        select(Event.id, Event.title).where(
+            Event.id.in_(ids), Event.status == EventStatus.PUBLISHED
+        )
     )
+    return {event_id: title for event_id, title in rows}
 
 
 # My data
