@@ -236,6 +236,7 @@ def test_my_data_exports_and_erases_them(app, room) -> None:
         assert "plain" not in names_for(ada, event)  # read skips them at once
         mydata.delete_account(me, password=DEFAULT_PASSWORD)
         db.session.commit()
-        assert db.session.scalars(
-            select(SuggestionList).where(SuggestionList.user_id == ada.id)
-        ).all() == []
+        assert (
+            db.session.scalars(select(SuggestionList).where(SuggestionList.user_id == ada.id)).all()
+            == []
+        )
