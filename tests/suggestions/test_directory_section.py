@@ -74,7 +74,7 @@ def test_once_it_started_the_section_offers_the_tick(
 
 
 def test_nobody_else_sees_the_section(app, client, make_user, make_event, reply) -> None:
-    ada, _, event = _room(app, make_user, make_event, reply, size=1, directory="everyone")
+    _ada, _, event = _room(app, make_user, make_event, reply, size=1, directory="everyone")
     assert TITLE not in client.get(f"/events/{event.slug}/people").get_data(as_text=True)
     member = make_user()
     sign_in(client, member)
@@ -85,7 +85,7 @@ def test_nobody_else_sees_the_section(app, client, make_user, make_event, reply)
 def test_an_unverified_attendee_sees_no_connect_button(
     app, client, make_user, make_event, reply
 ) -> None:
-    ada, ben, event = _room(app, make_user, make_event, reply, size=1)
+    ada, _ben, event = _room(app, make_user, make_event, reply, size=1)
     with app.app_context():
         db.session.execute(update(User).where(User.id == ada.id).values(email_verified_at=None))
         db.session.commit()

@@ -46,7 +46,7 @@ people = st.fixed_dictionaries(
                 ProfileVisibility.MEMBERS,
                 ProfileVisibility.PRIVATE,
             ]
-        ),  # fmt: skip
+        ),
         "listed": st.sampled_from([True, True, False]),
         "choice": st.sampled_from([None, None, DirectoryChoice.SHOWN, DirectoryChoice.HIDDEN]),
     }
@@ -63,7 +63,7 @@ rooms = st.lists(people, min_size=2, max_size=7).flatmap(
                 st.integers(0, len(room) - 1),
             ),
             max_size=3,
-        ),  # fmt: skip
+        ),
     )
 )
 
