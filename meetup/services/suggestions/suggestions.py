@@ -66,6 +66,7 @@ DEFAULT_LIMIT = 5
 # Up to this many people, reads name them (IN); beyond, they read the whole
 # room of the event: a follow-up batch asks for thousands at once.
 LISTED_IDS = 500
+STORE_CHUNK = 1000  # lists per INSERT
 # No account has this id: "some signed-in attendee other than the person".
 _ANY_MEMBER = 0
 
@@ -113,13 +114,19 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
         for row in rows
     ]
     db.session.execute(delete(SuggestionList).where(SuggestionList.event_id == event.id))
-    stored = [
-        {"event_id": event.id, "user_id": person_id, "candidates": _stored(matches)}
-        for person_id, matches in scoring.score_room(room)
-        if matches
-    ]
-    if stored:
-        db.session.execute(insert(SuggestionList), stored)
+    # Stored as scored, a chunk at a time: a 100,000-person room's lists
+    # never sit in memory all at once.
+    chunk: list[dict[str, Any]] = []
+    for person_id, matches in scoring.score_room(room):
+        if matches:
+            chunk.append(
+                {"event_id": event.id, "user_id": person_id, "candidates": _stored(matches)}
+            )
+        if len(chunk) >= STORE_CHUNK:
+            db.session.execute(insert(SuggestionList), chunk)
+            chunk = []
+    if chunk:
+        db.session.execute(insert(SuggestionList), chunk)
     build.version, build.people, build.built_at = version, len(rows), now
     db.session.flush()
     return True
