@@ -240,3 +240,24 @@ def test_my_data_exports_and_erases_them(app, room) -> None:
             db.session.scalars(select(SuggestionList).where(SuggestionList.user_id == ada.id)).all()
             == []
         )
+
+
+def test_a_candidate_whose_term_went_falls_behind(app, make_user, make_event, reply) -> None:
+    """Re-ranked on what is still true: Ben led on two interests; with one
+    gone he ties with Cleo, and the tie goes to the lower id (Cleo's)."""
+    cleo, ben, ada = make_user(display_name="Cleo"), make_user(display_name="Ben"), make_user()
+    event = make_event()
+    filler = [make_user() for _ in range(4)]
+    for person in [cleo, ben, ada, *filler]:
+        reply(person, event)
+    with app.app_context():
+        set_profile(ada, interests=["rust", "go"])
+        set_profile(ben, interests=["rust", "go"])
+        set_profile(cleo, interests=["rust", "sql"])
+        db.session.commit()
+        build(event)
+        assert names_for(ada, event, limit=1) == ["Ben"]
+        set_profile(ben, interests=["rust"])
+        db.session.commit()
+        assert names_for(ada, event, limit=1) == ["Cleo"]
+        assert names_for(ada, event, limit=2) == ["Cleo", "Ben"]

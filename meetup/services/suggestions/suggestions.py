@@ -33,6 +33,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -359,32 +360,33 @@ def suggestions_for_many(
     past = _past_events(event, now=now, among=among, only=named_events) if named_events else {}
     titles = _titles(named_events)
 
+    attendees: dict[int, scoring.Attendee] = {}
+
     def attendee(person_id: int) -> scoring.Attendee:
-        return scoring.Attendee(
-            id=person_id,
-            interests=interests.get(person_id, frozenset()),
-            offers=offers.get(person_id, frozenset()),
-            seeks=seeks.get(person_id, frozenset()),
-            company=scoring.company_key(people[person_id].company),
-            past_events=past.get(person_id, ()),
-        )
+        if person_id not in attendees:
+            attendees[person_id] = scoring.Attendee(
+                id=person_id,
+                interests=interests.get(person_id, frozenset()),
+                offers=offers.get(person_id, frozenset()),
+                seeks=seeks.get(person_id, frozenset()),
+                company=scoring.company_key(people[person_id].company),
+                past_events=past.get(person_id, ()),
+            )
+        return attendees[person_id]
+
+    def terms_now(
+        viewer_id: int, candidate_id: int, raw_terms: list[Any]
+    ) -> tuple[scoring.Term, ...]:
+        person = people.get(candidate_id)
+        if person is None or not _may_suggest(viewer_id, person, event, between):
+            return ()
+        terms = (scoring.Term(*term) for term in raw_terms)
+        return scoring.still_true(terms, attendee(viewer_id), attendee(candidate_id))
 
     found: dict[int, list[Suggestion]] = {}
     for viewer_id, stored in lists.items():
         if viewer_id not in people:  # no longer going
             continue
-        me = attendee(viewer_id)
-        kept: list[tuple[float, int, tuple[scoring.Term, ...]]] = []
-        for candidate_id, _, raw_terms in stored:
-            person = people.get(candidate_id)
-            if person is None or not _may_suggest(viewer_id, person, event, between):
-                continue
-            terms = scoring.still_true(
-                (scoring.Term(*term) for term in raw_terms), me, attendee(candidate_id)
-            )
-            if terms:
-                kept.append((sum(term.value for term in terms), candidate_id, terms))
-        kept.sort(key=lambda item: (-item[0], item[1]))
         found[viewer_id] = [
             Suggestion(
                 user_id=candidate_id,
@@ -397,9 +399,34 @@ def suggestions_for_many(
                     event_titles=titles,
                 ),
             )
-            for _, candidate_id, terms in kept[:limit]
+            for candidate_id, terms in _best(stored, partial(terms_now, viewer_id), limit=limit)
         ]
     return found
+
+
+def _best(
+    stored: list[Any],
+    terms_now: Callable[[int, list[Any]], tuple[scoring.Term, ...]],
+    *,
+    limit: int,
+) -> list[tuple[int, tuple[scoring.Term, ...]]]:
+    """The `limit` best of a stored list, scored by the terms still true
+    (`terms_now`: none when the candidate may not be suggested), ties by id.
+    A score only falls when terms go, and the list is stored best first: once
+    `limit` are kept that no later entry could beat, the rest is not read."""
+    kept: list[tuple[float, int, tuple[scoring.Term, ...]]] = []
+    for candidate_id, _, raw_terms in stored:
+        if len(kept) >= limit:
+            kept.sort(key=lambda item: (-item[0], item[1]))
+            last_score, last_id, _ = kept[limit - 1]
+            best_possible = sum(term[2] for term in raw_terms)
+            if (-last_score, last_id) < (-best_possible, candidate_id):
+                break
+        terms = terms_now(candidate_id, raw_terms)
+        if terms:
+            kept.append((sum(term.value for term in terms), candidate_id, terms))
+    kept.sort(key=lambda item: (-item[0], item[1]))
+    return [(candidate_id, terms) for _, candidate_id, terms in kept[:limit]]
 
 
 def _stored_lists(event: Event, viewer_ids: Sequence[int]) -> dict[int, list[Any]]:
