@@ -261,3 +261,15 @@ def test_a_candidate_whose_term_went_falls_behind(app, make_user, make_event, re
         db.session.commit()
         assert names_for(ada, event, limit=1) == ["Cleo"]
         assert names_for(ada, event, limit=2) == ["Cleo", "Ben"]
+
+
+def test_the_batch_answers_for_everyone_asked(app, room, make_user) -> None:
+    ada, _, event = room
+    stranger = make_user()
+    with app.app_context():
+        found = suggestions.suggestions_for_many(
+            db.session.get(Event, event.id), [ada.id, stranger.id], limit=3
+        )
+        assert set(found) == {ada.id, stranger.id}
+        assert found[stranger.id] == [] and len(found[ada.id]) == 3
+        assert all(s.reasons == ["You both work on rust"] for s in found[ada.id])

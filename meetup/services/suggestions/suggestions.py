@@ -327,7 +327,7 @@ def suggestions_for(
 ) -> list[Suggestion]:
     """The people of `event` `viewer` should meet, best first, with reasons,
     as the last build scored them and as `viewer` may see them now."""
-    return suggestions_for_many(event, [viewer.id], limit=limit, now=now).get(viewer.id, [])
+    return suggestions_for_many(event, [viewer.id], limit=limit, now=now)[viewer.id]
 
 
 def suggestions_for_many(
@@ -337,14 +337,16 @@ def suggestions_for_many(
     limit: int = DEFAULT_LIMIT,
     now: datetime | None = None,
 ) -> dict[int, list[Suggestion]]:
-    """suggestions_for each of `viewer_ids` (those going; the others get
-    nothing), in a constant number of queries whatever their number."""
+    """suggestions_for each of `viewer_ids`, every one of them a key (an
+    empty list for someone not going, or with nobody to meet), in a constant
+    number of queries whatever their number."""
     now = now or utcnow()
+    found: dict[int, list[Suggestion]] = {viewer_id: [] for viewer_id in viewer_ids}
     if event.status != EventStatus.PUBLISHED or not viewer_ids:
-        return {}
+        return found
     lists = _stored_lists(event, viewer_ids)
     if not lists:
-        return {}
+        return found
     ids = sorted(set(lists) | {entry[0] for stored in lists.values() for entry in stored})
     among = None if len(ids) > LISTED_IDS else ids
     people = {row.id: row for row in _going(event, among=among)}
@@ -383,7 +385,6 @@ def suggestions_for_many(
         terms = (scoring.Term(*term) for term in raw_terms)
         return scoring.still_true(terms, attendee(viewer_id), attendee(candidate_id))
 
-    found: dict[int, list[Suggestion]] = {}
     for viewer_id, stored in lists.items():
         if viewer_id not in people:  # no longer going
             continue
