@@ -46,46 +46,24 @@ from meetup.models import (
     ConnectionRequest,
     Event,
     EventStatus,
-    Rsvp,
-    RsvpStatus,
     SuggestionBuild,
     SuggestionList,
     User,
-    UserGoal,
-    UserInterest,
 )
 from meetup.models.types import utcnow
-from meetup.models.user import GoalDirection
 from meetup.services.accounts import privacy
-from meetup.services.connections.attendance import attended_condition
 from meetup.services.connections.connections import standing_request_condition
-from meetup.services.directory.directory import shown_condition, shows_person
-from meetup.services.suggestions import scoring
+from meetup.services.directory.directory import shows_person
+from meetup.services.suggestions import room, scoring
 
 BUILD_WINDOW = timedelta(days=30)  # events that ended longer ago are not rebuilt
 DEFAULT_LIMIT = 5
-# Up to this many people, reads name them (IN); beyond, they read the whole
-# room of the event: a follow-up batch asks for thousands at once.
-LISTED_IDS = 500
 STORE_CHUNK = 1000  # lists per INSERT
 # No account has this id: "some signed-in attendee other than the person".
 _ANY_MEMBER = 0
 
 
 # Building
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A person going, as scoring and the reads need them."""
-
-    id: int
-    display_name: str
-    headline: str
-    company: str
-    profile_visibility: Any
-    deleted_at: datetime | None
-    shown: bool
 
 
 def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
@@ -95,14 +73,14 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
     :return: whether it scored (False: the stored build was current).
     """
     now = now or utcnow()
-    rows = _going(event, among=None)
-    interests, offers, seeks = _fields(event, among=None)
+    rows = room.going(event, among=None)
+    interests, offers, seeks = room.fields(event, among=None)
     version = _version(rows, interests, offers, seeks)
     build = _locked_build(event)
     if build.version == version:
         return False
-    past = _past_events(event, now=now)
-    room = [
+    past = room.past_events(event, now=now)
+    attendees = [
         scoring.Attendee(
             id=row.id,
             interests=interests.get(row.id, frozenset()),
@@ -118,7 +96,7 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
     # Stored as scored, a chunk at a time: a 100,000-person room's lists
     # never sit in memory all at once.
     chunk: list[dict[str, Any]] = []
-    for person_id, matches in scoring.score_room(room):
+    for person_id, matches in scoring.score_room(attendees):
         if matches:
             chunk.append(
                 {"event_id": event.id, "user_id": person_id, "candidates": _stored(matches)}
@@ -161,7 +139,7 @@ def _stored(matches: Iterable[scoring.Match]) -> list[Any]:
 
 
 def _version(
-    rows: Sequence[_Row],
+    rows: Sequence[room.Row],
     interests: dict[int, frozenset[str]],
     offers: dict[int, frozenset[str]],
     seeks: dict[int, frozenset[str]],
@@ -221,96 +199,6 @@ def build_due(
     return BuildReport(events=len(due), built=built, people=people)
 
 
-# Loading a room (or the part of it a read needs)
-
-
-def _going_ids(event: Event) -> Any:
-    return select(Rsvp.user_id).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
-
-
-def _among(event: Event, ids: Sequence[int] | None) -> Any:
-    """The people a query reads: `ids` when few, else the event's room."""
-    if ids is None or len(ids) > LISTED_IDS:
-        return _going_ids(event)
-    return list(ids)
-
-
-def _going(event: Event, *, among: Sequence[int] | None) -> list[_Row]:
-    query = (
-        select(
-            User.id,
-            User.display_name,
-            User.headline,
-            User.company,
-            User.profile_visibility,
-            User.deleted_at,
-            shown_condition().label("shown"),
-        )
-        .join(Rsvp, Rsvp.user_id == User.id)
-        .where(
-            Rsvp.event_id == event.id,
-            Rsvp.status == RsvpStatus.GOING,
-            User.deleted_at.is_(None),
-        )
-    )
-    if among is not None and len(among) <= LISTED_IDS:
-        query = query.where(User.id.in_(among))
-    return [_Row(*row) for row in db.session.execute(query)]
-
-
-def _fields(
-    event: Event, *, among: Sequence[int] | None
-) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]], dict[int, frozenset[str]]]:
-    """Interests, goals offered and goals sought, by person: two queries."""
-    people = _among(event, among)
-    interests: dict[int, set[str]] = {}
-    for user_id, name in db.session.execute(
-        select(UserInterest.user_id, UserInterest.name).where(UserInterest.user_id.in_(people))
-    ):
-        interests.setdefault(user_id, set()).add(name)
-    offers: dict[int, set[str]] = {}
-    seeks: dict[int, set[str]] = {}
-    for user_id, goal, direction in db.session.execute(
-        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction).where(
-            UserGoal.user_id.in_(people)
-        )
-    ):
-        side = offers if direction == GoalDirection.OFFERS else seeks
-        side.setdefault(user_id, set()).add(str(goal.value))
-    return (
-        {key: frozenset(value) for key, value in interests.items()},
-        {key: frozenset(value) for key, value in offers.items()},
-        {key: frozenset(value) for key, value in seeks.items()},
-    )
-
-
-def _past_events(
-    event: Event,
-    *,
-    now: datetime,
-    among: Sequence[int] | None = None,
-    only: Iterable[int] | None = None,
-) -> dict[int, tuple[int, ...]]:
-    """The other events each person attended (attendance's rule), latest
-    first; `only`: just these events."""
-    query = (
-        select(Rsvp.user_id, Rsvp.event_id)
-        .join(Event, Event.id == Rsvp.event_id)
-        .where(
-            Rsvp.user_id.in_(_among(event, among)),
-            Rsvp.event_id != event.id,
-            attended_condition(Rsvp, now=now),
-        )
-        .order_by(Event.starts_at.desc(), Event.id)
-    )
-    if only is not None:
-        query = query.where(Rsvp.event_id.in_(list(only)))
-    found: dict[int, list[int]] = {}
-    for user_id, event_id in db.session.execute(query):
-        found.setdefault(user_id, []).append(event_id)
-    return {user_id: tuple(events) for user_id, events in found.items()}
-
-
 # Reading
 
 
@@ -348,9 +236,9 @@ def suggestions_for_many(
     if not lists:
         return found
     ids = sorted(set(lists) | {entry[0] for stored in lists.values() for entry in stored})
-    among = None if len(ids) > LISTED_IDS else ids
-    people = {row.id: row for row in _going(event, among=among)}
-    interests, offers, seeks = _fields(event, among=among)
+    among = None if len(ids) > room.LISTED_IDS else ids
+    people = {row.id: row for row in room.going(event, among=among)}
+    interests, offers, seeks = room.fields(event, among=among)
     between = _Between.load(event, among, now=now)
     named_events = {
         int(term[1])
@@ -359,8 +247,8 @@ def suggestions_for_many(
         for term in entry[2]
         if term[0] == scoring.PAST_EVENT
     }
-    past = _past_events(event, now=now, among=among, only=named_events) if named_events else {}
-    titles = _titles(named_events)
+    past = room.past_events(event, now=now, among=among, only=named_events) if named_events else {}
+    titles = room.titles(named_events)
 
     attendees: dict[int, scoring.Attendee] = {}
 
@@ -434,7 +322,7 @@ def _stored_lists(event: Event, viewer_ids: Sequence[int]) -> dict[int, list[Any
     query = select(SuggestionList.user_id, SuggestionList.candidates).where(
         SuggestionList.event_id == event.id
     )
-    if len(viewer_ids) <= LISTED_IDS:
+    if len(viewer_ids) <= room.LISTED_IDS:
         query = query.where(SuggestionList.user_id.in_(list(viewer_ids)))
     wanted = set(viewer_ids)
     return {
@@ -454,7 +342,7 @@ class _Between:
 
     @classmethod
     def load(cls, event: Event, among: Sequence[int] | None, *, now: datetime) -> _Between:
-        people = _among(event, among)
+        people = room.people_among(event, among)
         blocked: dict[int, set[int]] = {}
         for blocker, blocked_id in db.session.execute(
             select(Block.blocker_id, Block.blocked_id).where(
@@ -488,7 +376,7 @@ class _Between:
         return (min(first, second), max(first, second)) in self.pairs
 
 
-def _may_suggest(viewer_id: int, person: _Row, event: Event, between: _Between) -> bool:
+def _may_suggest(viewer_id: int, person: room.Row, event: Event, between: _Between) -> bool:
     """May the viewer be suggested `person` (going, per the read's rows)?"""
     if person.id == viewer_id or between.are_linked(viewer_id, person.id):
         return False
@@ -512,18 +400,6 @@ class _Viewer:
     they are going and treated as an ordinary attendee."""
 
     id: int
-
-
-def _titles(event_ids: Iterable[int]) -> dict[int, str]:
-    ids = list(event_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Event.id, Event.title).where(
-            Event.id.in_(ids), Event.status == EventStatus.PUBLISHED
-        )
-    )
-    return {event_id: title for event_id, title in rows}
 
 
 # My data
