@@ -8,7 +8,7 @@ AXE := tests/browser/js/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format migrate serve bench bench-mail bench-message screenshots clean
+.PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions screenshots clean
 
 # The web server and the mail worker side by side, as in production; mail is
 # printed here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
@@ -71,6 +71,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 # Our pages against a minimal Flask page under gunicorn and wrk (see bench/README.md).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+
+# Scoring suggestions for 1,000 to 100,000 people, beside a baseline (see bench/README.md).
+bench-suggestions: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.suggestions
 
 # Mail delivery throughput against a plain smtplib loop (see bench/README.md).
 bench-mail: $(VENV)/.installed-dev

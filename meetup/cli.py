@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from datetime import timedelta
 
@@ -15,8 +16,10 @@ from meetup.extensions import db
 from meetup.mail import delivery
 from meetup.mail.transports import transport_from_config
 from meetup.mail.worker import MailWorker
+from meetup.models import Event
 from meetup.models.types import utcnow
 from meetup.services.hosting import announcements
+from meetup.services.suggestions import suggestions
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 
@@ -99,3 +102,24 @@ def send_reminders_command(hours: int | None) -> None:
     queued = announcements.send_reminders(lead=lead)
     db.session.commit()
     click.echo(f"{queued} reminder(s) queued.")
+
+
+@meetup_cli.command("build-suggestions")
+def build_suggestions_command() -> None:
+    """Score "people you should meet" for every event upcoming or ended in
+    the last 30 days whose people or their fields changed since the last run.
+
+    Run it periodically (cron, every 15 minutes): an unchanged event costs
+    its few reads, and pages show the last build meanwhile."""
+    verbose = sys.stdout.isatty()
+
+    def commit(event: Event, built: bool) -> None:
+        db.session.commit()  # one event, one transaction: a failure keeps the others
+        if verbose and built:
+            click.echo(f"  scored: {event.title}")
+
+    report = suggestions.build_due(now=utcnow(), after_each=commit)
+    click.echo(
+        f"Suggestions: {report.built} of {report.events} event(s) scored again "
+        f"({report.people} people); the others had not changed."
+    )

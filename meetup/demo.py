@@ -22,6 +22,7 @@ from meetup.services.events import events, hosts, questions
 from meetup.services.events.event_details import details_from
 from meetup.services.outcomes import feedback
 from meetup.services.rsvps import replying
+from meetup.services.suggestions.suggestions import build_due
 
 DEMO_PASSWORD = "networking-demo"
 DEMO_LOGIN_EMAIL = "ada@example.org"
@@ -85,6 +86,19 @@ PEOPLE = [
         [], ["mentoring", "new_job"], "America/New_York",
         visibility=ProfileVisibility.PRIVATE,
     ),
+    DemoPerson(
+        "grace@example.org", "Grace Kim", "Staff engineer, grid software", "Voltgrid",
+        "Forecasting and balancing software for the grid. Always up for building something "
+        "together with people from payments or health.",
+        ["climate tech", "distributed systems", "python", "payments"],
+        ["collaboration"], ["advice"], "Europe/Berlin",
+    ),
+    DemoPerson(
+        "hugo@example.org", "Hugo Silva", "Backend developer", "Tessera Bank",
+        "Five years of payments backends; looking for a team that ships for the climate.",
+        ["payments", "climate tech", "rust"],
+        [], ["new_job", "mentoring"], "Europe/Lisbon", visibility=ProfileVisibility.PUBLIC,
+    ),
 ]  # fmt: skip
 
 
@@ -132,7 +146,8 @@ EVENTS = [
         ["climate tech", "careers", "data engineering"],
         venue_name="Norrsken House", venue_address="Birger Jarlsgatan 57C, Stockholm",
         capacity=120, directory_visibility="everyone", hidden=["fatima@example.org"],
-        replies=["ada@example.org", "dev@example.org", "fatima@example.org", "emil@example.org"],
+        replies=["ada@example.org", "dev@example.org", "fatima@example.org", "emil@example.org",
+                 "grace@example.org", "hugo@example.org"],
     ),
     DemoEvent(
         "Paris UX Nights: accessible design systems", "chloe@example.org", 14, "19:00", 2.5,
@@ -358,6 +373,9 @@ def seed_demo(*, keep_mail: bool = False) -> bool:
     events_by_title = {demo.title: _seed_event(demo, people, now) for demo in EVENTS}
     _seed_connections(people, events_by_title, now)
     _seed_outcomes(people, events_by_title, now)
+    # Scored now, as the periodic job would, so that `make run` shows "People
+    # you should meet" at once (Ada: the climate tech careers night).
+    build_due(now=now)
     # The demo's replies are history, not news: nobody is emailed about them.
     if not keep_mail:
         db.session.execute(delete(OutboxMessage))

@@ -49,3 +49,13 @@ def _client(app: Flask, headers: dict[str, str]) -> FlaskClient:
         name, _, value = headers["Cookie"].partition("=")
         client.set_cookie(name, value)
     return client
+
+
+def test_the_suggestions_bench_scores_a_small_room() -> None:
+    from bench.suggestions import measure, person_fields
+
+    fields = person_fields(300)
+    assert all(3 <= len(person["interests"]) <= 8 for person in fields)
+    assert 60 <= sum(1 for person in fields if person["seeks"]) <= 140  # a third
+    result = measure(300)
+    assert result["size"] == 300 and 5 <= result["suggested"] <= 15

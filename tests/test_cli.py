@@ -47,8 +47,16 @@ def test_seed_demo_fills_an_empty_database_once(app, runner, auth) -> None:
             select(Rsvp).where(Rsvp.directory_choice == DirectoryChoice.HIDDEN)
         ).first()
 
-    # The printed demo login works.
+    # The printed demo login works, and shows Ada whom she should meet.
     assert auth.login(DEMO_LOGIN_EMAIL, DEMO_PASSWORD).status_code == 303
+    with app.app_context():
+        slug = db.session.scalar(
+            select(Event.slug).where(Event.title == "Climate tech careers night")
+        )
+    people = auth.client.get(f"/events/{slug}/people").get_data(as_text=True)
+    section = people.split("People you should meet")[1].split("</section>")[0]
+    assert "Grace Kim" in section and "Hugo Silva" in section
+    assert "Hugo Silva is looking for a new job, and you&#39;re hiring" in section
 
 
 def test_seed_demo_leaves_a_database_with_data_alone(app, runner, make_user) -> None:

@@ -15,8 +15,8 @@ from meetup.models import Goal, GoalDirection, RsvpStatus
 from meetup.models.user import GOAL_LABELS
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
-from meetup.services.connections import ticks
 from meetup.services.directory import directory
+from meetup.services.suggestions.people_page import people_page
 
 bp = Blueprint("directory", __name__)
 
@@ -50,13 +50,15 @@ def people(slug: str) -> Response | str:
         query=form.q.data or "", interest=form.interest.data or "",
         offers=form.offers.data or "", seeks=form.seeks.data or "",
     )  # fmt: skip
-    found = ticks.directory_with_ticks(viewer, event, filters, page=page_number())
+    shown = people_page(viewer, event, filters, page=page_number())
     return render_template(
         "directory/people.html",
         event=event,
         form=form,
-        page=found.page,
-        ticks=found.ticks,
+        page=shown.found.page,
+        ticks=shown.found.ticks,
+        suggestions=shown.suggestions,
+        may_connect=shown.may_connect,
         page_url=page_url,
         goal_labels=GOAL_LABELS,
         goal_directions=GoalDirection,

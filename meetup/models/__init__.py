@@ -29,6 +29,7 @@ from meetup.models.rsvp import (
     RsvpStatus,
 )
 from meetup.models.session import LoginSession
+from meetup.models.suggestion import SuggestionBuild, SuggestionList
 from meetup.models.user import (
     FormerEmail,
     Goal,
@@ -68,6 +69,8 @@ __all__ = [
     "RsvpChange",
     "RsvpStatus",
     "StayInTouch",
+    "SuggestionBuild",
+    "SuggestionList",
     "User",
     "UserGoal",
     "UserInterest",

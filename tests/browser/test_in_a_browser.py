@@ -370,3 +370,27 @@ def test_connect_answer_and_download_a_card_on_a_phone(live_server, browser) -> 
     assert "Grace" in card and "Compiler engineer" in card
     assert _sideways_scroll(browser) <= 0
     assert _console_errors(browser) == []
+
+
+def test_people_to_meet_fit_a_phone(live_server, browser) -> None:
+    """The demo's Ada, on a 390 px phone: her suggestions with their reasons
+    and actions, and no sideways scroll."""
+    from meetup import demo
+
+    with live_server.app.app_context():
+        demo.seed_demo()  # builds the suggestions, as `make run` does
+        db.session.commit()
+        slug = db.session.scalar(
+            select(Event.slug).where(Event.title == "Climate tech careers night")
+        )
+    browser.set_window_size(390, 844)
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/login")
+    _fill(browser, {"email": demo.DEMO_LOGIN_EMAIL, "password": demo.DEMO_PASSWORD})
+    _submit(browser)
+    browser.get(f"{live_server.url}/events/{slug}/people")
+    section = browser.find_element(By.CSS_SELECTOR, ".suggestions").text
+    assert "People you should meet" in section and "Grace Kim" in section
+    assert "you're hiring" in section and "Connect" in section
+    assert _sideways_scroll(browser) <= 0
+    assert _console_errors(browser) == []

@@ -34,6 +34,7 @@ from meetup.models import (
     Rsvp,
     RsvpChange,
     StayInTouch,
+    SuggestionList,
     User,
     UserGoal,
     UserInterest,
@@ -45,6 +46,7 @@ from meetup.services.events.hosts import hand_over_events
 from meetup.services.outcomes.feedback import erase_feedback, export_feedback
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
+from meetup.services.suggestions import suggestions
 
 EXPORT_FORMAT = "meetup.personal-data"
 EXPORT_VERSION = 1
@@ -360,6 +362,12 @@ REGISTRY: tuple[PersonalData, ...] = (
         (StayInTouch.ticker_id, StayInTouch.ticked_id),
         personal_data.export_ticks,
         personal_data.erase_ticks,
+    ),
+    PersonalData(
+        "suggestions",
+        (SuggestionList.user_id,),
+        suggestions.export_suggestions,
+        suggestions.erase_suggestions,
     ),
 )
 

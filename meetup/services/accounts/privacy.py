@@ -32,16 +32,26 @@ def can_see_profile(viewer: User | None, person: Person) -> bool:
     and list that shows a person: a directory card never shows more than the
     profile would (the name alone where the profile is out of reach). Its
     twin in SQL, for searches, is profile_fields_condition."""
+    if viewer is None:
+        return sees_profile(None, person, blocked=frozenset())
+    if person.deleted_at is not None or viewer.id == person.id:
+        return person.deleted_at is None
+    return sees_profile(viewer.id, person, blocked=blocked_ids(viewer))
+
+
+def sees_profile(viewer_id: int | None, person: Person, *, blocked: frozenset[int]) -> bool:
+    """can_see_profile for a viewer known by id, whose blocked_ids the caller
+    read already (a batch over many viewers reads them in one query)."""
     if person.deleted_at is not None:
         return False
-    if viewer is not None and viewer.id == person.id:
+    if viewer_id is not None and viewer_id == person.id:
         return True
-    if viewer is not None and person.id in blocked_ids(viewer):
+    if viewer_id is not None and person.id in blocked:
         return False
     if person.profile_visibility == ProfileVisibility.PUBLIC:
         return True
     if person.profile_visibility == ProfileVisibility.MEMBERS:
-        return viewer is not None
+        return viewer_id is not None
     return False
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -404,24 +404,43 @@ def _incoming(actor: User, request_id: int, *, now: datetime) -> ConnectionReque
     return request
 
 
+def waiting_condition(*, now: datetime) -> ColumnElement[bool]:
+    """SQL over ConnectionRequest: still waiting for an answer."""
+    return and_(
+        ConnectionRequest.status == RequestStatus.PENDING,
+        ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+    )
+
+
+def recently_ignored_condition(*, now: datetime) -> ColumnElement[bool]:
+    """SQL over ConnectionRequest: ignored (even if withdrawn since) less
+    than IGNORED_FOR ago: its asker may not ask again yet."""
+    return and_(
+        ConnectionRequest.status.in_((RequestStatus.IGNORED, RequestStatus.WITHDRAWN)),
+        ConnectionRequest.answered_at > now - IGNORED_FOR,
+    )
+
+
+def standing_request_condition(*, now: datetime) -> ColumnElement[bool]:
+    """SQL over ConnectionRequest: a request that still stands between its
+    two people, either way: waiting, accepted, or ignored within IGNORED_FOR.
+    Suggesting either to the other would only repeat it."""
+    return or_(
+        waiting_condition(now=now),
+        recently_ignored_condition(now=now),
+        ConnectionRequest.status == RequestStatus.ACCEPTED,
+    )
+
+
 def _live_request(
     asker_id: int, person_id: int, *, now: datetime, as_seen_by_asker: bool = False
 ) -> ConnectionRequest | None:
     """The request from `asker_id` to `person_id` still waiting. To its asker,
     an ignored request looks waiting; and for IGNORED_FOR after it was
     ignored (even if withdrawn since), they may not ask again."""
-    waiting = and_(
-        ConnectionRequest.status == RequestStatus.PENDING,
-        ConnectionRequest.created_at > now - REQUEST_LIFETIME,
-    )
+    waiting = waiting_condition(now=now)
     if as_seen_by_asker:
-        waiting = or_(
-            waiting,
-            and_(
-                ConnectionRequest.status.in_((RequestStatus.IGNORED, RequestStatus.WITHDRAWN)),
-                ConnectionRequest.answered_at > now - IGNORED_FOR,
-            ),
-        )
+        waiting = or_(waiting, recently_ignored_condition(now=now))
     return db.session.scalar(
         select(ConnectionRequest)
         .where(

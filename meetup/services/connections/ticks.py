@@ -16,6 +16,7 @@ and can be taken back only in that event's window.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -250,9 +251,11 @@ def directory_with_ticks(
     *,
     page: int = 1,
     now: datetime | None = None,
+    also: Sequence[int] = (),
 ) -> TickingDirectory:
     """A page of `event`'s directory (directory.visible_attendees) with the
-    viewer's own ticks, where they may tick.
+    viewer's own ticks, where they may tick; `also`: more people the page
+    shows (its suggestions), whose ticks it needs too.
 
     :raise PermissionDenied, LoginRequired: see visible_attendees.
     """
@@ -260,7 +263,7 @@ def directory_with_ticks(
     people = visible_attendees(viewer, event, filters, page=page)
     if viewer is None or not may_tick_at(viewer, event, now=now):
         return TickingDirectory(people, NO_TICKS)
-    tickable = tickable_ids(viewer, event, [card.user_id for card in people.people])
+    tickable = tickable_ids(viewer, event, [card.user_id for card in people.people] + [*also])
     ticked = frozenset(
         db.session.scalars(
             select(StayInTouch.ticked_id).where(

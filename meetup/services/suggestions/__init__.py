@@ -1,0 +1,1 @@
+"""Who you should meet: scoring and stored suggestions."""

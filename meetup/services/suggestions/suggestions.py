@@ -1,0 +1,424 @@
+"""Suggestions stored and read: "people you should meet" at an event.
+
+Scoring is done outside requests: `build_suggestions` (the command `flask
+meetup build-suggestions`, periodic) scores an event's room with
+scoring.score_room and stores each person's candidates, keyed by a version of
+the room (who is going, and the fields scoring reads). A reply's transaction
+never scores and a page never rebuilds: a stale build is read as it is, and
+none yet shows nothing.
+
+At build time the viewer is always a signed-in attendee, so the room holds,
+as candidates, exactly the people such a viewer could be shown: going, listed
+in the directory (directory.shown_condition), with a profile open to members
+(privacy.sees_profile). Everything that depends on the viewer is applied on
+every read, so it is honoured at once: blocks either way, connections,
+requests either way that still stand (connections.standing_request_condition:
+waiting, accepted, or ignored within 90 days), whether the event's directory
+shows the person to the viewer as an ordinary attendee (shows_person with
+as_attendee: a hosts-only directory suggests nobody), whether the viewer may
+see their profile, and whether each stored term is still true of both
+people's current fields (a term no longer true goes; a candidate left with
+none goes too). A deleted person is no longer going, so never read; their
+own lists go with their account (My data), and the next build drops them
+from others' lists.
+
+Past events attended together are not part of the version: they only add a
+small bonus, checked again at every read, and show in the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from meetup.database import insert_ignoring_conflicts
+from meetup.extensions import db
+from meetup.models import (
+    Block,
+    Connection,
+    ConnectionRequest,
+    Event,
+    EventStatus,
+    SuggestionBuild,
+    SuggestionList,
+    User,
+)
+from meetup.models.types import utcnow
+from meetup.services.accounts import privacy
+from meetup.services.connections.connections import standing_request_condition
+from meetup.services.directory.directory import shows_person
+from meetup.services.suggestions import room, scoring
+
+BUILD_WINDOW = timedelta(days=30)  # events that ended longer ago are not rebuilt
+DEFAULT_LIMIT = 5
+STORE_CHUNK = 1000  # lists per INSERT
+# No account has this id: "some signed-in attendee other than the person".
+_ANY_MEMBER = 0
+
+
+# Building
+
+
+def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
+    """Score `event`'s room and store each person's candidates, unless the
+    stored build is of the same room (same version).
+
+    :return: whether it scored (False: the stored build was current).
+    """
+    now = now or utcnow()
+    rows = room.going(event, among=None)
+    interests, offers, seeks = room.fields(event, among=None)
+    version = _version(rows, interests, offers, seeks)
+    build = _locked_build(event)
+    if build.version == version:
+        return False
+    past = room.past_events(event, now=now)
+    attendees = [
+        scoring.Attendee(
+            id=row.id,
+            interests=interests.get(row.id, frozenset()),
+            offers=offers.get(row.id, frozenset()),
+            seeks=seeks.get(row.id, frozenset()),
+            company=scoring.company_key(row.company),
+            past_events=past.get(row.id, ()),
+            is_candidate=row.shown and privacy.sees_profile(_ANY_MEMBER, row, blocked=frozenset()),
+        )
+        for row in rows
+    ]
+    db.session.execute(delete(SuggestionList).where(SuggestionList.event_id == event.id))
+    # Stored as scored, a chunk at a time: a 100,000-person room's lists
+    # never sit in memory all at once.
+    chunk: list[dict[str, Any]] = []
+    for person_id, matches in scoring.score_room(attendees):
+        if matches:
+            chunk.append(
+                {"event_id": event.id, "user_id": person_id, "candidates": _stored(matches)}
+            )
+        if len(chunk) >= STORE_CHUNK:
+            db.session.execute(insert(SuggestionList), chunk)
+            chunk = []
+    if chunk:
+        db.session.execute(insert(SuggestionList), chunk)
+    build.version, build.people, build.built_at = version, len(rows), now
+    db.session.flush()
+    return True
+
+
+def _locked_build(event: Event) -> SuggestionBuild:
+    """The event's build row, made if missing and locked, as committed: two
+    builds of one event (two cron hosts) take turns (PostgreSQL; SQLite
+    writes one at a time anyway)."""
+    db.session.execute(
+        insert_ignoring_conflicts(db.session, SuggestionBuild.__table__, unique=["event_id"]),
+        [{"event_id": event.id, "version": "", "people": 0, "built_at": utcnow()}],
+    )
+    return db.session.scalars(
+        select(SuggestionBuild)
+        .where(SuggestionBuild.event_id == event.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _stored(matches: Iterable[scoring.Match]) -> list[Any]:
+    return [
+        [
+            match.candidate_id,
+            round(match.score, 4),
+            [[term.kind, term.subject, round(term.value, 4)] for term in match.terms],
+        ]
+        for match in matches
+    ]
+
+
+def _version(
+    rows: Sequence[room.Row],
+    interests: dict[int, frozenset[str]],
+    offers: dict[int, frozenset[str]],
+    seeks: dict[int, frozenset[str]],
+) -> str:
+    """A hash of the room: who is going, and every field scoring reads."""
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda row: row.id):
+        digest.update(
+            json.dumps(
+                [
+                    row.id,
+                    row.shown,
+                    str(row.profile_visibility),
+                    scoring.company_key(row.company),
+                    sorted(interests.get(row.id, ())),
+                    sorted(offers.get(row.id, ())),
+                    sorted(seeks.get(row.id, ())),
+                ]
+            ).encode()
+        )
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    events: int  # looked at
+    built: int  # scored again (their room changed)
+    people: int  # in the rooms scored
+
+
+def events_due(*, now: datetime) -> list[Event]:
+    """Published events upcoming, on, or ended less than BUILD_WINDOW ago."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now - BUILD_WINDOW)
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
+
+
+def build_due(
+    *, now: datetime | None = None, after_each: Callable[[Event, bool], None] | None = None
+) -> BuildReport:
+    """build_suggestions for every event due. `after_each(event, built)` runs
+    after each one (the command commits there: one event, one transaction)."""
+    now = now or utcnow()
+    due = events_due(now=now)
+    built = people = 0
+    for event in due:
+        changed = build_suggestions(event, now=now)
+        if changed:
+            built += 1
+            people += db.session.get(SuggestionBuild, event.id).people  # type: ignore[union-attr]
+        if after_each is not None:
+            after_each(event, changed)
+    return BuildReport(events=len(due), built=built, people=people)
+
+
+# Reading
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    user_id: int
+    display_name: str
+    headline: str
+    reasons: list[str]
+
+
+def suggestions_for(
+    viewer: User, event: Event, *, limit: int = DEFAULT_LIMIT, now: datetime | None = None
+) -> list[Suggestion]:
+    """The people of `event` `viewer` should meet, best first, with reasons,
+    as the last build scored them and as `viewer` may see them now."""
+    return suggestions_for_many(event, [viewer.id], limit=limit, now=now)[viewer.id]
+
+
+def suggestions_for_many(
+    event: Event,
+    viewer_ids: Sequence[int],
+    *,
+    limit: int = DEFAULT_LIMIT,
+    now: datetime | None = None,
+) -> dict[int, list[Suggestion]]:
+    """suggestions_for each of `viewer_ids`, every one of them a key (an
+    empty list for someone not going, or with nobody to meet), in a constant
+    number of queries whatever their number."""
+    now = now or utcnow()
+    found: dict[int, list[Suggestion]] = {viewer_id: [] for viewer_id in viewer_ids}
+    if event.status != EventStatus.PUBLISHED or not viewer_ids:
+        return found
+    lists = _stored_lists(event, viewer_ids)
+    if not lists:
+        return found
+    ids = sorted(set(lists) | {entry[0] for stored in lists.values() for entry in stored})
+    among = None if len(ids) > room.LISTED_IDS else ids
+    people = {row.id: row for row in room.going(event, among=among)}
+    interests, offers, seeks = room.fields(event, among=among)
+    between = _Between.load(event, among, now=now)
+    named_events = {
+        int(term[1])
+        for stored in lists.values()
+        for entry in stored
+        for term in entry[2]
+        if term[0] == scoring.PAST_EVENT
+    }
+    past = room.past_events(event, now=now, among=among, only=named_events) if named_events else {}
+    titles = room.titles(named_events)
+
+    attendees: dict[int, scoring.Attendee] = {}
+
+    def attendee(person_id: int) -> scoring.Attendee:
+        if person_id not in attendees:
+            attendees[person_id] = scoring.Attendee(
+                id=person_id,
+                interests=interests.get(person_id, frozenset()),
+                offers=offers.get(person_id, frozenset()),
+                seeks=seeks.get(person_id, frozenset()),
+                company=scoring.company_key(people[person_id].company),
+                past_events=past.get(person_id, ()),
+            )
+        return attendees[person_id]
+
+    def terms_now(
+        viewer_id: int, candidate_id: int, raw_terms: list[Any]
+    ) -> tuple[scoring.Term, ...]:
+        person = people.get(candidate_id)
+        if person is None or not _may_suggest(viewer_id, person, event, between):
+            return ()
+        terms = (scoring.Term(*term) for term in raw_terms)
+        return scoring.still_true(terms, attendee(viewer_id), attendee(candidate_id))
+
+    for viewer_id, stored in lists.items():
+        if viewer_id not in people:  # no longer going
+            continue
+        found[viewer_id] = [
+            Suggestion(
+                user_id=candidate_id,
+                display_name=people[candidate_id].display_name,
+                headline=people[candidate_id].headline,
+                reasons=scoring.reasons(
+                    terms,
+                    name=people[candidate_id].display_name,
+                    company=people[candidate_id].company,
+                    event_titles=titles,
+                ),
+            )
+            for candidate_id, terms in _best(stored, partial(terms_now, viewer_id), limit=limit)
+        ]
+    return found
+
+
+def _best(
+    stored: list[Any],
+    terms_now: Callable[[int, list[Any]], tuple[scoring.Term, ...]],
+    *,
+    limit: int,
+) -> list[tuple[int, tuple[scoring.Term, ...]]]:
+    """The `limit` best of a stored list, scored by the terms still true
+    (`terms_now`: none when the candidate may not be suggested), ties by id.
+    A score only falls when terms go, and the list is stored best first: once
+    `limit` are kept that no later entry could beat, the rest is not read."""
+    kept: list[tuple[float, int, tuple[scoring.Term, ...]]] = []
+    for candidate_id, _, raw_terms in stored:
+        if len(kept) >= limit:
+            kept.sort(key=lambda item: (-item[0], item[1]))
+            last_score, last_id, _ = kept[limit - 1]
+            best_possible = sum(term[2] for term in raw_terms)
+            if (-last_score, last_id) < (-best_possible, candidate_id):
+                break
+        terms = terms_now(candidate_id, raw_terms)
+        if terms:
+            kept.append((sum(term.value for term in terms), candidate_id, terms))
+    kept.sort(key=lambda item: (-item[0], item[1]))
+    return [(candidate_id, terms) for _, candidate_id, terms in kept[:limit]]
+
+
+def _stored_lists(event: Event, viewer_ids: Sequence[int]) -> dict[int, list[Any]]:
+    query = select(SuggestionList.user_id, SuggestionList.candidates).where(
+        SuggestionList.event_id == event.id
+    )
+    if len(viewer_ids) <= room.LISTED_IDS:
+        query = query.where(SuggestionList.user_id.in_(list(viewer_ids)))
+    wanted = set(viewer_ids)
+    return {
+        user_id: candidates
+        for user_id, candidates in db.session.execute(query)
+        if user_id in wanted
+    }
+
+
+@dataclass(frozen=True)
+class _Between:
+    """What stands between the people a read names: blocks either way,
+    connections, requests either way that still stand. Three queries."""
+
+    blocked: dict[int, frozenset[int]]
+    pairs: frozenset[tuple[int, int]]  # connected or asked, lower id first
+
+    @classmethod
+    def load(cls, event: Event, among: Sequence[int] | None, *, now: datetime) -> _Between:
+        people = room.people_among(event, among)
+        blocked: dict[int, set[int]] = {}
+        for blocker, blocked_id in db.session.execute(
+            select(Block.blocker_id, Block.blocked_id).where(
+                Block.blocker_id.in_(people), Block.blocked_id.in_(people)
+            )
+        ):
+            blocked.setdefault(blocker, set()).add(blocked_id)
+            blocked.setdefault(blocked_id, set()).add(blocker)
+        pairs = {
+            (first, second)
+            for first, second in db.session.execute(
+                select(Connection.first_id, Connection.second_id).where(
+                    Connection.first_id.in_(people), Connection.second_id.in_(people)
+                )
+            )
+        }
+        for requester, addressee in db.session.execute(
+            select(ConnectionRequest.requester_id, ConnectionRequest.addressee_id).where(
+                ConnectionRequest.requester_id.in_(people),
+                ConnectionRequest.addressee_id.in_(people),
+                standing_request_condition(now=now),
+            )
+        ):
+            pairs.add((min(requester, addressee), max(requester, addressee)))
+        return cls({key: frozenset(value) for key, value in blocked.items()}, frozenset(pairs))
+
+    def blocked_ids(self, person_id: int) -> frozenset[int]:
+        return self.blocked.get(person_id, frozenset())
+
+    def are_linked(self, first: int, second: int) -> bool:
+        return (min(first, second), max(first, second)) in self.pairs
+
+
+def _may_suggest(viewer_id: int, person: room.Row, event: Event, between: _Between) -> bool:
+    """May the viewer be suggested `person` (going, per the read's rows)?"""
+    if person.id == viewer_id or between.are_linked(viewer_id, person.id):
+        return False
+    blocked = between.blocked_ids(viewer_id)
+    if person.id in blocked:
+        return False
+    if not shows_person(
+        _Viewer(viewer_id),
+        event,  # type: ignore[arg-type]
+        person_shown=person.shown,
+        viewer_is_going=True,
+        as_attendee=True,
+    ):
+        return False
+    return privacy.sees_profile(viewer_id, person, blocked=blocked)
+
+
+@dataclass(frozen=True)
+class _Viewer:
+    """A viewer known by id: what the directory's rule reads of them when
+    they are going and treated as an ordinary attendee."""
+
+    id: int
+
+
+# My data
+
+
+def export_suggestions(user: User) -> list[dict[str, Any]]:
+    """The events where the person has stored suggestions, and how many (who
+    they are is the others' data, and said only on the pages, as allowed)."""
+    rows = db.session.execute(
+        select(Event.title, SuggestionList.candidates)
+        .join(SuggestionList, SuggestionList.event_id == Event.id)
+        .where(SuggestionList.user_id == user.id)
+        .order_by(Event.starts_at, Event.id)
+    )
+    return [{"event": title, "people_scored": len(candidates)} for title, candidates in rows]
+
+
+def erase_suggestions(user: User) -> None:
+    """The person's own lists go. In others' lists they stay until the next
+    build of each event (it no longer finds them going); every read skips a
+    person who is not going, so nobody is shown them meanwhile."""
+    db.session.execute(delete(SuggestionList).where(SuggestionList.user_id == user.id))
