@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from meetup.mail import delivery
 from meetup.mail.transports import transport_from_config
 from meetup.mail.worker import MailWorker
 from meetup.models.types import utcnow
+from meetup.services.followups import followups
 from meetup.services.hosting import announcements
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
@@ -99,3 +101,36 @@ def send_reminders_command(hours: int | None) -> None:
     queued = announcements.send_reminders(lead=lead)
     db.session.commit()
     click.echo(f"{queued} reminder(s) queued.")
+
+
+@meetup_cli.command("send-followups")
+def send_followups_command() -> None:
+    """Queue the follow-up of every person whose follow-up is due.
+
+    Run it periodically (cron, every 15 minutes). Each batch is committed
+    as it is done: killed halfway, the next run finishes the rest, and each
+    person gets one follow-up per event however often it runs."""
+    config = current_app.config
+    steps = followups.follow_up_due(
+        delay=config["FOLLOWUP_DELAY"], max_age=config["FOLLOWUP_MAX_AGE"]
+    )
+    events = people = queued = 0
+    on_terminal = sys.stdout.isatty()
+    try:
+        for step in steps:
+            db.session.commit()
+            events += step.ends_event
+            people += step.people
+            queued += step.queued
+            if on_terminal and (step.people or step.ends_event):
+                click.echo(
+                    f"\r{events} event(s), {people} people, {queued} follow-up(s) queued"
+                    f" ({step.event_title})",
+                    nl=False,
+                )
+    except BaseException:
+        db.session.rollback()
+        raise
+    summary = f"{events} event(s) followed up: {people} people, {queued} follow-up(s) queued."
+    # On a terminal, over the progress line; for cron, its one line of log.
+    click.echo(f"\r{summary}" if on_terminal else summary)

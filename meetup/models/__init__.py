@@ -17,6 +17,7 @@ from meetup.models.event import (
     HostInvitation,
     HostRole,
 )
+from meetup.models.followup import Followup, FollowupDone, FollowupKind
 from meetup.models.outbox import OutboxMessage, OutboxStatus
 from meetup.models.rsvp import (
     ACTIVE_STATUSES,
@@ -51,6 +52,9 @@ __all__ = [
     "EventStatus",
     "EventTopic",
     "EventVisibility",
+    "Followup",
+    "FollowupDone",
+    "FollowupKind",
     "FormerEmail",
     "Goal",
     "GoalDirection",

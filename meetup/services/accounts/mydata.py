@@ -24,6 +24,7 @@ from meetup.models import (
     Event,
     EventHost,
     EventStatus,
+    Followup,
     FormerEmail,
     GoalDirection,
     HostInvitation,
@@ -41,6 +42,7 @@ from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import verify_password
 from meetup.services.connections import personal_data
 from meetup.services.events.hosts import hand_over_events
+from meetup.services.followups import personal_data as followup_data
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
 
@@ -355,6 +357,12 @@ REGISTRY: tuple[PersonalData, ...] = (
         (StayInTouch.ticker_id, StayInTouch.ticked_id),
         personal_data.export_ticks,
         personal_data.erase_ticks,
+    ),
+    PersonalData(
+        "followups",
+        (Followup.user_id,),
+        followup_data.export_followups,
+        followup_data.erase_followups,
     ),
 )
 
