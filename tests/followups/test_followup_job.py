@@ -163,3 +163,13 @@ def test_durations_are_read(make_app) -> None:
     assert app.config["FOLLOWUP_DELAY"] == timedelta(minutes=30)
     assert app.config["FOLLOWUP_MAX_AGE"] == timedelta(days=2)
     assert make_app().config["FOLLOWUP_DELAY"] is None
+
+
+def test_the_demo_has_a_past_event_to_follow_up(app) -> None:
+    from meetup import demo
+
+    with app.app_context():
+        assert demo.seed_demo()
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["meetup", "send-followups"])
+    assert result.output.startswith("1 event(s) followed up: 4 people, 4 follow-up(s) queued")

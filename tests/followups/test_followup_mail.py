@@ -82,9 +82,7 @@ def test_each_recipient_gets_their_branch_naming_only_people_shown_to_them(
     )  # Una turned follow-ups off
 
     ada_text, ada_html = _parts(received["ada@example.org"])
-    assert received["ada@example.org"]["Subject"] == (
-        f"After {event.title}: the people you met"
-    )
+    assert received["ada@example.org"]["Subject"] == (f"After {event.title}: the people you met")
     named = _links(ada_text, "Stay in touch")
     # Hal is hidden, Bob blocked Ada, Mia did not come, Una is not a recipient
     # but attended and is listed: she is among the people met.

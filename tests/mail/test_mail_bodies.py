@@ -28,7 +28,8 @@ from meetup.models import OutboxMessage
 from tests.plugins.app import app_settings
 
 BASE = "http://localhost"
-EVENT_URL = f"{BASE}/events/product-people-breakfast-k3x9"
+SLUG = "product-people-breakfast-k3x9"
+EVENT_URL = f"{BASE}/events/{SLUG}"
 WHEN = "Thu 12 Jun 2025, 18:30–20:30 CEST"
 VENUE = "Station F, 5 Parvis Alan Turing, 75013 Paris"
 ONLINE_URL = "https://meet.example.org/product-breakfast"
@@ -110,7 +111,7 @@ def _met(user_id: int, name: str, headline: str) -> dict[str, Any]:
         "display_name": name,
         "headline": headline,
         "stay_in_touch_url": f"{BASE}/stay-in-touch/TOKEN-{user_id}",
-        "connect_url": f"{BASE}/people/{user_id}/connect?event=product-people-breakfast-k3x9",
+        "connect_url": f"{BASE}/people/{user_id}/connect?event={SLUG}",
     }
 
 
@@ -145,7 +146,7 @@ CASES: dict[str, dict[str, Case]] = {
                         "reasons": ["You both care about space flight", "She offers mentoring"],
                         "profile_url": f"{BASE}/people/4",
                         "stay_in_touch_url": f"{BASE}/stay-in-touch/TOKEN-4",
-                        "connect_url": f"{BASE}/people/4/connect?event=product-people-breakfast-k3x9",
+                        "connect_url": f"{BASE}/people/4/connect?event={SLUG}",
                     },
                     {
                         "display_name": "Alan Turing",
@@ -153,7 +154,7 @@ CASES: dict[str, dict[str, Case]] = {
                         "reasons": ["You both care about machine learning"],
                         "profile_url": f"{BASE}/people/5",
                         "stay_in_touch_url": "",
-                        "connect_url": f"{BASE}/people/5/connect?event=product-people-breakfast-k3x9",
+                        "connect_url": f"{BASE}/people/5/connect?event={SLUG}",
                     },
                 ],
                 next_events=NEXT_EVENTS,
