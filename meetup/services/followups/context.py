@@ -13,7 +13,7 @@ themselves and their blocks (read for the whole event in one query), so
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -22,11 +22,11 @@ from sqlalchemy import and_, or_, select
 
 from meetup.extensions import db
 from meetup.lib.timezones import describe_span
-from meetup.lib.urls import external_url
+from meetup.lib.urls import external_url, url_builder
 from meetup.models import Event, EventHost, EventTopic, FollowupKind, Rsvp, RsvpStatus, User
 from meetup.services.accounts import privacy
 from meetup.services.connections.attendance import attended_condition
-from meetup.services.connections.ticks import tick_link_url
+from meetup.services.connections.ticks import tick_links
 from meetup.services.directory.directory import shown_condition, shows_person
 from meetup.services.events.event_mail import event_context
 
@@ -72,6 +72,10 @@ class EventFollowup:
     blocks: dict[int, frozenset[int]]  # privacy.blocks_among over the people going
     shows_people: bool  # the directory shows its people to someone going as an attendee
     context: dict[str, Any]  # event_context, the directory's link
+    # Links are most of the job's work (20 per recipient): one signer and one
+    # bound URL map for the whole event.
+    tick_link: Callable[[int, int], str]  # ticks.tick_links
+    url: Callable[..., str]  # urls.url_builder
     next_events: list[dict[str, Any]]  # upcoming public events by the same hosts
     next_events_missed: list[dict[str, Any]]  # ... or on the same topics
 
@@ -126,6 +130,8 @@ def read_event_followup(event: Event, *, now: datetime) -> EventFollowup:
         context=context,
         next_events=_next_events(event, now=now, same_topics=False),
         next_events_missed=_next_events(event, now=now, same_topics=True),
+        tick_link=tick_links(event),
+        url=url_builder(),
     )
 
 
@@ -210,20 +216,20 @@ def _people_met(
             break
         if person.id == recipient.id or person.id in blocked:
             continue
-        people.append(_person(recipient, person, shared.event, blocked))
+        people.append(_person(recipient, person, shared, blocked))
     others = len(shared.met) - (recipient.id in shared.met_ids) - len(blocked & shared.met_ids)
     return people, others - len(people)
 
 
 def _person(
-    recipient: Attendee, person: Attendee, event: Event, blocked: frozenset[int]
+    recipient: Attendee, person: Attendee, shared: EventFollowup, blocked: frozenset[int]
 ) -> dict[str, Any]:
     shows_profile = privacy.can_see_profile(recipient, person, blocked=blocked)  # type: ignore[arg-type]
     return {
         "display_name": person.display_name,
         "headline": person.headline if shows_profile else "",
-        "stay_in_touch_url": tick_link_url(recipient, person, event),  # type: ignore[arg-type]
-        "connect_url": external_url("connections.ask", person_id=person.id, event=event.slug),
+        "stay_in_touch_url": shared.tick_link(recipient.id, person.id),
+        "connect_url": shared.url("connections.ask", person_id=person.id, event=shared.event.slug),
     }
 
 
@@ -232,19 +238,16 @@ def _suggestion(
 ) -> dict[str, Any]:
     """A suggested person's links: a tick only for someone the recipient met
     at this event (the link's page accepts no one else)."""
-    event = shared.event
     tickable = person.user_id in shared.met_ids
     return {
         "display_name": person.display_name,
         "headline": person.headline,
         "reasons": list(person.reasons),
-        "profile_url": external_url("profiles.detail", person_id=person.user_id),
-        "stay_in_touch_url": (
-            tick_link_url(recipient, _Viewer(person.user_id), event)  # type: ignore[arg-type]
-            if tickable
-            else ""
+        "profile_url": shared.url("profiles.detail", person_id=person.user_id),
+        "stay_in_touch_url": shared.tick_link(recipient.id, person.user_id) if tickable else "",
+        "connect_url": shared.url(
+            "connections.ask", person_id=person.user_id, event=shared.event.slug
         ),
-        "connect_url": external_url("connections.ask", person_id=person.user_id, event=event.slug),
     }
 
 
