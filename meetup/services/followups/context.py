@@ -22,7 +22,7 @@ from sqlalchemy import and_, or_, select
 
 from meetup.extensions import db
 from meetup.lib.timezones import describe_span
-from meetup.lib.urls import external_url, url_builder
+from meetup.lib.urls import external_url, url_per_id
 from meetup.models import Event, EventHost, EventTopic, FollowupKind, Rsvp, RsvpStatus, User
 from meetup.services.accounts import privacy
 from meetup.services.connections.attendance import attended_condition
@@ -75,7 +75,8 @@ class EventFollowup:
     # Links are most of the job's work (20 per recipient): one signer and one
     # bound URL map for the whole event.
     tick_link: Callable[[int, int], str]  # ticks.tick_links
-    url: Callable[..., str]  # urls.url_builder
+    connect_url: Callable[[int], str]  # asking a person to connect, remembering the event
+    profile_url: Callable[[int], str]
     next_events: list[dict[str, Any]]  # upcoming public events by the same hosts
     next_events_missed: list[dict[str, Any]]  # ... or on the same topics
 
@@ -131,7 +132,8 @@ def read_event_followup(event: Event, *, now: datetime) -> EventFollowup:
         next_events=_next_events(event, now=now, same_topics=False),
         next_events_missed=_next_events(event, now=now, same_topics=True),
         tick_link=tick_links(event),
-        url=url_builder(),
+        connect_url=url_per_id("connections.ask", "person_id", event=event.slug),
+        profile_url=url_per_id("profiles.detail", "person_id"),
     )
 
 
@@ -229,7 +231,7 @@ def _person(
         "display_name": person.display_name,
         "headline": person.headline if shows_profile else "",
         "stay_in_touch_url": shared.tick_link(recipient.id, person.id),
-        "connect_url": shared.url("connections.ask", person_id=person.id, event=shared.event.slug),
+        "connect_url": shared.connect_url(person.id),
     }
 
 
@@ -243,11 +245,9 @@ def _suggestion(
         "display_name": person.display_name,
         "headline": person.headline,
         "reasons": list(person.reasons),
-        "profile_url": shared.url("profiles.detail", person_id=person.user_id),
+        "profile_url": shared.profile_url(person.user_id),
         "stay_in_touch_url": shared.tick_link(recipient.id, person.user_id) if tickable else "",
-        "connect_url": shared.url(
-            "connections.ask", person_id=person.user_id, event=shared.event.slug
-        ),
+        "connect_url": shared.connect_url(person.user_id),
     }
 
 
