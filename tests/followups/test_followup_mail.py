@@ -221,3 +221,68 @@ def test_unverified_and_deleted_people_get_nothing(app, make_user, outbox) -> No
         [message] = db.session.scalars(select(OutboxMessage)).all()
     # The deleted person is not named; the unverified one is (only their mail waits).
     assert [p["display_name"] for p in message.context["people"]] == [unverified.display_name]
+
+
+def test_a_headline_shows_only_where_the_profile_may_be_seen(app, make_user, outbox) -> None:
+    host = make_user(display_name="Ada Lovelace")
+    grace = make_user(display_name="Grace Hopper")
+    set_values(app, grace, headline="Compilers", profile_visibility="private")
+    ended_event(app, host, [host, grace])  # Grace chose to be listed at this event
+    run_job(app)
+    [person] = outbox.last(host.email).context["people"]
+    assert person["display_name"] == "Grace Hopper" and person["headline"] == ""
+
+
+def test_suggestions_are_shown_with_their_links_never_across_a_block(
+    app, make_user, outbox, monkeypatch
+) -> None:
+    from dataclasses import dataclass
+
+    from meetup.services.followups import followups
+
+    @dataclass
+    class Suggestion:
+        user_id: int
+        display_name: str
+        headline: str
+        reasons: list[str]
+
+    host = make_user(display_name="Ada Lovelace")
+    grace = make_user(display_name="Grace Hopper")
+    stranger = make_user(display_name="Katherine Johnson")
+    blocked = make_user(display_name="Bob Blocker")
+    event = ended_event(app, host, [host, grace])
+    block(app, blocked, host)
+    monkeypatch.setattr(
+        followups,
+        "suggestions_for",
+        lambda event, ids: {
+            host.id: [
+                Suggestion(grace.id, "Grace Hopper", "Compilers", ["You both like Python"]),
+                Suggestion(stranger.id, "Katherine Johnson", "", ["She offers mentoring"]),
+                Suggestion(blocked.id, "Bob Blocker", "", ["Blocked"]),
+            ]
+        },
+    )
+    run_job(app)
+    suggested = outbox.last(host.email).context["suggestions"]
+    assert [s["display_name"] for s in suggested] == ["Grace Hopper", "Katherine Johnson"]
+    met, stranger_card = suggested
+    assert met["stay_in_touch_url"] and stranger_card["stay_in_touch_url"] == ""  # not met here
+    assert stranger_card["connect_url"].endswith(
+        f"/people/{stranger.id}/connect?event={event.slug}"
+    )
+    assert stranger_card["profile_url"].endswith(f"/people/{stranger.id}")
+    assert outbox.last(grace.email).context["suggestions"] == []
+
+
+def test_links_made_in_bulk_are_the_single_links(app) -> None:
+    from meetup.lib.tokens import make_token, read_token, token_maker
+    from meetup.lib.urls import external_url, url_per_id
+
+    with app.app_context():
+        many = url_per_id("connections.ask", "person_id", event="a b&c")
+        assert many(42) == external_url("connections.ask", person_id=42, event="a b&c")
+        token = token_maker("test")({"n": 1})
+        assert read_token("test", token, max_age=timedelta(days=1)) == {"n": 1}
+        assert len(token) == len(make_token("test", {"n": 1}))

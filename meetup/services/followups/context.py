@@ -182,9 +182,12 @@ def followup_context(
     shared: EventFollowup,
     *,
     suggestions: Sequence[SuggestedPerson],
+    blocked: frozenset[int],
     unsubscribe_url: str,
 ) -> dict[str, Any]:
-    """Everything one recipient's follow-up says (JSON-ready: it is stored)."""
+    """Everything one recipient's follow-up says (JSON-ready: it is stored).
+    `blocked`: the recipient's blocks among the people it may name
+    (blocks_for)."""
     context = {
         **shared.context,
         "name": recipient.display_name,
@@ -194,7 +197,6 @@ def followup_context(
     }
     if kind == FollowupKind.MISSED:
         return context | {"next_events": shared.next_events_missed}
-    blocked = shared.blocks.get(recipient.id, frozenset())
     met, more = _people_met(recipient, shared, blocked)
     return context | {
         "people": met,
@@ -248,6 +250,21 @@ def _suggestion(
         "profile_url": shared.profile_url(person.user_id),
         "stay_in_touch_url": shared.tick_link(recipient.id, person.user_id) if tickable else "",
         "connect_url": shared.connect_url(person.user_id),
+    }
+
+
+def blocks_for(
+    shared: EventFollowup, suggestions: Mapping[int, Sequence[SuggestedPerson]]
+) -> dict[int, frozenset[int]]:
+    """Each recipient's blocks among the event's people (read once) and, when
+    they have suggestions, the people suggested (one more query)."""
+    suggested = {person.user_id for people in suggestions.values() for person in people}
+    if not suggested:
+        return shared.blocks
+    more = privacy.blocks_among(list(suggested | set(suggestions)))
+    return {
+        person_id: shared.blocks.get(person_id, frozenset()) | more.get(person_id, frozenset())
+        for person_id in set(shared.blocks) | set(more)
     }
 
 

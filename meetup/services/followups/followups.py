@@ -19,7 +19,7 @@ An event whose every person was due and is handled is marked done.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,6 +33,8 @@ from meetup.models.types import utcnow
 from meetup.services.followups.context import (
     Attendee,
     EventFollowup,
+    SuggestedPerson,
+    blocks_for,
     followup_context,
     read_event_followup,
     suggestions_for,
@@ -117,8 +119,15 @@ def _queue_batch(shared: EventFollowup, batch: list[Attendee], *, now: datetime)
     inserted = set(db.session.scalars(insert.returning(table.c.user_id), rows))
     recipients = [person for person in batch if person.id in inserted]
     suggestions = suggestions_for(event, [person.id for person in recipients])
+    blocks = blocks_for(shared, suggestions)
     return queue_mail_bulk(
-        _mail(shared, person, kinds[person.id], suggestions.get(person.id, []))
+        _mail(
+            shared,
+            person,
+            kinds[person.id],
+            suggestions.get(person.id, []),
+            blocks.get(person.id, frozenset()),
+        )
         for person in recipients
     )
 
@@ -127,7 +136,13 @@ def _kind(person: Attendee) -> FollowupKind:
     return FollowupKind.FULL if person.attended else FollowupKind.MISSED
 
 
-def _mail(shared: EventFollowup, person: Attendee, kind: FollowupKind, suggestions: list) -> Mail:
+def _mail(
+    shared: EventFollowup,
+    person: Attendee,
+    kind: FollowupKind,
+    suggestions: Sequence[SuggestedPerson],
+    blocked: frozenset[int],
+) -> Mail:
     event = shared.event
     link = unsubscribe_url(person.id)
     subject = (
@@ -142,7 +157,7 @@ def _mail(shared: EventFollowup, person: Attendee, kind: FollowupKind, suggestio
         template="followup" if kind == FollowupKind.FULL else "followup_missed",
         dedupe_key=f"followup:{event.id}:{person.id}",
         context=followup_context(
-            person, kind, shared, suggestions=suggestions, unsubscribe_url=link
+            person, kind, shared, suggestions=suggestions, blocked=blocked, unsubscribe_url=link
         ),
         headers=list_unsubscribe_headers(link),
     )
