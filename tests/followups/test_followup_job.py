@@ -46,6 +46,7 @@ def test_due_the_next_morning_at_nine_in_the_zone() -> None:
 def test_a_profile_left_on_utc_takes_the_events_zone() -> None:
     assert recipient_zone("UTC", "Europe/Paris") == "Europe/Paris"
     assert recipient_zone("Asia/Tokyo", "Europe/Paris") == "Asia/Tokyo"
+    assert recipient_zone("Mars/Olympus_Mons", "Europe/Paris") == "Europe/Paris"
 
 
 def test_each_person_is_followed_up_at_their_own_morning(app, make_user, outbox) -> None:

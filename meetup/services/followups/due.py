@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.lib.timezones import timezone_names
 from meetup.models import Event, EventStatus, FollowupDone
 
 MORNING = time(9, 0)
@@ -24,8 +25,11 @@ UNSET_ZONE = "UTC"  # see the module's docstring
 
 
 def recipient_zone(person_zone: str, event_zone: str) -> str:
-    """The zone a person's follow-up is timed in: theirs, else the event's."""
-    return event_zone if person_zone in ("", UNSET_ZONE) else person_zone
+    """The zone a person's follow-up is timed in: theirs, else the event's
+    (also for a zone tzdata no longer knows: the job must not stop on it)."""
+    if person_zone == UNSET_ZONE or person_zone not in timezone_names():
+        return event_zone
+    return person_zone
 
 
 def due_at(ends_at: datetime, zone: str, *, delay: timedelta | None) -> datetime:
