@@ -84,12 +84,13 @@ def _follow_up_event(
     waiting = [a for a in shared.attendees if _wants_followup(a) and a.id not in handled]
     due = [a for a in waiting if _due(a, event, delay) <= now]
     is_finished = len(due) == len(waiting)
-    batches = [due[start : start + batch_size] for start in range(0, len(due), batch_size)]
-    for number, batch in enumerate(batches or [[]]):
+    # Nobody due still makes one step: it may mark the event done.
+    batches = [due[start : start + batch_size] for start in range(0, len(due), batch_size)] or [[]]
+    for number, batch in enumerate(batches):
         if number:
             begin_write(db.session)  # the previous batch was committed
         queued = _queue_batch(shared, batch, now=now)
-        is_last = number == len(batches or [[]]) - 1
+        is_last = number == len(batches) - 1
         if is_last and is_finished:
             _mark_done(event.id, now=now)
         yield Step(title, len(batch), queued, is_last)
