@@ -29,6 +29,7 @@ from meetup.services.connections.attendance import attended_condition
 from meetup.services.connections.ticks import tick_links
 from meetup.services.directory.directory import shown_condition, shows_person
 from meetup.services.events.event_mail import event_context
+from meetup.services.followups.unsubscribe import unsubscribe_links
 
 CAP_MET = 20  # people named; the directory has the rest
 NEXT_EVENTS = 3
@@ -77,6 +78,7 @@ class EventFollowup:
     tick_link: Callable[[int, int], str]  # ticks.tick_links
     connect_url: Callable[[int], str]  # asking a person to connect, remembering the event
     profile_url: Callable[[int], str]
+    unsubscribe_url: Callable[[int], str]  # unsubscribe.unsubscribe_links
     next_events: list[dict[str, Any]]  # upcoming public events by the same hosts
     next_events_missed: list[dict[str, Any]]  # ... or on the same topics
 
@@ -134,6 +136,7 @@ def read_event_followup(event: Event, *, now: datetime) -> EventFollowup:
         tick_link=tick_links(event),
         connect_url=url_per_id("connections.ask", "person_id", event=event.slug),
         profile_url=url_per_id("profiles.detail", "person_id"),
+        unsubscribe_url=unsubscribe_links(),
     )
 
 

@@ -40,7 +40,7 @@ from meetup.services.followups.context import (
     suggestions_for,
 )
 from meetup.services.followups.due import due_at, events_to_follow_up, recipient_zone
-from meetup.services.followups.unsubscribe import list_unsubscribe_headers, unsubscribe_url
+from meetup.services.followups.unsubscribe import list_unsubscribe_headers
 
 BATCH_SIZE = 500  # people per transaction
 
@@ -145,7 +145,7 @@ def _mail(
     blocked: frozenset[int],
 ) -> Mail:
     event = shared.event
-    link = unsubscribe_url(person.id)
+    link = shared.unsubscribe_url(person.id)
     subject = (
         f"After {event.title}: the people you met"
         if kind == FollowupKind.FULL
