@@ -8,7 +8,7 @@ AXE := tests/browser/js/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions screenshots clean
+.PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions bench-followups screenshots clean
 
 # The web server and the mail worker side by side, as in production; mail is
 # printed here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
@@ -83,6 +83,10 @@ bench-mail: $(VENV)/.installed-dev
 # How long a host's message to 2,000 people takes to answer (see bench/README.md).
 bench-message: $(VENV)/.installed-dev
 	$(BIN)/python bench/host_message.py
+
+# The follow-up of one event with 1,000 and 10,000 people (see bench/README.md).
+bench-followups: $(VENV)/.installed-dev
+	$(BIN)/python bench/followups.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

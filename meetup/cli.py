@@ -18,6 +18,7 @@ from meetup.mail.transports import transport_from_config
 from meetup.mail.worker import MailWorker
 from meetup.models import Event
 from meetup.models.types import utcnow
+from meetup.services.followups import followups
 from meetup.services.hosting import announcements
 from meetup.services.suggestions import suggestions
 
@@ -123,3 +124,36 @@ def build_suggestions_command() -> None:
         f"Suggestions: {report.built} of {report.events} event(s) scored again "
         f"({report.people} people); the others had not changed."
     )
+
+
+@meetup_cli.command("send-followups")
+def send_followups_command() -> None:
+    """Queue the follow-up of every person whose follow-up is due.
+
+    Run it periodically (cron, every 15 minutes). Each batch is committed
+    as it is done: killed halfway, the next run finishes the rest, and each
+    person gets one follow-up per event however often it runs."""
+    config = current_app.config
+    steps = followups.follow_up_due(
+        delay=config["FOLLOWUP_DELAY"], max_age=config["FOLLOWUP_MAX_AGE"]
+    )
+    events = people = queued = 0
+    on_terminal = sys.stdout.isatty()
+    try:
+        for step in steps:
+            db.session.commit()
+            events += step.ends_event
+            people += step.people
+            queued += step.queued
+            if on_terminal and (step.people or step.ends_event):
+                click.echo(
+                    f"\r{events} event(s), {people} people, {queued} follow-up(s) queued"
+                    f" ({step.event_title})",
+                    nl=False,
+                )
+    except BaseException:
+        db.session.rollback()
+        raise
+    summary = f"{events} event(s) followed up: {people} people, {queued} follow-up(s) queued."
+    # On a terminal, over the progress line; for cron, its one line of log.
+    click.echo(f"\r{summary}" if on_terminal else summary)

@@ -8,6 +8,7 @@ mapping after the environment, so tests and scripts can override anything.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -40,6 +41,13 @@ DEFAULTS: dict[str, Any] = {
     "OUTLOOK_CALENDAR_URL": "https://outlook.cloud.microsoft/calendar/deeplink/compose",
     # `flask meetup send-reminders` emails people going this many hours ahead.
     "REMINDER_HOURS": 24,
+    # `flask meetup send-followups`: empty, each person's follow-up is due at
+    # 09:00 the morning after the event in their zone; a duration ("2h",
+    # "30m", "1d") makes it due that long after the end instead. Events that
+    # ended longer than FOLLOWUP_MAX_AGE ago get none (a first run after a
+    # deploy does not mail every past event).
+    "FOLLOWUP_DELAY": "",
+    "FOLLOWUP_MAX_AGE": "7d",
     # Requests with a bigger body are refused (413) before it is read; no form
     # here needs more. Each text field of a form is held to MAX_FORM_MEMORY_SIZE.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -91,6 +99,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     config["MAIL_FROM_NAME"] = from_name or "Meetup"
     config["MAIL_FROM_ADDRESS"] = from_address
 
+    delay = config["FOLLOWUP_DELAY"] or None
+    config["FOLLOWUP_DELAY"] = delay and parse_duration(delay, name="MEETUP_FOLLOWUP_DELAY")
+    config["FOLLOWUP_MAX_AGE"] = parse_duration(
+        config["FOLLOWUP_MAX_AGE"], name="MEETUP_FOLLOWUP_MAX_AGE"
+    )
+
     base_url = str(config["BASE_URL"]).rstrip("/")
     config["BASE_URL"] = base_url
     secure = base_url.startswith("https://")
@@ -111,6 +125,23 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         # form comes back with a message), before the view for everything else.
         WTF_CSRF_CHECK_DEFAULT=False,
     )
+
+
+_DURATION = re.compile(r"(\d+)\s*([mhd])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str | timedelta, *, name: str) -> timedelta:
+    """A duration written "30m", "2h" or "1d" (a timedelta passes through).
+
+    :raise ConfigError: anything else, naming the setting `name`.
+    """
+    if isinstance(text, timedelta):
+        return text
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None:
+        raise ConfigError(f"{name} must be a duration such as 30m, 2h or 1d, not {text!r}.")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
 def database_uri(url: str | None, instance_path: Path) -> str:

@@ -18,6 +18,7 @@ from meetup.models.event import (
     HostRole,
 )
 from meetup.models.feedback import Feedback
+from meetup.models.followup import Followup, FollowupDone, FollowupKind
 from meetup.models.outbox import OutboxMessage, OutboxStatus
 from meetup.models.rsvp import (
     ACTIVE_STATUSES,
@@ -54,6 +55,9 @@ __all__ = [
     "EventTopic",
     "EventVisibility",
     "Feedback",
+    "Followup",
+    "FollowupDone",
+    "FollowupKind",
     "FormerEmail",
     "Goal",
     "GoalDirection",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from meetup.downloads import private_download
@@ -19,12 +19,13 @@ from meetup.profiles.forms import (
     PrivacyForm,
     ProfileForm,
 )
-from meetup.security import current_viewer, form_checks_csrf
+from meetup.security import csrf_exempt, current_viewer, form_checks_csrf, private_page
 from meetup.services.accounts import mydata, privacy, profiles
 from meetup.services.connections import connections
 from meetup.services.directory import directory
 from meetup.services.events import event_listing
 from meetup.services.outcomes import feedback
+from meetup.services.followups import unsubscribe
 
 bp = Blueprint("profiles", __name__)
 
@@ -96,6 +97,20 @@ def privacy_settings() -> Response | tuple[str, int]:
             flash("Your privacy settings are saved.", "success")
             return redirect(url_for("profiles.privacy_settings"), 303)
     return render_form("profiles/privacy.html", form)
+
+
+@bp.route("/unsubscribe/followups/<token>", methods=["GET", "POST"])
+@csrf_exempt  # RFC 8058: mail clients post it alone; the signed token is the proof
+@private_page
+def unsubscribe_followups(token: str) -> tuple[str, int]:
+    """A follow-up's unsubscribe link: a GET asks, a POST (one click, no
+    session needed) turns follow-ups off. A bad link is a 400 saying why."""
+    if request.method == "POST":
+        link = unsubscribe.unsubscribe(token)
+    else:
+        link = unsubscribe.read_unsubscribe_link(token)
+    page = render_template("profiles/unsubscribe.html", link=link, is_done=request.method == "POST")
+    return page, 400 if link.person is None else 200
 
 
 @bp.get("/account/data")

@@ -28,7 +28,8 @@ from meetup.models import OutboxMessage
 from tests.plugins.app import app_settings
 
 BASE = "http://localhost"
-EVENT_URL = f"{BASE}/events/product-people-breakfast-k3x9"
+SLUG = "product-people-breakfast-k3x9"
+EVENT_URL = f"{BASE}/events/{SLUG}"
 WHEN = "Thu 12 Jun 2025, 18:30–20:30 CEST"
 VENUE = "Station F, 5 Parvis Alan Turing, 75013 Paris"
 ONLINE_URL = "https://meet.example.org/product-breakfast"
@@ -96,7 +97,88 @@ class Case:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def _followup(**extra: Any) -> dict[str, Any]:
+    """services.followups.context.followup_context, frozen."""
+    return _event(
+        name="Ada Lovelace",
+        unsubscribe_url=f"{BASE}/unsubscribe/followups/TOKEN",
+        privacy_url=f"{BASE}/account/privacy",
+    ) | {"directory_url": f"{EVENT_URL}/people", "next_events": [], **extra}
+
+
+def _met(user_id: int, name: str, headline: str) -> dict[str, Any]:
+    return {
+        "display_name": name,
+        "headline": headline,
+        "stay_in_touch_url": f"{BASE}/stay-in-touch/TOKEN-{user_id}",
+        "connect_url": f"{BASE}/people/{user_id}/connect?event={SLUG}",
+    }
+
+
+NEXT_EVENTS = [
+    {
+        "title": "Product people lunch",
+        "when": "Thu 10 Jul 2025, 12:30–14:00 CEST",
+        "url": f"{BASE}/events/product-people-lunch-p2q7",
+    }
+]
+FOLLOWUP_HEADERS = {
+    "List-Unsubscribe": f"<{BASE}/unsubscribe/followups/TOKEN>",
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+}
+
+
 CASES: dict[str, dict[str, Case]] = {
+    "followup": {
+        "people, suggestions and next events": Case(
+            "After Product people breakfast: the people you met",
+            _followup(
+                kind="full",
+                people=[
+                    _met(2, "Grace Hopper", "Compiler engineer at Remington Rand"),
+                    _met(3, "Émile <Zola>", ""),
+                ],
+                more_people=18,
+                suggestions=[
+                    {
+                        "display_name": "Katherine Johnson",
+                        "headline": "Orbital mechanics",
+                        "reasons": ["You both care about space flight", "She offers mentoring"],
+                        "profile_url": f"{BASE}/people/4",
+                        "stay_in_touch_url": f"{BASE}/stay-in-touch/TOKEN-4",
+                        "connect_url": f"{BASE}/people/4/connect?event={SLUG}",
+                    },
+                    {
+                        "display_name": "Alan Turing",
+                        "headline": "",
+                        "reasons": ["You both care about machine learning"],
+                        "profile_url": f"{BASE}/people/5",
+                        "stay_in_touch_url": "",
+                        "connect_url": f"{BASE}/people/5/connect?event={SLUG}",
+                    },
+                ],
+                next_events=NEXT_EVENTS,
+            ),
+            headers=FOLLOWUP_HEADERS,
+        ),
+        "nobody shown": Case(
+            "After Product people breakfast: the people you met",
+            _followup(kind="full", people=[], more_people=0, suggestions=[], directory_url=""),
+            headers=FOLLOWUP_HEADERS,
+        ),
+    },
+    "followup_missed": {
+        "next events": Case(
+            "Sorry we missed you at Product people breakfast",
+            _followup(kind="missed", next_events=NEXT_EVENTS),
+            headers=FOLLOWUP_HEADERS,
+        ),
+        "nothing next": Case(
+            "Sorry we missed you at Product people breakfast",
+            _followup(kind="missed"),
+            headers=FOLLOWUP_HEADERS,
+        ),
+    },
     "account_exists": {
         "default": Case(
             "You already have an account",

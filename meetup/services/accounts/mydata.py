@@ -25,6 +25,7 @@ from meetup.models import (
     EventHost,
     EventStatus,
     Feedback,
+    Followup,
     FormerEmail,
     GoalDirection,
     HostInvitation,
@@ -44,6 +45,7 @@ from meetup.services.accounts.accounts import verify_password
 from meetup.services.connections import personal_data
 from meetup.services.events.hosts import hand_over_events
 from meetup.services.outcomes.feedback import erase_feedback, export_feedback
+from meetup.services.followups import personal_data as followup_data
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
 from meetup.services.suggestions import suggestions
@@ -368,6 +370,12 @@ REGISTRY: tuple[PersonalData, ...] = (
         (SuggestionList.user_id,),
         suggestions.export_suggestions,
         suggestions.erase_suggestions,
+    ),
+    PersonalData(
+        "followups",
+        (Followup.user_id,),
+        followup_data.export_followups,
+        followup_data.erase_followups,
     ),
 )
 

@@ -25,18 +25,23 @@ class Person(Protocol):
     deleted_at: datetime | None
 
 
-def can_see_profile(viewer: User | None, person: Person) -> bool:
+def can_see_profile(
+    viewer: User | None, person: Person, *, blocked: frozenset[int] | None = None
+) -> bool:
     """May `viewer` (None: not logged in) see `person`'s profile: open its page,
     and see its fields (headline, company, bio, interests, goals, links)
     wherever else they appear? The one rule for every page, search, count, CSV
     and list that shows a person: a directory card never shows more than the
     profile would (the name alone where the profile is out of reach). Its
-    twin in SQL, for searches, is profile_fields_condition."""
+    twin in SQL, for searches, is profile_fields_condition. `blocked`: the
+    viewer's blocks, when the caller read many people's at once (blocks_among)."""
     if viewer is None:
         return sees_profile(None, person, blocked=frozenset())
     if person.deleted_at is not None or viewer.id == person.id:
         return person.deleted_at is None
-    return sees_profile(viewer.id, person, blocked=blocked_ids(viewer))
+    return sees_profile(
+        viewer.id, person, blocked=blocked_ids(viewer) if blocked is None else blocked
+    )
 
 
 def sees_profile(viewer_id: int | None, person: Person, *, blocked: frozenset[int]) -> bool:
@@ -82,6 +87,21 @@ def blocked_ids(viewer: User) -> frozenset[int]:
         )  # fmt: skip
         viewer._blocked_ids = cached  # type: ignore[attr-defined]
     return cached
+
+
+def blocks_among(people: Any) -> dict[int, frozenset[int]]:
+    """blocked_ids for a whole group at once (`people`: SQL selecting user
+    ids, e.g. an event's replies): for each of them, the others in the group
+    they blocked or who blocked them. One query, however large the group."""
+    pairs: dict[int, set[int]] = {}
+    for blocker, blocked in db.session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            Block.blocker_id.in_(people), Block.blocked_id.in_(people)
+        )
+    ):
+        pairs.setdefault(blocker, set()).add(blocked)
+        pairs.setdefault(blocked, set()).add(blocker)
+    return {person: frozenset(others) for person, others in pairs.items()}
 
 
 def forget_blocks(viewer: User) -> None:

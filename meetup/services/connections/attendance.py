@@ -18,11 +18,16 @@ from meetup.extensions import db
 from meetup.models import Event, EventStatus, Rsvp, RsvpStatus
 
 
-def attended_condition(rsvp: type[Rsvp] = Rsvp, *, now: datetime) -> object:
-    """SQL over a reply (joined to nothing else): its person attended its event."""
+def attended_condition(
+    rsvp: type[Rsvp] = Rsvp, *, now: datetime, event_id: int | None = None
+) -> object:
+    """SQL over a reply (joined to nothing else): its person attended its event.
+    `event_id`: every reply the query reads is of this event (a whole
+    roster), so the counts are read once rather than once per reply."""
     other = aliased(Rsvp)  # the event's other replies, counted
+    same_event = rsvp.event_id if event_id is None else event_id
     going = select(func.count()).where(
-        other.event_id == rsvp.event_id, other.status == RsvpStatus.GOING
+        other.event_id == same_event, other.status == RsvpStatus.GOING
     )
     checked_in = going.where(other.checked_in_at.is_not(None))
     event = aliased(Event)  # not the caller's Event, if it joins one

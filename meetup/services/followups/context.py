@@ -1,0 +1,280 @@
+"""What a follow-up says: the event's part, read once for everyone, and each
+recipient's part, built by followup_context alone.
+
+"People you met" are the others who attended and whom the event's directory
+shows the recipient as an ordinary attendee (directory.shows_person with
+`as_attendee`: a hosts-only directory names nobody), never across a block,
+never a deleted account; their headline only where privacy.can_see_profile
+allows. The event's list is read once; each recipient's is that list less
+themselves and their blocks (read for the whole event in one query), so
+10,000 recipients cost 10,000 list walks of about CAP_MET steps, not
+10,000 queries. No message carries anyone's email address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import and_, or_, select
+
+from meetup.extensions import db
+from meetup.lib.timezones import describe_span
+from meetup.lib.urls import external_url, url_per_id
+from meetup.models import Event, EventHost, EventTopic, FollowupKind, Rsvp, RsvpStatus, User
+from meetup.services.accounts import privacy
+from meetup.services.connections.attendance import attended_condition
+from meetup.services.connections.ticks import tick_links
+from meetup.services.directory.directory import shown_condition, shows_person
+from meetup.services.events.event_mail import event_context
+from meetup.services.followups.unsubscribe import unsubscribe_links
+
+CAP_MET = 20  # people named; the directory has the rest
+NEXT_EVENTS = 3
+
+
+class SuggestedPerson(Protocol):
+    """A suggestion as the matching module gives it."""
+
+    user_id: int
+    display_name: str
+    headline: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One person going to the event, as plain values (rows outlive the
+    job's commits; ORM objects would be read again after each)."""
+
+    id: int
+    display_name: str
+    email: str
+    timezone: str
+    headline: str
+    profile_visibility: Any
+    deleted_at: datetime | None
+    is_verified: bool
+    is_followup_email_wanted: bool
+    shown: bool  # in the directory by their choice (directory.shown_condition)
+    attended: bool  # attendance.attended_condition
+
+
+@dataclass(frozen=True)
+class EventFollowup:
+    """What every follow-up of one event shares, read once."""
+
+    event: Event
+    attendees: list[Attendee]  # everyone going, by id
+    met: list[Attendee]  # attended and shown, by name: the candidates for "people you met"
+    met_ids: frozenset[int]
+    blocks: dict[int, frozenset[int]]  # privacy.blocks_among over the people going
+    shows_people: bool  # the directory shows its people to someone going as an attendee
+    context: dict[str, Any]  # event_context, the directory's link
+    # Links are most of the job's work (20 per recipient): one signer and one
+    # bound URL map for the whole event.
+    tick_link: Callable[[int, int], str]  # ticks.tick_links
+    connect_url: Callable[[int], str]  # asking a person to connect, remembering the event
+    profile_url: Callable[[int], str]
+    unsubscribe_url: Callable[[int], str]  # unsubscribe.unsubscribe_links
+    next_events: list[dict[str, Any]]  # upcoming public events by the same hosts
+    next_events_missed: list[dict[str, Any]]  # ... or on the same topics
+
+
+def read_event_followup(event: Event, *, now: datetime) -> EventFollowup:
+    """Everything the event's follow-ups share: five queries, whatever the
+    number of people."""
+    going = select(Rsvp.user_id).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
+    rows = db.session.execute(
+        select(
+            User.id,
+            User.display_name,
+            User.email,
+            User.timezone,
+            User.headline,
+            User.profile_visibility,
+            User.deleted_at,
+            User.email_verified_at.is_not(None).label("is_verified"),
+            User.is_followup_email_wanted,
+            shown_condition().label("shown"),
+            attended_condition(now=now, event_id=event.id).label("attended"),
+        )
+        .join(Rsvp, Rsvp.user_id == User.id)
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
+        .order_by(User.id)
+    ).all()
+    attendees = [Attendee(**row._asdict()) for row in rows]
+    # Every recipient is going, so whether the directory shows its people to
+    # them as an attendee is the event's answer, the same for all.
+    shows_people = shows_person(
+        None if not attendees else _Viewer(attendees[0].id),  # type: ignore[arg-type]
+        event,
+        person_shown=True,
+        viewer_is_going=True,
+        as_attendee=True,
+    )
+    met = sorted(
+        (a for a in attendees if a.attended and a.shown and a.deleted_at is None),
+        key=lambda a: (a.display_name.lower(), a.id),
+    )
+    context = event_context(event)
+    context["directory_url"] = (
+        external_url("directory.people", slug=event.slug) if shows_people else ""
+    )
+    return EventFollowup(
+        event=event,
+        attendees=attendees,
+        met=met if shows_people else [],
+        met_ids=frozenset(a.id for a in met) if shows_people else frozenset(),
+        blocks=privacy.blocks_among(going),
+        shows_people=shows_people,
+        context=context,
+        next_events=_next_events(event, now=now, same_topics=False),
+        next_events_missed=_next_events(event, now=now, same_topics=True),
+        tick_link=tick_links(event),
+        connect_url=url_per_id("connections.ask", "person_id", event=event.slug),
+        profile_url=url_per_id("profiles.detail", "person_id"),
+        unsubscribe_url=unsubscribe_links(),
+    )
+
+
+@dataclass(frozen=True)
+class _Viewer:
+    """A person going, as directory.shows_person reads a viewer (its id)."""
+
+    id: int
+
+
+def _next_events(event: Event, *, now: datetime, same_topics: bool) -> list[dict[str, Any]]:
+    """Upcoming public events by the event's hosts (`same_topics`: or on one
+    of its topics), soonest first."""
+    by_hosts = Event.id.in_(
+        select(EventHost.event_id).where(
+            EventHost.user_id.in_(select(EventHost.user_id).where(EventHost.event_id == event.id))
+        )
+    )
+    related = by_hosts
+    if same_topics:
+        on_topics = Event.id.in_(
+            select(EventTopic.event_id).where(
+                EventTopic.name.in_(select(EventTopic.name).where(EventTopic.event_id == event.id))
+            )
+        )
+        related = or_(by_hosts, on_topics)
+    events = db.session.scalars(
+        select(Event)
+        .where(and_(Event.is_public, Event.starts_at > now, Event.id != event.id, related))
+        .order_by(Event.starts_at, Event.id)
+        .limit(NEXT_EVENTS)
+    )
+    return [
+        {
+            "title": upcoming.title,
+            "when": describe_span(upcoming.starts_at, upcoming.ends_at, upcoming.timezone),
+            "url": external_url("events.detail", slug=upcoming.slug),
+        }
+        for upcoming in events
+    ]
+
+
+def followup_context(
+    recipient: Attendee,
+    kind: FollowupKind,
+    shared: EventFollowup,
+    *,
+    suggestions: Sequence[SuggestedPerson],
+    blocked: frozenset[int],
+    unsubscribe_url: str,
+) -> dict[str, Any]:
+    """Everything one recipient's follow-up says (JSON-ready: it is stored).
+    `blocked`: the recipient's blocks among the people it may name
+    (blocks_for)."""
+    context = {
+        **shared.context,
+        "name": recipient.display_name,
+        "kind": kind.value,
+        "unsubscribe_url": unsubscribe_url,
+        "privacy_url": external_url("profiles.privacy_settings"),
+    }
+    if kind == FollowupKind.MISSED:
+        return context | {"next_events": shared.next_events_missed}
+    met, more = _people_met(recipient, shared, blocked)
+    return context | {
+        "people": met,
+        "more_people": more,
+        "suggestions": [
+            _suggestion(recipient, person, shared, blocked)
+            for person in suggestions
+            if person.user_id not in blocked
+        ],
+        "next_events": shared.next_events,
+    }
+
+
+def _people_met(
+    recipient: Attendee, shared: EventFollowup, blocked: frozenset[int]
+) -> tuple[list[dict[str, Any]], int]:
+    """The first CAP_MET people the recipient met, and how many more."""
+    people: list[dict[str, Any]] = []
+    for person in shared.met:
+        if len(people) == CAP_MET:
+            break
+        if person.id == recipient.id or person.id in blocked:
+            continue
+        people.append(_person(recipient, person, shared, blocked))
+    others = len(shared.met) - (recipient.id in shared.met_ids) - len(blocked & shared.met_ids)
+    return people, others - len(people)
+
+
+def _person(
+    recipient: Attendee, person: Attendee, shared: EventFollowup, blocked: frozenset[int]
+) -> dict[str, Any]:
+    shows_profile = privacy.can_see_profile(recipient, person, blocked=blocked)  # type: ignore[arg-type]
+    return {
+        "display_name": person.display_name,
+        "headline": person.headline if shows_profile else "",
+        "stay_in_touch_url": shared.tick_link(recipient.id, person.id),
+        "connect_url": shared.connect_url(person.id),
+    }
+
+
+def _suggestion(
+    recipient: Attendee, person: SuggestedPerson, shared: EventFollowup, blocked: frozenset[int]
+) -> dict[str, Any]:
+    """A suggested person's links: a tick only for someone the recipient met
+    at this event (the link's page accepts no one else)."""
+    tickable = person.user_id in shared.met_ids
+    return {
+        "display_name": person.display_name,
+        "headline": person.headline,
+        "reasons": list(person.reasons),
+        "profile_url": shared.profile_url(person.user_id),
+        "stay_in_touch_url": shared.tick_link(recipient.id, person.user_id) if tickable else "",
+        "connect_url": shared.connect_url(person.user_id),
+    }
+
+
+def blocks_for(
+    shared: EventFollowup, suggestions: Mapping[int, Sequence[SuggestedPerson]]
+) -> dict[int, frozenset[int]]:
+    """Each recipient's blocks among the event's people (read once) and, when
+    they have suggestions, the people suggested (one more query)."""
+    suggested = {person.user_id for people in suggestions.values() for person in people}
+    if not suggested:
+        return shared.blocks
+    more = privacy.blocks_among(list(suggested | set(suggestions)))
+    return {
+        person_id: shared.blocks.get(person_id, frozenset()) | more.get(person_id, frozenset())
+        for person_id in set(shared.blocks) | set(more)
+    }
+
+
+def suggestions_for(
+    event: Event, recipient_ids: list[int]
+) -> Mapping[int, Sequence[SuggestedPerson]]:
+    """Each recipient's suggestions with their reasons (the matching of
+    issue 19, up to five each). The matching module is not part of the
+    platform yet, so nobody has any."""
+    return {}
