@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 
@@ -30,18 +30,11 @@ from meetup.services.connections.ticks import tick_links
 from meetup.services.directory.directory import shown_condition, shows_person
 from meetup.services.events.event_mail import event_context
 from meetup.services.followups.unsubscribe import unsubscribe_links
+from meetup.services.suggestions.suggestions import Suggestion, suggestions_for_many
 
 CAP_MET = 20  # people named; the directory has the rest
 NEXT_EVENTS = 3
-
-
-class SuggestedPerson(Protocol):
-    """A suggestion as the matching module gives it."""
-
-    user_id: int
-    display_name: str
-    headline: str
-    reasons: list[str]
+SUGGESTIONS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -184,7 +177,7 @@ def followup_context(
     kind: FollowupKind,
     shared: EventFollowup,
     *,
-    suggestions: Sequence[SuggestedPerson],
+    suggestions: Sequence[Suggestion],
     blocked: frozenset[int],
     unsubscribe_url: str,
 ) -> dict[str, Any]:
@@ -241,7 +234,7 @@ def _person(
 
 
 def _suggestion(
-    recipient: Attendee, person: SuggestedPerson, shared: EventFollowup, blocked: frozenset[int]
+    recipient: Attendee, person: Suggestion, shared: EventFollowup, blocked: frozenset[int]
 ) -> dict[str, Any]:
     """A suggested person's links: a tick only for someone the recipient met
     at this event (the link's page accepts no one else)."""
@@ -257,7 +250,7 @@ def _suggestion(
 
 
 def blocks_for(
-    shared: EventFollowup, suggestions: Mapping[int, Sequence[SuggestedPerson]]
+    shared: EventFollowup, suggestions: Mapping[int, Sequence[Suggestion]]
 ) -> dict[int, frozenset[int]]:
     """Each recipient's blocks among the event's people (read once) and, when
     they have suggestions, the people suggested (one more query)."""
@@ -272,9 +265,9 @@ def blocks_for(
 
 
 def suggestions_for(
-    event: Event, recipient_ids: list[int]
-) -> Mapping[int, Sequence[SuggestedPerson]]:
-    """Each recipient's suggestions with their reasons (the matching of
-    issue 19, up to five each). The matching module is not part of the
-    platform yet, so nobody has any."""
-    return {}
+    event: Event, recipient_ids: list[int], *, now: datetime
+) -> Mapping[int, Sequence[Suggestion]]:
+    """Each recipient's people to meet, with their reasons, up to
+    SUGGESTIONS_SHOWN each: the event's stored build read with every
+    exclusion as of `now` (services.suggestions), in a few queries."""
+    return suggestions_for_many(event, recipient_ids, limit=SUGGESTIONS_SHOWN, now=now)

@@ -33,7 +33,7 @@ from meetup.models.types import utcnow
 from meetup.services.followups.context import (
     Attendee,
     EventFollowup,
-    SuggestedPerson,
+    Suggestion,
     blocks_for,
     followup_context,
     read_event_followup,
@@ -119,7 +119,7 @@ def _queue_batch(shared: EventFollowup, batch: list[Attendee], *, now: datetime)
     insert = insert_ignoring_conflicts(db.session, table, unique=["event_id", "user_id"])
     inserted = set(db.session.scalars(insert.returning(table.c.user_id), rows))
     recipients = [person for person in batch if person.id in inserted]
-    suggestions = suggestions_for(event, [person.id for person in recipients])
+    suggestions = suggestions_for(event, [person.id for person in recipients], now=now)
     blocks = blocks_for(shared, suggestions)
     return queue_mail_bulk(
         _mail(
@@ -141,7 +141,7 @@ def _mail(
     shared: EventFollowup,
     person: Attendee,
     kind: FollowupKind,
-    suggestions: Sequence[SuggestedPerson],
+    suggestions: Sequence[Suggestion],
     blocked: frozenset[int],
 ) -> Mail:
     event = shared.event
