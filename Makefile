@@ -10,16 +10,18 @@ PORT ?= 5000
 
 .PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions bench-followups screenshots clean
 
-# The web server and the mail worker side by side, as in production; mail is
-# printed here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
+# The web server, the mail worker and the periodic jobs (reminders,
+# suggestions, follow-ups: cron in production) side by side; mail is printed
+# here unless MEETUP_SMTP_URL or MEETUP_MAIL_DIR says otherwise.
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) meetup seed-demo
 	@echo
 	@echo "  Meetup is running on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	@echo
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$worker $$jobs 2>/dev/null; wait $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) meetup deliver-mail & worker=$$!; \
+	$(FLASK) meetup run-jobs & jobs=$$!; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev $(ICALJS) $(AXE)

@@ -43,14 +43,7 @@ def seed_demo_command() -> None:
 def deliver_mail_command(once: bool, interval: float, batch_size: int) -> None:
     """Send queued mail. Without --once, keep polling until SIGTERM or Ctrl+C,
     finishing the message in hand before exiting."""
-    stopping = threading.Event()
-
-    def stop(signum: int, _frame: object) -> None:
-        click.echo(f"Received {signal.Signals(signum).name}; stopping after this message.")
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopping = _stopped_by_signals("stopping after this message")
     worker = MailWorker(
         transport_from_config(current_app.config),
         batch_size=batch_size,
@@ -65,6 +58,19 @@ def deliver_mail_command(once: bool, interval: float, batch_size: int) -> None:
         db.session.remove()
         if once or stopping.wait(interval):
             break
+
+
+def _stopped_by_signals(what_then: str) -> threading.Event:
+    """An event set by SIGTERM or Ctrl+C, so a loop finishes what it holds."""
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: object) -> None:
+        click.echo(f"Received {signal.Signals(signum).name}; {what_then}.")
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    return stopping
 
 
 @meetup_cli.command("mail-status")
@@ -157,3 +163,33 @@ def send_followups_command() -> None:
     summary = f"{events} event(s) followed up: {people} people, {queued} follow-up(s) queued."
     # On a terminal, over the progress line; for cron, its one line of log.
     click.echo(f"\r{summary}" if on_terminal else summary)
+
+
+# The periodic jobs, in the order they build on each other: the suggestions
+# are built before the follow-ups that show them.
+PERIODIC_JOBS = ("send-reminders", "build-suggestions", "send-followups")
+
+
+@meetup_cli.command("run-jobs")
+@click.option("--once", is_flag=True, help="Run each job once, then exit.")
+@click.option("--every", default=60.0, show_default=True, help="Seconds between runs.")
+@click.pass_context
+def run_jobs_command(ctx: click.Context, once: bool, every: float) -> None:
+    """Run the periodic jobs (reminders, suggestions, follow-ups) in a loop:
+    what `make run` starts beside the web server and the mail worker, so the
+    demo needs no cron. Production runs each command from cron instead."""
+    stopping = _stopped_by_signals("stopping after this job")
+    while True:
+        for name in PERIODIC_JOBS:
+            if stopping.is_set():
+                break
+            job = meetup_cli.get_command(ctx, name)
+            try:
+                ctx.invoke(job)  # with the job's own defaults
+            except Exception:  # one failing job must not stop the others
+                db.session.rollback()
+                current_app.logger.exception("The periodic job %s failed.", name)
+            finally:
+                db.session.remove()
+        if once or stopping.wait(every):
+            break

@@ -12,10 +12,11 @@ from meetup.edge import returns_to
 from meetup.events.access import event_or_404, hosted_event, reply_or_404
 from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
-from meetup.hosting.forms import CheckInSearchForm, MessageForm
+from meetup.hosting.forms import CheckInSearchForm, FollowupForm, MessageForm
 from meetup.models import RsvpStatus
 from meetup.security import form_checks_csrf
 from meetup.services.events import hosts
+from meetup.services.followups import settings as followup_settings
 from meetup.services.hosting import announcements, checkin, dashboard
 from meetup.services.rsvps import read_models
 from meetup.services.rsvps.waitlist import count_seats
@@ -154,3 +155,24 @@ def message(slug: str) -> Response | tuple[str, int]:
     seats = count_seats(event)
     return render_form("hosting/message.html", form, event=event, seats=seats,
                        limit=MESSAGES_PER_EVENT)  # fmt: skip
+
+
+# The follow-up
+
+
+@bp.route("/events/<slug>/follow-up", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def followup(slug: str) -> Response | tuple[str, int]:
+    event = hosted_event(slug)
+    current = followup_settings.followup_settings(current_user, event)
+    form = FollowupForm(data={"message": current.message, "sending": current.sending.value})
+    if form.validate_on_submit():
+        with refusals_shown_on(form):
+            changes = followup_settings.update_followup(
+                current_user, event, message=form.message.data or "",
+                sending=form.sending.data or "",
+            )  # fmt: skip
+            flash("Follow-up saved." if changes else "Nothing to change.", "success")
+            return redirect(url_for("hosting.followup", slug=slug), 303)
+    return render_form("hosting/followup.html", form, event=event, settings=current)

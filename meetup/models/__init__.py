@@ -10,10 +10,12 @@ from meetup.models.connection import (
 from meetup.models.event import (
     DirectoryVisibility,
     Event,
+    EventChange,
     EventHost,
     EventStatus,
     EventTopic,
     EventVisibility,
+    FollowupSending,
     HostInvitation,
     HostRole,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "DirectoryChoice",
     "DirectoryVisibility",
     "Event",
+    "EventChange",
     "EventHost",
     "EventQuestion",
     "EventStatus",
@@ -58,6 +61,7 @@ __all__ = [
     "Followup",
     "FollowupDone",
     "FollowupKind",
+    "FollowupSending",
     "FormerEmail",
     "Goal",
     "GoalDirection",

@@ -26,6 +26,8 @@ ONLINE_URL_MAX_LENGTH = 500
 WHAT_TO_BRING_MAX_LENGTH = 1000
 TOPIC_MAX_LENGTH = 40
 MAX_CAPACITY = 100_000
+FOLLOWUP_MESSAGE_MAX_LENGTH = 5000
+EVENT_CHANGE_MAX_LENGTH = 300
 
 
 class EventStatus(enum.StrEnum):
@@ -45,6 +47,14 @@ class DirectoryVisibility(enum.StrEnum):
     EVERYONE = "everyone"
     ATTENDEES = "attendees"
     HOSTS = "hosts"
+
+
+class FollowupSending(enum.StrEnum):
+    """When the follow-up email after an event goes out, as its hosts chose."""
+
+    AUTOMATIC = "automatic"  # the morning after, in each person's time zone
+    NOW = "now"  # at the next run of the job (once the event has ended)
+    NEVER = "never"
 
 
 class HostRole(enum.StrEnum):
@@ -109,6 +119,15 @@ class Event(EventPlace, db.Model):
     cancellation_message: Mapped[str] = mapped_column(Text, default="")
     # For the reminder email: what to bring, how to get in (plain text).
     what_to_bring: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The hosts' own words at the top of the follow-up email (Markdown source,
+    # and rendered, sanitised), and when that email goes out.
+    followup_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    followup_message_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    followup_sending: Mapped[FollowupSending] = mapped_column(
+        enum_column(FollowupSending, 16),
+        default=FollowupSending.AUTOMATIC,
+        server_default=FollowupSending.AUTOMATIC.value,
+    )
     # Raised by every change a calendar must see (time, place, title, cancel).
     sequence: Mapped[int] = mapped_column(default=0)
     # Casefolded title, description, topics and venue: what search matches, the
@@ -154,6 +173,24 @@ class Event(EventPlace, db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.slug} {self.status}>"
+
+
+class EventChange(db.Model):
+    """One line of an event's history: who changed what, and when. Hosts
+    read it; it never holds what attendees did (their replies have their own)."""
+
+    __tablename__ = "event_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # None once the host who acted has deleted their account.
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    summary: Mapped[str] = mapped_column(String(EVENT_CHANGE_MAX_LENGTH))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
 
 
 class EventHost(db.Model):

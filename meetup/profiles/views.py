@@ -24,8 +24,8 @@ from meetup.services.accounts import mydata, privacy, profiles
 from meetup.services.connections import connections
 from meetup.services.directory import directory
 from meetup.services.events import event_listing
-from meetup.services.outcomes import feedback
 from meetup.services.followups import unsubscribe
+from meetup.services.outcomes import feedback
 
 bp = Blueprint("profiles", __name__)
 

@@ -54,6 +54,7 @@ HOST_PAGES = [
     "/events/{slug}/replies.csv",
     "/events/{slug}/check-in",
     "/events/{slug}/message",
+    "/events/{slug}/follow-up",
 ]
 
 

@@ -22,6 +22,7 @@ from meetup.models import (
     Connection,
     ConnectionRequest,
     Event,
+    EventChange,
     EventHost,
     EventStatus,
     Feedback,
@@ -44,8 +45,8 @@ from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import verify_password
 from meetup.services.connections import personal_data
 from meetup.services.events.hosts import hand_over_events
-from meetup.services.outcomes.feedback import erase_feedback, export_feedback
 from meetup.services.followups import personal_data as followup_data
+from meetup.services.outcomes.feedback import erase_feedback, export_feedback
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
 from meetup.services.suggestions import suggestions
@@ -300,6 +301,26 @@ def _erase_events_created(user: User) -> None:
         db.session.delete(draft)
 
 
+def _export_event_changes(user: User) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Event.slug, EventChange.summary, EventChange.changed_at)
+        .join(Event, Event.id == EventChange.event_id)
+        .where(EventChange.actor_id == user.id)
+        .order_by(EventChange.changed_at, EventChange.id)
+    )
+    return [
+        {"event": slug, "summary": summary, "changed_at": changed_at.isoformat()}
+        for slug, summary, changed_at in rows
+    ]
+
+
+def _erase_event_changes(user: User) -> None:
+    """The events' history stays (their other hosts read it), by nobody."""
+    db.session.execute(
+        update(EventChange).where(EventChange.actor_id == user.id).values(actor_id=None)
+    )
+
+
 def _erase_replies(user: User) -> None:
     """The person's replies go (their seats to the waitlists); the changes they
     made to others' replies as a host stay, by nobody."""
@@ -334,6 +355,13 @@ REGISTRY: tuple[PersonalData, ...] = (
         (Event.created_by_id,),
         _export_events_created,
         _erase_events_created,
+        keeps_rows=True,
+    ),
+    PersonalData(
+        "event_changes",
+        (EventChange.actor_id,),
+        _export_event_changes,
+        _erase_event_changes,
         keeps_rows=True,
     ),
     PersonalData("replies", (Rsvp.user_id, RsvpChange.actor_id), export_replies, _erase_replies),

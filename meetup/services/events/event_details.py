@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy import inspect
 
 from meetup.lib.markdown import render_markdown
-from meetup.lib.text import clean_line, clean_tags, clean_text, clean_web_address, fold_for_search
+from meetup.lib.text import (
+    clean_line,
+    clean_tags,
+    clean_text,
+    clean_web_address,
+    fold_for_search,
+    in_words,
+)
 from meetup.lib.timezones import local_to_utc, timezone_names
 from meetup.models import DirectoryVisibility, Event, EventQuestion, EventTopic, EventVisibility
 from meetup.models.event import (
@@ -38,6 +45,8 @@ NOT_COPIED = frozenset({
     "id", "slug", "uid", "status", "cancellation_message", "sequence",
     "created_by_id", "created_at", "updated_at", "published_at", "cancelled_at",
     "previous_edition_id",  # copy_event links the copy to its own original
+    # The follow-up speaks of one edition: the next one's hosts write their own.
+    "followup_message", "followup_message_html", "followup_sending",
 })  # fmt: skip
 
 
@@ -61,6 +70,32 @@ class EventDetails:
     directory_visibility: str = DirectoryVisibility.ATTENDEES.value
     is_approval_required: bool = False
     what_to_bring: str = ""
+
+
+# What an edit may change, as the event's history names it.
+_DETAIL_LABELS = {
+    "title": "title", "description": "description", "timezone": "time zone",
+    "starts_at": "start", "ends_at": "end", "venue_name": "venue",
+    "venue_address": "address", "online_url": "online link", "capacity": "capacity",
+    "guest_limit": "guests allowed", "rsvp_deadline": "reply deadline", "topics": "topics",
+    "visibility": "visibility", "directory_visibility": "who sees who's coming",
+    "is_approval_required": "approval", "what_to_bring": "what to bring",
+}  # fmt: skip
+
+
+def details_snapshot(event: Event) -> dict[str, Any]:
+    """What an edit may change of `event`, to compare before and after."""
+    values = {name: getattr(event, name) for name in _DETAIL_LABELS if name != "topics"}
+    values["topics"] = sorted(topic.name for topic in event.topics)
+    return values
+
+
+def describe_changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """ "Changed the title and capacity", or "" when nothing changed."""
+    changed = [label for name, label in _DETAIL_LABELS.items() if before[name] != after[name]]
+    if not changed:
+        return ""
+    return f"Changed the {in_words(changed)}"
 
 
 def details_from(source: object, **values: Any) -> EventDetails:

@@ -33,7 +33,14 @@ from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import require_verified
 from meetup.services.calendar import invitations
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
-from meetup.services.events.event_details import EventDetails, apply_details, copied_details
+from meetup.services.events.event_details import (
+    EventDetails,
+    apply_details,
+    copied_details,
+    describe_changes,
+    details_snapshot,
+)
+from meetup.services.events.history import record_change
 from meetup.services.rsvps.waitlist import lock_event, promote_waitlist
 
 MAX_COPY_WEEKS = 104
@@ -231,7 +238,11 @@ def update_event(
         raise InvalidInput("A cancelled event cannot be edited.")
     now = now or utcnow()
     before = _calendar_fields(event)
+    snapshot = details_snapshot(event)
     ambiguous = apply_details(event, details, now=now, is_new=False)
+    changed = describe_changes(snapshot, details_snapshot(event))
+    if changed:
+        record_change(event, actor, changed, now=now)
     raised = _calendar_fields(event) != before
     if raised:
         event.sequence += 1
@@ -253,6 +264,7 @@ def publish_event(actor: User, event: Event, *, now: datetime | None = None) -> 
         raise InvalidInput("This event is over; change its dates before publishing it.")
     event.status = EventStatus.PUBLISHED
     event.published_at = now
+    record_change(event, actor, "Published the event", now=now)
 
 
 def cancel_event(
@@ -264,6 +276,7 @@ def cancel_event(
     """
     require_host(actor, event)
     mark_cancelled(event, message=message, now=now)
+    record_change(event, actor, "Cancelled the event", now=now)
 
 
 def mark_cancelled(event: Event, *, message: str, now: datetime | None = None) -> None:

@@ -41,6 +41,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from meetup.lib.text import in_words
+
 GOAL_WEIGHT = 3.0
 COMPANY_WEIGHT = 0.5
 PAST_EVENT_WEIGHT = 0.5
@@ -286,13 +288,6 @@ MAX_REASONS = 3
 MAX_INTERESTS_SAID = 3
 
 
-def say_list(items: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def reasons(
     terms: Sequence[Term],
     *,
@@ -307,7 +302,7 @@ def reasons(
     said: list[tuple[float, str]] = []
     interests = [term for term in ordered if term.kind == INTEREST][:MAX_INTERESTS_SAID]
     if interests:
-        sentence = "You both work on " + say_list([term.subject for term in interests])
+        sentence = "You both work on " + in_words([term.subject for term in interests])
         said.append((interests[0].value, sentence))
     for term in ordered:
         sentence = _sentence(term, name=name, company=company, event_titles=event_titles or {})
