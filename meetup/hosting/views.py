@@ -4,7 +4,7 @@ event, calls one service and answers; the edge commits."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -172,7 +172,21 @@ def followup(slug: str) -> Response | tuple[str, int]:
             changes = followup_settings.update_followup(
                 current_user, event, message=form.message.data or "",
                 sending=form.sending.data or "",
+                max_age=current_app.config["FOLLOWUP_MAX_AGE"],
             )  # fmt: skip
             flash("Follow-up saved." if changes else "Nothing to change.", "success")
             return redirect(url_for("hosting.followup", slug=slug), 303)
     return render_form("hosting/followup.html", form, event=event, settings=current)
+
+
+@bp.get("/events/<slug>/follow-up/preview")
+@login_required
+def followup_preview(slug: str) -> str:
+    event = hosted_event(slug)
+    preview = followup_settings.preview_followup(current_user, event)
+    text = render_template("emails/followup.txt", **preview.context)
+    # The email's own body partial, given the same context as the email.
+    return render_template(
+        "hosting/followup_preview.html", event=event, preview=preview, text=text,
+        **preview.context,
+    )  # fmt: skip

@@ -256,7 +256,7 @@ def test_suggestions_are_shown_with_their_links_never_across_a_block(
     monkeypatch.setattr(
         followups,
         "suggestions_for",
-        lambda event, ids: {
+        lambda event, ids, **_: {
             host.id: [
                 Suggestion(grace.id, "Grace Hopper", "Compilers", ["You both like Python"]),
                 Suggestion(stranger.id, "Katherine Johnson", "", ["She offers mentoring"]),

@@ -55,6 +55,7 @@ HOST_PAGES = [
     "/events/{slug}/check-in",
     "/events/{slug}/message",
     "/events/{slug}/follow-up",
+    "/events/{slug}/follow-up/preview",
 ]
 
 

@@ -103,7 +103,15 @@ def _followup(**extra: Any) -> dict[str, Any]:
         name="Ada Lovelace",
         unsubscribe_url=f"{BASE}/unsubscribe/followups/TOKEN",
         privacy_url=f"{BASE}/account/privacy",
-    ) | {"directory_url": f"{EVENT_URL}/people", "next_events": [], **extra}
+    ) | {
+        "directory_url": f"{EVENT_URL}/people",
+        "next_events": [],
+        "host_message": "",
+        "host_message_html": "",
+        "host_names": "Grace Hopper and Alan Turing",
+        "feedback_url": f"{EVENT_URL}/feedback",
+        **extra,
+    }
 
 
 def _met(user_id: int, name: str, headline: str) -> dict[str, Any]:
@@ -158,6 +166,22 @@ CASES: dict[str, dict[str, Case]] = {
                     },
                 ],
                 next_events=NEXT_EVENTS,
+            ),
+            headers=FOLLOWUP_HEADERS,
+        ),
+        "the hosts' message": Case(
+            "After Product people breakfast: the people you met",
+            _followup(
+                kind="full",
+                people=[_met(2, "Grace Hopper", "")],
+                more_people=0,
+                suggestions=[],
+                host_message="Thank you **all**! Slides: <https://example.com/slides>",
+                host_message_html=(
+                    "<p>Thank you <strong>all</strong>! Slides: "
+                    '<a href="https://example.com/slides" rel="nofollow noopener">'
+                    "https://example.com/slides</a></p>\n"
+                ),
             ),
             headers=FOLLOWUP_HEADERS,
         ),

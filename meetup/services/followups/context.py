@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from meetup.extensions import db
+from meetup.lib.text import in_words
 from meetup.lib.timezones import describe_span
 from meetup.lib.urls import external_url, url_per_id
 from meetup.models import Event, EventHost, EventTopic, FollowupKind, Rsvp, RsvpStatus, User
@@ -30,6 +31,7 @@ from meetup.services.connections.ticks import tick_links
 from meetup.services.directory.directory import shown_condition, shows_person
 from meetup.services.events.event_mail import event_context
 from meetup.services.followups.unsubscribe import unsubscribe_links
+from meetup.services.outcomes.feedback import feedback_url
 from meetup.services.suggestions.suggestions import Suggestion, suggestions_for_many
 
 CAP_MET = 20  # people named; the directory has the rest
@@ -112,10 +114,7 @@ def read_event_followup(event: Event, *, now: datetime) -> EventFollowup:
         (a for a in attendees if a.attended and a.shown and a.deleted_at is None),
         key=lambda a: (a.display_name.lower(), a.id),
     )
-    context = event_context(event)
-    context["directory_url"] = (
-        external_url("directory.people", slug=event.slug) if shows_people else ""
-    )
+    context = _event_part(event, shows_people=shows_people)
     return EventFollowup(
         event=event,
         attendees=attendees,
@@ -138,6 +137,50 @@ class _Viewer:
     """A person going, as directory.shows_person reads a viewer (its id)."""
 
     id: int
+
+
+def _event_part(event: Event, *, shows_people: bool) -> dict[str, Any]:
+    """What every follow-up of `event` says of the event and its hosts."""
+    return event_context(event) | {
+        "directory_url": external_url("directory.people", slug=event.slug) if shows_people else "",
+        # The hosts' own words (settings), as Markdown source for the text
+        # part and sanitised HTML for the other.
+        "host_message": event.followup_message,
+        "host_message_html": event.followup_message_html,
+        "host_names": in_words([host.user.display_name for host in event.hosts]),
+        "feedback_url": feedback_url(event),
+    }
+
+
+def sample_context(event: Event, *, name: str, now: datetime) -> dict[str, Any]:
+    """A full follow-up of `event` as its hosts preview it: the event's real
+    part (their message, its next events) around made-up people, so that a
+    preview never shows anyone's real people, suggestions or connections.
+    Its personal links lead nowhere."""
+    topics = [topic.name for topic in event.topics][:2] or ["networking"]
+    nowhere = "#sample"
+    people = [
+        {"display_name": f"Sample attendee {number}", "headline": headline,
+         "stay_in_touch_url": nowhere, "connect_url": nowhere}
+        for number, headline in ((1, "Their headline, where their profile shows it"), (2, ""))
+    ]  # fmt: skip
+    suggestion = {
+        "display_name": "Sample suggestion",
+        "headline": "Someone at the event they should meet",
+        "reasons": [f"You both work on {in_words(topics)}",
+                    "Sample suggestion offers mentoring, which you're looking for"],
+        "profile_url": nowhere, "stay_in_touch_url": nowhere, "connect_url": nowhere,
+    }  # fmt: skip
+    return _event_part(event, shows_people=True) | {
+        "name": name,
+        "kind": FollowupKind.FULL.value,
+        "people": people,
+        "more_people": 12,
+        "suggestions": [suggestion],
+        "next_events": _next_events(event, now=now, same_topics=False),
+        "unsubscribe_url": nowhere,
+        "privacy_url": external_url("profiles.privacy_settings"),
+    }
 
 
 def _next_events(event: Event, *, now: datetime, same_topics: bool) -> list[dict[str, Any]]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from meetup.extensions import db
 from meetup.lib.timezones import timezone_names
-from meetup.models import Event, EventStatus, FollowupDone
+from meetup.models import Event, EventStatus, FollowupDone, FollowupSending
 
 MORNING = time(9, 0)
 UNSET_ZONE = "UTC"  # see the module's docstring
@@ -30,6 +30,12 @@ def recipient_zone(person_zone: str, event_zone: str) -> str:
     if person_zone == UNSET_ZONE or person_zone not in timezone_names():
         return event_zone
     return person_zone
+
+
+def is_sent_at_once(event: Event) -> bool:
+    """Did the hosts ask to send the follow-up now (see settings)? Then it
+    is due for everyone as soon as the event has ended."""
+    return event.followup_sending == FollowupSending.NOW
 
 
 def due_at(ends_at: datetime, zone: str, *, delay: timedelta | None) -> datetime:
@@ -47,7 +53,8 @@ def events_to_follow_up(
     *, now: datetime, delay: timedelta | None, max_age: timedelta
 ) -> list[Event]:
     """Published events that ended within `max_age` and may have follow-ups
-    due (with a delay: that long ago at least), not yet finished; oldest
+    due (with a delay: that long ago at least; at once where the hosts chose
+    "send now"), not yet finished, and not turned off by their hosts; oldest
     first."""
     latest_end = now - (delay or timedelta(0))
     return list(
@@ -55,7 +62,11 @@ def events_to_follow_up(
             select(Event)
             .where(
                 Event.status == EventStatus.PUBLISHED,
-                Event.ends_at <= latest_end,
+                Event.followup_sending != FollowupSending.NEVER,
+                or_(
+                    Event.ends_at <= latest_end,
+                    and_(Event.followup_sending == FollowupSending.NOW, Event.ends_at <= now),
+                ),
                 Event.ends_at > now - max_age,
                 Event.id.not_in(select(FollowupDone.event_id)),
             )

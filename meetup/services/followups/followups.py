@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from meetup.database import begin_write, insert_ignoring_conflicts
 from meetup.extensions import db
@@ -39,7 +39,12 @@ from meetup.services.followups.context import (
     read_event_followup,
     suggestions_for,
 )
-from meetup.services.followups.due import due_at, events_to_follow_up, recipient_zone
+from meetup.services.followups.due import (
+    due_at,
+    events_to_follow_up,
+    is_sent_at_once,
+    recipient_zone,
+)
 from meetup.services.followups.unsubscribe import list_unsubscribe_headers
 
 BATCH_SIZE = 500  # people per transaction
@@ -101,6 +106,8 @@ def _wants_followup(person: Attendee) -> bool:
 
 
 def _due(person: Attendee, event: Event, delay: timedelta | None) -> datetime:
+    if is_sent_at_once(event):
+        return event.ends_at
     return due_at(event.ends_at, recipient_zone(person.timezone, event.timezone), delay=delay)
 
 
@@ -147,10 +154,9 @@ def _mail(
     event = shared.event
     link = shared.unsubscribe_url(person.id)
     subject = (
-        f"After {event.title}: the people you met"
-        if kind == FollowupKind.FULL
+        full_subject(event) if kind == FollowupKind.FULL
         else f"Sorry we missed you at {event.title}"
-    )
+    )  # fmt: skip
     return Mail(
         to=person.email,
         user_id=person.id,
@@ -162,6 +168,22 @@ def _mail(
         ),
         headers=list_unsubscribe_headers(link),
     )
+
+
+def full_subject(event: Event) -> str:
+    return f"After {event.title}: the people you met"
+
+
+def followups_queued(event: Event) -> int:
+    """How many people's follow-ups of `event` went to the outbox."""
+    return db.session.scalar(
+        select(func.count()).select_from(Followup).where(Followup.event_id == event.id)
+    ) or 0  # fmt: skip
+
+
+def is_followed_up(event: Event) -> bool:
+    """Has every follow-up of `event` gone out (the job marked it done)?"""
+    return db.session.get(FollowupDone, event.id) is not None
 
 
 def _mark_done(event_id: int, *, now: datetime) -> None:

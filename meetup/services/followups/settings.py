@@ -5,16 +5,20 @@ in the event's history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from meetup.lib.markdown import render_markdown
 from meetup.lib.text import clean_text
+from meetup.lib.timezones import describe_lead_time
 from meetup.models import Event, EventStatus, FollowupSending, User
 from meetup.models.event import FOLLOWUP_MESSAGE_MAX_LENGTH
 from meetup.models.types import utcnow
 from meetup.services.errors import InvalidInput
 from meetup.services.events.events import require_host
 from meetup.services.events.history import HistoryLine, latest_changes, record_change
+from meetup.services.followups.context import sample_context
+from meetup.services.followups.followups import followups_queued, full_subject, is_followed_up
 
 SENDING_LABELS = {
     FollowupSending.AUTOMATIC: "Send automatically, the morning after the event",
@@ -36,7 +40,15 @@ class FollowupSettings:
     sending: FollowupSending
     has_ended: bool
     is_cancelled: bool
+    queued: int  # people whose follow-up went out so far
+    is_done: bool  # every follow-up went out: nothing left to change
     history: list[HistoryLine]
+
+
+@dataclass(frozen=True)
+class FollowupPreview:
+    subject: str
+    context: dict[str, Any]  # the full follow-up's, around made-up people
 
 
 def followup_settings(
@@ -49,24 +61,47 @@ def followup_settings(
         sending=event.followup_sending,
         has_ended=event.ends_at <= (now or utcnow()),
         is_cancelled=event.status == EventStatus.CANCELLED,
+        queued=followups_queued(event),
+        is_done=is_followed_up(event),
         history=latest_changes(event),
     )
 
 
+def preview_followup(actor: User, event: Event, *, now: datetime | None = None) -> FollowupPreview:
+    """The follow-up as a person who came would get it, with made-up people
+    in place of real ones (context.sample_context), addressed to `actor`.
+
+    :raise PermissionDenied: `actor` is not a host.
+    """
+    require_host(actor, event)
+    context = sample_context(event, name=actor.display_name, now=now or utcnow())
+    return FollowupPreview(subject=full_subject(event), context=context)
+
+
 def update_followup(
-    actor: User, event: Event, *, message: str, sending: str, now: datetime | None = None
+    actor: User,
+    event: Event,
+    *,
+    message: str,
+    sending: str,
+    max_age: timedelta,
+    now: datetime | None = None,
 ) -> list[str]:
     """Set the hosts' message (Markdown, sanitised like descriptions) and when
     the follow-up goes; return what changed, as the history records it.
 
     :raise PermissionDenied: `actor` is not a host.
-    :raise InvalidInput: a cancelled event; "send now" before the end; a
-        message too long; an unknown choice (the error names the field).
+    :raise InvalidInput: a cancelled event, or one followed up already;
+        "send now" before the end or after `max_age` (MEETUP_FOLLOWUP_MAX_AGE,
+        when the job stops looking); a message too long; an unknown choice
+        (the error names the field).
     """
     require_host(actor, event)
     now = now or utcnow()
     if event.status == EventStatus.CANCELLED:
         raise InvalidInput("A cancelled event sends no follow-up.")
+    if is_followed_up(event):
+        raise InvalidInput("Every follow-up of this event has gone out: nothing left to change.")
     try:
         chosen = FollowupSending(sending)
     except ValueError:
@@ -75,6 +110,12 @@ def update_followup(
         raise InvalidInput(
             "The event has not ended yet: choose to send automatically, or come back "
             "once it has ended to send it at once.",
+            field="sending",
+        )
+    if chosen == FollowupSending.NOW and event.ends_at <= now - max_age:
+        longest = describe_lead_time(int(max_age.total_seconds() // 60))
+        raise InvalidInput(
+            f"Follow-ups go out within {longest} of an event's end; this one ended before that.",
             field="sending",
         )
     text = clean_text(message, field="message", max_length=FOLLOWUP_MESSAGE_MAX_LENGTH)

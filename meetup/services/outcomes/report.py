@@ -35,6 +35,7 @@ from meetup.models import (
 )
 from meetup.services.connections.attendance import attended_condition
 from meetup.services.events.events import require_host
+from meetup.services.followups.followups import followups_queued
 from meetup.services.outcomes.feedback import RATINGS
 
 MIN_ANONYMOUS = 3
@@ -162,8 +163,9 @@ def event_report(actor: User, event: Event, *, now: datetime) -> EventReport:
 
 
 def _followups_sent(event: Event) -> int | None:
-    """The follow-up emails sent for `event` (issue 24's job counts them)."""
-    return None
+    """The follow-up emails sent for `event`; None before any (the row is
+    left out rather than showing a 0 that means "not yet")."""
+    return followups_queued(event) or None
 
 
 def _earlier_editions(actor: User, event: Event, *, now: datetime) -> list[Event]:

@@ -1,0 +1,162 @@
+"""The follow-up as its hosts shape it (their message, "send now", "don't
+send"), with the feedback link and each person's real suggestions, and the
+jobs loop `make run` starts."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from meetup.extensions import db
+from meetup.models import Event, FollowupSending, OutboxMessage, UserInterest
+from meetup.services.suggestions import suggestions
+from tests.followups.helpers import ended_event, run_job
+from tests.plugins.app import sign_in
+
+MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
+
+
+def _followups(app) -> dict[str, OutboxMessage]:
+    with app.app_context():
+        rows = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.template.like("followup%"))
+        ).all()
+        for row in rows:
+            db.session.expunge(row)
+    return {row.recipient: row for row in rows}
+
+
+def _host_client(app, host):
+    client = app.test_client()
+    sign_in(client, host)
+    return client
+
+
+def _save(client, event, **data):
+    token = client.csrf_token(f"/events/{event.slug}/follow-up")
+    return client.post(f"/events/{event.slug}/follow-up", data={"csrf_token": token, **data})
+
+
+def test_the_hosts_message_and_the_feedback_link_are_in_the_follow_up(app, make_user) -> None:
+    host, guest = make_user(display_name="Hanna Host"), make_user()
+    event = ended_event(app, host, [host, guest], ended_ago=timedelta(hours=3))
+    message = "Thanks for coming! Slides: **soon**"
+    response = _save(_host_client(app, host), event, message=message, sending="automatic")
+    assert response.status_code == 303
+    run_job(app)  # the tests' delay: an hour after the end
+    context = _followups(app)[guest.email].context
+    assert context["host_message"] == "Thanks for coming! Slides: **soon**"
+    assert "<strong>soon</strong>" in context["host_message_html"]
+    assert context["host_names"] == "Hanna Host"
+    assert context["feedback_url"].endswith(f"/events/{event.slug}/feedback")
+
+
+def test_dont_send_set_before_the_job_runs_sends_nothing(app, make_user) -> None:
+    host, guest = make_user(), make_user()
+    event = ended_event(app, host, [host, guest])
+    assert _save(_host_client(app, host), event, message="", sending="never").status_code == 303
+    run_job(app)
+    assert _followups(app) == {}
+
+
+def test_send_now_goes_at_the_next_run_and_once(app, make_user) -> None:
+    host, guest = make_user(), make_user()
+    event = ended_event(app, host, [host, guest], ended_ago=timedelta(minutes=5))
+    run_job(app, delay=None)  # by default: due tomorrow morning, not yet
+    assert _followups(app) == {}
+    client = _host_client(app, host)
+    assert _save(client, event, message="", sending="now").status_code == 303
+    assert _save(client, event, message="", sending="now").status_code == 303  # twice
+    run_job(app, delay=None)
+    run_job(app, delay=None)
+    assert sorted(_followups(app)) == sorted([host.email, guest.email])
+    page = client.get(f"/events/{event.slug}/follow-up").get_data(as_text=True)
+    assert "Every follow-up has gone out: 2 so far." in page
+    refused = _save(client, event, message="Too late", sending="automatic")
+    assert refused.status_code == 422
+    assert "nothing left to change" in refused.get_data(as_text=True)
+    report = client.get(f"/events/{event.slug}/report").get_data(as_text=True)
+    assert re.search(r"<dt>Follow-ups sent</dt><dd>2</dd>", report)
+
+
+def test_send_now_is_refused_after_the_job_stops_looking(app, make_user) -> None:
+    host = make_user()
+    event = ended_event(app, host, [host], ended_ago=timedelta(days=8))
+    response = _save(_host_client(app, host), event, message="", sending="now")
+    assert response.status_code == 422
+    assert "within 7 days of an event&#39;s end" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Event, event.id).followup_sending == FollowupSending.AUTOMATIC
+
+
+def test_the_preview_shows_made_up_people_never_real_ones(app, make_user) -> None:
+    host = make_user(display_name="Hanna Host")
+    guest = make_user(display_name="Rita Real")
+    event = ended_event(app, host, [host, guest])
+    client = _host_client(app, host)
+    _save(client, event, message="See you <b>soon</b>", sending="automatic")
+    page = client.get(f"/events/{event.slug}/follow-up/preview").get_data(as_text=True)
+    assert "Sample attendee 1" in page and "Sample suggestion" in page
+    assert "Rita Real" not in page
+    assert "See you &lt;b&gt;soon&lt;/b&gt;" in page  # the source, escaped, in the text part
+    assert "<b>soon</b>" not in page  # and nowhere as markup
+    assert f"/events/{event.slug}/feedback" in page
+    assert "After Founders breakfast: the people you met" in page
+
+
+def test_each_person_gets_their_own_suggestions_with_reasons(app, make_user) -> None:
+    host = make_user(display_name="Hanna Host")
+    ada, grace = make_user(display_name="Ada"), make_user(display_name="Grace")
+    others = [make_user(display_name=f"Other {number}") for number in range(6)]
+    with app.app_context():
+        for person in (ada, grace):
+            db.session.add(UserInterest(user_id=person.id, name="compilers"))
+        db.session.commit()
+    event = ended_event(app, host, [host, ada, grace, *others], ended_ago=timedelta(hours=3))
+    with app.app_context():
+        suggestions.build_suggestions(db.session.get(Event, event.id))
+        db.session.commit()
+    run_job(app)
+    sent = _followups(app)
+    ada_sees = sent[ada.email].context["suggestions"]
+    assert [person["display_name"] for person in ada_sees] == ["Grace"]
+    assert ada_sees[0]["reasons"] == ["You both work on compilers"]
+    assert [person["display_name"] for person in sent[grace.email].context["suggestions"]] == [
+        "Ada"
+    ]
+    assert sent[others[0].email].context["suggestions"] == []
+
+
+def test_make_run_starts_the_jobs_loop_whose_one_pass_follows_up_the_demo(app) -> None:
+    recipe = MAKEFILE.read_text()
+    run_target = recipe.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    started = re.search(r"\$\(FLASK\) meetup (run-jobs[^&]*)&", run_target)
+    assert started, "make run starts the periodic jobs beside the web server"
+    arguments = [*started.group(1).split(), "--once"]
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["meetup", "seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["meetup", *arguments])
+    assert result.exit_code == 0, result.output
+    assert "follow-up(s) queued" in result.output
+    assert "Suggestions:" in result.output and "reminder(s) queued" in result.output
+    with app.app_context():
+        queued = db.session.scalar(
+            select(func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.template.like("followup%"))
+        )  # fmt: skip
+    assert queued >= 4  # the climate data hack's people
+
+
+def test_one_failing_job_does_not_stop_the_others(app, monkeypatch) -> None:
+    from meetup.services.hosting import announcements
+
+    def broken(**_):
+        raise RuntimeError("the reminders are broken")
+
+    monkeypatch.setattr(announcements, "send_reminders", broken)
+    result = app.test_cli_runner().invoke(args=["meetup", "run-jobs", "--once"])
+    assert result.exit_code == 0
+    assert "follow-up(s) queued" in result.output  # the later jobs still ran
