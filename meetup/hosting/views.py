@@ -14,7 +14,7 @@ from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.hosting.forms import CheckInSearchForm, FollowupForm, MessageForm
 from meetup.models import RsvpStatus
-from meetup.security import form_checks_csrf
+from meetup.security import form_checks_csrf, framed_email
 from meetup.services.events import hosts
 from meetup.services.followups import settings as followup_settings
 from meetup.services.hosting import announcements, checkin, dashboard
@@ -185,8 +185,16 @@ def followup_preview(slug: str) -> str:
     event = hosted_event(slug)
     preview = followup_settings.preview_followup(current_user, event)
     text = render_template("emails/followup.txt", **preview.context)
-    # The email's own body partial, given the same context as the email.
-    return render_template(
-        "hosting/followup_preview.html", event=event, preview=preview, text=text,
-        **preview.context,
-    )  # fmt: skip
+    return render_template("hosting/followup_preview.html", event=event, preview=preview,
+                           text=text)  # fmt: skip
+
+
+@bp.get("/events/<slug>/follow-up/preview/email")
+@login_required
+def followup_preview_email(slug: str) -> Response:
+    """The preview's HTML part, as the email itself (its inline styles), for
+    the preview page's frame."""
+    event = hosted_event(slug)
+    preview = followup_settings.preview_followup(current_user, event)
+    html = render_template("emails/followup.html", subject=preview.subject, **preview.context)
+    return framed_email(html)

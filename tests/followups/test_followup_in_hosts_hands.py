@@ -98,13 +98,24 @@ def test_the_preview_shows_made_up_people_never_real_ones(app, make_user) -> Non
     event = ended_event(app, host, [host, guest])
     client = _host_client(app, host)
     _save(client, event, message="See you <b>soon</b>", sending="automatic")
-    page = client.get(f"/events/{event.slug}/follow-up/preview").get_data(as_text=True)
-    assert "Sample attendee 1" in page and "Sample suggestion" in page
-    assert "Rita Real" not in page
-    assert "See you &lt;b&gt;soon&lt;/b&gt;" in page  # the source, escaped, in the text part
-    assert "<b>soon</b>" not in page  # and nowhere as markup
-    assert f"/events/{event.slug}/feedback" in page
-    assert "After Founders breakfast: the people you met" in page
+    page = client.get(f"/events/{event.slug}/follow-up/preview")
+    text = page.get_data(as_text=True)
+    assert "After Founders breakfast: the people you met" in text
+    assert "Sample attendee 1" in text and "Sample suggestion" in text  # the text part
+    assert "See you &lt;b&gt;soon&lt;/b&gt;" in text and "<b>soon</b>" not in text
+    frame = f"/events/{event.slug}/follow-up/preview/email"
+    assert f'<iframe class="mail-frame" src="{frame}"' in text
+    email = client.get(frame)
+    html = email.get_data(as_text=True)
+    assert "Sample attendee 1" in html and "Sample suggestion" in html
+    assert "Rita Real" not in text + html
+    assert "See you &lt;b&gt;soon&lt;/b&gt;" in html  # sanitised Markdown: text, not markup
+    assert f"/events/{event.slug}/feedback" in html
+    # The email's own inline styles, nothing else, framed by our pages only.
+    policy = email.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy
+    assert "frame-ancestors 'self'" in policy and email.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
 
 
 def test_each_person_gets_their_own_suggestions_with_reasons(app, make_user) -> None:

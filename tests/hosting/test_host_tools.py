@@ -56,6 +56,7 @@ HOST_PAGES = [
     "/events/{slug}/message",
     "/events/{slug}/follow-up",
     "/events/{slug}/follow-up/preview",
+    "/events/{slug}/follow-up/preview/email",
 ]
 
 
