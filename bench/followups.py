@@ -115,7 +115,7 @@ from meetup import create_app
 cli = FlaskGroup(create_app=create_app)
 app = create_app()  # warm: imports and app set-up are not the job
 started = time.perf_counter()
-cli.main(["meetup", "send-followups"], standalone_mode=False)
+cli.main(["meetup", sys.argv[1]], standalone_mode=False)
 print("SECONDS", time.perf_counter() - started, file=sys.stderr)
 status = open("/proc/self/status").read()
 print("VmHWM", re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1), file=sys.stderr)
@@ -181,21 +181,24 @@ def main() -> None:
     random.seed(24)
     try:
         print(f"follow-ups, {backend}, {os.cpu_count()} cores\n")
-        print(f"{'people':>7}  {'queue s':>8}  {'peak RSS':>9}  {'outbox-only s':>13}  "
-              f"{'deliver/s':>9}  {'smtplib loop/s':>14}")  # fmt: skip
+        print(f"{'people':>7}  {'suggestions s':>13}  {'queue s':>8}  {'peak RSS':>9}  "
+              f"{'outbox-only s':>13}  {'deliver/s':>9}  {'smtplib loop/s':>14}")  # fmt: skip
         for count in [int(c) for c in args.counts.split(",")]:
             run_env = dict(env)
             run_env.setdefault("MEETUP_DATABASE_URL", f"sqlite:///{workdir / f'{count}.sqlite3'}")
             _run(SEED, run_env, str(count))
             queue_baseline, _ = _run(QUEUE_BASELINE, run_env, str(count))
-            seconds, err = _run(QUEUE, run_env)
+            build_seconds, _ = _run(QUEUE, run_env, "build-suggestions")
+            seconds, err = _run(QUEUE, run_env, "send-followups")
             peak = int(err.split("VmHWM")[-1].split()[0]) / 1024
             deliver_seconds, _ = _run(DELIVER, run_env)
             loop_rate = baseline(port, count)
-            print(f"{count:>7,}  {seconds:>8.1f}  {peak:>5.0f} MiB  {queue_baseline:>13.1f}  "
-                  f"{count / deliver_seconds:>9,.0f}  {loop_rate:>14,.0f}")  # fmt: skip
-        print("\nqueue s: `send-followups` from start to its last commit (process start-up")
-        print("excluded); peak RSS: its VmHWM. outbox-only s: the same number of one-line")
+            print(f"{count:>7,}  {build_seconds:>13.1f}  {seconds:>8.1f}  {peak:>5.0f} MiB  "
+                  f"{queue_baseline:>13.1f}  {count / deliver_seconds:>9,.0f}  "
+                  f"{loop_rate:>14,.0f}")  # fmt: skip
+        print("\nsuggestions s: `build-suggestions` (the room scored and stored). queue s:")
+        print("`send-followups` from start to its last commit, suggestions read (process")
+        print("start-up excluded); peak RSS: its VmHWM. outbox-only s: the same number of one-line")
         print("messages queued with queue_mail_bulk in batches of 500 (the baseline).")
     finally:
         sink.terminate()
