@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import and_, exists, or_, select, true
 
+from meetup.database import both_in
 from meetup.extensions import db
 from meetup.models import Block, Connection, ProfileVisibility, User
 from meetup.services.errors import InvalidInput
@@ -96,7 +97,7 @@ def blocks_among(people: Any) -> dict[int, frozenset[int]]:
     pairs: dict[int, set[int]] = {}
     for blocker, blocked in db.session.execute(
         select(Block.blocker_id, Block.blocked_id).where(
-            Block.blocker_id.in_(people), Block.blocked_id.in_(people)
+            both_in(Block.blocker_id, Block.blocked_id, people)
         )
     ):
         pairs.setdefault(blocker, set()).add(blocked)

@@ -298,7 +298,8 @@ def blocks_for(
     """Each recipient's blocks among the event's people (read once) and, when
     they have suggestions, the people suggested (one more query)."""
     suggested = {person.user_id for people in suggestions.values() for person in people}
-    if not suggested:
+    # Suggestions are of people going, whose blocks the event's read has.
+    if suggested <= {attendee.id for attendee in shared.attendees}:
         return shared.blocks
     more = privacy.blocks_among(list(suggested | set(suggestions)))
     return {

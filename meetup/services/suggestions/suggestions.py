@@ -38,10 +38,9 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from meetup.database import insert_ignoring_conflicts
+from meetup.database import both_in, insert_ignoring_conflicts
 from meetup.extensions import db
 from meetup.models import (
-    Block,
     Connection,
     ConnectionRequest,
     Event,
@@ -343,31 +342,22 @@ class _Between:
     @classmethod
     def load(cls, event: Event, among: Sequence[int] | None, *, now: datetime) -> _Between:
         people = room.people_among(event, among)
-        blocked: dict[int, set[int]] = {}
-        for blocker, blocked_id in db.session.execute(
-            select(Block.blocker_id, Block.blocked_id).where(
-                Block.blocker_id.in_(people), Block.blocked_id.in_(people)
-            )
-        ):
-            blocked.setdefault(blocker, set()).add(blocked_id)
-            blocked.setdefault(blocked_id, set()).add(blocker)
         pairs = {
             (first, second)
             for first, second in db.session.execute(
                 select(Connection.first_id, Connection.second_id).where(
-                    Connection.first_id.in_(people), Connection.second_id.in_(people)
+                    both_in(Connection.first_id, Connection.second_id, people)
                 )
             )
         }
         for requester, addressee in db.session.execute(
             select(ConnectionRequest.requester_id, ConnectionRequest.addressee_id).where(
-                ConnectionRequest.requester_id.in_(people),
-                ConnectionRequest.addressee_id.in_(people),
+                both_in(ConnectionRequest.requester_id, ConnectionRequest.addressee_id, people),
                 standing_request_condition(now=now),
             )
         ):
             pairs.add((min(requester, addressee), max(requester, addressee)))
-        return cls({key: frozenset(value) for key, value in blocked.items()}, frozenset(pairs))
+        return cls(privacy.blocks_among(people), frozenset(pairs))
 
     def blocked_ids(self, person_id: int) -> frozenset[int]:
         return self.blocked.get(person_id, frozenset())
