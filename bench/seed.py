@@ -34,6 +34,7 @@ from meetup.models import (
     UserGoal,
     UserInterest,
 )
+from meetup.models.rsvp import name_sort_key
 from meetup.models.types import utcnow
 from meetup.services.events.event_details import searchable_text
 
@@ -263,7 +264,8 @@ def _seed_directory(event_id: int, rng: random.Random, *, now: Any) -> None:
     db.session.execute(
         insert(Rsvp),
         [{"event_id": event_id, "user_id": person, "status": RsvpStatus.GOING, "guests": 0,
-          "answers": {}, "created_at": now, "updated_at": now} for person in people],
+          "answers": {}, "created_at": now, "updated_at": now,
+          "sort_name": name_sort_key(f"Attendee {n}")} for n, person in enumerate(people)],
     )  # fmt: skip
     db.session.commit()
 
