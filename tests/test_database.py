@@ -12,6 +12,7 @@ from meetup.demo import seed_demo
 from meetup.extensions import db
 from meetup.models import User
 from meetup.models.rsvp import name_sort_key
+from meetup.services.accounts.privacy import is_listed_by_default
 
 ISOLATION_EMAIL = "isolation-check@example.org"
 
@@ -109,11 +110,17 @@ def test_replies_get_their_sort_names_from_the_migration(make_app) -> None:
         with db.engine.connect() as connection:
             rows = connection.execute(
                 text(
-                    "SELECT rsvp.sort_name, user_account.display_name FROM rsvp"
+                    "SELECT rsvp.sort_name, user_account.display_name, rsvp.is_person_listed,"
+                    " user_account.id FROM rsvp"
                     " JOIN user_account ON user_account.id = rsvp.user_id"
                 )
             ).all()
         assert len(rows) > 10
-        assert all(sort_name == name_sort_key(name) for sort_name, name in rows)
-        assert ("emile de vries", "Émile de Vries") in rows
+        assert all(row.sort_name == name_sort_key(row.display_name) for row in rows)
+        assert ("emile de vries", "Émile de Vries") in [tuple(row[:2]) for row in rows]
+        with app.app_context():
+            listed = {row.id: bool(row.is_person_listed) for row in rows}
+            people = db.session.scalars(select(User).where(User.id.in_(listed)))
+            assert listed == {person.id: is_listed_by_default(person) for person in people}
+            assert set(listed.values()) == {True, False}
         db.engine.dispose()

@@ -67,8 +67,17 @@ class Rsvp(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         Index("ix_rsvp_event_status", "event_id", "status", "waitlist_position"),
-        # The directory reads a page of an event's people in name order.
-        Index("ix_rsvp_event_status_sort_name", "event_id", "status", "sort_name", "user_id"),
+        # The directory reads a page of an event's people in name order, and
+        # counts them from this index alone (the last two columns).
+        Index(
+            "ix_rsvp_directory",
+            "event_id",
+            "status",
+            "sort_name",
+            "user_id",
+            "directory_choice",
+            "is_person_listed",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,10 +97,12 @@ class Rsvp(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    # The person's display name folded for sorting (name_sort_key()), copied onto
-    # each reply so that a directory page reads its rows in order from an
-    # index; renaming someone updates their replies (services.directory.names).
+    # Copies of the person's, for the directory's index (services.directory.copies
+    # keeps them current): their display name folded for sorting
+    # (name_sort_key()), and whether they are listed by default
+    # (privacy.is_listed_by_default; the reply's own choice is directory_choice).
     sort_name: Mapped[str] = mapped_column(SORT_NAME_TYPE, default=_sort_name_of_user)
+    is_person_listed: Mapped[bool]
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()

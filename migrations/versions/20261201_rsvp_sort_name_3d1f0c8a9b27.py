@@ -1,4 +1,4 @@
-"""replies carry their person's name folded for sorting
+"""replies carry their person's name folded for sorting, and their listing
 
 Revision ID: 3d1f0c8a9b27
 Revises: f99e4ae38170
@@ -27,6 +27,7 @@ SORT_NAME_TYPE = sa.String(length=SORT_NAME_MAX_LENGTH).with_variant(
 def upgrade():
     with op.batch_alter_table('rsvp', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sort_name', SORT_NAME_TYPE, nullable=True))
+        batch_op.add_column(sa.Column('is_person_listed', sa.Boolean(), nullable=True))
 
     # Backfill: each person's name folded once (Python folds accents, SQL
     # cannot), written onto all their replies.
@@ -48,13 +49,26 @@ def upgrade():
              for person, name in people],
         )
 
+    # privacy.listed_by_default_condition, as it stands at this revision.
+    op.execute(
+        "UPDATE rsvp SET is_person_listed = EXISTS (SELECT 1 FROM user_account"
+        " WHERE user_account.id = rsvp.user_id AND user_account.deleted_at IS NULL"
+        " AND user_account.is_listed_in_directories"
+        " AND user_account.profile_visibility != 'private')"
+    )
+
     with op.batch_alter_table('rsvp', schema=None) as batch_op:
         batch_op.alter_column('sort_name', existing_type=SORT_NAME_TYPE, nullable=False)
-        batch_op.create_index('ix_rsvp_event_status_sort_name',
-                              ['event_id', 'status', 'sort_name', 'user_id'], unique=False)
+        batch_op.alter_column('is_person_listed', existing_type=sa.Boolean(), nullable=False)
+        batch_op.create_index(
+            'ix_rsvp_directory',
+            ['event_id', 'status', 'sort_name', 'user_id', 'directory_choice', 'is_person_listed'],
+            unique=False,
+        )
 
 
 def downgrade():
     with op.batch_alter_table('rsvp', schema=None) as batch_op:
-        batch_op.drop_index('ix_rsvp_event_status_sort_name')
+        batch_op.drop_index('ix_rsvp_directory')
+        batch_op.drop_column('is_person_listed')
         batch_op.drop_column('sort_name')

@@ -16,7 +16,7 @@ from meetup.models.user import (
 )
 from meetup.services.accounts import privacy
 from meetup.services.accounts.accounts import clean_display_name
-from meetup.services.directory.names import rename
+from meetup.services.directory.copies import rename
 from meetup.services.errors import InvalidInput, LoginRequired, NotFound
 
 MAX_INTERESTS = 15

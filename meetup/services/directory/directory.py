@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -117,6 +118,7 @@ def can_see_directory(
     return False
 
 
+@cache  # one immutable SQL expression: built once, not on every page
 def shown_condition() -> Any:
     """SQL: this reply's person appears in the directory (their choice for
     the event, else their privacy setting). Appearing means the name; every
@@ -124,6 +126,17 @@ def shown_condition() -> Any:
     return or_(
         Rsvp.directory_choice == DirectoryChoice.SHOWN,
         and_(Rsvp.directory_choice.is_(None), privacy.listed_by_default_condition()),
+    )
+
+
+@cache
+def _shown_by_copies() -> Any:
+    """shown_condition over the reply's own columns: its person's listing as
+    the reply carries it (Rsvp.is_person_listed, kept equal to
+    privacy.listed_by_default_condition by services.directory.copies)."""
+    return or_(
+        Rsvp.directory_choice == DirectoryChoice.SHOWN,
+        and_(Rsvp.directory_choice.is_(None), Rsvp.is_person_listed.is_(True)),
     )
 
 
@@ -192,23 +205,22 @@ def visible_attendees(
     :raise PermissionDenied: the event's setting keeps `viewer` out.
     """
     query, host = _replies(viewer, event)
-    not_blocked = privacy.not_blocked_condition(viewer)
     page = max(page, 1)
     rows = db.session.execute(
         _filtered(query, filters, viewer).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
     ).all()
     sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
     cards = _cards(rows[:PER_PAGE], viewer, sees_as_attendee=sees_as_attendee)
-    shown = shown_condition() if host else and_(shown_condition(), not_blocked)
+    # Counted from the replies' index alone, not joined to 2,000 people: the
+    # replies carry their person's listing (services.directory.copies), and
+    # a deleted account has no replies left.
+    shown = _shown_by_copies()
+    if not host and viewer is not None:
+        shown = and_(shown, Rsvp.user_id.not_in(privacy.blocked_ids(viewer)))
     going_total, going_shown = db.session.execute(
         select(func.count(), func.count().filter(shown))
         .select_from(Rsvp)
-        .join(User, User.id == Rsvp.user_id)
-        .where(
-            Rsvp.event_id == event.id,
-            Rsvp.status == RsvpStatus.GOING,
-            User.deleted_at.is_(None),
-        )
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
     ).one()
     return DirectoryPage(
         people=cards,
