@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -294,7 +294,7 @@ def _cards(
     rows: list[Any], viewer: User | None, *, among: Any = None, sees_as_attendee: bool = False
 ) -> list[Card]:
     """Cards for `rows` as `viewer` may see them (privacy.can_see_profile:
-    else the name alone), with their interests and goals: two more queries.
+    else the name alone), with their interests and goals: one more query.
     `among` (SQL, user ids) narrows those queries without listing every id
     when `rows` are a whole event's. `sees_as_attendee`: the viewer would see
     the listed people without a host's rights, so may ask them to connect."""
@@ -305,20 +305,22 @@ def _cards(
     ids = [row.id for row in rows_shown]
     among = ids if among is None else among
     interests: dict[int, list[str]] = {user_id: [] for user_id in ids}
-    for user_id, name in db.session.execute(
-        select(UserInterest.user_id, UserInterest.name)
-        .where(UserInterest.user_id.in_(among))
-        .order_by(UserInterest.name)
-    ):
-        if user_id in interests:
-            interests[user_id].append(name)
     goals: dict[tuple[int, GoalDirection], list[Goal]] = {}
-    for user_id, goal, direction in db.session.execute(
-        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction).where(
-            UserGoal.user_id.in_(among)
-        )
-    ):
-        goals.setdefault((user_id, direction), []).append(goal)
+    # Interests and goals in one statement (a round trip less), each in the
+    # order of its name, as a profile shows them.
+    tags = union_all(
+        select(UserInterest.user_id, UserInterest.name.label("value"), null().label("direction"))
+        .where(UserInterest.user_id.in_(among)),
+        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction)
+        .where(UserGoal.user_id.in_(among)),
+    )  # fmt: skip
+    for user_id, value, direction in db.session.execute(tags.order_by(tags.selected_columns.value)):
+        if user_id not in interests:
+            continue
+        if direction is None:
+            interests[user_id].append(value)
+        else:
+            goals.setdefault((user_id, GoalDirection(direction)), []).append(Goal(value))
     return [
         Card(
             user_id=row.id,
