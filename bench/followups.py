@@ -67,14 +67,19 @@ with app.app_context():
     flask_migrate.upgrade()
     now = utcnow()
     visibility = ["members"] * 7 + ["public"] * 2 + ["private"]
-    db.session.execute(insert(User), [
+    people = [
         {"email": f"guest{n}@bench.example.org", "display_name": f"Guest {n:05}",
          "password_hash": "!", "created_at": now, "email_verified_at": now,
          "headline": rng.choice(HEADLINES), "timezone": rng.choice(ZONES),
          "profile_visibility": rng.choice(visibility),
          "is_listed_in_directories": rng.random() > 0.1}
-        for n in range(count)])
+        for n in range(count)]
+    db.session.execute(insert(User), people)
     ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+    # What each reply copies of its person (privacy.is_listed_by_default).
+    listed = {user_id: person["is_listed_in_directories"]
+              and person["profile_visibility"] != "private"
+              for user_id, person in zip(ids, people, strict=True)}
     weights = [1 / (rank + 1) for rank in range(len(INTERESTS))]  # a long tail
     interests = []
     for user_id in ids:
@@ -93,7 +98,7 @@ with app.app_context():
     db.session.add(EventHost(event_id=event.id, user_id=ids[0], role=HostRole.CREATOR))
     db.session.execute(insert(Rsvp), [
         {"event_id": event.id, "user_id": user_id, "status": RsvpStatus.GOING, "guests": 0,
-         "answers": {}, "created_at": now, "updated_at": now,
+         "answers": {}, "created_at": now, "updated_at": now, "is_person_listed": listed[user_id],
          "checked_in_at": now - timedelta(hours=4) if rng.random() < 0.9 else None}
         for user_id in ids])
     pairs = {tuple(rng.sample(ids, 2)) for _ in range(count // 100)}

@@ -70,7 +70,8 @@ def main() -> None:
         db.session.execute(
             insert(Rsvp),
             [{"event_id": event.id, "user_id": user_id, "status": RsvpStatus.GOING,
-              "guests": 0, "answers": {}, "created_at": now, "updated_at": now}
+              "guests": 0, "answers": {}, "created_at": now, "updated_at": now,
+              "is_person_listed": True}
              for user_id in guest_ids],
         )  # fmt: skip
         db.session.commit()

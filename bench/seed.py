@@ -34,6 +34,7 @@ from meetup.models import (
     UserGoal,
     UserInterest,
 )
+from meetup.models.rsvp import name_sort_key
 from meetup.models.types import utcnow
 from meetup.services.events.event_details import searchable_text
 
@@ -193,7 +194,7 @@ def _seed_replies(event_id: int, user_ids: list[int], *, now: Any) -> None:
     rsvp_rows = [
         {
             "event_id": event_id, "user_id": user_id, "status": status, "guests": 0,
-            "answers": {}, "created_at": now, "updated_at": now,
+            "answers": {}, "created_at": now, "updated_at": now, "is_person_listed": True,
             "waitlist_position": n - BIG_EVENT_GOING + 1
             if status == RsvpStatus.WAITLISTED else None,
         }
@@ -222,7 +223,8 @@ def _seed_feed_reader(user_id: int, rows: list[dict[str, Any]], ids: dict[str, i
         insert(Rsvp),
         [
             {"event_id": ids[row["slug"]], "user_id": user_id, "status": RsvpStatus.GOING,
-             "guests": 0, "answers": {}, "created_at": now, "updated_at": now}
+             "guests": 0, "answers": {}, "created_at": now, "updated_at": now,
+             "is_person_listed": True}
             for row in rows[:FEED_EVENTS]
         ],
     )  # fmt: skip
@@ -263,7 +265,9 @@ def _seed_directory(event_id: int, rng: random.Random, *, now: Any) -> None:
     db.session.execute(
         insert(Rsvp),
         [{"event_id": event_id, "user_id": person, "status": RsvpStatus.GOING, "guests": 0,
-          "answers": {}, "created_at": now, "updated_at": now} for person in people],
+          "answers": {}, "created_at": now, "updated_at": now,
+          "sort_name": name_sort_key(f"Attendee {n}"), "is_person_listed": n % 10 != 0}
+         for n, person in enumerate(people)],
     )  # fmt: skip
     db.session.commit()
 

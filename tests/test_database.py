@@ -8,8 +8,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from meetup.database import schema_filter
+from meetup.demo import seed_demo
 from meetup.extensions import db
 from meetup.models import User
+from meetup.models.rsvp import name_sort_key
+from meetup.services.accounts.privacy import is_listed_by_default
 
 ISOLATION_EMAIL = "isolation-check@example.org"
 
@@ -84,4 +87,40 @@ def test_only_me_accounts_are_unlisted_by_the_migration(make_app) -> None:
             ).all()
         listed = {visibility: bool(is_listed) for visibility, is_listed in rows}
         assert listed == {"private": False, "members": True, "public": True}
+        db.engine.dispose()
+
+
+def test_replies_get_their_sort_names_from_the_migration(make_app) -> None:
+    """The directory's order key is backfilled from each person's name."""
+    app = make_app()
+    with app.app_context():
+        flask_migrate.upgrade()
+        assert seed_demo()
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.downgrade(revision="f99e4ae38170")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE user_account SET display_name = 'Émile de Vries'"
+                    " WHERE id = (SELECT min(user_id) FROM rsvp)"
+                )
+            )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT rsvp.sort_name, user_account.display_name, rsvp.is_person_listed,"
+                    " user_account.id FROM rsvp"
+                    " JOIN user_account ON user_account.id = rsvp.user_id"
+                )
+            ).all()
+        assert len(rows) > 10
+        assert all(row.sort_name == name_sort_key(row.display_name) for row in rows)
+        assert ("emile de vries", "Émile de Vries") in [tuple(row[:2]) for row in rows]
+        with app.app_context():
+            listed = {row.id: bool(row.is_person_listed) for row in rows}
+            people = db.session.scalars(select(User).where(User.id.in_(listed)))
+            assert listed == {person.id: is_listed_by_default(person) for person in people}
+            assert set(listed.values()) == {True, False}
         db.engine.dispose()

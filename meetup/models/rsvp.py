@@ -6,16 +6,37 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false, select
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
+from meetup.lib.folding import folded_for_sorting
 from meetup.models.event import Event
 from meetup.models.types import UTCDateTime, enum_column, utcnow
-from meetup.models.user import User
+from meetup.models.user import DISPLAY_NAME_MAX_LENGTH, User
 
 QUESTION_LABEL_MAX_LENGTH = 200
 CHOICE_MAX_LENGTH = 100
+SORT_NAME_MAX_LENGTH = 2 * DISPLAY_NAME_MAX_LENGTH
+# Compared byte by byte on PostgreSQL too (as SQLite does), so the order is
+# the same on both and in every database locale.
+SORT_NAME_TYPE = String(SORT_NAME_MAX_LENGTH).with_variant(
+    String(SORT_NAME_MAX_LENGTH, collation="C"), "postgresql"
+)
+
+
+def name_sort_key(display_name: str) -> str:
+    """What a list of people orders a person by (Rsvp.sort_name)."""
+    return folded_for_sorting(display_name, max_length=SORT_NAME_MAX_LENGTH)
+
+
+def _sort_name_of_user(context: DefaultExecutionContext) -> str:
+    """A reply inserted without its sort key (by user id, in bulk): read
+    the person's name. Services pass it (Rsvp(user=...) does), saving this."""
+    user_id = context.get_current_parameters()["user_id"]
+    name = context.connection.scalar(select(User.display_name).where(User.id == user_id))
+    return name_sort_key(name or "")
 
 
 class RsvpStatus(enum.StrEnum):
@@ -46,6 +67,17 @@ class Rsvp(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         Index("ix_rsvp_event_status", "event_id", "status", "waitlist_position"),
+        # The directory reads a page of an event's people in name order, and
+        # counts them from this index alone (the last two columns).
+        Index(
+            "ix_rsvp_directory",
+            "event_id",
+            "status",
+            "sort_name",
+            "user_id",
+            "directory_choice",
+            "is_person_listed",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +97,12 @@ class Rsvp(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Copies of the person's, for the directory's index (services.directory.copies
+    # keeps them current): their display name folded for sorting
+    # (name_sort_key()), and whether they are listed by default
+    # (privacy.is_listed_by_default; the reply's own choice is directory_choice).
+    sort_name: Mapped[str] = mapped_column(SORT_NAME_TYPE, default=_sort_name_of_user)
+    is_person_listed: Mapped[bool]
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()
@@ -74,6 +112,13 @@ class Rsvp(db.Model):
         passive_deletes=True,
         order_by="RsvpChange.id",
     )
+
+    def __init__(self, **fields: Any) -> None:
+        # Given the person, their sort key costs nothing; else the insert reads it.
+        user = fields.get("user")
+        if user is not None and "sort_name" not in fields:
+            fields["sort_name"] = name_sort_key(user.display_name)
+        super().__init__(**fields)
 
     @property
     def party_size(self) -> int:

@@ -215,7 +215,8 @@ def test_the_report_compares_earlier_editions_the_viewer_hosts(
         second = db.session.get(Event, second_id)
         slug = second.slug
         for person in people:
-            db.session.add(Rsvp(event_id=second_id, user_id=person.id, status=RsvpStatus.GOING))
+            db.session.add(Rsvp(event_id=second_id, user_id=person.id, status=RsvpStatus.GOING,
+                                is_person_listed=True))  # fmt: skip
         db.session.add(EventHost(event_id=second_id, user_id=cohost.id, role=HostRole.COHOST))
         end = utcnow() - timedelta(hours=1)
         second.starts_at, second.ends_at = end - timedelta(hours=2), end
@@ -253,7 +254,7 @@ def _crowd(app, event, size: int) -> None:
         ).all()
         db.session.execute(insert(Rsvp), [
             {"event_id": event.id, "user_id": user_id, "status": RsvpStatus.GOING,
-             "checked_in_at": now} for user_id in ids
+             "checked_in_at": now, "is_person_listed": True} for user_id in ids
         ])  # fmt: skip
         db.session.execute(insert(Feedback), [
             {"event_id": event.id, "user_id": user_id, "rating": 1 + n % 5,

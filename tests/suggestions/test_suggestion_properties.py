@@ -24,6 +24,7 @@ from meetup.models import (
     UserGoal,
     UserInterest,
 )
+from meetup.services.accounts import privacy
 from meetup.services.suggestions import suggestions
 
 INTERESTS = ["go", "rust", "sql", "ml", "art"]
@@ -117,7 +118,8 @@ def _seed(event: Event, room, blocked_pairs) -> list[User]:
     db.session.flush()
     for user, spec in zip(users, room, strict=True):
         db.session.add(Rsvp(event_id=event.id, user_id=user.id, status=RsvpStatus.GOING,
-                            directory_choice=spec["choice"]))  # fmt: skip
+                            directory_choice=spec["choice"],
+                            is_person_listed=privacy.is_listed_by_default(user)))  # fmt: skip
     for blocker, blocked in blocked_pairs:
         if blocker != blocked:
             db.session.add(Block(blocker_id=users[blocker].id, blocked_id=users[blocked].id))

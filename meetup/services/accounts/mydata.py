@@ -44,6 +44,7 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import verify_password
 from meetup.services.connections import personal_data
+from meetup.services.directory.copies import relist, rename
 from meetup.services.events.hosts import hand_over_events
 from meetup.services.followups import personal_data as followup_data
 from meetup.services.outcomes.feedback import erase_feedback, export_feedback
@@ -118,11 +119,12 @@ def _erase_profile(user: User) -> None:
 def _erase_account(user: User) -> None:
     """Empty the account row; it stays as an anonymous tombstone."""
     user.email = f"deleted-{user.id}@deleted.invalid"
-    user.display_name = DELETED_NAME
+    rename(user, DELETED_NAME)  # replies carry copies (services.directory.copies)
     user.password_hash = "!"  # matches no password
     user.last_login_at = None
     user.deleted_at = utcnow()
     user.is_listed_in_directories = False
+    relist(user, listed=False)
     user.is_email_shared_with_connections = False
     user.is_followup_email_wanted = False
     user.feed_token = None  # the calendar feed's address dies with the account

@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, or_, select, true
 from meetup.database import both_in
 from meetup.extensions import db
 from meetup.models import Block, Connection, ProfileVisibility, User
+from meetup.services.directory.copies import relist
 from meetup.services.errors import InvalidInput
 
 
@@ -154,6 +155,17 @@ def are_connected(first_id: int, second_id: int) -> bool:
     )
 
 
+def is_listed_by_default(person: User) -> bool:
+    """listed_by_default_condition for one person (their replies carry the
+    answer, Rsvp.is_person_listed, for the directory's counts; a test holds
+    the two together)."""
+    return (
+        person.deleted_at is None
+        and person.is_listed_in_directories
+        and person.profile_visibility != ProfileVisibility.PRIVATE
+    )
+
+
 def listed_by_default_condition() -> Any:
     """SQL: the person appears in attendee directories unless they chose
     otherwise for an event. Never with an "only me" profile. The one
@@ -186,3 +198,4 @@ def update_privacy(
     person.is_listed_in_directories = bool(is_listed_in_directories) and not private
     person.is_email_shared_with_connections = bool(is_email_shared_with_connections)
     person.is_followup_email_wanted = bool(is_followup_email_wanted)
+    relist(person, listed=is_listed_by_default(person))

@@ -16,6 +16,7 @@ from meetup.models.user import (
 )
 from meetup.services.accounts import privacy
 from meetup.services.accounts.accounts import clean_display_name
+from meetup.services.directory.copies import rename
 from meetup.services.errors import InvalidInput, LoginRequired, NotFound
 
 MAX_INTERESTS = 15
@@ -69,7 +70,7 @@ def update_profile(
     if timezone not in timezone_names():
         raise InvalidInput("Choose a time zone from the list.", field="timezone")
 
-    person.display_name = cleaned_name
+    rename(person, cleaned_name)
     person.headline = cleaned_headline
     person.company = cleaned_company
     person.bio = cleaned_bio

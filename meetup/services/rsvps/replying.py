@@ -29,6 +29,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import require_verified
+from meetup.services.accounts.privacy import is_listed_by_default
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.services.events.events import can_view_event, is_host
 from meetup.services.events.questions import clean_answers, list_questions
@@ -161,7 +162,9 @@ def _reply_going(
             promote_waitlist(event, now=now)  # fewer seats taken, or a smaller party
         return rsvp
     if rsvp is None:
-        rsvp = Rsvp(event=event, user=actor, created_at=now)
+        rsvp = Rsvp(
+            event=event, user=actor, created_at=now, is_person_listed=is_listed_by_default(actor)
+        )
     rsvp.guests, rsvp.answers = guests, answers
     if event.is_approval_required and not is_host(actor, event):
         change_status(rsvp, RsvpStatus.PENDING, actor=actor, now=now, notice=Notice.PENDING)
@@ -175,7 +178,13 @@ def _reply_going(
 def _reply_not_going(actor: User, event: Event, rsvp: Rsvp | None, *, now: datetime) -> Rsvp:
     if rsvp is None:
         # Saying "can't go" up front tells the hosts; nobody needs an email.
-        rsvp = Rsvp(event=event, user=actor, created_at=now, answers={})
+        rsvp = Rsvp(
+            event=event,
+            user=actor,
+            created_at=now,
+            answers={},
+            is_person_listed=is_listed_by_default(actor),
+        )
         change_status(rsvp, RsvpStatus.NOT_GOING, actor=actor, now=now, notice=None)
         return rsvp
     if rsvp.status == RsvpStatus.NOT_GOING:
