@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from icalendar import Calendar
+from icalendar import Calendar, vDuration
 from sqlalchemy import select
 
 from meetup.extensions import db
@@ -17,6 +17,7 @@ from meetup.lib.urls import external_url
 from meetup.models import Event, EventCalendarEntry, EventStatus, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.calendar import ical
+from meetup.services.events import events as event_service
 from tests.plugins.app import sign_in
 
 YEAR = utcnow().year + 1
@@ -200,9 +201,8 @@ def test_files_are_byte_for_byte_what_icalendar_builds(app, make_user, make_even
     reply(make_user(), events[1])
     reply(person, events[0]), reply(person, events[1]), reply(person, events[3])
     with app.app_context():
-        from meetup.services.events import events as event_service
-
-        event_service.cancel_event(db.session.get(User, host.id), db.session.get(Event, events[3].id))
+        called_off = db.session.get(Event, events[3].id)
+        event_service.cancel_event(db.session.get(User, host.id), called_off)
         db.session.get(User, person.id).calendar_alarm_minutes = 15
         db.session.commit()
     client = app.test_client()
@@ -221,8 +221,6 @@ def test_files_are_byte_for_byte_what_icalendar_builds(app, make_user, make_even
         calendar.add("name", name)
         calendar.add("x-wr-calname", name)
         calendar.add("refresh-interval", ical.FEED_TTL, parameters={"VALUE": "DURATION"})
-        from icalendar import vDuration
-
         calendar.add("x-published-ttl", vDuration(ical.FEED_TTL))
         head = calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
         body = b"".join(
