@@ -14,10 +14,10 @@ whose copy is current costs little.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import Select, bindparam, null, or_, select, true, type_coerce, union_all
@@ -62,9 +62,31 @@ class Feed:
     name: str
     is_personal: bool
     etag: str
-    # event id -> (reply status, is host): how the reader sees each event, soonest first
-    readers_view: dict[int, tuple[RsvpStatus | None, bool]]
+    # The rows of the feed's query, soonest first, with the positions in a
+    # row of the event's id, the reader's reply and their hosting (None:
+    # the query has no such column): read only when the file is built.
+    rows: Sequence[Sequence[Any]]
+    columns: tuple[int, int | None, int | None] = (0, None, None)
     alarm_minutes: int | None = None
+
+    @cached_property
+    def readers_view(self) -> dict[int, tuple[RsvpStatus | None, bool]]:
+        """Event id -> (reply status, is host): how the reader sees each
+        event, soonest first (an event both replied to and hosted comes in
+        two rows, one with each)."""
+        event_at, reply_at, host_at = self.columns
+        views: dict[int, tuple[RsvpStatus | None, bool]] = {}
+        for row in self.rows:
+            event_id = row[event_at]
+            if event_id is None:  # a personal feed with no events: the reader alone
+                continue
+            reply, hosting = views.get(event_id, (None, False))
+            if reply_at is not None and row[reply_at] is not None:
+                reply = RsvpStatus(row[reply_at])
+            if host_at is not None and row[host_at] is not None:
+                hosting = True
+            views[event_id] = (reply, hosting)
+        return views
 
     def entries(self) -> list[CalendarEntry]:
         """The events, loaded now, soonest first."""
@@ -149,21 +171,14 @@ def personal_feed(token: str, *, now: datetime) -> Feed:
     if not rows:
         raise NotFound("There is no such calendar.")
     name, alarm_minutes = f"Meetup: {rows[0][0]}", rows[0][1]
-    views: dict[int, tuple[RsvpStatus | None, bool]] = {}
-    for row in rows:
-        if row[2] is not None:  # an event, replied to (row[7]) or hosted (row[8])
-            reply, hosting = views.get(row[2], (None, False))
-            views[row[2]] = (_REPLIES.get(row[7], reply), hosting or row[8] is not None)
     return Feed(
         name,
         is_personal=True,
         etag=feed_etag(f"{name}|{alarm_minutes}", map(tuple, rows)),
-        readers_view=views,
+        rows=rows,
+        columns=(2, 7, 8),
         alarm_minutes=alarm_minutes,
     )
-
-
-_REPLIES = {status.value: status for status in FEED_REPLIES}
 
 
 @cache
@@ -222,7 +237,7 @@ def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -
 def _feed(name: str, query: Select[Any]) -> Feed:
     rows = db.session.execute(query).all()
     etag = feed_etag(name, map(tuple, rows))
-    return Feed(name, False, etag, {row.id: (None, False) for row in rows})
+    return Feed(name, False, etag, rows)
 
 
 def _window(since: Any, *columns: Any) -> Select[Any]:
