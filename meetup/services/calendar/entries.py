@@ -21,11 +21,13 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
 
 import icalendar
 from flask import current_app
 from icalendar import vDatetime, vDuration
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from meetup.extensions import db
@@ -65,47 +67,51 @@ def current_format() -> str:
 
 def stored(
     wanted: Iterable[tuple[int, str]], *, with_alarm: bool
-) -> dict[tuple[int, str], EntryText]:
-    """The current entries among (event id, variant) pairs (with their alarm
-    built, if `with_alarm`): one query, and only rows built from the event as
-    it is now."""
+) -> dict[tuple[int, str], tuple[str, str | None]]:
+    """The body and alarm of the current entries among (event id, variant)
+    pairs (with their alarm built, if `with_alarm`): one query, and only rows
+    built from the event as it is now."""
     wanted = set(wanted)
     if not wanted:
         return {}
+    rows = db.session.connection().execute(
+        _stored_query(),
+        {"ids": list({event_id for event_id, _ in wanted}), "format": current_format()},
+    )
+    return {
+        (event_id, variant): (body, alarm)
+        for event_id, variant, body, alarm in rows
+        if (event_id, variant) in wanted and (alarm is not None or not with_alarm)
+    }
+
+
+@cache
+def _stored_query() -> Select[Any]:
     entry = EventCalendarEntry
-    event_ids = {event_id for event_id, _ in wanted}
-    query = (
-        select(entry.event_id, entry.variant, entry.sequence, entry.updated_at, entry.body,
-               entry.alarm)
+    return (
+        select(entry.event_id, entry.variant, entry.body, entry.alarm)
         .join(Event, and_(Event.id == entry.event_id, Event.sequence == entry.sequence,
                           Event.updated_at == entry.updated_at))
-        .where(entry.format == current_format())
+        .where(entry.event_id.in_(bindparam("ids", expanding=True)),
+               entry.format == bindparam("format"))
     )  # fmt: skip
-    if len(event_ids) == 1:
-        query = query.where(entry.event_id == next(iter(event_ids)))
-    else:
-        query = query.where(entry.event_id.in_(event_ids))
-    found = {}
-    for row in db.session.execute(query):
-        if (row.event_id, row.variant) in wanted and (row.alarm is not None or not with_alarm):
-            found[row.event_id, row.variant] = EntryText(*row)
-    return found
 
 
-def join(texts: Iterable[EntryText], *, now: datetime, alarm_minutes: int | None) -> str:
-    """The VEVENTs of a file: each with the file's DTSTAMP and, where the
-    event has one, the reader's VALARM, spliced in."""
+def join(
+    texts: Iterable[tuple[str, str | None]], *, now: datetime, alarm_minutes: int | None
+) -> str:
+    """The VEVENTs of a file, from (body, alarm) pairs: each with the file's
+    DTSTAMP and, where the event has one, the reader's VALARM, spliced in."""
     if alarm_minutes:
         body = "".join(
-            text.body[: -len(_END)] + text.alarm + _END if text.alarm else text.body
-            for text in texts
+            text[: -len(_END)] + alarm + _END if alarm else text for text, alarm in texts
         )
         trigger = (
             f"\r\nTRIGGER:{vDuration(timedelta(minutes=-alarm_minutes)).to_ical().decode()}\r\n"
         )
         body = body.replace(_TRIGGER_LINE, trigger)
     else:
-        body = "".join(text.body for text in texts)
+        body = "".join(text for text, _ in texts)
     return body.replace(_STAMP_LINE, "\r\nDTSTAMP:" + vDatetime(now).to_ical().decode() + "\r\n")
 
 

@@ -107,7 +107,7 @@ class Feed:
             prefix = external_url("events.detail", slug="-")[:-1]
             for event in self._events(missing):
                 text = entry_text(self._entry(event), url=prefix + event.slug)
-                texts[event.id, text.variant] = text
+                texts[event.id, text.variant] = (text.body, text.alarm)
                 built.append(text)
         body = feed_file(
             (texts[event_id, variants[event_id]] for event_id in variants),

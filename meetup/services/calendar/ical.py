@@ -71,16 +71,21 @@ def event_file(entry: CalendarEntry, *, now: datetime) -> CalendarFile:
     text = entries.stored([wanted], with_alarm=bool(entry.alarm_minutes)).get(wanted)
     built: tuple[entries.EntryText, ...] = ()
     if text is None:
-        text = entry_text(entry, url=external_url("events.detail", slug=event.slug))
-        built = (text,)
+        new = entry_text(entry, url=external_url("events.detail", slug=event.slug))
+        text, built = (new.body, new.alarm), (new,)
     body = entries.join([text], now=now, alarm_minutes=entry.alarm_minutes)
     return CalendarFile(_download_head() + body.encode() + _CALENDAR_END, built)
 
 
 def feed_file(
-    texts: Iterable[entries.EntryText], *, name: str, now: datetime, alarm_minutes: int | None
+    texts: Iterable[tuple[str, str | None]],
+    *,
+    name: str,
+    now: datetime,
+    alarm_minutes: int | None,
 ) -> bytes:
-    """A subscribable feed of stored VEVENTs: clients refresh it about every hour."""
+    """A subscribable feed of stored VEVENTs ((body, alarm) pairs, see
+    entries.join): clients refresh it about every hour."""
     calendar = _calendar()
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
