@@ -34,20 +34,24 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 def event_file(slug: str) -> Response:
     """One event, whatever the Accept header says (calendar apps send odd ones)."""
     viewer = current_viewer()
-    # Hosts decide a signed-in viewer's rights; topics are read only to build the entry.
-    event = event_or_404(slug, (selectinload if viewer else lazyload)(Event.hosts))
-    rsvp = replying.find_rsvp(event, viewer) if viewer is not None else None
-    entry = ical.entry_for(
-        event,
-        rsvp_status=rsvp.status if rsvp else None,
-        is_host=events.is_host(viewer, event),
-        alarm_minutes=viewer.calendar_alarm_minutes if viewer else None,
-    )
-    calendar = ical.event_file(entry, now=utcnow())
-    _store_after(calendar)
+    stored = None if viewer else ical.stored_public_file(slug, now=utcnow())
+    if stored is not None:
+        title, calendar = stored
+    else:
+        # Hosts decide a signed-in viewer's rights; topics are read only to build the entry.
+        event = event_or_404(slug, (selectinload if viewer else lazyload)(Event.hosts))
+        rsvp = replying.find_rsvp(event, viewer) if viewer is not None else None
+        entry = ical.entry_for(
+            event,
+            rsvp_status=rsvp.status if rsvp else None,
+            is_host=events.is_host(viewer, event),
+            alarm_minutes=viewer.calendar_alarm_minutes if viewer else None,
+        )
+        title, calendar = event.title, ical.event_file(entry, now=utcnow())
+        _store_after(calendar)
     response = Response(calendar.body, content_type=CALENDAR_TYPE)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{events.slugify(event.title) or "event"}.ics"'
+        f'attachment; filename="{events.slugify(title) or "event"}.ics"'
     )
     response.headers["Cache-Control"] = "private, no-store" if viewer else "no-cache"
     return response

@@ -31,7 +31,7 @@ from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from meetup.extensions import db
-from meetup.models import Event, EventCalendarEntry
+from meetup.models import Event, EventCalendarEntry, EventStatus
 
 # Raise when vevent() changes what it writes: entries of the old format are then never read.
 FORMAT_REVISION = 1
@@ -94,6 +94,30 @@ def _stored_query() -> Select[Any]:
                           Event.updated_at == entry.updated_at))
         .where(entry.event_id.in_(bindparam("ids", expanding=True)),
                entry.format == bindparam("format"))
+    )  # fmt: skip
+
+
+def stored_public(slug: str, variant: str) -> tuple[str, str] | None:
+    """The title and stored `variant` body of the event at `slug`, if it is
+    current and the event open to anyone (published or cancelled: the draft
+    rule of services.events.is_visible for a viewer who hosts nothing)."""
+    row = (
+        db.session.connection()
+        .execute(_public_query(), {"slug": slug, "variant": variant, "format": current_format()})
+        .first()
+    )
+    return None if row is None else (row[0], row[1])
+
+
+@cache
+def _public_query() -> Select[Any]:
+    entry = EventCalendarEntry
+    return (
+        select(Event.title, entry.body)
+        .join(entry, and_(entry.event_id == Event.id, entry.sequence == Event.sequence,
+                          entry.updated_at == Event.updated_at))
+        .where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT,
+               entry.variant == bindparam("variant"), entry.format == bindparam("format"))
     )  # fmt: skip
 
 

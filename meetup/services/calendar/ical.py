@@ -77,6 +77,20 @@ def event_file(entry: CalendarEntry, *, now: datetime) -> CalendarFile:
     return CalendarFile(_download_head() + body.encode() + _CALENDAR_END, built)
 
 
+def stored_public_file(slug: str, *, now: datetime) -> tuple[str, CalendarFile] | None:
+    """The title and .ics download of a published or cancelled event as
+    anyone without a part in it sees it (no link, no reminder), from its
+    stored entry alone (one query, no event loaded); None when there is none
+    (not stored yet, or a draft, or no such event: the caller loads it, and
+    decides)."""
+    found = entries.stored_public(slug, variant(shows_online_link=False, tentative=False))
+    if found is None:
+        return None
+    title, body = found
+    text = entries.join([(body, None)], now=now, alarm_minutes=None)
+    return title, CalendarFile(_download_head() + text.encode() + _CALENDAR_END)
+
+
 def feed_file(
     texts: Iterable[tuple[str, str | None]],
     *,
