@@ -2,7 +2,8 @@
 invitations by email (iTIP).
 
 Built with the icalendar library, never by hand, and every VEVENT by one
-function, vevent(), from one EventSnapshot: an invitation differs from the
+function, vevent(), from one EventSnapshot (downloads and feeds join the
+VEVENTs it serialized once, kept by entries.py): an invitation differs from the
 download only by its METHOD, ORGANIZER and ATTENDEE. The choices
 (docs/architecture.md, "Calendars"):
 DTSTART/DTEND in UTC (every client converts UTC right; generated VTIMEZONEs
@@ -83,7 +84,10 @@ def stored_public_file(slug: str, *, now: datetime) -> tuple[str, CalendarFile] 
     stored entry alone (one query, no event loaded); None when there is none
     (not stored yet, or a draft, or no such event: the caller loads it, and
     decides)."""
-    found = entries.stored_public(slug, variant(shows_online_link=False, tentative=False))
+    shows_online_link, tentative = reader_view(rsvp_status=None, is_host=False)
+    found = entries.stored_public(
+        slug, variant(shows_online_link=shows_online_link, tentative=tentative)
+    )
     if found is None:
         return None
     title, body = found
