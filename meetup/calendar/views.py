@@ -3,24 +3,29 @@ from what the feed holds, and a match is a 304 before any iCalendar is built."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import logging
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import lazyload, selectinload
 from werkzeug.wrappers import Response
 
 from meetup.calendar.forms import AlarmForm
-from meetup.database import writes_on_get
+from meetup.database import begin_write, writes_on_get
 from meetup.events.access import event_or_404
+from meetup.extensions import db
 from meetup.forms import refusals_shown_on
 from meetup.lib.urls import external_url
 from meetup.models import Event
 from meetup.models.types import utcnow
 from meetup.security import current_viewer, form_checks_csrf
-from meetup.services.calendar import feeds, ical
+from meetup.services.calendar import entries, feeds, ical
 from meetup.services.events import events
 from meetup.services.rsvps import replying
 
 bp = Blueprint("calendar", __name__)
+log = logging.getLogger(__name__)
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -29,18 +34,24 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 def event_file(slug: str) -> Response:
     """One event, whatever the Accept header says (calendar apps send odd ones)."""
     viewer = current_viewer()
-    event = event_or_404(slug, selectinload(Event.hosts), selectinload(Event.topics))
-    rsvp = replying.find_rsvp(event, viewer) if viewer is not None else None
-    entry = ical.entry_for(
-        event,
-        rsvp_status=rsvp.status if rsvp else None,
-        is_host=events.is_host(viewer, event),
-        alarm_minutes=viewer.calendar_alarm_minutes if viewer else None,
-    )
-    body = ical.event_file(entry, now=utcnow())
-    response = Response(body, content_type=CALENDAR_TYPE)
+    stored = None if viewer else ical.stored_public_file(slug, now=utcnow())
+    if stored is not None:
+        title, calendar = stored
+    else:
+        # Hosts decide a signed-in viewer's rights; topics are read only to build the entry.
+        event = event_or_404(slug, (selectinload if viewer else lazyload)(Event.hosts))
+        rsvp = replying.find_rsvp(event, viewer) if viewer is not None else None
+        entry = ical.entry_for(
+            event,
+            rsvp_status=rsvp.status if rsvp else None,
+            is_host=events.is_host(viewer, event),
+            alarm_minutes=viewer.calendar_alarm_minutes if viewer else None,
+        )
+        title, calendar = event.title, ical.event_file(entry, now=utcnow())
+        _store_after(calendar)
+    response = Response(calendar.body, content_type=CALENDAR_TYPE)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{events.slugify(event.title) or "event"}.ics"'
+        f'attachment; filename="{events.slugify(title) or "event"}.ics"'
     )
     response.headers["Cache-Control"] = "private, no-store" if viewer else "no-cache"
     return response
@@ -71,10 +82,36 @@ def _feed_response(feed: feeds.Feed) -> Response:
     if request.if_none_match.contains(feed.etag):
         response = Response(status=304)  # the client's copy is current: nothing built
     else:
-        body = ical.feed_file(feed.entries(), name=feed.name, now=utcnow())
-        response = Response(body, content_type=CALENDAR_TYPE)
+        calendar = feed.calendar(now=utcnow())
+        _store_after(calendar)
+        response = Response(calendar.body, content_type=CALENDAR_TYPE)
     response.set_etag(feed.etag)
     response.headers["Cache-Control"] = cache
+    return response
+
+
+def _store_after(calendar: ical.CalendarFile) -> None:
+    if calendar.built:
+        g.calendar_entries_built = calendar.built
+
+
+@bp.after_request
+def store_built(response: Response) -> Response:
+    """Keep the entries a file had to build, once the answer is made (before
+    meetup.edge finishes the request): in a transaction of their own, as the
+    request only read. A failure costs only the next reader a build."""
+    built = g.pop("calendar_entries_built", None)
+    if built and response.status_code < 400:
+        try:
+            # A reading transaction on SQLite cannot become a writer once another
+            # process has written: end it, then write in a transaction of its own.
+            db.session.rollback()
+            begin_write(db.session)
+            entries.store(built)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.warning("could not keep %d calendar entries", len(built), exc_info=True)
     return response
 
 

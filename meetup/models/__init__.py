@@ -1,5 +1,6 @@
 """The domain's tables, one module per aggregate."""
 
+from meetup.models.calendar_entry import EventCalendarEntry
 from meetup.models.connection import (
     Block,
     Connection,
@@ -51,6 +52,7 @@ __all__ = [
     "DirectoryChoice",
     "DirectoryVisibility",
     "Event",
+    "EventCalendarEntry",
     "EventChange",
     "EventHost",
     "EventQuestion",

@@ -14,15 +14,19 @@ whose copy is current costs little.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, cached_property
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, null, or_, select, true, type_coerce, union_all
 from sqlalchemy.orm import selectinload
+from sqlalchemy.types import NullType
 
 from meetup.extensions import db
 from meetup.lib.text import normalize_tag
+from meetup.lib.urls import external_url
 from meetup.models import (
     Event,
     EventHost,
@@ -33,12 +37,24 @@ from meetup.models import (
     RsvpStatus,
     User,
 )
-from meetup.services.calendar.ical import CalendarEntry, entry_for, feed_etag
+from meetup.models.types import UTCDateTime
+from meetup.services.calendar import entries
+from meetup.services.calendar.ical import (
+    CalendarEntry,
+    CalendarFile,
+    entry_for,
+    entry_text,
+    feed_etag,
+    feed_file,
+    reader_view,
+    variant,
+)
 from meetup.services.errors import InvalidInput, NotFound
 from meetup.services.events.event_listing import find_host
 
 PAST_WINDOW = timedelta(weeks=4)
 PUBLIC_FEED_LIMIT = 500  # the soonest; a calendar needs no more at once
+FEED_REPLIES = (RsvpStatus.GOING, RsvpStatus.WAITLISTED)  # and hosting
 
 
 @dataclass(frozen=True)
@@ -46,23 +62,72 @@ class Feed:
     name: str
     is_personal: bool
     etag: str
-    # event id -> (reply status, is host): how the reader sees each event
-    readers_view: dict[int, tuple[RsvpStatus | None, bool]]
+    # The rows of the feed's query, soonest first, with the positions in a
+    # row of the event's id, the reader's reply and their hosting (None:
+    # the query has no such column): read only when the file is built.
+    rows: Sequence[Sequence[Any]]
+    columns: tuple[int, int | None, int | None] = (0, None, None)
     alarm_minutes: int | None = None
+
+    @cached_property
+    def readers_view(self) -> dict[int, tuple[RsvpStatus | None, bool]]:
+        """Event id -> (reply status, is host): how the reader sees each
+        event, soonest first (an event both replied to and hosted comes in
+        two rows, one with each)."""
+        event_at, reply_at, host_at = self.columns
+        views: dict[int, tuple[RsvpStatus | None, bool]] = {}
+        for row in self.rows:
+            event_id = row[event_at]
+            if event_id is None:  # a personal feed with no events: the reader alone
+                continue
+            reply, hosting = views.get(event_id, (None, False))
+            if reply_at is not None and row[reply_at] is not None:
+                reply = RsvpStatus(row[reply_at])
+            if host_at is not None and row[host_at] is not None:
+                hosting = True
+            views[event_id] = (reply, hosting)
+        return views
 
     def entries(self) -> list[CalendarEntry]:
         """The events, loaded now, soonest first."""
-        events = db.session.scalars(
+        return [self._entry(event) for event in self._events(self.readers_view)]
+
+    def calendar(self, *, now: datetime) -> CalendarFile:
+        """The feed's file: the stored VEVENT of each event, and those not
+        stored yet (or of an older version) built now, from events loaded now."""
+        variants = {}
+        for event_id, (reply, hosting) in self.readers_view.items():
+            shows_online_link, tentative = reader_view(rsvp_status=reply, is_host=hosting)
+            variants[event_id] = variant(shows_online_link=shows_online_link, tentative=tentative)
+        texts = entries.stored(variants.items(), with_alarm=bool(self.alarm_minutes))
+        missing = [event_id for event_id in variants if (event_id, variants[event_id]) not in texts]
+        built = []
+        if missing:
+            # Slugs are URL-safe: one URL built, then the rest by joining.
+            prefix = external_url("events.detail", slug="-")[:-1]
+            for event in self._events(missing):
+                text = entry_text(self._entry(event), url=prefix + event.slug)
+                texts[event.id, text.variant] = (text.body, text.alarm)
+                built.append(text)
+        body = feed_file(
+            (texts[event_id, variants[event_id]] for event_id in variants),
+            name=self.name, now=now, alarm_minutes=self.alarm_minutes,
+        )  # fmt: skip
+        return CalendarFile(body, tuple(built))
+
+    def _events(self, ids: Iterable[int]) -> Iterable[Event]:
+        return db.session.scalars(
             select(Event)
-            .where(Event.id.in_(self.readers_view))
+            .where(Event.id.in_(list(ids)))
             .options(selectinload(Event.topics))
             .order_by(Event.starts_at, Event.id)
         )
-        return [
-            entry_for(event, rsvp_status=self.readers_view[event.id][0],
-                      is_host=self.readers_view[event.id][1], alarm_minutes=self.alarm_minutes)
-            for event in events
-        ]  # fmt: skip
+
+    def _entry(self, event: Event) -> CalendarEntry:
+        reply, hosting = self.readers_view[event.id]
+        return entry_for(
+            event, rsvp_status=reply, is_host=hosting, alarm_minutes=self.alarm_minutes
+        )
 
 
 ALARM_CHOICES = (15, 60, 24 * 60)  # minutes before an event
@@ -96,33 +161,58 @@ def regenerate_feed_token(user: User) -> str:
 
 def personal_feed(token: str, *, now: datetime) -> Feed:
     """:raise NotFound: no account has this token (a wrong or revoked one)."""
-    person = (
-        db.session.scalar(select(User).where(User.feed_token == token, User.deleted_at.is_(None)))
-        if token
-        else None
-    )
-    if person is None:
+    if not token:
         raise NotFound("There is no such calendar.")
-    replies = dict(
-        db.session.execute(
-            select(Rsvp.event_id, Rsvp.status).where(
-                Rsvp.user_id == person.id,
-                Rsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITLISTED]),
-            )
-        ).all()
+    rows = (
+        db.session.connection()
+        .execute(_personal_feed_query(), {"token": token, "since": now - PAST_WINDOW})
+        .all()
     )
-    hosted = set(
-        db.session.scalars(select(EventHost.event_id).where(EventHost.user_id == person.id))
-    )
-    query = _window(now).where(Event.id.in_(set(replies) | hosted))
-    views = {event_id: (replies.get(event_id), event_id in hosted) for event_id in replies}
-    views |= {event_id: (replies.get(event_id), True) for event_id in hosted}
-    return _feed(
-        f"Meetup: {person.display_name}",
-        query,
-        views,
+    if not rows:
+        raise NotFound("There is no such calendar.")
+    name, alarm_minutes = f"Meetup: {rows[0][0]}", rows[0][1]
+    return Feed(
+        name,
         is_personal=True,
-        alarm_minutes=person.calendar_alarm_minutes,
+        etag=feed_etag(f"{name}|{alarm_minutes}", map(tuple, rows)),
+        rows=rows,
+        columns=(2, 7, 8),
+        alarm_minutes=alarm_minutes,
+    )
+
+
+@cache
+def _personal_feed_query() -> Select[Any]:
+    """One statement, built once: the reader by their token (a unique index),
+    outer-joined to the versions of their events (through their replies, then
+    their hostings: an event in both comes twice), so an unchanged feed
+    answers 304 from this alone, converting nothing."""
+    reader = (
+        select(User.id, User.display_name, User.calendar_alarm_minutes)
+        .where(User.feed_token == bindparam("token"), User.deleted_at.is_(None))
+        .cte("reader")
+    )
+    reader_id = select(reader.c.id).scalar_subquery()
+    since = bindparam("since", type_=UTCDateTime)
+    replied = (
+        _window(since, _raw(Event.starts_at), _raw(Rsvp.status).label("reply"),
+                null().label("host"))
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .where(Rsvp.user_id == reader_id, Rsvp.status.in_(FEED_REPLIES))
+        .order_by(None)
+    )  # fmt: skip
+    hosted = (
+        _window(since, _raw(Event.starts_at), null(), EventHost.user_id)
+        .join(EventHost, EventHost.event_id == Event.id)
+        .where(EventHost.user_id == reader_id)
+        .order_by(None)
+    )
+    shown = union_all(replied, hosted).subquery()
+    return (
+        select(reader.c.display_name, reader.c.calendar_alarm_minutes, shown)
+        .select_from(reader)
+        .outerjoin(shown, true())
+        .order_by(shown.c.starts_at, shown.c.id, shown.c.host)
     )
 
 
@@ -131,7 +221,7 @@ def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -
 
     :raise NotFound: no such host.
     """
-    query = _window(now).where(Event.visibility == EventVisibility.PUBLIC)
+    query = _window(now - PAST_WINDOW).where(Event.visibility == EventVisibility.PUBLIC)
     name = "Meetup: upcoming events"
     if topic:
         tag = normalize_tag(topic)
@@ -141,35 +231,29 @@ def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -
         host = find_host(None, host_id)  # the feed is public: no viewer of its own
         query = query.where(Event.hosts.any(EventHost.user_id == host_id))
         name = f"Meetup: events hosted by {host.display_name}"
-    return _feed(name, query.limit(PUBLIC_FEED_LIMIT), {}, is_personal=False)
+    return _feed(name, query.limit(PUBLIC_FEED_LIMIT))
 
 
-def _feed(
-    name: str,
-    query: Select[Any],
-    views: dict[int, tuple[RsvpStatus | None, bool]],
-    *,
-    is_personal: bool,
-    alarm_minutes: int | None = None,
-) -> Feed:
+def _feed(name: str, query: Select[Any]) -> Feed:
     rows = db.session.execute(query).all()
-    shown = {row.id: views.get(row.id, (None, False)) for row in rows}
-    etag = feed_etag(
-        f"{name}|{alarm_minutes}",
-        ((row.id, row.sequence, row.updated_at.isoformat(), row.status, *shown[row.id])
-         for row in rows),
-    )  # fmt: skip
-    return Feed(name, is_personal, etag, shown, alarm_minutes)
+    etag = feed_etag(name, map(tuple, rows))
+    return Feed(name, False, etag, rows)
 
 
-def _window(now: datetime) -> Select[Any]:
+def _window(since: Any, *columns: Any) -> Select[Any]:
     """Published or cancelled events from a few weeks ago on, soonest first:
-    only the columns the ETag needs."""
+    only the columns the ETag needs (as the database gives them: nothing to
+    convert for a 304), and `columns`."""
     return (
-        select(Event.id, Event.sequence, Event.updated_at, Event.status)
+        select(Event.id, Event.sequence, _raw(Event.updated_at), _raw(Event.status), *columns)
         .where(
             or_(Event.status == EventStatus.PUBLISHED, Event.status == EventStatus.CANCELLED),
-            Event.ends_at >= now - PAST_WINDOW,
+            Event.ends_at >= since,
         )
         .order_by(Event.starts_at, Event.id)
     )
+
+
+def _raw(column: Any) -> Any:
+    """`column` unconverted (a validator needs no enum or aware datetime)."""
+    return type_coerce(column, NullType()).label(column.key)
