@@ -149,9 +149,10 @@ def is_shared_response(response: Response) -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "is_shared_page", False) or is_private_response():
         return False
+    made_csrf_token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
     shows_session = (
         session.modified  # showing flashed messages takes them out of the session
-        or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g  # a form's token was made
+        or made_csrf_token
         or "Set-Cookie" in response.headers
     )
     return not (shows_session or response.is_streamed)
