@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -216,12 +216,22 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
 
 def waiting_count(viewer: User, *, now: datetime | None = None) -> int:
     """How many requests wait for `viewer`'s answer (the menu's count)."""
+    return db.session.scalar(_waiting_for(viewer.id, now=now))
+
+
+def waiting_count_column(*, now: datetime | None = None) -> ScalarSelect[int]:
+    """waiting_count as a column of a query of people (User), so the page's
+    viewer and the menu's count are read in one statement."""
+    return _waiting_for(User.id, now=now).correlate(User).scalar_subquery()
+
+
+def _waiting_for(addressee_id: int | ColumnElement[int], *, now: datetime | None) -> Select:
     now = now or utcnow()
-    return db.session.scalar(
+    return (
         select(func.count())
         .select_from(ConnectionRequest)
         .where(
-            ConnectionRequest.addressee_id == viewer.id,
+            ConnectionRequest.addressee_id == addressee_id,
             ConnectionRequest.status == RequestStatus.PENDING,
             ConnectionRequest.created_at > now - REQUEST_LIFETIME,
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from meetup.extensions import db
@@ -24,9 +24,11 @@ from meetup.lib.timezones import check_event_time, local_to_utc, utc_to_local
 from meetup.models import (
     Event,
     EventHost,
+    EventQuestion,
     EventStatus,
     EventVisibility,
     HostRole,
+    Rsvp,
     User,
 )
 from meetup.models.types import utcnow
@@ -41,7 +43,13 @@ from meetup.services.events.event_details import (
     details_snapshot,
 )
 from meetup.services.events.history import record_change
-from meetup.services.rsvps.waitlist import lock_event, promote_waitlist
+from meetup.services.rsvps.waitlist import (
+    SeatCount,
+    lock_event,
+    promote_waitlist,
+    seat_count_columns,
+    seat_count_of,
+)
 
 MAX_COPY_WEEKS = 104
 
@@ -89,6 +97,10 @@ class EventPage:
     # engines may index it.
     is_public: bool
     host_tools: HostTools | None  # None: the viewer does not host the event
+    # Read with the event, in its statement, for the reply panel:
+    seats: SeatCount
+    viewer_rsvp: Rsvp | None  # None also for an anonymous viewer
+    has_questions: bool
 
     @property
     def takes_replies(self) -> bool:
@@ -117,16 +129,23 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
-    event = (
-        db.session.scalars(
-            # Topics joined in (ten at most): one round trip less on the busiest page.
-            select(Event).where(Event.slug == slug).options(joinedload(Event.topics))
-        )
-        .unique()
-        .one_or_none()
+    # One statement for what every viewer's page shows: the event, its topics
+    # (ten at most, joined in), its seats, whether it asks questions, and the
+    # viewer's own reply. The hosts come next (a big event has hundreds).
+    query = (
+        select(Event, *seat_count_columns(), exists().where(EventQuestion.event_id == Event.id))
+        .where(Event.slug == slug)
+        .options(joinedload(Event.topics))
     )
-    if event is None:
+    if viewer is not None:
+        query = query.add_columns(Rsvp).outerjoin(
+            Rsvp, and_(Rsvp.event_id == Event.id, Rsvp.user_id == viewer.id)
+        )
+    found = db.session.execute(query).unique().one_or_none()
+    if found is None:
         raise NotFound("There is no such event.")
+    event, *seat_figures, has_questions = found[:6]
+    viewer_rsvp = found[6] if viewer is not None else None
     hosts = [
         HostSummary(*row)
         for row in db.session.execute(
@@ -148,6 +167,9 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
         viewer_is_creator=viewer_is_creator,
         is_public=event.is_public,
         host_tools=tools,
+        seats=seat_count_of(event, *seat_figures),
+        viewer_rsvp=viewer_rsvp,
+        has_questions=bool(has_questions),
     )
 
 
