@@ -13,9 +13,10 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Select, and_, bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from meetup.extensions import db
@@ -125,35 +126,20 @@ def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:
 
 
 def get_event_page(viewer: User | None, slug: str) -> EventPage:
-    """Return what the event page shows: the event with its topics, and its hosts.
+    """Return what the event page shows: the event with its topics, its
+    seats, the viewer's reply, and its hosts (two statements).
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
-    # One statement for what every viewer's page shows: the event, its topics
-    # (ten at most, joined in), its seats, whether it asks questions, and the
-    # viewer's own reply. The hosts come next (a big event has hundreds).
-    query = (
-        select(Event, *seat_count_columns(), exists().where(EventQuestion.event_id == Event.id))
-        .where(Event.slug == slug)
-        .options(joinedload(Event.topics))
-    )
-    if viewer is not None:
-        query = query.add_columns(Rsvp).outerjoin(
-            Rsvp, and_(Rsvp.event_id == Event.id, Rsvp.user_id == viewer.id)
-        )
-    found = db.session.execute(query).unique().one_or_none()
+    parameters = {"slug": slug} if viewer is None else {"slug": slug, "viewer_id": viewer.id}
+    query = _event_page_query(with_reply=viewer is not None)
+    found = db.session.execute(query, parameters).unique().one_or_none()
     if found is None:
         raise NotFound("There is no such event.")
     event, *seat_figures, has_questions = found[:6]
     viewer_rsvp = found[6] if viewer is not None else None
     hosts = [
-        HostSummary(*row)
-        for row in db.session.execute(
-            select(EventHost.user_id, User.display_name, EventHost.role)
-            .join(User, User.id == EventHost.user_id)
-            .where(EventHost.event_id == event.id)
-            .order_by(EventHost.added_at, EventHost.user_id)
-        )
+        HostSummary(*row) for row in db.session.execute(_hosts_query(), {"event_id": event.id})
     ]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
@@ -170,6 +156,40 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
         seats=seat_count_of(event, *seat_figures),
         viewer_rsvp=viewer_rsvp,
         has_questions=bool(has_questions),
+    )
+
+
+# The page's statements are built once (they are immutable, and SQLAlchemy
+# takes longer to build them than the database to run them); bound
+# parameters carry the request's values.
+
+
+@cache
+def _event_page_query(*, with_reply: bool) -> Select:
+    """What every viewer's page shows, in one statement: the event, its topics
+    (ten at most, joined in), its seats, whether it asks questions, and (with
+    `with_reply`) the viewer's own reply. Parameters: slug, viewer_id."""
+    query = (
+        select(Event, *seat_count_columns(), exists().where(EventQuestion.event_id == Event.id))
+        .where(Event.slug == bindparam("slug"))
+        .options(joinedload(Event.topics))
+    )
+    if with_reply:
+        query = query.add_columns(Rsvp).outerjoin(
+            Rsvp, and_(Rsvp.event_id == Event.id, Rsvp.user_id == bindparam("viewer_id"))
+        )
+    return query
+
+
+@cache
+def _hosts_query() -> Select:
+    """The event's hosts as rows, in the order they joined (a big event has
+    hundreds: no ORM objects). Parameter: event_id."""
+    return (
+        select(EventHost.user_id, User.display_name, EventHost.role)
+        .join(User, User.id == EventHost.user_id)
+        .where(EventHost.event_id == bindparam("event_id"))
+        .order_by(EventHost.added_at, EventHost.user_id)
     )
 
 
