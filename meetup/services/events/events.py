@@ -173,6 +173,9 @@ def _event_page_query(*, with_reply: bool) -> Select:
         select(Event, *seat_count_columns(), exists().where(EventQuestion.event_id == Event.id))
         .where(Event.slug == bindparam("slug"))
         .options(joinedload(Event.topics))
+        # The slug is unique; with a limit the topics are joined to the one
+        # event row in a subquery, so seats are counted once, not once per topic.
+        .limit(1)
     )
     if with_reply:
         query = query.add_columns(Rsvp).outerjoin(
