@@ -29,6 +29,7 @@ def test_anonymous_event_page_is_revalidated_by_etag(client, make_event) -> None
     first = client.get(f"/events/{event.slug}")
     etag = _etag(first)
     assert first.headers["Cache-Control"] == "no-cache"
+    assert "Cookie" in first.headers["Vary"]  # a signed-in copy is never the shared one
 
     again = client.get(f"/events/{event.slug}", headers={"If-None-Match": etag})
     assert again.status_code == 304
