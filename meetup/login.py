@@ -11,10 +11,11 @@ from flask_login import login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from meetup.database import begin_write
+from meetup.database import begin_write, request_writes
 from meetup.extensions import db, login_manager
 from meetup.models import User
 from meetup.services.accounts import sessions
+from meetup.services.connections import network
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,15 @@ def log_out(user: User) -> None:
 
 
 def _load_user(token: str) -> User | None:
-    user = sessions.load_session_user(token)
+    # Every page's menu shows the count of requests to connect waiting for the
+    # person: read with them, one statement less per page. A request that
+    # writes may change it first, so the menu reads it after (connections.views).
+    menu = {} if request_writes() else {"waiting_requests": network.waiting_count_column()}
+    user = sessions.load_session_user(token, also=menu)
     if user is not None:
         g.session_to_touch = sessions.session_due_for_touch(user)
+        if menu:
+            g.waiting_requests = user.waiting_requests
     return user
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, make_response, request
+from flask import Flask, abort, current_app, g, make_response, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -81,6 +81,14 @@ def private_page(view: View) -> View:
     return view
 
 
+def shared_page(view: View) -> View:
+    """Mark a GET view whose answer to anonymous visitors is the same for all
+    of them (an event page, a listing): it may carry an ETag and answer a
+    repeated request with 304 (see is_shared_response)."""
+    view.is_shared_page = True  # type: ignore[attr-defined]
+    return view
+
+
 def refuse_large_bodies() -> None:
     """Answer 413 to a body over MAX_CONTENT_LENGTH before anything reads it,
     whatever the view (werkzeug only checks when the body is read)."""
@@ -130,6 +138,37 @@ def is_private_response() -> bool:
     return getattr(view, "is_private_page", False)
 
 
+def is_shared_response(response: Response) -> bool:
+    """Whether `response` is the same for every anonymous visitor, so caches
+    may keep it and revalidate it by ETag: a complete answer to a GET of a view
+    marked shared_page, made for no one in particular (is_private_response),
+    and showing nothing of this browser's session. A flashed message, a CSRF
+    token, or anything else written to the session makes it this browser's."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "is_shared_page", False) or is_private_response():
+        return False
+    made_csrf_token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+    shows_session = (
+        session.modified  # showing flashed messages takes them out of the session
+        or made_csrf_token
+        or "Set-Cookie" in response.headers
+    )
+    return not (shows_session or response.is_streamed)
+
+
+def answer_conditionally(response: Response) -> Response:
+    """Give a shared page a weak ETag (of its bytes: whatever changes on the
+    page changes it) and answer a matching If-None-Match with 304. "no-cache":
+    caches may keep the page, and ask each time whether it is still current."""
+    if is_shared_response(response):
+        response.add_etag(weak=True)
+        response.headers["Cache-Control"] = "no-cache"
+        response.make_conditional(request)
+    return response
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     # Views that choose their own caching (feeds, downloads) keep it.
@@ -150,3 +189,4 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_large_bodies)
     app.before_request(protect_unsafe_requests)
     app.after_request(add_security_headers)
+    app.after_request(answer_conditionally)

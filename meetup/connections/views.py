@@ -28,7 +28,9 @@ def waiting_requests() -> dict[str, object]:
     def count() -> int:
         if not current_user.is_authenticated:
             return 0
-        if "waiting_requests" not in g:  # the menu and the sub-menu both show it
+        # The menu and the sub-menu both show it; meetup.login reads it with
+        # the person on requests that do not write.
+        if "waiting_requests" not in g:
             g.waiting_requests = network_service.waiting_count(current_user)
         return g.waiting_requests
 

@@ -27,7 +27,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
     page = events.get_event_page(viewer, slug)
     event = page.event
     now = utcnow()
-    panel = read_models.rsvp_panel(viewer, event, viewer_is_host=page.viewer_is_host, now=now)
+    panel = read_models.rsvp_panel(viewer, page, now=now)
     if rsvp_form is None and viewer is not None and not panel.closed:
         rsvp_form = RsvpForm.for_event(
             panel.questions, guest_limit=event.guest_limit, rsvp=panel.rsvp
@@ -54,8 +54,10 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         share_url=share_url,
         map_url=formatting.map_url(event),
         json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
-        can_see_directory=directory.can_see_directory(
-            viewer, event, viewer_is_going=panel.is_going
+        # Hosts see it; the page knows who hosts, so the rule is asked as of an attendee.
+        can_see_directory=page.viewer_is_host
+        or directory.can_see_directory(
+            viewer, event, viewer_is_going=panel.is_going, as_attendee=True
         ),
         offers_feedback=offers_feedback(viewer, event, going=panel.is_going, now=now),
         google_calendar_url=ical.google_calendar_link(event),

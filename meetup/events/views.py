@@ -18,7 +18,7 @@ from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event, EventHost, EventStatus
 from meetup.models.types import utcnow
 from meetup.routing import page_number, page_url
-from meetup.security import current_viewer, form_checks_csrf
+from meetup.security import current_viewer, form_checks_csrf, shared_page
 from meetup.services.events import event_listing, events
 from meetup.services.events import hosts as hosts_service
 
@@ -35,16 +35,19 @@ def _event_url(event: Event) -> str:
 
 
 @bp.get("/events")
+@shared_page
 def index() -> str:
     return _listing(past=False)
 
 
 @bp.get("/events/past")
+@shared_page
 def past() -> str:
     return _listing(past=True)
 
 
 @bp.get("/topics/<topic>")
+@shared_page
 def topic(topic: str) -> str:
     return _listing(past=False, topic=topic)
 
@@ -77,6 +80,7 @@ def _listing(*, past: bool, topic: str = "") -> str:
 
 
 @bp.get("/events/<slug>")
+@shared_page
 def detail(slug: str) -> tuple[str, int]:
     return render_event_page(slug)
 

@@ -112,7 +112,9 @@ class RsvpForm(Form):
         fields = {"questions": tuple(questions)}
         for question in questions:
             fields[f"answer_{question.id}"] = _answer_field(question)
-        form_class = type("EventRsvpForm", (cls,), fields)
+        # A class of its own only when there are questions to add: building
+        # one (WTForms sorts its fields anew) costs more than the page's query.
+        form_class = type("EventRsvpForm", (cls,), fields) if questions else cls
         data = {}
         if rsvp is not None:
             data["guests"] = rsvp.guests

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.models import Event, EventStatus
+from meetup.models import Event, EventStatus, User
 from meetup.models.types import utcnow
+from meetup.services.events import questions
 
 PASSWORD = "correct horse battery"
 NEXT_YEAR = utcnow().year + 1
@@ -380,7 +381,8 @@ def test_event_page_query_count_does_not_grow(app, make_user, make_event, count_
         client.get(f"/events/{small.slug}")
     with count_queries() as many:
         assert client.get(f"/events/{big.slug}").status_code == 200
-    assert many.count == few.count <= 4, many.statements
+    # The event (with its topics and seats), its hosts.
+    assert many.count == few.count == 2, many.statements
 
 
 def test_host_page_lists_upcoming_and_past(app, make_user, make_event) -> None:
@@ -408,3 +410,43 @@ def test_deleting_an_account_keeps_published_events_and_drops_drafts(
 
 def test_a_week_is_not_a_fixed_168_hours(app) -> None:
     assert timedelta(weeks=1) == timedelta(hours=168)  # the copy test relies on wall time
+
+
+# The signed-in page: the person (with the menu's count), the event (with its
+# topics, seats and the person's own reply), its hosts; and its questions, when
+# it asks some, for someone who may answer them.
+SIGNED_IN_PAGE_STATEMENTS = 3
+
+
+def test_signed_in_event_page_query_count_does_not_grow(
+    app, auth, make_user, make_event, reply, count_queries
+) -> None:
+    viewer = make_user()
+    small = make_event(capacity=5)
+    big = make_event(
+        capacity=5, cohosts=tuple(make_user() for _ in range(4)), topics=["a", "b", "c"]
+    )
+    for event in (small, big):
+        reply(viewer, event)
+    for _ in range(8):  # going, then the waitlist
+        reply(make_user(), big, guests=0)
+    reply(make_user(), big, going=False)
+    auth.login(viewer.email)
+    client = auth.client
+    client.get(f"/events/{small.slug}")  # warm caches
+    with count_queries() as few:
+        small_page = client.get(f"/events/{small.slug}").get_data(as_text=True)
+    with count_queries() as many:
+        big_page = client.get(f"/events/{big.slug}").get_data(as_text=True)
+    assert "You're going" in small_page and "You're going" in big_page
+    assert "4 on the waitlist" in big_page
+    assert many.count == few.count == SIGNED_IN_PAGE_STATEMENTS, many.statements
+
+    with app.app_context():
+        event = db.session.get(Event, big.id)
+        host = db.session.get(User, event.created_by_id)
+        questions.add_question(host, event, questions.QuestionDraft("Your role?", "short_text"))
+        db.session.commit()
+    with count_queries() as asking:
+        assert "Your role?" in client.get(f"/events/{big.slug}").get_data(as_text=True)
+    assert asking.count == SIGNED_IN_PAGE_STATEMENTS + 1, asking.statements

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, select, update
 
 from meetup.extensions import db
 from meetup.lib.user_agents import describe_user_agent
@@ -68,24 +71,40 @@ def start_session(user: User, *, user_agent: str = "", now: datetime | None = No
     return token
 
 
-def load_session_user(token: str, *, now: datetime | None = None) -> User | None:
+def load_session_user(
+    token: str, *, now: datetime | None = None, also: Mapping[str, ColumnElement[Any]] | None = None
+) -> User | None:
     """Return the person whose live session `token` opens, loaded with the
-    session in one query; None if it was ended, idled out, or never existed."""
+    session in one query; None if it was ended, idled out, or never existed.
+    `also`: more columns of the person (User) for that query, set on the
+    returned person as attributes of those names (pass the same column
+    objects each time: the statement is built once for them)."""
     if not token or len(token) > 100:
         return None
     now = now or utcnow()
+    also = also or {}
     found = db.session.execute(
-        select(User, LoginSession)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == _hash(token))
+        _session_user_query(tuple(also.values())), {"token_hash": _hash(token)}
     ).first()
     if found is None:
         return None
-    user, row = found
+    user, row, *values = found
     if not user.is_active or row.last_seen_at < now - IDLE_LIMIT:
         return None
     _attach(user, row, token)
+    for name, value in zip(also, values, strict=True):
+        setattr(user, name, value)
     return user
+
+
+@cache
+def _session_user_query(also: tuple[ColumnElement[Any], ...]) -> Select:
+    # Built once (per set of extra columns): building it costs more than running it.
+    return (
+        select(User, LoginSession, *also)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == bindparam("token_hash"))
+    )
 
 
 def session_due_for_touch(user: User, *, now: datetime | None = None) -> int | None:

@@ -7,8 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -216,13 +227,27 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
 
 def waiting_count(viewer: User, *, now: datetime | None = None) -> int:
     """How many requests wait for `viewer`'s answer (the menu's count)."""
-    now = now or utcnow()
-    return db.session.scalar(
+    return db.session.scalar(_waiting_for(viewer.id, since=(now or utcnow()) - REQUEST_LIFETIME))
+
+
+@cache
+def waiting_count_column() -> ScalarSelect[int]:
+    """waiting_count as a column of a query of people (User), so the page's
+    viewer and the menu's count are read in one statement. Built once: the
+    time it counts from is taken at each execution."""
+    since = bindparam("waiting_since", callable_=lambda: utcnow() - REQUEST_LIFETIME)
+    return _waiting_for(User.id, since=since).correlate(User).scalar_subquery()
+
+
+def _waiting_for(
+    addressee_id: int | ColumnElement[int], *, since: datetime | BindParameter[datetime]
+) -> Select:
+    return (
         select(func.count())
         .select_from(ConnectionRequest)
         .where(
-            ConnectionRequest.addressee_id == viewer.id,
+            ConnectionRequest.addressee_id == addressee_id,
             ConnectionRequest.status == RequestStatus.PENDING,
-            ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+            ConnectionRequest.created_at > since,
         )
     )

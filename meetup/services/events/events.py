@@ -13,9 +13,10 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from meetup.extensions import db
@@ -24,9 +25,11 @@ from meetup.lib.timezones import check_event_time, local_to_utc, utc_to_local
 from meetup.models import (
     Event,
     EventHost,
+    EventQuestion,
     EventStatus,
     EventVisibility,
     HostRole,
+    Rsvp,
     User,
 )
 from meetup.models.types import utcnow
@@ -41,7 +44,13 @@ from meetup.services.events.event_details import (
     details_snapshot,
 )
 from meetup.services.events.history import record_change
-from meetup.services.rsvps.waitlist import lock_event, promote_waitlist
+from meetup.services.rsvps.waitlist import (
+    SeatCount,
+    lock_event,
+    promote_waitlist,
+    seat_count_columns,
+    seat_count_of,
+)
 
 MAX_COPY_WEEKS = 104
 
@@ -89,6 +98,10 @@ class EventPage:
     # engines may index it.
     is_public: bool
     host_tools: HostTools | None  # None: the viewer does not host the event
+    # Read with the event, in its statement, for the reply panel:
+    seats: SeatCount
+    viewer_rsvp: Rsvp | None  # None also for an anonymous viewer
+    has_questions: bool
 
     @property
     def takes_replies(self) -> bool:
@@ -113,28 +126,20 @@ def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:
 
 
 def get_event_page(viewer: User | None, slug: str) -> EventPage:
-    """Return what the event page shows: the event with its topics, and its hosts.
+    """Return what the event page shows: the event with its topics, its
+    seats, the viewer's reply, and its hosts (two statements).
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
-    event = (
-        db.session.scalars(
-            # Topics joined in (ten at most): one round trip less on the busiest page.
-            select(Event).where(Event.slug == slug).options(joinedload(Event.topics))
-        )
-        .unique()
-        .one_or_none()
-    )
-    if event is None:
+    parameters = {"slug": slug} if viewer is None else {"slug": slug, "viewer_id": viewer.id}
+    query = _event_page_query(with_reply=viewer is not None)
+    found = db.session.execute(query, parameters).unique().one_or_none()
+    if found is None:
         raise NotFound("There is no such event.")
+    event, *seat_figures, has_questions = found[:6]
+    viewer_rsvp = found[6] if viewer is not None else None
     hosts = [
-        HostSummary(*row)
-        for row in db.session.execute(
-            select(EventHost.user_id, User.display_name, EventHost.role)
-            .join(User, User.id == EventHost.user_id)
-            .where(EventHost.event_id == event.id)
-            .order_by(EventHost.added_at, EventHost.user_id)
-        )
+        HostSummary(*row) for row in db.session.execute(_hosts_query(), {"event_id": event.id})
     ]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
@@ -148,6 +153,46 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
         viewer_is_creator=viewer_is_creator,
         is_public=event.is_public,
         host_tools=tools,
+        seats=seat_count_of(event, *seat_figures),
+        viewer_rsvp=viewer_rsvp,
+        has_questions=bool(has_questions),
+    )
+
+
+# The page's statements are built once (they are immutable, and SQLAlchemy
+# takes longer to build them than the database to run them); bound
+# parameters carry the request's values.
+
+
+@cache
+def _event_page_query(*, with_reply: bool) -> Select:
+    """What every viewer's page shows, in one statement: the event, its topics
+    (ten at most, joined in), its seats, whether it asks questions, and (with
+    `with_reply`) the viewer's own reply. Parameters: slug, viewer_id."""
+    query = (
+        select(Event, *seat_count_columns(), exists().where(EventQuestion.event_id == Event.id))
+        .where(Event.slug == bindparam("slug"))
+        .options(joinedload(Event.topics))
+        # The slug is unique; with a limit the topics are joined to the one
+        # event row in a subquery, so seats are counted once, not once per topic.
+        .limit(1)
+    )
+    if with_reply:
+        query = query.add_columns(Rsvp).outerjoin(
+            Rsvp, and_(Rsvp.event_id == Event.id, Rsvp.user_id == bindparam("viewer_id"))
+        )
+    return query
+
+
+@cache
+def _hosts_query() -> Select:
+    """The event's hosts as rows, in the order they joined (a big event has
+    hundreds: no ORM objects). Parameter: event_id."""
+    return (
+        select(EventHost.user_id, User.display_name, EventHost.role)
+        .join(User, User.id == EventHost.user_id)
+        .where(EventHost.event_id == bindparam("event_id"))
+        .order_by(EventHost.added_at, EventHost.user_id)
     )
 
 

@@ -24,7 +24,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.errors import NotFound
-from meetup.services.events.events import is_host, require_host
+from meetup.services.events.events import EventPage, is_host, require_host
 from meetup.services.events.questions import list_questions
 from meetup.services.outcomes.personal import EventOutcome, event_outcomes
 from meetup.services.rsvps.replying import (
@@ -33,10 +33,7 @@ from meetup.services.rsvps.replying import (
     find_rsvp,
     reply_in,
 )
-from meetup.services.rsvps.waitlist import (
-    SeatCount,
-    count_seats,
-)
+from meetup.services.rsvps.waitlist import SeatCount
 
 _HOST_LIST_ORDER = (
     RsvpStatus.PENDING, RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.NOT_GOING,
@@ -69,17 +66,17 @@ class RsvpPanel:
         return self.rsvp is not None and self.rsvp.status == RsvpStatus.GOING
 
 
-def rsvp_panel(
-    viewer: User | None, event: Event, *, viewer_is_host: bool, now: datetime | None = None
-) -> RsvpPanel:
+def rsvp_panel(viewer: User | None, page: EventPage, *, now: datetime | None = None) -> RsvpPanel:
+    """The reply box of `page` (get_event_page read the seats and the
+    viewer's reply with the event); asks the questions only of someone who
+    can reply, so anonymous visitors cost no query."""
     now = now or utcnow()
-    rsvp = find_rsvp(event, viewer) if viewer is not None else None
+    event, rsvp, seats = page.event, page.viewer_rsvp, page.seats
     holds_place = rsvp is not None and rsvp.status in ACTIVE_STATUSES
     closed = closed_reason(event, now, for_new_reply=not holds_place)
-    seats = count_seats(event)
-    # Asked only of someone who can reply: anonymous visitors cost no query.
-    questions = list_questions(event) if viewer is not None and not closed else []
-    asks_approval = event.is_approval_required and not viewer_is_host
+    asks = page.has_questions and viewer is not None and not closed
+    questions = list_questions(event) if asks else []
+    asks_approval = event.is_approval_required and not page.viewer_is_host
     return RsvpPanel(
         seats=seats,
         rsvp=rsvp,
@@ -102,7 +99,7 @@ def rsvp_panel(
             and event.status == EventStatus.PUBLISHED
         ),
         shows_waitlist_rule=bool(seats.waitlisted or (seats.capacity and not seats.left)),
-        shows_pending_link=viewer_is_host and bool(seats.pending),
+        shows_pending_link=page.viewer_is_host and bool(seats.pending),
     )
 
 

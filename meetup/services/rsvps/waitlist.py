@@ -17,7 +17,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 
 from meetup.extensions import db
 from meetup.lib.timezones import describe_span
@@ -85,12 +85,42 @@ def count_seats(event: Event) -> SeatCount:
         people[status] = count
         if status == RsvpStatus.GOING:
             going_guests = guests
+    return seat_count_of(
+        event, people[RsvpStatus.GOING], going_guests, people[RsvpStatus.WAITLISTED],
+        people[RsvpStatus.PENDING],
+    )  # fmt: skip
+
+
+def seat_count_columns() -> tuple[ScalarSelect[int], ...]:
+    """count_seats' figures as columns of a query of events (people going,
+    their guests, waitlisted, pending), so a page reads an event and its seats
+    in one statement; seat_count_of(event, *those values) makes the SeatCount."""
+
+    def of(status: RsvpStatus, figure: ColumnElement[int]) -> ScalarSelect[int]:
+        return (
+            select(figure)
+            .where(Rsvp.event_id == Event.id, Rsvp.status == status)
+            .correlate(Event)
+            .scalar_subquery()
+        )
+
+    return (
+        of(RsvpStatus.GOING, func.count()),
+        of(RsvpStatus.GOING, func.coalesce(func.sum(Rsvp.guests), 0)),
+        of(RsvpStatus.WAITLISTED, func.count()),
+        of(RsvpStatus.PENDING, func.count()),
+    )
+
+
+def seat_count_of(
+    event: Event, going: int, going_guests: int, waitlisted: int, pending: int
+) -> SeatCount:
     return SeatCount(
         capacity=event.capacity,
-        taken=people[RsvpStatus.GOING] + going_guests,
-        going=people[RsvpStatus.GOING],
-        waitlisted=people[RsvpStatus.WAITLISTED],
-        pending=people[RsvpStatus.PENDING],
+        taken=going + going_guests,
+        going=going,
+        waitlisted=waitlisted,
+        pending=pending,
     )
 
 
