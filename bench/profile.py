@@ -4,10 +4,11 @@ Seeds a database once, as `python -m bench` does (a fresh SQLite file, or
 PostgreSQL when MEETUP_DATABASE_URL is set: **its schema is dropped and
 rebuilt**), picks a scenario of bench/__main__.py by a part of its name,
 warms the page up, then requests it N times through the Flask test client:
-first unprofiled (ms/request, queries/request), then under cProfile. Prints
-the top functions by cumulative and by own time, in ms per request, so the
-next hot spot has a name. No server, no wrk: a steadier figure than the
-bench's on a shared machine, and the ratios of `python -m bench` stay the
+first unprofiled (ms/request, the CPU ms of this process, queries/request),
+then under cProfile (function calls/request: counted, so steady on a busy
+machine). Prints the top functions by cumulative and by own time, in ms per
+request, so the next hot spot has a name. No server, no wrk: steadier than
+the bench on a shared machine, and the ratios of `python -m bench` stay the
 figures that count.
 
     python -m bench.profile "search"                # search, two words
@@ -48,6 +49,7 @@ class Measure:
     requests: int
     status: int
     ms_per_request: float
+    cpu_ms_per_request: float  # this process's CPU: steadier when others share the cores
     queries_per_request: float
     stats: pstats.Stats  # of the profiled run, N requests
 
@@ -107,10 +109,10 @@ def measure(app: Flask, load: Load, *, requests: int, warmup: int = 20) -> Measu
     for _ in range(warmup):  # templates compiled, caches and pools filled
         status = get()
     with counting_queries() as counted:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _ in range(requests):
             status = get()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
@@ -120,6 +122,7 @@ def measure(app: Flask, load: Load, *, requests: int, warmup: int = 20) -> Measu
         requests=requests,
         status=status,
         ms_per_request=elapsed * 1000 / requests,
+        cpu_ms_per_request=cpu * 1000 / requests,
         queries_per_request=counted[0] / requests,
         stats=pstats.Stats(profiler),
     )
@@ -152,8 +155,12 @@ def _where(filename: str, line: int, function: str) -> str:
 def report(name: str, load: Load, result: Measure, *, top: int) -> str:
     lines = [
         f"{name}: GET {load.path} -> {result.status}",
-        f"{result.requests} requests, unprofiled: {result.ms_per_request:.2f} ms/request, "
+        f"{result.requests} requests, unprofiled: {result.ms_per_request:.2f} ms/request "
+        f"({result.cpu_ms_per_request:.2f} ms of this process's CPU), "
         f"{result.queries_per_request:g} queries/request",
+        # Counted, not timed: the same on a busy machine as on a quiet one.
+        f"profiled: {result.stats.total_calls / result.requests:,.0f} "  # type: ignore[attr-defined]
+        "Python function calls/request",
     ]
     for by in ("cumulative", "own"):
         lines += ["", f"top {top} by {by} time (profiled, per request):"]
