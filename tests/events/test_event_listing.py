@@ -77,6 +77,27 @@ def test_filters_by_topic_mode_and_dates(client, make_event) -> None:
     assert "Not a valid date value." in response.get_data(as_text=True)
 
 
+def test_the_filters_show_each_query_as_given(client) -> None:
+    """Each distinct query's filters are rendered once and kept: every answer
+    still shows its own values and errors, escaped."""
+    for _ in range(2):
+        for query, shown, absent in [
+            ("q=<b>x</b>&mode=online", ['value="&lt;b&gt;x&lt;/b&gt;"', 'selected value="online"'],
+             ["field-error"]),
+            ("q=y&starts_from=bad", ['value="y"', 'id="starts_from-error"', 'value="bad"'],
+             ["selected value"]),
+            ("q=y&q=z", ['value="y"'], ["field-error", 'value="z"']),
+            ("", ['id="q" name="q" type="text" value=""', 'id="topic"'], ["field-error"]),
+        ]:  # fmt: skip
+            html = client.get(f"/events?{query}").get_data(as_text=True)
+            for text in shown:
+                assert text in html, (query, text)
+            for text in absent:
+                assert text not in html, (query, text)
+    topic_page = client.get("/topics/ai?q=y").get_data(as_text=True)
+    assert 'value="y"' in topic_page and 'id="topic"' not in topic_page
+
+
 def test_past_events_latest_first(app, client, make_event) -> None:
     from meetup.extensions import db
     from meetup.models import Event
