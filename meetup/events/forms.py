@@ -197,14 +197,18 @@ class ListingForm(Form):
         values alone, so each distinct query is rendered once (WTForms took a
         fifth of a search page to write them)."""
         values = tuple((name, tuple(field.raw_data or ())) for name, field in self._fields.items())
-        return _listing_fields_html(values, with_topic)
+        if current_app.jinja_env.auto_reload:  # debug: an edited template shows at once
+            return _render_listing_fields(values, with_topic)
+        return _cached_listing_fields(values, with_topic)
 
 
-@lru_cache(maxsize=256)
-def _listing_fields_html(
+def _render_listing_fields(
     values: tuple[tuple[str, tuple[str, ...]], ...], with_topic: bool
 ) -> Markup:
     form = ListingForm(MultiDict([(name, value) for name, given in values for value in given]))
     form.validate()
     template = current_app.jinja_env.get_template("events/_filters.html")
     return template.module.filters(form, with_topic)  # type: ignore[attr-defined]
+
+
+_cached_listing_fields = lru_cache(maxsize=256)(_render_listing_fields)

@@ -77,7 +77,7 @@ def test_filters_by_topic_mode_and_dates(client, make_event) -> None:
     assert "Not a valid date value." in response.get_data(as_text=True)
 
 
-def test_the_filters_show_each_query_as_given(client) -> None:
+def test_the_filters_show_each_query_as_given(app, client, monkeypatch) -> None:
     """Each distinct query's filters are rendered once and kept: every answer
     still shows its own values and errors, escaped."""
     for _ in range(2):
@@ -96,6 +96,8 @@ def test_the_filters_show_each_query_as_given(client) -> None:
                 assert text not in html, (query, text)
     topic_page = client.get("/topics/ai?q=y").get_data(as_text=True)
     assert 'value="y"' in topic_page and 'id="topic"' not in topic_page
+    monkeypatch.setattr(app.jinja_env, "auto_reload", True)  # debug: rendered each time
+    assert client.get("/topics/ai?q=y").get_data(as_text=True) == topic_page
 
 
 def test_past_events_latest_first(app, client, make_event) -> None:
