@@ -206,7 +206,7 @@ def _listing_statement(
     """The listing's query for one combination of filters, built once: a page
     of events (:offset, PER_PAGE + 1 rows) joined to their topics, in order.
     The values (:now, :word_0.., :topic, :starts_from, :starts_until) are bound
-    when it runs. At most 2 × (MAX_WORDS + 1) × 2 × 2 × 3 statements."""
+    when it runs. At most 2 × (MAX_WORDS + 1) × 2 × 2 × 2 × 3 statements."""
     event = _EVENT.c
     query = select(*(event[name] for name in ("id", *_CARD_FIELDS))).where(
         event.visibility == EventVisibility.PUBLIC
