@@ -17,7 +17,7 @@ from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event, EventHost, EventStatus
 from meetup.models.types import utcnow
-from meetup.routing import page_number, page_url, url_for_each
+from meetup.routing import page_number, page_url
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services.events import event_listing, events
 from meetup.services.events import hosts as hosts_service
@@ -25,7 +25,7 @@ from meetup.services.events import hosts as hosts_service
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")
 bp.add_app_template_filter(formatting.local_time, "local_time")
-bp.add_app_template_global(url_for_each)
+bp.add_app_template_global(formatting.event_cards, "event_cards")
 
 
 def _event_url(event: Event) -> str:

@@ -100,6 +100,27 @@ def test_the_filters_show_each_query_as_given(app, client, monkeypatch) -> None:
     assert client.get("/topics/ai?q=y").get_data(as_text=True) == topic_page
 
 
+def test_cards_show_an_event_as_it_is_now(app, client, make_event) -> None:
+    """Cards are kept by their values: a changed event is a new card, and the
+    links follow the site's path prefix."""
+    from meetup.extensions import db
+    from meetup.models import Event
+
+    event = make_event(title="Before", topics=["ai"])
+    assert _titles(client, "/events") == ["Before"]
+    with app.app_context():
+        row = db.session.get(Event, event.id)
+        row.title, row.online_url = "After", "https://meet.example.org/x"
+        row.venue_name = row.venue_address = ""
+        db.session.commit()
+    html = client.get("/events").get_data(as_text=True)
+    assert _titles(client, "/events") == ["After"]
+    assert "Online" in html and "Station F" not in html
+    assert f'href="/events/{event.slug}"' in html and 'href="/topics/ai"' in html
+    prefixed = client.get("/events", base_url="http://localhost/site").get_data(as_text=True)
+    assert f'href="/site/events/{event.slug}"' in prefixed and 'href="/site/topics/ai"' in prefixed
+
+
 def test_past_events_latest_first(app, client, make_event) -> None:
     from meetup.extensions import db
     from meetup.models import Event
