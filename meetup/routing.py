@@ -5,6 +5,9 @@ blueprint, so every route uses them (`<id:rsvp_id>`, and `<slug>` is text).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, abort, request, url_for
@@ -48,6 +51,29 @@ def page_url(number: int) -> str:
     arguments["page"] = str(number)
     path = url_for(request.endpoint or "", **(request.view_args or {}))
     return f"{path}?{urlencode(list(arguments.items(multi=True)))}"
+
+
+# Stands for the varying value while url_for_each builds its URL: text that
+# the converter leaves as it is, and that no route holds.
+_MARKER = "url-for-each-5f3a9c"
+
+
+def url_for_each(endpoint: str, vary: str, **values: Any) -> Callable[[str], str]:
+    """url_for(endpoint, **{vary: value}) for many values of one text segment
+    (`<slug>`, `<topic>`: the default converter) without a werkzeug build per
+    value (a list's 20 event and 60 topic links cost a quarter of its
+    rendering): the URL is built once, each value quoted as TextConverter
+    quotes it."""
+    built = url_for(endpoint, **{vary: _MARKER}, **values)
+    head, found, tail = built.partition(_MARKER)
+    if not found or _MARKER in tail or "?" in head:
+        raise ValueError(f"{endpoint}: {vary} is not a segment of its path")
+    return lambda value: f"{head}{_segment(value)}{tail}"
+
+
+# A value quoted as TextConverter quotes it, cached: the same slugs and topics
+# are on every page.
+_segment = lru_cache(maxsize=4096)(TextConverter(Map()).to_url)
 
 
 def register_converters(app: Flask) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
-from flask.testing import FlaskClient
+import pytest
 
 from bench.__main__ import SCENARIOS, Load
+from bench.profile import client_for
 from bench.seed import seed
 from bench.sessions import mint_sessions
 
@@ -19,12 +19,12 @@ def test_every_scenario_page_answers_on_seeded_data(app, client) -> None:
     for name, load_for in SCENARIOS.items():
         load = load_for(seeded)
         load = Load(load) if isinstance(load, str) else load
-        response = _client(app, load.headers).get(load.path, headers=load.headers)
+        response = client_for(app, load.headers).get(load.path, headers=load.headers)
         assert response.status_code == (304 if "304" in name else 200), name
     big = client.get(SCENARIOS["event page (200 going)"](seeded)).get_data(as_text=True)
     assert "200 going" in big and "Full" in big and "50 on the waitlist" in big
     signed_in = SCENARIOS["event page, signed in and going"](seeded)
-    page = _client(app, signed_in.headers).get(signed_in.path)
+    page = client_for(app, signed_in.headers).get(signed_in.path)
     assert "You're going" in page.get_data(as_text=True)
 
 
@@ -34,21 +34,30 @@ def test_minted_sessions_can_reply(app) -> None:
         seeded = seed(30)
         racers = mint_sessions(app, seeded["racer_ids"][:3])
     for racer in racers:
-        response = _client(app, {"Cookie": racer["cookie"]}).post(
+        response = client_for(app, {"Cookie": racer["cookie"]}).post(
             f"/events/{seeded['race_events'][0]}/rsvp",
             data={"csrf_token": racer["csrf_token"], "response": "going"},
         )
         assert response.status_code == 303
 
 
-def _client(app: Flask, headers: dict[str, str]) -> FlaskClient:
-    """A client holding the cookie of a Cookie header (the test client keeps
-    its own cookie jar, which replaces the header)."""
-    client = app.test_client()
-    if "Cookie" in headers:
-        name, _, value = headers["Cookie"].partition("=")
-        client.set_cookie(name, value)
-    return client
+def test_the_profile_names_a_page_s_hot_spots(app) -> None:
+    """`python -m bench.profile search`: a scenario chosen by a part of its
+    name, timed and profiled through the test client on a tiny seed."""
+    from bench.profile import choose_scenario, load_for, measure, report
+
+    with app.app_context():
+        seeded = seed(30)
+    name = choose_scenario("search")
+    assert name == "search, two words"
+    with pytest.raises(SystemExit, match="event page"):
+        choose_scenario("event page")  # two scenarios: say which
+    load = load_for(name, seeded)
+    result = measure(app, load, requests=3, warmup=1)
+    assert result.status == 200 and result.queries_per_request >= 1
+    text = report(name, load, result, top=30)
+    assert "ms/request" in text and "queries/request" in text
+    assert "top 30 by own time" in text and "meetup/events/views.py" in text
 
 
 def test_the_suggestions_bench_scores_a_small_room() -> None:

@@ -113,6 +113,22 @@ def test_ids_up_to_the_largest_database_integer_reach_the_view(app) -> None:
             urls.match(path)
 
 
+def test_links_built_once_for_a_list_match_url_for(app) -> None:
+    """url_for_each (the cards' links) quotes each value as url_for would."""
+    from flask import url_for
+
+    from meetup.routing import url_for_each
+
+    values = ["python", "a b", "c++ & ml", "100%", "a/b", "?#", "café", "東京", "x'y\"z", "<b>"]
+    with app.test_request_context("/events", base_url="http://localhost/prefix"):
+        for endpoint, vary in (("events.detail", "slug"), ("events.topic", "topic")):
+            each = url_for_each(endpoint, vary)
+            for value in values:
+                assert each(value) == url_for(endpoint, **{vary: value}), value
+        with pytest.raises(ValueError):
+            url_for_each("events.index", "page")  # not a path segment
+
+
 @pytest.mark.parametrize("path", ["/events", "/events/past", "/topics/python"])
 def test_huge_page_numbers_are_not_found(client, path) -> None:
     assert client.get(f"{path}?page={HUGE}").status_code == 404

@@ -25,6 +25,7 @@ from meetup.services.events import hosts as hosts_service
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")
 bp.add_app_template_filter(formatting.local_time, "local_time")
+bp.add_app_template_global(formatting.event_cards, "event_cards")
 
 
 def _event_url(event: Event) -> str:

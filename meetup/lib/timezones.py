@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from meetup.services.errors import InvalidInput
@@ -79,6 +79,7 @@ def _wall_time_kind(wall: datetime, tz: ZoneInfo) -> str:
     return "fold" if round_trip == wall else "gap"
 
 
+@lru_cache(maxsize=4096)  # every list shows the same events' times, request after request
 def describe_span(start: datetime, end: datetime, zone: str) -> str:
     """ "Tue 1 Dec 2026, 18:00–20:00 CET", in `zone`."""
     start, end = utc_to_local(start, zone), utc_to_local(end, zone)

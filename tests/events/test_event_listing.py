@@ -77,6 +77,50 @@ def test_filters_by_topic_mode_and_dates(client, make_event) -> None:
     assert "Not a valid date value." in response.get_data(as_text=True)
 
 
+def test_the_filters_show_each_query_as_given(app, client, monkeypatch) -> None:
+    """Each distinct query's filters are rendered once and kept: every answer
+    still shows its own values and errors, escaped."""
+    for _ in range(2):
+        for query, shown, absent in [
+            ("q=<b>x</b>&mode=online", ['value="&lt;b&gt;x&lt;/b&gt;"', 'selected value="online"'],
+             ["field-error"]),
+            ("q=y&starts_from=bad", ['value="y"', 'id="starts_from-error"', 'value="bad"'],
+             ["selected value"]),
+            ("q=y&q=z", ['value="y"'], ["field-error", 'value="z"']),
+            ("", ['id="q" name="q" type="text" value=""', 'id="topic"'], ["field-error"]),
+        ]:  # fmt: skip
+            html = client.get(f"/events?{query}").get_data(as_text=True)
+            for text in shown:
+                assert text in html, (query, text)
+            for text in absent:
+                assert text not in html, (query, text)
+    topic_page = client.get("/topics/ai?q=y").get_data(as_text=True)
+    assert 'value="y"' in topic_page and 'id="topic"' not in topic_page
+    monkeypatch.setattr(app.jinja_env, "auto_reload", True)  # debug: rendered each time
+    assert client.get("/topics/ai?q=y").get_data(as_text=True) == topic_page
+
+
+def test_cards_show_an_event_as_it_is_now(app, client, make_event) -> None:
+    """Cards are kept by their values: a changed event is a new card, and the
+    links follow the site's path prefix."""
+    from meetup.extensions import db
+    from meetup.models import Event
+
+    event = make_event(title="Before", topics=["ai"])
+    assert _titles(client, "/events") == ["Before"]
+    with app.app_context():
+        row = db.session.get(Event, event.id)
+        row.title, row.online_url = "After", "https://meet.example.org/x"
+        row.venue_name = row.venue_address = ""
+        db.session.commit()
+    html = client.get("/events").get_data(as_text=True)
+    assert _titles(client, "/events") == ["After"]
+    assert "Online" in html and "Station F" not in html
+    assert f'href="/events/{event.slug}"' in html and 'href="/topics/ai"' in html
+    prefixed = client.get("/events", base_url="http://localhost/site").get_data(as_text=True)
+    assert f'href="/site/events/{event.slug}"' in prefixed and 'href="/site/topics/ai"' in prefixed
+
+
 def test_past_events_latest_first(app, client, make_event) -> None:
     from meetup.extensions import db
     from meetup.models import Event
@@ -103,18 +147,21 @@ def test_pagination_keeps_the_filters(client, make_event) -> None:
     assert client.get("/events?page=abc").status_code == 200
 
 
-def test_listing_query_count_does_not_grow(app, make_user, make_event, count_queries) -> None:
+@pytest.mark.parametrize("path", ["/events", "/events?q=x+y", "/topics/x", "/"])
+def test_listing_query_count_does_not_grow(app, make_user, make_event, count_queries, path):
+    """The listing, a search of two words, a topic and the home page: one
+    query (a page of events joined to their topics), however many match."""
     client = app.test_client()
-    make_event(topics=["a"])
-    client.get("/events")
+    make_event(topics=["a", "x", "y"])
+    client.get(path)
     with count_queries() as few:
-        client.get("/events")
+        client.get(path)
     for number in range(15):
         make_event(topics=[f"t{number}", "x", "y"], cohosts=(make_user(),) if number % 3 else ())
     with count_queries() as many:
-        html = client.get("/events").get_data(as_text=True)
-    assert html.count('class="event-card"') == 16
-    assert many.count == few.count <= 2, many.statements
+        html = client.get(path).get_data(as_text=True)
+    assert html.count('class="event-card"') == (6 if path == "/" else 16)
+    assert many.count == few.count == 1, many.statements
 
 
 def test_listing_shows_times_in_the_event_zone(client, make_event) -> None:

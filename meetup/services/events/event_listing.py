@@ -8,10 +8,13 @@ PostgreSQL give the same results, in every script.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from itertools import groupby
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Row, Select, bindparam, exists, or_, select
 
 from meetup.extensions import db
 from meetup.lib.text import fold_for_search, normalize_tag
@@ -75,14 +78,31 @@ class Page:
 def list_events(filters: EventFilters, *, page: int = 1, now: datetime) -> Page:
     """Public events matching `filters`: upcoming soonest first, or past latest first.
 
-    Two queries whatever the page holds: the events (one more than a page, to
-    know whether there is a next one, instead of counting every match) and
-    their topics.
+    One query whatever the page holds: a page of events (one more than a page,
+    to know whether there is a next one, instead of counting every match)
+    joined to their topics.
     """
-    query = _listed(filters, now=now)
     page = max(1, page)
-    order = Event.starts_at.desc() if filters.past else Event.starts_at.asc()
-    items = cards(query.order_by(order, Event.id).limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE))
+    words = search_words(filters.query)
+    statement = _listing_statement(
+        past=filters.past,
+        words=len(words),
+        topic=bool(filters.topic),
+        starts_from=filters.starts_from is not None,
+        starts_until=filters.starts_until is not None,
+        mode=filters.mode if filters.mode in ("online", "in_person") else "",
+    )
+    parameters: dict[str, object] = {
+        "now": now,
+        "offset": (page - 1) * PER_PAGE,
+        "topic": normalize_tag(filters.topic),
+        **{f"word_{number}": _contains(word) for number, word in enumerate(words)},
+    }
+    if filters.starts_from:
+        parameters["starts_from"] = _utc_midnight(filters.starts_from)
+    if filters.starts_until:
+        parameters["starts_until"] = _utc_midnight(filters.starts_until, days_later=1)
+    items = _cards_of_rows(db.session.execute(statement, parameters))
     return Page(items=items[:PER_PAGE], number=page, has_next=len(items) > PER_PAGE)
 
 
@@ -172,26 +192,72 @@ def _utc_midnight(day: date, *, days_later: int = 0) -> datetime:
     return datetime.combine(day + timedelta(days=days_later), time(), UTC)
 
 
-def _listed(filters: EventFilters, *, now: datetime) -> Select:
-    query = _public()
-    if filters.past:
-        query = query.where(Event.ends_at <= now)
-    else:
-        query = query.where(Event.ends_at > now, Event.status == EventStatus.PUBLISHED)
-    for word in search_words(filters.query):
-        query = query.where(Event.search_text.contains(word, autoescape=True))
-    if filters.topic:
+# The listing reads Core columns, not the model's attributes: its rows are
+# plain values, and an ORM statement costs more to build, compile and read
+# than SQLite takes to run it.
+_EVENT = Event.__table__
+_TOPIC = EventTopic.__table__
+
+
+@cache
+def _listing_statement(
+    *, past: bool, words: int, topic: bool, starts_from: bool, starts_until: bool, mode: str
+) -> Select:
+    """The listing's query for one combination of filters, built once: a page
+    of events (:offset, PER_PAGE + 1 rows) joined to their topics, in order.
+    The values (:now, :word_0.., :topic, :starts_from, :starts_until) are bound
+    when it runs. At most 2 × (MAX_WORDS + 1) × 2 × 2 × 2 × 3 statements."""
+    event = _EVENT.c
+    query = select(*(event[name] for name in ("id", *_CARD_FIELDS))).where(
+        event.visibility == EventVisibility.PUBLIC
+    )
+    if past:
         query = query.where(
-            exists().where(
-                EventTopic.event_id == Event.id, EventTopic.name == normalize_tag(filters.topic)
-            )
+            event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+            event.ends_at <= bindparam("now"),
         )
-    if filters.starts_from:
-        query = query.where(Event.starts_at >= _utc_midnight(filters.starts_from))
-    if filters.starts_until:
-        query = query.where(Event.starts_at < _utc_midnight(filters.starts_until, days_later=1))
-    if filters.mode == "online":
-        query = query.where(Event.online_url != "")
-    elif filters.mode == "in_person":
-        query = query.where(or_(Event.venue_name != "", Event.venue_address != ""))
-    return query
+    else:
+        query = query.where(event.status == EventStatus.PUBLISHED, event.ends_at > bindparam("now"))
+    for number in range(words):
+        query = query.where(event.search_text.like(bindparam(f"word_{number}"), escape="/"))
+    if topic:
+        query = query.where(
+            exists().where(_TOPIC.c.event_id == event.id, _TOPIC.c.name == bindparam("topic"))
+        )
+    if starts_from:
+        query = query.where(event.starts_at >= bindparam("starts_from"))
+    if starts_until:
+        query = query.where(event.starts_at < bindparam("starts_until"))
+    if mode == "online":
+        query = query.where(event.online_url != "")
+    elif mode == "in_person":
+        query = query.where(or_(event.venue_name != "", event.venue_address != ""))
+    when = event.starts_at.desc() if past else event.starts_at.asc()
+    shown = query.order_by(when, event.id).limit(PER_PAGE + 1).offset(bindparam("offset"))
+    shown = shown.subquery("shown")
+    when = shown.c.starts_at.desc() if past else shown.c.starts_at.asc()
+    return (
+        select(shown, _TOPIC.c.name.label("topic_name"))
+        .outerjoin(_TOPIC, _TOPIC.c.event_id == shown.c.id)
+        .order_by(when, shown.c.id, _TOPIC.c.name)
+    )
+
+
+def _contains(word: str) -> str:
+    """A LIKE pattern matching `word` anywhere, its own % and _ literal
+    (escaped with "/", as SQLAlchemy's autoescape does)."""
+    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _cards_of_rows(rows: Iterable[Row]) -> list[EventCard]:
+    """Cards from rows of an event's columns and one of its topics (or None),
+    an event's rows together."""
+    cards = []
+    for _, group in groupby(rows, key=lambda row: row.id):
+        first, *others = group
+        topic_names = () if first.topic_name is None else (first.topic_name,)
+        topic_names += tuple(row.topic_name for row in others)
+        values = dict(zip(_CARD_FIELDS, first[1:-1], strict=True))
+        cards.append(EventCard(**values, topic_names=topic_names))
+    return cards
