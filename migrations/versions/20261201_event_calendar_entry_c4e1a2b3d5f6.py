@@ -1,7 +1,7 @@
 """event calendar entry: one VEVENT per event version and variant
 
 Revision ID: c4e1a2b3d5f6
-Revises: f99e4ae38170
+Revises: 3d1f0c8a9b27
 Create Date: 2026-12-01 17:30:00.000000
 
 A cache: nothing to backfill (each entry is built on its first read).
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e1a2b3d5f6'
-down_revision = 'f99e4ae38170'
+down_revision = '3d1f0c8a9b27'
 branch_labels = None
 depends_on = None
 
