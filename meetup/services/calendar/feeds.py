@@ -6,21 +6,34 @@ public events, per topic, per host. Every feed keeps a few weeks of past
 events and keeps cancelled ones, marked so. Drafts, and unlisted events the
 reader has no part in, never appear.
 
-A Feed knows its ETag from one light query (columns, no objects); the events
-themselves are loaded only when the calendar must be built, so a client
-whose copy is current costs little.
+A Feed knows its ETag from one light query (columns, no objects; for a
+personal feed one row, the database joining the versions into one text);
+its rows and events are read only when the calendar must be built, so a
+client whose copy is current costs little.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, cached_property
 from typing import Any
 
-from sqlalchemy import Select, bindparam, null, or_, select, true, type_coerce, union_all
+from sqlalchemy import (
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 from sqlalchemy.types import NullType
 
@@ -62,12 +75,16 @@ class Feed:
     name: str
     is_personal: bool
     etag: str
-    # The rows of the feed's query, soonest first, with the positions in a
-    # row of the event's id, the reader's reply and their hosting (None:
-    # the query has no such column): read only when the file is built.
-    rows: Sequence[Sequence[Any]]
+    # Reads the rows of the feed's query, soonest first, with the positions
+    # in a row of the event's id, the reader's reply and their hosting (None:
+    # the query has no such column): called only when the file is built.
+    load_rows: Callable[[], Sequence[Sequence[Any]]]
     columns: tuple[int, int | None, int | None] = (0, None, None)
     alarm_minutes: int | None = None
+
+    @cached_property
+    def rows(self) -> Sequence[Sequence[Any]]:
+        return self.load_rows()
 
     @cached_property
     def readers_view(self) -> dict[int, tuple[RsvpStatus | None, bool]]:
@@ -163,35 +180,40 @@ def personal_feed(token: str, *, now: datetime) -> Feed:
     """:raise NotFound: no account has this token (a wrong or revoked one)."""
     if not token:
         raise NotFound("There is no such calendar.")
-    rows = (
-        db.session.connection()
-        .execute(_personal_feed_query(), {"token": token, "since": now - PAST_WINDOW})
-        .all()
-    )
-    if not rows:
+    parameters = {"token": token, "since": now - PAST_WINDOW}
+    connection = db.session.connection()
+    version = connection.execute(_personal_feed_version(), parameters).first()
+    if version is None:
         raise NotFound("There is no such calendar.")
-    name, alarm_minutes = f"Meetup: {rows[0][0]}", rows[0][1]
+    name, alarm_minutes, versions = f"Meetup: {version[0]}", version[1], version[2]
     return Feed(
         name,
         is_personal=True,
-        etag=feed_etag(f"{name}|{alarm_minutes}", map(tuple, rows)),
-        rows=rows,
-        columns=(2, 7, 8),
+        etag=feed_etag(f"{name}|{alarm_minutes}", [(versions,)]),
+        load_rows=lambda: connection.execute(_personal_feed_rows(), parameters).all(),
+        columns=(0, 5, 6),
         alarm_minutes=alarm_minutes,
     )
 
 
-@cache
-def _personal_feed_query() -> Select[Any]:
-    """One statement, built once: the reader by their token (a unique index),
-    outer-joined to the versions of their events (through their replies, then
-    their hostings: an event in both comes twice), so an unchanged feed
-    answers 304 from this alone, converting nothing."""
-    reader = (
+# A personal feed is the reader (by their token, a unique index) and the
+# versions of their events: through their replies, then their hostings (an
+# event in both comes twice). Its ETag needs the versions only: the database
+# joins them into one text, so an unchanged feed answers 304 from one row,
+# with nothing converted or hashed row by row.
+
+
+def _reader() -> Any:
+    return (
         select(User.id, User.display_name, User.calendar_alarm_minutes)
         .where(User.feed_token == bindparam("token"), User.deleted_at.is_(None))
         .cte("reader")
     )
+
+
+def _readers_events(reader: Any) -> Any:
+    """The reader's events as rows of their versions (id, sequence, updated
+    at, status), start, and how the reader is in it (reply, host)."""
     reader_id = select(reader.c.id).scalar_subquery()
     since = bindparam("since", type_=UTCDateTime)
     replied = (
@@ -207,13 +229,37 @@ def _personal_feed_query() -> Select[Any]:
         .where(EventHost.user_id == reader_id)
         .order_by(None)
     )
-    shown = union_all(replied, hosted).subquery()
+    return union_all(replied, hosted).subquery()
+
+
+@cache
+def _personal_feed_version() -> Select[Any]:
+    """The reader's name, reminder, and every version of their feed's rows
+    in one text (one row; none for an unknown token). Equal rows in another
+    order make another text: a needless rebuild at worst, never a stale 304."""
+    reader = _reader()
+    shown = _readers_events(reader)
+    as_text = [func.coalesce(cast(column, String), "") for column in shown.c]
+    row_text = as_text[0]
+    for column in as_text[1:]:
+        row_text = row_text + "|" + column
     return (
-        select(reader.c.display_name, reader.c.calendar_alarm_minutes, shown)
+        select(
+            reader.c.display_name,
+            reader.c.calendar_alarm_minutes,
+            func.aggregate_strings(row_text, ","),
+        )
         .select_from(reader)
         .outerjoin(shown, true())
-        .order_by(shown.c.starts_at, shown.c.id, shown.c.host)
+        .group_by(reader.c.id, reader.c.display_name, reader.c.calendar_alarm_minutes)
     )
+
+
+@cache
+def _personal_feed_rows() -> Select[Any]:
+    """The reader's events, soonest first, read only to build the file."""
+    shown = _readers_events(_reader())
+    return select(shown).order_by(shown.c.starts_at, shown.c.id, shown.c.host)
 
 
 def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -> Feed:
@@ -237,7 +283,7 @@ def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -
 def _feed(name: str, query: Select[Any]) -> Feed:
     rows = db.session.execute(query).all()
     etag = feed_etag(name, map(tuple, rows))
-    return Feed(name, False, etag, rows)
+    return Feed(name, False, etag, lambda: rows)
 
 
 def _window(since: Any, *columns: Any) -> Select[Any]:
