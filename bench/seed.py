@@ -169,13 +169,15 @@ def seed(events: int) -> dict[str, Any]:
         .values(capacity=BIG_EVENT_GOING, guest_limit=2)
     )
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        # Planner statistics, as autovacuum would gather on a live database.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("ANALYZE")
     feed_token = _seed_feed_reader(user_ids[-1], rows[1 + RACES :], ids, now=now)
     directory_event = rows[-1]["slug"]
     _seed_directory(ids[directory_event], rng, now=now)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Planner statistics of every table seeded, as autovacuum would
+        # gather on a live database.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
     return {
         "directory_event": directory_event,
         "feed_token": feed_token,
