@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -39,6 +40,10 @@ class DirectoryForm(Form):
         ]
         self.offers.choices = choices
         self.seeks.choices = choices
+
+    def fields_html(self) -> Markup:
+        """The fields as directory/_filters.html writes them, once per distinct query."""
+        return self.rendered_fields("directory/_filters.html", "filters")
 
 
 @bp.get("/events/<slug>/people")
