@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from meetup.directory.formatting import card_head
 from meetup.downloads import private_download
 from meetup.events.access import event_or_404
 from meetup.forms import Form
@@ -65,8 +66,8 @@ def people(slug: str) -> Response | str:
         suggestions=shown.suggestions,
         may_connect=shown.may_connect,
         page_url=page_url,
-        goal_labels=GOAL_LABELS,
         goal_directions=GoalDirection,
+        card_head=card_head,
         statuses=RsvpStatus,
     )
 
