@@ -10,31 +10,36 @@ from markupsafe import Markup
 
 from meetup.models import Goal, RsvpStatus
 from meetup.models.user import GOAL_LABELS
-from meetup.services.directory.directory import Card
+from meetup.services.directory.directory import Card, DirectoryPage
 
 
-def card_head(card: Card, *, viewer_is_host: bool, status: RsvpStatus, profile_url: str) -> Markup:
-    """A card up to its actions, unclosed (directory/_person_card.html).
+def card_heads(page: DirectoryPage, profile_url: str) -> list[Markup]:
+    """Each card of `page` up to its actions, unclosed, in the page's order
+    (directory/_person_card.html).
 
-    Cached by every value it shows, so it follows from its key alone and
+    Cached by every value a card shows, so it follows from its key alone and
     holds nothing another viewer's key would not name: the email and status
     are in it (and shown) for hosts only; what privacy hides is already
-    blank in `card`. The actions (ticks, connect, each with the viewer's
+    blank in the Card. The actions (ticks, connect, each with the viewer's
     form token) are never in it. Rendered anew when templates reload."""
     render = _render_head if current_app.jinja_env.auto_reload else _cached_head
-    return render(
-        card.user_id,
-        card.display_name,
-        card.shows_profile,
-        card.headline,
-        card.company,
-        tuple(card.interests),
-        tuple(card.offers),
-        tuple(card.seeks),
-        card.email if viewer_is_host else None,
-        status if viewer_is_host else None,
-        profile_url,
-    )
+    host = page.viewer_is_host
+    return [
+        render(
+            card.user_id,
+            card.display_name,
+            card.shows_profile,
+            card.headline,
+            card.company,
+            tuple(card.interests),
+            tuple(card.offers),
+            tuple(card.seeks),
+            card.email if host else None,
+            page.statuses[card.user_id] if host else None,
+            profile_url,
+        )
+        for card in page.people
+    ]
 
 
 def _render_head(

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from meetup.directory.formatting import card_head
+from meetup.directory.formatting import card_heads
 from meetup.downloads import private_download
 from meetup.events.access import event_or_404
 from meetup.forms import Form
@@ -67,7 +67,7 @@ def people(slug: str) -> Response | str:
         may_connect=shown.may_connect,
         page_url=page_url,
         goal_directions=GoalDirection,
-        card_head=card_head,
+        card_heads=card_heads,
         statuses=RsvpStatus,
     )
 
