@@ -212,9 +212,9 @@ def visible_attendees(
     """
     query, host = _replies(viewer, event)
     page = max(page, 1)
+    query, params = _filtered(query, filters, viewer)
     rows = db.session.execute(
-        _filtered(query, filters, viewer).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1),
-        {"event_id": event.id},
+        query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1), {"event_id": event.id, **params}
     ).all()
     sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
     cards = _cards(rows[:PER_PAGE], viewer, sees_as_attendee=sees_as_attendee)
@@ -373,9 +373,12 @@ def _tags_query(among: Any) -> Any:
     return tags.order_by(tags.selected_columns.value)
 
 
-def _filtered(query: Any, filters: DirectoryFilters, viewer: User | None) -> Any:
+def _filtered(
+    query: Any, filters: DirectoryFilters, viewer: User | None
+) -> tuple[Any, dict[str, Any]]:
     """Search only what `viewer` may see: the name, and the other fields only
-    of people whose profile they may see (privacy.profile_fields_condition)."""
+    of people whose profile they may see (privacy.profile_fields_condition).
+    Returns the query and the values of its parameters."""
     fields_visible = privacy.profile_fields_condition(viewer)
     for word in filters.query.lower().split()[:5]:
         query = query.where(
@@ -396,17 +399,30 @@ def _filtered(query: Any, filters: DirectoryFilters, viewer: User | None) -> Any
         or (filters.seeks in Goal.__members__.values())
     ):
         query = query.where(fields_visible)
+    params: dict[str, Any] = {}
     if filters.interest:
-        query = query.where(
-            User.interests.any(UserInterest.name == filters.interest.strip().lower())
-        )
+        query = query.where(_interest_condition())
+        params["interest"] = filters.interest.strip().lower()
     for direction, value in ((GoalDirection.OFFERS, filters.offers),
                              (GoalDirection.SEEKS, filters.seeks)):  # fmt: skip
         if value in Goal.__members__.values():
-            query = query.where(
-                User.goals.any(and_(UserGoal.goal == Goal(value), UserGoal.direction == direction))
-            )
-    return query
+            query = query.where(_goal_condition(direction))
+            params[f"{direction.value}_goal"] = Goal(value)
+    return query, params
+
+
+@cache  # the filters' conditions are built once, their values bound when run
+def _interest_condition() -> Any:
+    """SQL over User: has the interest in the parameter interest."""
+    return User.interests.any(UserInterest.name == bindparam("interest"))
+
+
+@cache
+def _goal_condition(direction: GoalDirection) -> Any:
+    """SQL over User: has the goal in the parameter <direction>_goal, in `direction`."""
+    return User.goals.any(
+        and_(UserGoal.goal == bindparam(f"{direction.value}_goal"), UserGoal.direction == direction)
+    )
 
 
 def directory_csv(actor: User, event: Event) -> str:
