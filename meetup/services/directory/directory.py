@@ -46,6 +46,9 @@ from meetup.services.events.events import is_host
 PER_PAGE = 50
 PROFILE_EVENTS = 10  # per list on a profile
 PROFILE_CANDIDATES = 200  # a person's latest replies a profile looks through
+# The members by value: a page's tags arrive as text, a hundred goals of them.
+_GOALS = {goal.value: goal for goal in Goal}
+_DIRECTIONS = {direction.value: direction for direction in GoalDirection}
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,7 @@ def _cards(
         if direction is None:
             interests[user_id].append(value)
         else:
-            goals.setdefault((user_id, GoalDirection(direction)), []).append(Goal(value))
+            goals.setdefault((user_id, _DIRECTIONS[direction]), []).append(_GOALS[value])
     return [
         Card(
             user_id=row.id,
