@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from meetup.directory.formatting import card_heads
 from meetup.downloads import private_download
 from meetup.events.access import event_or_404
 from meetup.forms import Form
@@ -40,6 +42,10 @@ class DirectoryForm(Form):
         self.offers.choices = choices
         self.seeks.choices = choices
 
+    def fields_html(self) -> Markup:
+        """The fields as directory/_filters.html writes them, once per distinct query."""
+        return self.rendered_fields("directory/_filters.html", "filters")
+
 
 @bp.get("/events/<slug>/people")
 def people(slug: str) -> Response | str:
@@ -60,8 +66,8 @@ def people(slug: str) -> Response | str:
         suggestions=shown.suggestions,
         may_connect=shown.may_connect,
         page_url=page_url,
-        goal_labels=GOAL_LABELS,
         goal_directions=GoalDirection,
+        card_heads=card_heads,
         statuses=RsvpStatus,
     )
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from flask import current_app
 from markupsafe import Markup
-from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -193,22 +189,5 @@ class ListingForm(Form):
 
     def fields_html(self, *, with_topic: bool) -> Markup:
         """The fields as events/_filters.html writes them (the topic's too
-        unless a topic page names it): what they show follows from the query's
-        values alone, so each distinct query is rendered once (WTForms took a
-        fifth of a search page to write them)."""
-        values = tuple((name, tuple(field.raw_data or ())) for name, field in self._fields.items())
-        if current_app.jinja_env.auto_reload:  # debug: an edited template shows at once
-            return _render_listing_fields(values, with_topic)
-        return _cached_listing_fields(values, with_topic)
-
-
-def _render_listing_fields(
-    values: tuple[tuple[str, tuple[str, ...]], ...], with_topic: bool
-) -> Markup:
-    form = ListingForm(MultiDict([(name, value) for name, given in values for value in given]))
-    form.validate()
-    template = current_app.jinja_env.get_template("events/_filters.html")
-    return template.module.filters(form, with_topic)  # type: ignore[attr-defined]
-
-
-_cached_listing_fields = lru_cache(maxsize=256)(_render_listing_fields)
+        unless a topic page names it), once per distinct query."""
+        return self.rendered_fields("events/_filters.html", "filters", with_topic)

@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, null, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -46,6 +46,9 @@ from meetup.services.events.events import is_host
 PER_PAGE = 50
 PROFILE_EVENTS = 10  # per list on a profile
 PROFILE_CANDIDATES = 200  # a person's latest replies a profile looks through
+# The members by value: a page's tags arrive as text, a hundred goals of them.
+_GOALS = {goal.value: goal for goal in Goal}
+_DIRECTIONS = {direction.value: direction for direction in GoalDirection}
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ def shows_person(
 
 def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
     """The replies `viewer` may see in `event`'s directory, as a query of
-    plain columns, and whether `viewer` hosts it (then: every reply).
+    plain columns (parameter: event_id), and whether `viewer` hosts it
+    (then: every reply).
 
     :raise LoginRequired: the event's setting keeps anonymous visitors out.
     :raise PermissionDenied: the event's setting keeps `viewer` out.
@@ -170,6 +174,15 @@ def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
             raise LoginRequired("Log in to see who's coming.")
         raise PermissionDenied("The hosts keep this event's list of people to themselves.")
     host = is_host(viewer, event)
+    query = _replies_query(host=host)
+    if not host:
+        query = query.where(privacy.not_blocked_condition(viewer))
+    return query, host
+
+
+@cache  # built once: a page adds only the viewer's blocks and its filters
+def _replies_query(*, host: bool) -> Any:
+    """_replies' statement before the viewer's blocks. Parameter: event_id."""
     query = (
         select(
             User.id,
@@ -183,18 +196,14 @@ def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
             shown_condition().label("shown"),
         )
         .join(Rsvp, Rsvp.user_id == User.id)
-        .where(Rsvp.event_id == event.id, User.deleted_at.is_(None))
+        .where(Rsvp.event_id == bindparam("event_id"), User.deleted_at.is_(None))
         # The name folded for sorting, read in order from the replies' index
         # (event, status, sort_name, user): a page reads its rows, not 2,000.
         .order_by(Rsvp.sort_name, Rsvp.user_id)
     )
     if not host:
-        query = query.where(
-            Rsvp.status == RsvpStatus.GOING,
-            shown_condition(),
-            privacy.not_blocked_condition(viewer),
-        )
-    return query, host
+        query = query.where(Rsvp.status == RsvpStatus.GOING, shown_condition())
+    return query
 
 
 def visible_attendees(
@@ -206,21 +215,19 @@ def visible_attendees(
     """
     query, host = _replies(viewer, event)
     page = max(page, 1)
+    query, params = _filtered(query, filters, viewer)
     rows = db.session.execute(
-        _filtered(query, filters, viewer).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
+        query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1), {"event_id": event.id, **params}
     ).all()
     sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
     cards = _cards(rows[:PER_PAGE], viewer, sees_as_attendee=sees_as_attendee)
     # Counted from the replies' index alone, not joined to 2,000 people: the
     # replies carry their person's listing (services.directory.copies), and
     # a deleted account has no replies left.
-    shown = _shown_by_copies()
-    if not host and viewer is not None:
-        shown = and_(shown, Rsvp.user_id.not_in(privacy.blocked_ids(viewer)))
+    with_blocks = not host and viewer is not None
     going_total, going_shown = db.session.execute(
-        select(func.count(), func.count().filter(shown))
-        .select_from(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
+        _counts_query(with_blocks=with_blocks),
+        {"event_id": event.id, "blocked": list(privacy.blocked_ids(viewer)) if with_blocks else []},
     ).one()
     return DirectoryPage(
         people=cards,
@@ -230,6 +237,20 @@ def visible_attendees(
         page=page,
         has_next=len(rows) > PER_PAGE,
         viewer_is_host=host,
+    )
+
+
+@cache
+def _counts_query(*, with_blocks: bool) -> Any:
+    """The event's people going, and those of them shown (without the people
+    in `blocked` when `with_blocks`). Parameters: event_id, blocked."""
+    shown = _shown_by_copies()
+    if with_blocks:
+        shown = and_(shown, Rsvp.user_id.not_in(bindparam("blocked", expanding=True)))
+    return (
+        select(func.count(), func.count().filter(shown))
+        .select_from(Rsvp)
+        .where(Rsvp.event_id == bindparam("event_id"), Rsvp.status == RsvpStatus.GOING)
     )
 
 
@@ -303,24 +324,16 @@ def _cards(
     shows = {row.id: privacy.can_see_profile(viewer, row) for row in rows}
     rows_shown = [row for row in rows if shows[row.id]]
     ids = [row.id for row in rows_shown]
-    among = ids if among is None else among
     interests: dict[int, list[str]] = {user_id: [] for user_id in ids}
     goals: dict[tuple[int, GoalDirection], list[Goal]] = {}
-    # Interests and goals in one statement (a round trip less), each in the
-    # order of its name, as a profile shows them.
-    tags = union_all(
-        select(UserInterest.user_id, UserInterest.name.label("value"), null().label("direction"))
-        .where(UserInterest.user_id.in_(among)),
-        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction)
-        .where(UserGoal.user_id.in_(among)),
-    )  # fmt: skip
-    for user_id, value, direction in db.session.execute(tags.order_by(tags.selected_columns.value)):
+    tags, params = (_tags_by_ids(), {"ids": ids}) if among is None else (_tags_query(among), {})
+    for user_id, value, direction in db.session.execute(tags, params):
         if user_id not in interests:
             continue
         if direction is None:
             interests[user_id].append(value)
         else:
-            goals.setdefault((user_id, GoalDirection(direction)), []).append(Goal(value))
+            goals.setdefault((user_id, _DIRECTIONS[direction]), []).append(_GOALS[value])
     return [
         Card(
             user_id=row.id,
@@ -344,9 +357,31 @@ def _cards(
     ]
 
 
-def _filtered(query: Any, filters: DirectoryFilters, viewer: User | None) -> Any:
+@cache  # a page's statement is built once
+def _tags_by_ids() -> Any:
+    """_tags_query of the people listed in the parameter ids."""
+    return _tags_query(bindparam("ids", expanding=True))
+
+
+def _tags_query(among: Any) -> Any:
+    """Interests and goals of the people in `among` (SQL or a parameter) in
+    one statement (a round trip less), each in the order of its name, as a
+    profile shows them."""
+    tags = union_all(
+        select(UserInterest.user_id, UserInterest.name.label("value"), null().label("direction"))
+        .where(UserInterest.user_id.in_(among)),
+        select(UserGoal.user_id, UserGoal.goal, UserGoal.direction)
+        .where(UserGoal.user_id.in_(among)),
+    )  # fmt: skip
+    return tags.order_by(tags.selected_columns.value)
+
+
+def _filtered(
+    query: Any, filters: DirectoryFilters, viewer: User | None
+) -> tuple[Any, dict[str, Any]]:
     """Search only what `viewer` may see: the name, and the other fields only
-    of people whose profile they may see (privacy.profile_fields_condition)."""
+    of people whose profile they may see (privacy.profile_fields_condition).
+    Returns the query and the values of its parameters."""
     fields_visible = privacy.profile_fields_condition(viewer)
     for word in filters.query.lower().split()[:5]:
         query = query.where(
@@ -367,17 +402,30 @@ def _filtered(query: Any, filters: DirectoryFilters, viewer: User | None) -> Any
         or (filters.seeks in Goal.__members__.values())
     ):
         query = query.where(fields_visible)
+    params: dict[str, Any] = {}
     if filters.interest:
-        query = query.where(
-            User.interests.any(UserInterest.name == filters.interest.strip().lower())
-        )
+        query = query.where(_interest_condition())
+        params["interest"] = filters.interest.strip().lower()
     for direction, value in ((GoalDirection.OFFERS, filters.offers),
                              (GoalDirection.SEEKS, filters.seeks)):  # fmt: skip
         if value in Goal.__members__.values():
-            query = query.where(
-                User.goals.any(and_(UserGoal.goal == Goal(value), UserGoal.direction == direction))
-            )
-    return query
+            query = query.where(_goal_condition(direction))
+            params[f"{direction.value}_goal"] = Goal(value)
+    return query, params
+
+
+@cache  # the filters' conditions are built once, their values bound when run
+def _interest_condition() -> Any:
+    """SQL over User: has the interest in the parameter interest."""
+    return User.interests.any(UserInterest.name == bindparam("interest"))
+
+
+@cache
+def _goal_condition(direction: GoalDirection) -> Any:
+    """SQL over User: has the goal in the parameter <direction>_goal, in `direction`."""
+    return User.goals.any(
+        and_(UserGoal.goal == bindparam(f"{direction.value}_goal"), UserGoal.direction == direction)
+    )
 
 
 def directory_csv(actor: User, event: Event) -> str:
@@ -390,7 +438,7 @@ def directory_csv(actor: User, event: Event) -> str:
     """
     if not is_host(actor, event):
         raise PermissionDenied("Only the hosts of this event can do that.")
-    rows = db.session.execute(_replies(actor, event)[0]).all()
+    rows = db.session.execute(_replies(actor, event)[0], {"event_id": event.id}).all()
     repliers = select(Rsvp.user_id).where(Rsvp.event_id == event.id)
     shown = [row for row in rows if row.shown]
     cards = {card.user_id: card for card in _cards(shown, actor, among=repliers)}

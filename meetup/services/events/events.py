@@ -196,14 +196,24 @@ def _hosts_query() -> Select:
     )
 
 
+@cache
+def _event_with_hosts_query() -> Select:
+    """find_event's statement when the caller loads nothing more: built once
+    (most pages). Parameter: slug."""
+    return select(Event).where(Event.slug == bindparam("slug")).options(selectinload(Event.hosts))
+
+
 def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
     """Return the event with its hosts (rights need them) and whatever else
     `loader_options` load: the one way to load an event for a viewer.
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
-    options = loader_options or (selectinload(Event.hosts),)
-    event = db.session.scalar(select(Event).where(Event.slug == slug).options(*options))
+    if loader_options:
+        query = select(Event).where(Event.slug == bindparam("slug")).options(*loader_options)
+    else:
+        query = _event_with_hosts_query()
+    event = db.session.scalar(query, {"slug": slug})
     if event is None or not can_view_event(viewer, event):
         raise NotFound("There is no such event.")
     return event
