@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, and_, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
 
 # Execution option read by the SQLite "begin" hook: how to open the transaction.
 SQLITE_BEGIN = "meetup_sqlite_begin"
@@ -58,6 +62,24 @@ def begin_write(session: Session) -> None:
     Call it first in a unit of work, before anything else touches the database.
     """
     session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def write_apart(session: Session, write: Callable[[], object], *, failure: str) -> None:
+    """Run `write` in a transaction of its own once a request's own work is
+    committed or thrown away (a bookkeeping write a reading request owes:
+    a session's last use, calendar entries it built), and commit it. Its
+    failure is logged with `failure` and rolled back, never the request's.
+    """
+    try:
+        # A reading transaction on SQLite cannot become a writer once another
+        # process has written: end it, then write in a transaction of its own.
+        session.rollback()
+        begin_write(session)
+        write()
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.warning("%s", failure, exc_info=True)
 
 
 def writes_on_get(view: View) -> View:

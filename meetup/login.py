@@ -4,20 +4,15 @@ happens at most once in five minutes per session."""
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, g, request
 from flask_login import login_user, logout_user
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from meetup.database import begin_write, request_writes
+from meetup.database import request_writes, write_apart
 from meetup.extensions import db, login_manager
 from meetup.models import User
 from meetup.services.accounts import sessions
 from meetup.services.connections import network
-
-log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -62,13 +57,8 @@ def touch_session_if_due(response: Response) -> None:
     session_id = g.pop("session_to_touch", None)
     if session_id is None or response.status_code >= 500:
         return
-    try:
-        # A reading transaction on SQLite cannot become a writer once another
-        # process has written: end it, then write in a transaction of its own.
-        db.session.rollback()
-        begin_write(db.session)
-        sessions.touch_session(session_id)
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        log.warning("could not record the use of login session %s", session_id, exc_info=True)
+    write_apart(
+        db.session,
+        lambda: sessions.touch_session(session_id),
+        failure=f"could not record the use of login session {session_id}",
+    )

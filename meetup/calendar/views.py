@@ -3,16 +3,13 @@ from what the feed holds, and a match is a 304 before any iCalendar is built."""
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import lazyload, selectinload
 from werkzeug.wrappers import Response
 
 from meetup.calendar.forms import AlarmForm
-from meetup.database import begin_write, writes_on_get
+from meetup.database import write_apart, writes_on_get
 from meetup.events.access import event_or_404
 from meetup.extensions import db
 from meetup.forms import refusals_shown_on
@@ -25,7 +22,6 @@ from meetup.services.events import events
 from meetup.services.rsvps import replying
 
 bp = Blueprint("calendar", __name__)
-log = logging.getLogger(__name__)
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -102,16 +98,11 @@ def store_built(response: Response) -> Response:
     request only read. A failure costs only the next reader a build."""
     built = g.pop("calendar_entries_built", None)
     if built and response.status_code < 400:
-        try:
-            # A reading transaction on SQLite cannot become a writer once another
-            # process has written: end it, then write in a transaction of its own.
-            db.session.rollback()
-            begin_write(db.session)
-            entries.store(built)
-            db.session.commit()
-        except SQLAlchemyError:
-            db.session.rollback()
-            log.warning("could not keep %d calendar entries", len(built), exc_info=True)
+        write_apart(
+            db.session,
+            lambda: entries.store(built),
+            failure=f"could not keep {len(built)} calendar entries",
+        )
     return response
 
 
