@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any
 
 from flask import current_app, render_template
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from meetup.extensions import db
 from meetup.lib.text import CONTROL_CHARACTERS
 from meetup.lib.timezones import EVENT_RANGE_MESSAGE, is_in_event_range, timezone_choices
+from meetup.rendering import rendered_once
 from meetup.services.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 
 
@@ -41,12 +41,11 @@ class Form(FlaskForm):
         rendered once (WTForms took a fifth of a search page to write them).
         The form is validated to show its errors, as the page's own."""
         values = tuple((name, tuple(field.raw_data or ())) for name, field in self._fields.items())
-        if current_app.jinja_env.auto_reload:  # debug: an edited template shows at once
-            return _render_fields(type(self), values, template, macro, args)
-        return _cached_fields(type(self), values, template, macro, args)
+        return _fields(type(self), values, template, macro, args)
 
 
-def _render_fields(
+@rendered_once(maxsize=512)
+def _fields(
     form_class: type[Form],
     values: tuple[tuple[str, tuple[str, ...]], ...],
     template: str,
@@ -56,9 +55,6 @@ def _render_fields(
     form = form_class(MultiDict([(name, value) for name, given in values for value in given]))
     form.validate()
     return getattr(current_app.jinja_env.get_template(template).module, macro)(form, *args)
-
-
-_cached_fields = lru_cache(maxsize=512)(_render_fields)
 
 
 def in_event_range(form: FlaskForm, field: Field) -> None:

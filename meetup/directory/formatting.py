@@ -3,13 +3,12 @@ what its Card shows, rendered once per distinct value."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import current_app
 from markupsafe import Markup
 
 from meetup.models import Goal, RsvpStatus
 from meetup.models.user import GOAL_LABELS
+from meetup.rendering import rendered_once
 from meetup.services.directory.directory import Card, DirectoryPage
 
 
@@ -22,10 +21,9 @@ def card_heads(page: DirectoryPage, profile_url: str) -> list[Markup]:
     are in it (and shown) for hosts only; what privacy hides is already
     blank in the Card. The actions (ticks, connect, each with the viewer's
     form token) are never in it. Rendered anew when templates reload."""
-    render = _render_head if current_app.jinja_env.auto_reload else _cached_head
     host = page.viewer_is_host
     return [
-        render(
+        _card_head(
             card.user_id,
             card.display_name,
             card.shows_profile,
@@ -42,7 +40,8 @@ def card_heads(page: DirectoryPage, profile_url: str) -> list[Markup]:
     ]
 
 
-def _render_head(
+@rendered_once(maxsize=4096)
+def _card_head(
     user_id: int,
     display_name: str,
     shows_profile: bool,
@@ -70,6 +69,3 @@ def _render_head(
     return template.module.card_head(  # type: ignore[attr-defined]
         card, email is not None, status, profile_url, GOAL_LABELS
     )
-
-
-_cached_head = lru_cache(maxsize=4096)(_render_head)

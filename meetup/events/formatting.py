@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -13,6 +12,7 @@ from markupsafe import Markup
 
 from meetup.lib.timezones import describe_moment, describe_span, is_ambiguous, utc_to_local
 from meetup.models import Event, EventStatus
+from meetup.rendering import rendered_once
 from meetup.routing import url_for_each
 from meetup.services.events.event_listing import EventCard
 from meetup.services.events.events import HostSummary
@@ -30,26 +30,22 @@ def event_cards(events: Iterable[EventCard], note: str = "") -> Markup:
     once per process and kept (keyed by those values, the note and the site's
     path prefix) while they stay the same: a listing's 20 cards were a quarter
     of its time. Rendered anew when templates reload (debug)."""
-    reload = current_app.jinja_env.auto_reload
-    render = _render_card if reload else _cached_card
     return Markup("").join(
-        render(event, note, request.script_root)
+        _card(event, note, request.script_root)
         if isinstance(event, EventCard)  # frozen: equal values, equal card
-        else _render_card(event, note, request.script_root)
+        else _card.__wrapped__(event, note, request.script_root)
         for event in events
     )
 
 
-def _render_card(event: EventCard, note: str, script_root: str) -> Markup:
-    """One card; `script_root` is in the arguments for _cached_card's key
+@rendered_once(maxsize=4096)
+def _card(event: EventCard, note: str, script_root: str) -> Markup:
+    """One card; `script_root` is in its arguments for the kept copy's key
     (the links start with it)."""
     template = current_app.jinja_env.get_template("events/_event_card.html")
     event_url = url_for_each("events.detail", "slug")
     topic_url = url_for_each("events.topic", "topic")
     return template.module.event_card(event, note, event_url, topic_url)  # type: ignore[attr-defined]
-
-
-_cached_card = lru_cache(maxsize=4096)(_render_card)
 
 
 def local_time(moment: datetime, zone: str) -> str:
