@@ -1,5 +1,6 @@
 """Flask extensions, created unbound; create_app() binds them."""
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,3 +29,14 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+# Methods that only read: no limit applies to them.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@limiter.request_filter
+def _is_reading() -> bool:
+    """Every limit here guards a write (tests/test_rate_limits.py holds each
+    to unsafe methods), so a read skips the lookup of the limits that could
+    apply to it, which Flask-Limiter otherwise makes on every request."""
+    return request.method in READING_METHODS

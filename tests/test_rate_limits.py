@@ -9,6 +9,9 @@ import sys
 import textwrap
 
 import pytest
+from flask_limiter.util import get_qualified_name
+
+from meetup.extensions import READING_METHODS, limiter
 
 PASSWORD = "correct horse battery"
 
@@ -139,3 +142,30 @@ def test_limits_are_shared_through_redis_when_configured(tmp_path) -> None:
 
     assert run("setup", "5") == "422"
     assert run("again", "1") == "429"
+
+
+def test_every_limit_guards_a_write(app) -> None:
+    """Reads skip the limiter (meetup.extensions), so a limit that applied to a
+    GET would silently never trigger: each must apply to unsafe methods only."""
+    methods_of = {rule.endpoint: set(rule.methods or ()) for rule in app.url_map.iter_rules()}
+    endpoint_of = {get_qualified_name(view): name for name, view in app.view_functions.items()}
+    decorated = limiter.limit_manager._decorated_limits
+    assert len(decorated) >= 8  # log-in, sign-up, resets, invitations, messages, connections
+    for view_name, limits in decorated.items():
+        route_methods = methods_of[endpoint_of[view_name]] - {"HEAD", "OPTIONS"}
+        for limit in limits:
+            applies_to = {
+                method for method in route_methods
+                if not limit.methods or method.lower() in limit.methods
+            }  # fmt: skip
+            assert applies_to, view_name
+            assert not applies_to & READING_METHODS, view_name
+
+
+def test_reads_of_a_limited_page_are_never_refused(app, auth, make_user, make_event) -> None:
+    """The hosts' invitation page is limited on POST only: reading it is free."""
+    host = make_user()
+    event = make_event(creator=host)
+    auth.login(host.email)
+    statuses = {auth.client.get(f"/events/{event.slug}/hosts").status_code for _ in range(40)}
+    assert statuses == {200}
