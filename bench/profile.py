@@ -6,10 +6,14 @@ rebuilt**), picks a scenario of bench/__main__.py by a part of its name,
 warms the page up, then requests it N times through the Flask test client:
 first unprofiled (ms/request, the CPU ms of this process, queries/request),
 then under cProfile (function calls/request: counted, so steady on a busy
-machine). Prints the top functions by cumulative and by own time, in ms per
-request, so the next hot spot has a name. No server, no wrk: steadier than
-the bench on a shared machine, and the ratios of `python -m bench` stay the
-figures that count.
+machine). The baseline page (bench/baseline) is timed the same way in the
+same process, just before, and the page's cost is printed as a ratio to it.
+The collector is set as gunicorn.conf.py sets it in each worker. On
+PostgreSQL, wall time minus this process's CPU is mostly time spent waiting
+for the server, which shares the cores with the app in the bench. Prints the
+top functions by cumulative and by own time, in ms per request, so the next
+hot spot has a name. No server, no wrk: steadier than the bench on a shared
+machine, and the ratios of `python -m bench` stay the figures that count.
 
     python -m bench.profile "search"                # search, two words
     python -m bench.profile listing -n 500 --top 40
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import shutil
@@ -152,9 +157,36 @@ def _where(filename: str, line: int, function: str) -> str:
     return f"{path}:{line}({function})"
 
 
-def report(name: str, load: Load, result: Measure, *, top: int) -> str:
-    lines = [
-        f"{name}: GET {load.path} -> {result.status}",
+def measure_baseline(url: str, *, requests: int) -> Measure:
+    """The baseline page of `python -m bench` (bench/baseline), in-process,
+    on the same database."""
+    os.environ["BENCH_DATABASE_URL"] = url
+    from bench.baseline.app import app, prepare
+
+    prepare()
+    return measure(app, Load("/"), requests=requests)
+
+
+def settle_collector() -> None:
+    """As gunicorn.conf.py's post_fork: what is loaded is frozen out of the
+    cyclic collector's sight, and collections are rare."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
+def report(
+    name: str, load: Load, result: Measure, *, top: int, baseline: Measure | None = None
+) -> str:
+    lines = [f"{name}: GET {load.path} -> {result.status}"]
+    if baseline is not None:
+        lines.append(
+            f"baseline page: {baseline.ms_per_request:.2f} ms/request "
+            f"({baseline.cpu_ms_per_request:.2f} ms CPU); this page costs "
+            f"{result.cpu_ms_per_request / baseline.cpu_ms_per_request:.2f}x its CPU, "
+            f"{result.ms_per_request / baseline.ms_per_request:.2f}x its time"
+        )
+    lines += [
         f"{result.requests} requests, unprofiled: {result.ms_per_request:.2f} ms/request "
         f"({result.cpu_ms_per_request:.2f} ms of this process's CPU), "
         f"{result.queries_per_request:g} queries/request",
@@ -189,7 +221,10 @@ def main() -> None:
         # key (the seeded sessions were signed with it).
         app = create_app({"ENV": "production", "DATABASE_URL": url, "SECRET_KEY": "bench"})
         load = load_for(name, seeded)
-        print(report(name, load, measure(app, load, requests=args.requests), top=args.top))
+        settle_collector()
+        baseline = measure_baseline(url, requests=args.requests)
+        result = measure(app, load, requests=args.requests)
+        print(report(name, load, result, top=args.top, baseline=baseline))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

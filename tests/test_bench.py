@@ -55,8 +55,9 @@ def test_the_profile_names_a_page_s_hot_spots(app) -> None:
     load = load_for(name, seeded)
     result = measure(app, load, requests=3, warmup=1)
     assert result.status == 200 and result.queries_per_request >= 1
-    text = report(name, load, result, top=30)
+    text = report(name, load, result, top=30, baseline=result)
     assert "ms/request" in text and "queries/request" in text
+    assert "this page costs 1.00x its CPU" in text
     assert "top 30 by own time" in text and "meetup/events/views.py" in text
 
 
