@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, Table, and_, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 from sqlalchemy.sql.dml import Insert
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 # Execution option read by the SQLite "begin" hook: how to open the transaction.
 SQLITE_BEGIN = "meetup_sqlite_begin"
+# Session.info key: the session wrote (flushed, or ran an INSERT, UPDATE or
+# DELETE) since it was made, so end_read rolls it back.
+WROTE = "meetup_wrote"
 
 
 def configure_engine(engine: Engine) -> None:
@@ -64,7 +67,39 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
 
-def write_apart(session: Session, write: Callable[[], object], *, failure: str) -> None:
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def end_read(session: Session | scoped_session[Session]) -> None:
+    """End a transaction that was only to read: with COMMIT when it wrote
+    nothing and holds nothing unsaved, else with ROLLBACK. For a read the two
+    are the same, but psycopg forgets its prepared statements on every
+    ROLLBACK, so reads that rolled back had PostgreSQL plan every statement
+    anew (about half the server's work on the event page)."""
+    if session.info.get(WROTE) or session.new or session.dirty or session.deleted:
+        session.rollback()
+        return
+    # Nothing changed, so what was read stays as true as it was: the hooks
+    # that run after (headers, cookies) reread nothing.
+    current = session() if isinstance(session, scoped_session) else session
+    expire_on_commit, current.expire_on_commit = current.expire_on_commit, False
+    try:
+        current.commit()
+    finally:
+        current.expire_on_commit = expire_on_commit
+
+
+def write_apart(
+    session: Session | scoped_session[Session], write: Callable[[], object], *, failure: str
+) -> None:
     """Run `write` in a transaction of its own once a request's own work is
     committed or thrown away (a bookkeeping write a reading request owes:
     a session's last use, calendar entries it built), and commit it. Its
@@ -73,7 +108,7 @@ def write_apart(session: Session, write: Callable[[], object], *, failure: str) 
     try:
         # A reading transaction on SQLite cannot become a writer once another
         # process has written: end it, then write in a transaction of its own.
-        session.rollback()
+        end_read(session)
         begin_write(session)
         write()
         session.commit()

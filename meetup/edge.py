@@ -20,7 +20,7 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import NotFound as NotFoundPage
 from werkzeug.wrappers import Response
 
-from meetup.database import request_writes
+from meetup.database import end_read, request_writes
 from meetup.errorpages import render_error
 from meetup.extensions import db, login_manager
 from meetup.login import touch_session_if_due
@@ -46,11 +46,14 @@ def mark_failed() -> None:
 
 
 def finish_request(response: Response) -> Response:
-    """Commit a writing request that succeeded; roll back anything else."""
+    """Commit a writing request that succeeded; roll back anything else (a
+    read ends as database.end_read says)."""
     if g.pop("request_failed", False) or response.status_code >= 400:
         db.session.rollback()
     elif request_writes():
         db.session.commit()
+    else:
+        end_read(db.session)
     touch_session_if_due(response)
     return response
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import flask_migrate
 import pytest
 from flask import Blueprint, flash
-from sqlalchemy import select
+from sqlalchemy import event as sa_event
+from sqlalchemy import select, update
 
 from meetup.database import writes_on_get
 from meetup.edge import returns_to
@@ -51,6 +52,21 @@ def _probe_blueprint() -> Blueprint:
     def reads():
         _add_person("read-only")
         return "read"
+
+    @bp.get("/probe/count")
+    def count():
+        return str(len(db.session.scalars(select(User.id)).all()))
+
+    @bp.get("/probe/renames")
+    def renames():
+        # Changed in memory only (say, for display), never flushed.
+        db.session.scalars(select(User)).one().display_name = "renamed"
+        return "renamed"
+
+    @bp.get("/probe/updates")
+    def updates():
+        db.session.execute(update(User).values(display_name="updated"))
+        return "updated"
 
     @bp.get("/probe/link")
     @writes_on_get
@@ -130,6 +146,42 @@ def test_a_get_writes_only_where_it_says_so(probe) -> None:
     assert _people(probe) == []
     assert client.get("/probe/link").status_code == 200
     assert _people(probe) == ["link"]
+
+
+def _endings(app, path: str) -> list[str]:
+    """How the transactions of one GET of `path` ended."""
+    endings: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listeners = {
+        name: (lambda _conn, name=name: endings.append(name)) for name in ("commit", "rollback")
+    }
+    for name, listener in listeners.items():
+        sa_event.listen(engine, name, listener)
+    try:
+        assert app.test_client().get(path).status_code == 200
+    finally:
+        for name, listener in listeners.items():
+            sa_event.remove(engine, name, listener)
+    return endings
+
+
+def test_a_read_ends_with_commit_so_the_driver_keeps_its_plans(probe) -> None:
+    """psycopg forgets its prepared statements on ROLLBACK: a clean read commits."""
+    with probe.app_context():
+        _add_person("ada")
+        db.session.commit()
+    assert _endings(probe, "/probe/count") == ["commit"]
+
+
+@pytest.mark.parametrize("path", ["/probe/reads", "/probe/renames", "/probe/updates"])
+def test_a_read_that_changed_anything_rolls_back(probe, path: str) -> None:
+    """Flushed, left unsaved in memory, or run as a statement: never kept by a GET."""
+    with probe.app_context():
+        _add_person("ada")
+        db.session.commit()
+    assert _endings(probe, path) == ["rollback"]
+    assert _people(probe) == ["ada"]
 
 
 @pytest.mark.parametrize(("path", "status"), [("/probe/missing", 404), ("/probe/forbidden", 403)])
