@@ -8,9 +8,10 @@ email; accepted connections see it when the person allows), here and only here.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, bindparam, exists, or_, select, true
 
 from meetup.database import both_in
 from meetup.extensions import db
@@ -65,13 +66,25 @@ def sees_profile(viewer_id: int | None, person: Person, *, blocked: frozenset[in
 def profile_fields_condition(viewer: User | None) -> Any:
     """SQL over User: can_see_profile(viewer, User), for filtering searches by
     fields the viewer may see (the privacy matrix test holds the two together)."""
-    visible = [User.profile_visibility == ProfileVisibility.PUBLIC]
     if viewer is None:
+        return profile_fields_of_viewer(signed_in=False)
+    return _with_viewer(profile_fields_of_viewer(signed_in=True), viewer)
+
+
+@cache  # one immutable expression per kind of viewer: statements built once
+def profile_fields_of_viewer(*, signed_in: bool) -> Any:
+    """profile_fields_condition with the viewer's id as the parameter viewer_id
+    (none for a visitor), for statements built once and run with the value."""
+    visible = [User.profile_visibility == ProfileVisibility.PUBLIC]
+    if not signed_in:
         return and_(User.deleted_at.is_(None), or_(*visible))
     visible.append(User.profile_visibility == ProfileVisibility.MEMBERS)
     return and_(
         User.deleted_at.is_(None),
-        or_(User.id == viewer.id, and_(or_(*visible), not_blocked_condition(viewer))),
+        or_(
+            User.id == bindparam("viewer_id"),
+            and_(or_(*visible), not_blocked_of_viewer()),
+        ),
     )
 
 
@@ -115,10 +128,22 @@ def not_blocked_condition(viewer: User | None) -> Any:
     """SQL over User: neither this person nor `viewer` blocked the other."""
     if viewer is None:
         return true()
+    return _with_viewer(not_blocked_of_viewer(), viewer)
+
+
+@cache
+def not_blocked_of_viewer() -> Any:
+    """not_blocked_condition with the viewer's id as the parameter viewer_id."""
     return and_(
-        ~exists().where(Block.blocker_id == viewer.id, Block.blocked_id == User.id),
-        ~exists().where(Block.blocker_id == User.id, Block.blocked_id == viewer.id),
+        ~exists().where(Block.blocker_id == bindparam("viewer_id"), Block.blocked_id == User.id),
+        ~exists().where(Block.blocker_id == User.id, Block.blocked_id == bindparam("viewer_id")),
     )
+
+
+def _with_viewer(condition: Any, viewer: User) -> Any:
+    """`condition` with its parameter viewer_id set to `viewer`'s id, for
+    callers that build their statement each time."""
+    return condition.params(viewer_id=viewer.id)
 
 
 def profile_needs_login(person: User) -> bool:
