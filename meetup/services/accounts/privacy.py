@@ -68,22 +68,31 @@ def profile_fields_condition(viewer: User | None) -> Any:
     fields the viewer may see (the privacy matrix test holds the two together)."""
     if viewer is None:
         return profile_fields_of_viewer(signed_in=False)
-    return _with_viewer(profile_fields_of_viewer(signed_in=True), viewer)
+    return _profile_fields(viewer.id)
 
 
 @cache  # one immutable expression per kind of viewer: statements built once
 def profile_fields_of_viewer(*, signed_in: bool) -> Any:
     """profile_fields_condition with the viewer's id as the parameter viewer_id
     (none for a visitor), for statements built once and run with the value."""
-    visible = [User.profile_visibility == ProfileVisibility.PUBLIC]
     if not signed_in:
-        return and_(User.deleted_at.is_(None), or_(*visible))
-    visible.append(User.profile_visibility == ProfileVisibility.MEMBERS)
+        return and_(User.deleted_at.is_(None), User.profile_visibility == ProfileVisibility.PUBLIC)
+    return _profile_fields(bindparam("viewer_id"))
+
+
+def _profile_fields(viewer_id: Any) -> Any:
+    """profile_fields_condition for a signed-in viewer (`viewer_id`: their id or a parameter)."""
     return and_(
         User.deleted_at.is_(None),
         or_(
-            User.id == bindparam("viewer_id"),
-            and_(or_(*visible), not_blocked_of_viewer()),
+            User.id == viewer_id,
+            and_(
+                or_(
+                    User.profile_visibility == ProfileVisibility.PUBLIC,
+                    User.profile_visibility == ProfileVisibility.MEMBERS,
+                ),
+                _not_blocked(viewer_id),
+            ),
         ),
     )
 
@@ -128,22 +137,21 @@ def not_blocked_condition(viewer: User | None) -> Any:
     """SQL over User: neither this person nor `viewer` blocked the other."""
     if viewer is None:
         return true()
-    return _with_viewer(not_blocked_of_viewer(), viewer)
+    return _not_blocked(viewer.id)
 
 
 @cache
 def not_blocked_of_viewer() -> Any:
     """not_blocked_condition with the viewer's id as the parameter viewer_id."""
+    return _not_blocked(bindparam("viewer_id"))
+
+
+def _not_blocked(viewer_id: Any) -> Any:
+    """not_blocked_condition (`viewer_id`: the viewer's id or a parameter)."""
     return and_(
-        ~exists().where(Block.blocker_id == bindparam("viewer_id"), Block.blocked_id == User.id),
-        ~exists().where(Block.blocker_id == User.id, Block.blocked_id == bindparam("viewer_id")),
+        ~exists().where(Block.blocker_id == viewer_id, Block.blocked_id == User.id),
+        ~exists().where(Block.blocker_id == User.id, Block.blocked_id == viewer_id),
     )
-
-
-def _with_viewer(condition: Any, viewer: User) -> Any:
-    """`condition` with its parameter viewer_id set to `viewer`'s id, for
-    callers that build their statement each time."""
-    return condition.params(viewer_id=viewer.id)
 
 
 def profile_needs_login(person: User) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, literal, null, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -33,6 +33,7 @@ from meetup.models import (
     EventVisibility,
     Goal,
     GoalDirection,
+    ProfileVisibility,
     Rsvp,
     RsvpStatus,
     User,
@@ -60,10 +61,10 @@ class DirectoryFilters:
     seeks: str = ""
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """A person as the directory shows them: plain values, not ORM objects
-    (a page has 50 people and their tags; building objects is the slow part)."""
+    (a page has 50 people and their tags; building objects is the slow part:
+    a tuple, built three times faster than a frozen dataclass)."""
 
     user_id: int
     display_name: str
@@ -198,7 +199,8 @@ def _replies_of_viewer(*, host: bool, signed_in: bool) -> Any:
 
 @cache
 def _replies_query(*, host: bool) -> Any:
-    """_replies' statement before the viewer's blocks. Parameter: event_id."""
+    """_replies' statement before the viewer's blocks (its columns in the
+    order _cards reads them). Parameter: event_id."""
     query = (
         select(
             User.id,
@@ -249,7 +251,7 @@ def visible_attendees(
     # Plain columns: the connection runs them without the ORM's compile step.
     rows = db.session.connection().execute(statement, params).all()
     if rows:
-        going_total, going_shown = rows[0].going_total, rows[0].going_shown
+        going_total, going_shown = rows[0][-2:]
     else:  # nothing on the page to carry the counts
         going_total, going_shown = (
             db.session.connection().execute(_counts_query(with_blocks=with_blocks), params).one()
@@ -259,7 +261,7 @@ def visible_attendees(
     cards = _cards(rows, viewer, _tags_of_rows(rows), sees_as_attendee=sees_as_attendee)
     return DirectoryPage(
         people=cards,
-        statuses={row.id: row.status for row in rows},
+        statuses={row[0]: row[7] for row in rows},  # see _cards
         hidden=0 if host else going_total - going_shown,
         shown_total=going_total if host else going_shown,
         page=page,
@@ -287,7 +289,8 @@ def _page_query(
     """A page of the directory: _replies' rows, filtered (_filtered), each
     with its person's interests, offers and seeks as texts joined by
     _TAG_SEPARATOR, each in the order of its name (as a profile shows them),
-    and the counts of _counts_query, the same on every row. Parameters:
+    and the counts of _counts_query, the same on every row (in this order,
+    after _replies' columns: _cards and _tags_of_rows read them by position). Parameters:
     event_id, viewer_id, blocked, offset, and _filter_values'."""
     query = _filtered(
         _replies_of_viewer(host=host, signed_in=signed_in),
@@ -343,17 +346,19 @@ def _joined_tags(dialect: str, column: Any, where: Any, page: Any, *, name: str 
     return select(func.group_concat(ordered.c.value, separator)).scalar_subquery().label(label)
 
 
-def _tags_of_rows(rows: list[Any]) -> dict[int, tuple[list[str], list[Goal], list[Goal]]]:
-    """Each row's person's interests, offers and seeks, from _page_query's texts."""
+def _tags_of_rows(rows: list[Any]) -> Tags:
+    """Each row's person's interests, offers and seeks, from _page_query's
+    texts (read by position, as _cards reads the rest)."""
     split, goals = _TAG_SEPARATOR, _GOALS
-    return {
-        row.id: (
-            row.interests.split(split) if row.interests else [],
-            [goals[value] for value in row.offers.split(split)] if row.offers else [],
-            [goals[value] for value in row.seeks.split(split)] if row.seeks else [],
+    tags: Tags = {}
+    for row in rows:
+        interests, offers, seeks = row[9:12]
+        tags[row[0]] = (
+            interests.split(split) if interests else [],
+            [goals[value] for value in offers.split(split)] if offers else [],
+            [goals[value] for value in seeks.split(split)] if seeks else [],
         )
-        for row in rows
-    }
+    return tags
 
 
 @cache
@@ -434,35 +439,43 @@ def events_showing(
 Tags = dict[int, tuple[list[str], list[Goal], list[Goal]]]  # interests, offers, seeks
 
 
+class _Person(NamedTuple):
+    """What privacy.can_see_profile reads of a person, from a row's items."""
+
+    id: int
+    profile_visibility: ProfileVisibility
+    deleted_at: datetime | None
+
+
 def _cards(
     rows: list[Any], viewer: User | None, tags: Tags, *, sees_as_attendee: bool = False
 ) -> list[Card]:
-    """Cards for `rows` as `viewer` may see them (privacy.can_see_profile:
-    else the name alone), with their `tags` (people without: none).
-    `sees_as_attendee`: the viewer would see the listed people without a
-    host's rights, so may ask them to connect."""
+    """Cards for `rows` (_replies' columns first, read by position: a Row's
+    attributes cost ten times its items, and a page has fifty) as `viewer`
+    may see them (privacy.can_see_profile: else the name alone), with their
+    `tags` (people without: none). `sees_as_attendee`: the viewer would see
+    the listed people without a host's rights, so may ask them to connect."""
     may_ask = sees_as_attendee and viewer is not None and viewer.is_verified
     blocked = privacy.blocked_ids(viewer) if may_ask else frozenset()
     viewer_id = None if viewer is None else viewer.id
     untagged: tuple[list[str], list[Goal], list[Goal]] = ([], [], [])
     cards = []
     for row in rows:
+        user_id, name, headline, company, email, visibility, deleted_at, status, shown = row[:9]
         # What an attendee would see, never across a block.
         connect = (
             may_ask
-            and row.shown
-            and row.status == RsvpStatus.GOING
-            and row.id != viewer_id
-            and row.id not in blocked
+            and shown
+            and status == RsvpStatus.GOING
+            and user_id != viewer_id
+            and user_id not in blocked
         )
-        # Positional: fifty a page, and the fields' order is the class's.
-        if privacy.can_see_profile(viewer, row):
-            interests, offers, seeks = tags.get(row.id, untagged)
-            cards.append(Card(row.id, row.display_name, True, row.headline, row.company,
-                              row.email, interests, offers, seeks, connect))  # fmt: skip
+        if privacy.can_see_profile(viewer, _Person(user_id, visibility, deleted_at)):
+            interests, offers, seeks = tags.get(user_id, untagged)
+            cards.append(Card(user_id, name, True, headline, company, email, interests, offers,
+                              seeks, connect))  # fmt: skip
         else:
-            cards.append(Card(row.id, row.display_name, False, "", "", row.email, [], [], [],
-                              connect))  # fmt: skip
+            cards.append(Card(user_id, name, False, "", "", email, [], [], [], connect))
     return cards
 
 
