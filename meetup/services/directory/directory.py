@@ -290,8 +290,9 @@ def _page_query(
     with its person's interests, offers and seeks as texts joined by
     _TAG_SEPARATOR, each in the order of its name (as a profile shows them),
     and the counts of _counts_query, the same on every row (in this order,
-    after _replies' columns: _cards and _tags_of_rows read them by position). Parameters:
-    event_id, viewer_id, blocked, offset, and _filter_values'."""
+    after _replies' columns: _cards and _tags_of_rows read them by
+    position). Parameters: event_id, viewer_id, blocked, offset, and
+    _filter_values'."""
     query = _filtered(
         _replies_of_viewer(host=host, signed_in=signed_in),
         signed_in=signed_in,
@@ -313,14 +314,16 @@ def _page_query(
     return (
         select(
             *(column for column in page.c if column.key not in ("sort_key", "user_key")),
-            _joined_tags(dialect, UserInterest.name, UserInterest.user_id == page.c.id, page),
+            _joined_tags(
+                dialect, UserInterest.name, UserInterest.user_id == page.c.id, page, "interests"
+            ),
             *(
                 _joined_tags(
                     dialect,
                     UserGoal.goal,
                     and_(UserGoal.user_id == page.c.id, UserGoal.direction == direction),
                     page,
-                    name=direction.value,
+                    direction.value,
                 )
                 for direction in (GoalDirection.OFFERS, GoalDirection.SEEKS)
             ),
@@ -332,11 +335,11 @@ def _page_query(
     )
 
 
-def _joined_tags(dialect: str, column: Any, where: Any, page: Any, *, name: str = "") -> Any:
-    """SQL: the values of `column` where `where`, in order, joined by
-    _TAG_SEPARATOR (NULL for none). PostgreSQL orders inside the aggregate;
-    SQLite (before 3.44) joins in the order of an ordered subquery."""
-    label = name or "interests"
+def _joined_tags(dialect: str, column: Any, where: Any, page: Any, label: str) -> Any:
+    """SQL, named `label`: the values of `column` where `where` (over
+    `page`), in order, joined by _TAG_SEPARATOR (NULL for none). PostgreSQL
+    orders inside the aggregate; SQLite (3.40 has no ORDER BY there) joins
+    in the order of an ordered subquery, which it does not flatten."""
     separator = literal(_TAG_SEPARATOR)
     if dialect == "postgresql":
         joined = func.string_agg(column, aggregate_order_by(separator, column))
