@@ -50,9 +50,9 @@ def _settings(app, person, *, listed=True, visibility="members"):
         db.session.commit()
 
 
-def _look(client, event):
+def _look(client, event, query=""):
     """(listed, hidden) as the page says, and the people it lists."""
-    page = client.get(f"/events/{event.slug}/people").get_data(as_text=True)
+    page = client.get(f"/events/{event.slug}/people{query}").get_data(as_text=True)
     listed, hidden = LEAD.search(page).groups()
     return int(listed), int(hidden or 0), {int(found) for found in CARD.findall(page)}
 
@@ -96,3 +96,7 @@ def test_counts_follow_every_choice_that_lists_or_hides(app, make_user, make_eve
     listed, hidden, cards = _look(host, event)
     assert (listed, hidden) == (6, 0)  # everyone going; the list adds who is not
     assert set(ids.values()) - {ids["Gil"]} < cards and ids["Gil"] not in cards
+    # A page past the last lists nobody, and counts the same.
+    assert _look(anonymous, event, "?page=2") == (3, 3, set())
+    assert _look(client, event, "?page=2") == (2, 4, set())
+    assert _look(host, event, "?page=2") == (6, 0, set())

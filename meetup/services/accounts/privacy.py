@@ -8,9 +8,10 @@ email; accepted connections see it when the person allows), here and only here.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, bindparam, exists, or_, select, true
 
 from meetup.database import both_in
 from meetup.extensions import db
@@ -65,13 +66,34 @@ def sees_profile(viewer_id: int | None, person: Person, *, blocked: frozenset[in
 def profile_fields_condition(viewer: User | None) -> Any:
     """SQL over User: can_see_profile(viewer, User), for filtering searches by
     fields the viewer may see (the privacy matrix test holds the two together)."""
-    visible = [User.profile_visibility == ProfileVisibility.PUBLIC]
     if viewer is None:
-        return and_(User.deleted_at.is_(None), or_(*visible))
-    visible.append(User.profile_visibility == ProfileVisibility.MEMBERS)
+        return profile_fields_of_viewer(signed_in=False)
+    return _profile_fields(viewer.id)
+
+
+@cache  # one immutable expression per kind of viewer: statements built once
+def profile_fields_of_viewer(*, signed_in: bool) -> Any:
+    """profile_fields_condition with the viewer's id as the parameter viewer_id
+    (none for a visitor), for statements built once and run with the value."""
+    if not signed_in:
+        return and_(User.deleted_at.is_(None), User.profile_visibility == ProfileVisibility.PUBLIC)
+    return _profile_fields(bindparam("viewer_id"))
+
+
+def _profile_fields(viewer_id: Any) -> Any:
+    """profile_fields_condition for a signed-in viewer (`viewer_id`: their id or a parameter)."""
     return and_(
         User.deleted_at.is_(None),
-        or_(User.id == viewer.id, and_(or_(*visible), not_blocked_condition(viewer))),
+        or_(
+            User.id == viewer_id,
+            and_(
+                or_(
+                    User.profile_visibility == ProfileVisibility.PUBLIC,
+                    User.profile_visibility == ProfileVisibility.MEMBERS,
+                ),
+                _not_blocked(viewer_id),
+            ),
+        ),
     )
 
 
@@ -115,9 +137,20 @@ def not_blocked_condition(viewer: User | None) -> Any:
     """SQL over User: neither this person nor `viewer` blocked the other."""
     if viewer is None:
         return true()
+    return _not_blocked(viewer.id)
+
+
+@cache
+def not_blocked_of_viewer() -> Any:
+    """not_blocked_condition with the viewer's id as the parameter viewer_id."""
+    return _not_blocked(bindparam("viewer_id"))
+
+
+def _not_blocked(viewer_id: Any) -> Any:
+    """not_blocked_condition (`viewer_id`: the viewer's id or a parameter)."""
     return and_(
-        ~exists().where(Block.blocker_id == viewer.id, Block.blocked_id == User.id),
-        ~exists().where(Block.blocker_id == User.id, Block.blocked_id == viewer.id),
+        ~exists().where(Block.blocker_id == viewer_id, Block.blocked_id == User.id),
+        ~exists().where(Block.blocker_id == User.id, Block.blocked_id == viewer_id),
     )
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, func, null, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, bindparam, func, literal, null, or_, select, true, union_all
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased, selectinload
 
 from meetup.extensions import db
 from meetup.lib.spreadsheets import csv_text
@@ -32,6 +33,7 @@ from meetup.models import (
     EventVisibility,
     Goal,
     GoalDirection,
+    ProfileVisibility,
     Rsvp,
     RsvpStatus,
     User,
@@ -59,10 +61,10 @@ class DirectoryFilters:
     seeks: str = ""
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """A person as the directory shows them: plain values, not ORM objects
-    (a page has 50 people and their tags; building objects is the slow part)."""
+    (a page has 50 people and their tags; building objects is the slow part:
+    a tuple, built three times faster than a frozen dataclass)."""
 
     user_id: int
     display_name: str
@@ -132,14 +134,14 @@ def shown_condition() -> Any:
     )
 
 
-@cache
-def _shown_by_copies() -> Any:
-    """shown_condition over the reply's own columns: its person's listing as
-    the reply carries it (Rsvp.is_person_listed, kept equal to
-    privacy.listed_by_default_condition by services.directory.copies)."""
+def _shown_by_copies(reply: Any) -> Any:
+    """shown_condition over the reply's own columns (`reply`: Rsvp or an
+    alias): its person's listing as the reply carries it
+    (Rsvp.is_person_listed, kept equal to privacy.listed_by_default_condition
+    by services.directory.copies)."""
     return or_(
-        Rsvp.directory_choice == DirectoryChoice.SHOWN,
-        and_(Rsvp.directory_choice.is_(None), Rsvp.is_person_listed.is_(True)),
+        reply.directory_choice == DirectoryChoice.SHOWN,
+        and_(reply.directory_choice.is_(None), reply.is_person_listed.is_(True)),
     )
 
 
@@ -163,26 +165,42 @@ def shows_person(
 
 def _replies(viewer: User | None, event: Event) -> tuple[Any, bool]:
     """The replies `viewer` may see in `event`'s directory, as a query of
-    plain columns (parameter: event_id), and whether `viewer` hosts it
-    (then: every reply).
+    plain columns (parameters: event_id, viewer_id), and whether `viewer`
+    hosts it (then: every reply).
 
     :raise LoginRequired: the event's setting keeps anonymous visitors out.
     :raise PermissionDenied: the event's setting keeps `viewer` out.
+    """
+    host = _opens_directory(viewer, event)
+    return _replies_of_viewer(host=host, signed_in=viewer is not None), host
+
+
+def _opens_directory(viewer: User | None, event: Event) -> bool:
+    """Whether `viewer` hosts `event`, once they may open its directory.
+
+    :raise LoginRequired, PermissionDenied: as _replies.
     """
     if not can_see_directory(viewer, event):
         if viewer is None:
             raise LoginRequired("Log in to see who's coming.")
         raise PermissionDenied("The hosts keep this event's list of people to themselves.")
-    host = is_host(viewer, event)
+    return is_host(viewer, event)
+
+
+@cache  # built once: a page adds only its filters
+def _replies_of_viewer(*, host: bool, signed_in: bool) -> Any:
+    """_replies' statement: hosts see every reply; others only the people
+    shown, never across a block (parameter viewer_id)."""
     query = _replies_query(host=host)
-    if not host:
-        query = query.where(privacy.not_blocked_condition(viewer))
-    return query, host
+    if not host and signed_in:
+        query = query.where(privacy.not_blocked_of_viewer())
+    return query
 
 
-@cache  # built once: a page adds only the viewer's blocks and its filters
+@cache
 def _replies_query(*, host: bool) -> Any:
-    """_replies' statement before the viewer's blocks. Parameter: event_id."""
+    """_replies' statement before the viewer's blocks (its columns in the
+    order _cards reads them). Parameter: event_id."""
     query = (
         select(
             User.id,
@@ -209,48 +227,158 @@ def _replies_query(*, host: bool) -> Any:
 def visible_attendees(
     viewer: User | None, event: Event, filters: DirectoryFilters, *, page: int = 1
 ) -> DirectoryPage:
-    """The people `viewer` may see in `event`'s directory, 50 a page.
+    """The people `viewer` may see in `event`'s directory, 50 a page: one
+    statement (the page's people with their tags and the counts; a second
+    for the counts when the page is empty).
 
     :raise PermissionDenied: the event's setting keeps `viewer` out.
     """
-    query, host = _replies(viewer, event)
+    host = _opens_directory(viewer, event)
     page = max(page, 1)
-    query, params = _filtered(query, filters, viewer)
-    rows = db.session.execute(
-        query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1), {"event_id": event.id, **params}
-    ).all()
-    sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
-    cards = _cards(rows[:PER_PAGE], viewer, sees_as_attendee=sees_as_attendee)
-    # Counted from the replies' index alone, not joined to 2,000 people: the
-    # replies carry their person's listing (services.directory.copies), and
-    # a deleted account has no replies left.
+    shape, params = _filter_values(filters)
+    # Hosts see everyone; the others not the people across a block, who are
+    # not counted either.
     with_blocks = not host and viewer is not None
-    going_total, going_shown = db.session.execute(
-        _counts_query(with_blocks=with_blocks),
-        {"event_id": event.id, "blocked": list(privacy.blocked_ids(viewer)) if with_blocks else []},
-    ).one()
+    params.update(
+        event_id=event.id,
+        offset=(page - 1) * PER_PAGE,
+        viewer_id=None if viewer is None else viewer.id,
+        blocked=list(privacy.blocked_ids(viewer)) if with_blocks else [],
+    )
+    statement = _page_query(
+        db.session.get_bind().dialect.name, host=host, signed_in=viewer is not None, **shape
+    )
+    # Plain columns: the connection runs them without the ORM's compile step.
+    rows = db.session.connection().execute(statement, params).all()
+    if rows:
+        going_total, going_shown = rows[0][-2:]
+    else:  # nothing on the page to carry the counts
+        going_total, going_shown = (
+            db.session.connection().execute(_counts_query(with_blocks=with_blocks), params).one()
+        )
+    has_next, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
+    cards = _cards(rows, viewer, _tags_of_rows(rows), sees_as_attendee=sees_as_attendee)
     return DirectoryPage(
         people=cards,
-        statuses={row.id: row.status for row in rows[:PER_PAGE]},
+        statuses={row[0]: row[7] for row in rows},  # see _cards
         hidden=0 if host else going_total - going_shown,
         shown_total=going_total if host else going_shown,
         page=page,
-        has_next=len(rows) > PER_PAGE,
+        has_next=has_next,
         viewer_is_host=host,
     )
 
 
+# Joins a person's tags into one text: a normalised tag never holds it
+# (lib.text.normalize_tag splits on whitespace, which in Python includes it).
+_TAG_SEPARATOR = "\x1f"
+
+
+@cache  # one statement per kind of viewer and filter shape, values bound when run
+def _page_query(
+    dialect: str,
+    *,
+    host: bool,
+    signed_in: bool,
+    words: int,
+    interest: bool,
+    offers: bool,
+    seeks: bool,
+) -> Any:
+    """A page of the directory: _replies' rows, filtered (_filtered), each
+    with its person's interests, offers and seeks as texts joined by
+    _TAG_SEPARATOR, each in the order of its name (as a profile shows them),
+    and the counts of _counts_query, the same on every row (in this order,
+    after _replies' columns: _cards and _tags_of_rows read them by
+    position). Parameters: event_id, viewer_id, blocked, offset, and
+    _filter_values'."""
+    query = _filtered(
+        _replies_of_viewer(host=host, signed_in=signed_in),
+        signed_in=signed_in,
+        words=words,
+        interest=interest,
+        offers=offers,
+        seeks=seeks,
+    )
+    # The page first (its 51 rows read in order from the index), then its
+    # people's tags: the database looks up 51 people's, not every match's.
+    page = (
+        query.add_columns(Rsvp.sort_name.label("sort_key"), Rsvp.user_id.label("user_key"))
+        .offset(bindparam("offset"))
+        .limit(PER_PAGE + 1)
+        .subquery("page")
+    )
+    # One row, joined to each of the page's: its counts in the same round trip.
+    counts = _counts_query(with_blocks=not host and signed_in).subquery("counts")
+    return (
+        select(
+            *(column for column in page.c if column.key not in ("sort_key", "user_key")),
+            _joined_tags(
+                dialect, UserInterest.name, UserInterest.user_id == page.c.id, page, "interests"
+            ),
+            *(
+                _joined_tags(
+                    dialect,
+                    UserGoal.goal,
+                    and_(UserGoal.user_id == page.c.id, UserGoal.direction == direction),
+                    page,
+                    direction.value,
+                )
+                for direction in (GoalDirection.OFFERS, GoalDirection.SEEKS)
+            ),
+            counts.c.going_total,
+            counts.c.going_shown,
+        )
+        .select_from(page.join(counts, true()))
+        .order_by(page.c.sort_key, page.c.user_key)
+    )
+
+
+def _joined_tags(dialect: str, column: Any, where: Any, page: Any, label: str) -> Any:
+    """SQL, named `label`: the values of `column` where `where` (over
+    `page`), in order, joined by _TAG_SEPARATOR (NULL for none). PostgreSQL
+    orders inside the aggregate; SQLite (3.40 has no ORDER BY there) joins
+    in the order of an ordered subquery, which it does not flatten."""
+    separator = literal(_TAG_SEPARATOR)
+    if dialect == "postgresql":
+        joined = func.string_agg(column, aggregate_order_by(separator, column))
+        return select(joined).where(where).correlate(page).scalar_subquery().label(label)
+    ordered = select(column.label("value")).where(where).order_by(column).correlate(page)
+    ordered = ordered.subquery()
+    return select(func.group_concat(ordered.c.value, separator)).scalar_subquery().label(label)
+
+
+def _tags_of_rows(rows: list[Any]) -> Tags:
+    """Each row's person's interests, offers and seeks, from _page_query's
+    texts (read by position, as _cards reads the rest)."""
+    split, goals = _TAG_SEPARATOR, _GOALS
+    tags: Tags = {}
+    for row in rows:
+        interests, offers, seeks = row[9:12]
+        tags[row[0]] = (
+            interests.split(split) if interests else [],
+            [goals[value] for value in offers.split(split)] if offers else [],
+            [goals[value] for value in seeks.split(split)] if seeks else [],
+        )
+    return tags
+
+
 @cache
 def _counts_query(*, with_blocks: bool) -> Any:
-    """The event's people going, and those of them shown (without the people
-    in `blocked` when `with_blocks`). Parameters: event_id, blocked."""
-    shown = _shown_by_copies()
+    """The event's people going (going_total), and those of them shown
+    (going_shown), without the people in `blocked` when `with_blocks`.
+    Counted from the replies' index alone, not joined to 2,000 people: the
+    replies carry their person's listing (services.directory.copies), and a
+    deleted account has no replies left. Parameters: event_id, blocked."""
+    reply = aliased(Rsvp, name="counted")  # apart from the page's replies
+    shown = _shown_by_copies(reply)
     if with_blocks:
-        shown = and_(shown, Rsvp.user_id.not_in(bindparam("blocked", expanding=True)))
+        shown = and_(shown, reply.user_id.not_in(bindparam("blocked", expanding=True)))
     return (
-        select(func.count(), func.count().filter(shown))
-        .select_from(Rsvp)
-        .where(Rsvp.event_id == bindparam("event_id"), Rsvp.status == RsvpStatus.GOING)
+        select(func.count().label("going_total"), func.count().filter(shown).label("going_shown"))
+        .select_from(reply)
+        .where(reply.event_id == bindparam("event_id"), reply.status == RsvpStatus.GOING)
     )
 
 
@@ -311,62 +439,66 @@ def events_showing(
     return PersonEvents(going=going[:limit], went=went[:limit], together=together[:limit])
 
 
+Tags = dict[int, tuple[list[str], list[Goal], list[Goal]]]  # interests, offers, seeks
+
+
+class _Person(NamedTuple):
+    """What privacy.can_see_profile reads of a person, from a row's items."""
+
+    id: int
+    profile_visibility: ProfileVisibility
+    deleted_at: datetime | None
+
+
 def _cards(
-    rows: list[Any], viewer: User | None, *, among: Any = None, sees_as_attendee: bool = False
+    rows: list[Any], viewer: User | None, tags: Tags, *, sees_as_attendee: bool = False
 ) -> list[Card]:
-    """Cards for `rows` as `viewer` may see them (privacy.can_see_profile:
-    else the name alone), with their interests and goals: one more query.
-    `among` (SQL, user ids) narrows those queries without listing every id
-    when `rows` are a whole event's. `sees_as_attendee`: the viewer would see
+    """Cards for `rows` (_replies' columns first, read by position: a Row's
+    attributes cost ten times its items, and a page has fifty) as `viewer`
+    may see them (privacy.can_see_profile: else the name alone), with their
+    `tags` (people without: none). `sees_as_attendee`: the viewer would see
     the listed people without a host's rights, so may ask them to connect."""
     may_ask = sees_as_attendee and viewer is not None and viewer.is_verified
     blocked = privacy.blocked_ids(viewer) if may_ask else frozenset()
-    shows = {row.id: privacy.can_see_profile(viewer, row) for row in rows}
-    rows_shown = [row for row in rows if shows[row.id]]
-    ids = [row.id for row in rows_shown]
-    interests: dict[int, list[str]] = {user_id: [] for user_id in ids}
-    goals: dict[tuple[int, GoalDirection], list[Goal]] = {}
-    tags, params = (_tags_by_ids(), {"ids": ids}) if among is None else (_tags_query(among), {})
-    for user_id, value, direction in db.session.execute(tags, params):
-        if user_id not in interests:
-            continue
-        if direction is None:
-            interests[user_id].append(value)
-        else:
-            goals.setdefault((user_id, _DIRECTIONS[direction]), []).append(_GOALS[value])
-    return [
-        Card(
-            user_id=row.id,
-            display_name=row.display_name,
-            shows_profile=shows[row.id],
-            headline=row.headline if shows[row.id] else "",
-            company=row.company if shows[row.id] else "",
-            email=row.email,
-            interests=interests.get(row.id, []),
-            offers=goals.get((row.id, GoalDirection.OFFERS), []),
-            seeks=goals.get((row.id, GoalDirection.SEEKS), []),
-            offers_connect=(
-                may_ask
-                and row.shown
-                and row.status == RsvpStatus.GOING  # what an attendee would see
-                and row.id != viewer.id
-                and row.id not in blocked
-            ),
+    viewer_id = None if viewer is None else viewer.id
+    untagged: tuple[list[str], list[Goal], list[Goal]] = ([], [], [])
+    cards = []
+    for row in rows:
+        user_id, name, headline, company, email, visibility, deleted_at, status, shown = row[:9]
+        # What an attendee would see, never across a block.
+        connect = (
+            may_ask
+            and shown
+            and status == RsvpStatus.GOING
+            and user_id != viewer_id
+            and user_id not in blocked
         )
-        for row in rows
-    ]
+        if privacy.can_see_profile(viewer, _Person(user_id, visibility, deleted_at)):
+            interests, offers, seeks = tags.get(user_id, untagged)
+            cards.append(Card(user_id, name, True, headline, company, email, interests, offers,
+                              seeks, connect))  # fmt: skip
+        else:
+            cards.append(Card(user_id, name, False, "", "", email, [], [], [], connect))
+    return cards
 
 
-@cache  # a page's statement is built once
-def _tags_by_ids() -> Any:
-    """_tags_query of the people listed in the parameter ids."""
-    return _tags_query(bindparam("ids", expanding=True))
+def _tags_among(among: Any) -> Tags:
+    """Interests and goals of the people in `among` (SQL selecting user ids)
+    in one statement, each in the order of its name, as a profile shows them."""
+    tags: Tags = {}
+    for user_id, value, direction in db.session.execute(_tags_query(among)):
+        interests, offers, seeks = tags.setdefault(user_id, ([], [], []))
+        if direction is None:
+            interests.append(value)
+        else:
+            (offers if _DIRECTIONS[direction] == GoalDirection.OFFERS else seeks).append(
+                _GOALS[value]
+            )
+    return tags
 
 
 def _tags_query(among: Any) -> Any:
-    """Interests and goals of the people in `among` (SQL or a parameter) in
-    one statement (a round trip less), each in the order of its name, as a
-    profile shows them."""
+    """_tags_among's statement: one round trip for both kinds of tags."""
     tags = union_all(
         select(UserInterest.user_id, UserInterest.name.label("value"), null().label("direction"))
         .where(UserInterest.user_id.in_(among)),
@@ -376,42 +508,61 @@ def _tags_query(among: Any) -> Any:
     return tags.order_by(tags.selected_columns.value)
 
 
+def _filter_values(filters: DirectoryFilters) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The shape of `filters` (_filtered's arguments, which pick a statement
+    built once) and the values of its parameters."""
+    words = filters.query.lower().split()[:5]
+    offers = filters.offers in _GOALS
+    seeks = filters.seeks in _GOALS
+    params: dict[str, Any] = {
+        f"word{number}": _like_escaped(word) for number, word in enumerate(words)
+    }
+    if filters.interest:
+        params["interest"] = filters.interest.strip().lower()
+    if offers:
+        params["offers_goal"] = _GOALS[filters.offers]
+    if seeks:
+        params["seeks_goal"] = _GOALS[filters.seeks]
+    shape = {"words": len(words), "interest": bool(filters.interest), "offers": offers,
+             "seeks": seeks}  # fmt: skip
+    return shape, params
+
+
+def _like_escaped(word: str) -> str:
+    """`word` matched as typed inside LIKE ... ESCAPE '/' (what autoescape does)."""
+    return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def _filtered(
-    query: Any, filters: DirectoryFilters, viewer: User | None
-) -> tuple[Any, dict[str, Any]]:
-    """Search only what `viewer` may see: the name, and the other fields only
-    of people whose profile they may see (privacy.profile_fields_condition).
-    Returns the query and the values of its parameters."""
-    fields_visible = privacy.profile_fields_condition(viewer)
-    for word in filters.query.lower().split()[:5]:
+    query: Any, *, signed_in: bool, words: int, interest: bool, offers: bool, seeks: bool
+) -> Any:
+    """Search only what the viewer may see: the name, and the other fields
+    only of people whose profile they may see (privacy.profile_fields_of_viewer).
+    Parameters: word0... (_like_escaped), interest, offers_goal, seeks_goal."""
+    fields_visible = privacy.profile_fields_of_viewer(signed_in=signed_in)
+    for number in range(words):
+        word = bindparam(f"word{number}")
         query = query.where(
             or_(
-                func.lower(User.display_name).contains(word, autoescape=True),
+                func.lower(User.display_name).contains(word, escape="/"),
                 and_(
                     fields_visible,
                     or_(
-                        func.lower(User.headline).contains(word, autoescape=True),
-                        func.lower(User.company).contains(word, autoescape=True),
+                        func.lower(User.headline).contains(word, escape="/"),
+                        func.lower(User.company).contains(word, escape="/"),
                     ),
                 ),
             )
         )
-    if (
-        filters.interest
-        or filters.offers in Goal.__members__.values()
-        or (filters.seeks in Goal.__members__.values())
-    ):
+    if interest or offers or seeks:
         query = query.where(fields_visible)
-    params: dict[str, Any] = {}
-    if filters.interest:
+    if interest:
         query = query.where(_interest_condition())
-        params["interest"] = filters.interest.strip().lower()
-    for direction, value in ((GoalDirection.OFFERS, filters.offers),
-                             (GoalDirection.SEEKS, filters.seeks)):  # fmt: skip
-        if value in Goal.__members__.values():
-            query = query.where(_goal_condition(direction))
-            params[f"{direction.value}_goal"] = Goal(value)
-    return query, params
+    if offers:
+        query = query.where(_goal_condition(GoalDirection.OFFERS))
+    if seeks:
+        query = query.where(_goal_condition(GoalDirection.SEEKS))
+    return query
 
 
 @cache  # the filters' conditions are built once, their values bound when run
@@ -441,7 +592,7 @@ def directory_csv(actor: User, event: Event) -> str:
     rows = db.session.execute(_replies(actor, event)[0], {"event_id": event.id}).all()
     repliers = select(Rsvp.user_id).where(Rsvp.event_id == event.id)
     shown = [row for row in rows if row.shown]
-    cards = {card.user_id: card for card in _cards(shown, actor, among=repliers)}
+    cards = {card.user_id: card for card in _cards(shown, actor, _tags_among(repliers))}
     header = ["name", "email", "status", "listed", "headline", "company", "interests",
               "offers", "seeks"]  # fmt: skip
     lines: list[list[object]] = [header]

@@ -197,6 +197,12 @@ def _hosts_query() -> Select:
 
 
 @cache
+def _event_query() -> Select:
+    """find_event's statement for a visitor. Parameter: slug."""
+    return select(Event).where(Event.slug == bindparam("slug"))
+
+
+@cache
 def _event_with_hosts_query() -> Select:
     """find_event's statement when the caller loads nothing more: built once
     (most pages). Parameter: slug."""
@@ -206,11 +212,15 @@ def _event_with_hosts_query() -> Select:
 def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
     """Return the event with its hosts (rights need them) and whatever else
     `loader_options` load: the one way to load an event for a viewer.
+    A visitor's rights never read the hosts (is_host is False without
+    them): their event comes alone, its hosts read when first used.
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
     if loader_options:
         query = select(Event).where(Event.slug == bindparam("slug")).options(*loader_options)
+    elif viewer is None:
+        query = _event_query()
     else:
         query = _event_with_hosts_query()
     event = db.session.scalar(query, {"slug": slug})
