@@ -17,7 +17,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from meetup.extensions import db
 from meetup.lib.timezones import describe_span
@@ -74,41 +74,23 @@ def lock_event(event: Event) -> None:
 
 def count_seats(event: Event) -> SeatCount:
     """Seats taken and people waiting, in one query."""
-    rows = db.session.execute(
-        select(Rsvp.status, func.count(), func.coalesce(func.sum(Rsvp.guests), 0))
-        .where(Rsvp.event_id == event.id, Rsvp.status.in_(ACTIVE_STATUSES))
-        .group_by(Rsvp.status)
-    )
-    people = {RsvpStatus.GOING: 0, RsvpStatus.WAITLISTED: 0, RsvpStatus.PENDING: 0}
-    going_guests = 0
-    for status, count, guests in rows:
-        people[status] = count
-        if status == RsvpStatus.GOING:
-            going_guests = guests
-    return seat_count_of(
-        event, people[RsvpStatus.GOING], going_guests, people[RsvpStatus.WAITLISTED],
-        people[RsvpStatus.PENDING],
-    )  # fmt: skip
+    figures = db.session.execute(
+        select(*seat_figures()).where(Rsvp.event_id == event.id, Rsvp.status.in_(ACTIVE_STATUSES))
+    ).one()
+    return seat_count_of(event, *figures)
 
 
-def seat_count_columns() -> tuple[ScalarSelect[int], ...]:
-    """count_seats' figures as columns of a query of events (people going,
-    their guests, waitlisted, pending), so a page reads an event and its seats
-    in one statement; seat_count_of(event, *those values) makes the SeatCount."""
-
-    def of(status: RsvpStatus, figure: ColumnElement[int]) -> ScalarSelect[int]:
-        return (
-            select(figure)
-            .where(Rsvp.event_id == Event.id, Rsvp.status == status)
-            .correlate(Event)
-            .scalar_subquery()
-        )
-
+def seat_figures() -> tuple[ColumnElement[int], ...]:
+    """count_seats' figures as aggregates over one event's replies (people
+    going, their guests, waitlisted, pending), all in one pass over the rows;
+    seat_count_of(event, *those values) makes the SeatCount. The caller picks
+    the event's active replies (the event page reads them in its own statement)."""
+    going = Rsvp.status == RsvpStatus.GOING
     return (
-        of(RsvpStatus.GOING, func.count()),
-        of(RsvpStatus.GOING, func.coalesce(func.sum(Rsvp.guests), 0)),
-        of(RsvpStatus.WAITLISTED, func.count()),
-        of(RsvpStatus.PENDING, func.count()),
+        func.count().filter(going),
+        func.coalesce(func.sum(Rsvp.guests).filter(going), 0),
+        func.count().filter(Rsvp.status == RsvpStatus.WAITLISTED),
+        func.count().filter(Rsvp.status == RsvpStatus.PENDING),
     )
 
 
