@@ -25,7 +25,6 @@ from meetup.extensions import db
 from meetup.lib.text import clean_text
 from meetup.lib.timezones import check_event_time, local_to_utc, utc_to_local
 from meetup.models import (
-    ACTIVE_STATUSES,
     Event,
     EventHost,
     EventQuestion,
@@ -52,8 +51,8 @@ from meetup.services.rsvps.waitlist import (
     SeatCount,
     lock_event,
     promote_waitlist,
+    seat_count_columns,
     seat_count_of,
-    seat_figures,
 )
 
 MAX_COPY_WEEKS = 104
@@ -141,8 +140,8 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
     found = db.session.execute(query, parameters).one_or_none()
     if found is None:
         raise NotFound("There is no such event.")
-    event, seat_figures, has_questions, host_rows, topic_rows = found[:5]
-    viewer_rsvp = found[5] if viewer is not None else None
+    event, going, waitlisted, pending, has_questions, host_rows, topic_rows = found[:7]
+    viewer_rsvp = found[7] if viewer is not None else None
     hosts = [HostSummary(user_id, name, HostRole(role)) for user_id, name, role in _rows(host_rows)]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
@@ -157,7 +156,7 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
         viewer_is_creator=viewer_is_creator,
         is_public=event.is_public,
         host_tools=tools,
-        seats=seat_count_of(event, *json.loads(seat_figures)),
+        seats=seat_count_of(event, *json.loads(going), waitlisted, pending),
         viewer_rsvp=viewer_rsvp,
         has_questions=bool(has_questions),
     )
@@ -174,16 +173,10 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
 
 @cache
 def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
-    """What every viewer's page shows, in one row: the event, its seats (one
-    pass over its replies), whether it asks questions, its hosts in the order
+    """What every viewer's page shows, in one row: the event, its seats,
+    whether it asks questions, its hosts in the order
     they joined, its topics, and (with `with_reply`) the viewer's own reply.
     Parameters: slug, viewer_id."""
-    seats = (
-        select(cast(_json_function(dialect, "array")(*seat_figures()), Text))
-        .where(Rsvp.event_id == Event.id, Rsvp.status.in_(ACTIVE_STATUSES))
-        .correlate(Event)
-        .scalar_subquery()
-    )
     # A big event has hundreds of hosts: rows, not ORM objects.
     hosts = _json_rows(
         dialect,
@@ -198,7 +191,11 @@ def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
         order_by=(EventTopic.name,),
     )
     query = select(
-        Event, seats, exists().where(EventQuestion.event_id == Event.id), hosts, topics
+        Event,
+        *seat_count_columns(_json_function(dialect, "array")),
+        exists().where(EventQuestion.event_id == Event.id),
+        hosts,
+        topics,
     ).where(Event.slug == bindparam("slug"))
     if with_reply:
         query = query.add_columns(Rsvp).outerjoin(

@@ -14,10 +14,12 @@ database.begin_write).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Text, cast, func, select, update
 
 from meetup.extensions import db
 from meetup.lib.timezones import describe_span
@@ -74,23 +76,46 @@ def lock_event(event: Event) -> None:
 
 def count_seats(event: Event) -> SeatCount:
     """Seats taken and people waiting, in one query."""
-    figures = db.session.execute(
-        select(*seat_figures()).where(Rsvp.event_id == event.id, Rsvp.status.in_(ACTIVE_STATUSES))
-    ).one()
-    return seat_count_of(event, *figures)
+    rows = db.session.execute(
+        select(Rsvp.status, func.count(), func.coalesce(func.sum(Rsvp.guests), 0))
+        .where(Rsvp.event_id == event.id, Rsvp.status.in_(ACTIVE_STATUSES))
+        .group_by(Rsvp.status)
+    )
+    people = {RsvpStatus.GOING: 0, RsvpStatus.WAITLISTED: 0, RsvpStatus.PENDING: 0}
+    going_guests = 0
+    for status, count, guests in rows:
+        people[status] = count
+        if status == RsvpStatus.GOING:
+            going_guests = guests
+    return seat_count_of(
+        event, people[RsvpStatus.GOING], going_guests, people[RsvpStatus.WAITLISTED],
+        people[RsvpStatus.PENDING],
+    )  # fmt: skip
 
 
-def seat_figures() -> tuple[ColumnElement[int], ...]:
-    """count_seats' figures as aggregates over one event's replies (people
-    going, their guests, waitlisted, pending), all in one pass over the rows;
-    seat_count_of(event, *those values) makes the SeatCount. The caller picks
-    the event's active replies (the event page reads them in its own statement)."""
-    going = Rsvp.status == RsvpStatus.GOING
+def seat_count_columns(json_array: Callable[..., ColumnElement[str]]) -> tuple[ScalarSelect, ...]:
+    """count_seats' figures as columns of a query of events, so a page reads an
+    event and its seats in one statement: the people going and their guests
+    in one pass over the going replies, as a JSON array made by the
+    database's `json_array` function ("[going, guests]", as text), then the
+    waitlisted and pending counts (each read from an index alone). One pass
+    with FILTER over every active reply measured slower on SQLite and no
+    faster on PostgreSQL. seat_count_of(event, going, guests, waitlisted,
+    pending) makes the SeatCount."""
+
+    def of(status: RsvpStatus, figure: ColumnElement[Any]) -> ScalarSelect[Any]:
+        return (
+            select(figure)
+            .where(Rsvp.event_id == Event.id, Rsvp.status == status)
+            .correlate(Event)
+            .scalar_subquery()
+        )
+
+    going = cast(json_array(func.count(), func.coalesce(func.sum(Rsvp.guests), 0)), Text)
     return (
-        func.count().filter(going),
-        func.coalesce(func.sum(Rsvp.guests).filter(going), 0),
-        func.count().filter(Rsvp.status == RsvpStatus.WAITLISTED),
-        func.count().filter(Rsvp.status == RsvpStatus.PENDING),
+        of(RsvpStatus.GOING, going),
+        of(RsvpStatus.WAITLISTED, func.count()),
+        of(RsvpStatus.PENDING, func.count()),
     )
 
 
