@@ -381,8 +381,22 @@ def test_event_page_query_count_does_not_grow(app, make_user, make_event, count_
         client.get(f"/events/{small.slug}")
     with count_queries() as many:
         assert client.get(f"/events/{big.slug}").status_code == 200
-    # The event (with its topics and seats), its hosts.
-    assert many.count == few.count == 2, many.statements
+    # The event, with its topics, seats and hosts.
+    assert many.count == few.count == 1, many.statements
+
+
+def test_event_page_lists_hosts_in_the_order_they_joined(app, make_user, make_event) -> None:
+    creator = make_user(display_name="Creator")
+    # Made in one order, joining in the other: the page follows who joined first.
+    later, sooner = make_user(display_name='Zoë "Z" <b>'), make_user(display_name="Ann")
+    event = make_event(creator=creator, cohosts=(later, sooner))
+    html = app.test_client().get(f"/events/{event.slug}").get_data(as_text=True)
+    names = ["Creator", "Zoë &#34;Z&#34; &lt;b&gt;", "Ann"]
+    positions = [
+        html.index(f'/people/{person.id}/events">{name}</a>')
+        for person, name in zip((creator, later, sooner), names, strict=True)
+    ]
+    assert positions == sorted(positions)
 
 
 def test_host_page_lists_upcoming_and_past(app, make_user, make_event) -> None:
@@ -413,9 +427,9 @@ def test_a_week_is_not_a_fixed_168_hours(app) -> None:
 
 
 # The signed-in page: the person (with the menu's count), the event (with its
-# topics, seats and the person's own reply), its hosts; and its questions, when
+# topics, seats, hosts and the person's own reply); and its questions, when
 # it asks some, for someone who may answer them.
-SIGNED_IN_PAGE_STATEMENTS = 3
+SIGNED_IN_PAGE_STATEMENTS = 2
 
 
 def test_signed_in_event_page_query_count_does_not_grow(

@@ -8,16 +8,18 @@ everyone else gets NotFound, never PermissionDenied.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ScalarSelect, Select, Text, and_, bindparam, cast, exists, func, select
+from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
 from meetup.lib.text import clean_text
@@ -27,6 +29,7 @@ from meetup.models import (
     EventHost,
     EventQuestion,
     EventStatus,
+    EventTopic,
     EventVisibility,
     HostRole,
     Rsvp,
@@ -91,6 +94,7 @@ class HostTools:
 @dataclass(frozen=True)
 class EventPage:
     event: Event
+    topics: list[str]  # by name (the page leaves event.topics unloaded)
     hosts: list[HostSummary]
     viewer_is_host: bool
     viewer_is_creator: bool
@@ -127,20 +131,18 @@ def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:
 
 def get_event_page(viewer: User | None, slug: str) -> EventPage:
     """Return what the event page shows: the event with its topics, its
-    seats, the viewer's reply, and its hosts (two statements).
+    seats, its hosts and the viewer's reply (one statement).
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
     parameters = {"slug": slug} if viewer is None else {"slug": slug, "viewer_id": viewer.id}
-    query = _event_page_query(with_reply=viewer is not None)
-    found = db.session.execute(query, parameters).unique().one_or_none()
+    query = _event_page_query(db.session.get_bind().dialect.name, with_reply=viewer is not None)
+    found = db.session.execute(query, parameters).one_or_none()
     if found is None:
         raise NotFound("There is no such event.")
-    event, *seat_figures, has_questions = found[:6]
-    viewer_rsvp = found[6] if viewer is not None else None
-    hosts = [
-        HostSummary(*row) for row in db.session.execute(_hosts_query(), {"event_id": event.id})
-    ]
+    event, going, waitlisted, pending, has_questions, host_rows, topic_rows = found[:7]
+    viewer_rsvp = found[7] if viewer is not None else None
+    hosts = [HostSummary(user_id, name, HostRole(role)) for user_id, name, role in _rows(host_rows)]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
         raise NotFound("There is no such event.")
@@ -148,35 +150,53 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
     tools = host_tools(event, viewer_is_creator=viewer_is_creator) if viewer_is_host else None
     return EventPage(
         event=event,
+        topics=[name for (name,) in _rows(topic_rows)],
         hosts=hosts,
         viewer_is_host=viewer_is_host,
         viewer_is_creator=viewer_is_creator,
         is_public=event.is_public,
         host_tools=tools,
-        seats=seat_count_of(event, *seat_figures),
+        seats=seat_count_of(event, *json.loads(going), waitlisted, pending),
         viewer_rsvp=viewer_rsvp,
         has_questions=bool(has_questions),
     )
 
 
-# The page's statements are built once (they are immutable, and SQLAlchemy
-# takes longer to build them than the database to run them); bound
-# parameters carry the request's values.
+# The page's statement is built once per database (it is immutable, and
+# SQLAlchemy takes longer to build it than the database to run it); bound
+# parameters carry the request's values. On PostgreSQL a statement costs a
+# round trip and planning takes longer than running it, so the page asks one
+# statement of one row: what has several rows (hosts, topics) or several
+# figures (seats) comes as a JSON array from a subquery (a join would repeat
+# the event's row per topic, and PostgreSQL plans such joins slower).
 
 
 @cache
-def _event_page_query(*, with_reply: bool) -> Select:
-    """What every viewer's page shows, in one statement: the event, its topics
-    (ten at most, joined in), its seats, whether it asks questions, and (with
-    `with_reply`) the viewer's own reply. Parameters: slug, viewer_id."""
-    query = (
-        select(Event, *seat_count_columns(), exists().where(EventQuestion.event_id == Event.id))
-        .where(Event.slug == bindparam("slug"))
-        .options(joinedload(Event.topics))
-        # The slug is unique; with a limit the topics are joined to the one
-        # event row in a subquery, so seats are counted once, not once per topic.
-        .limit(1)
+def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
+    """What every viewer's page shows, in one row: the event, its seats,
+    whether it asks questions, its hosts in the order
+    they joined, its topics, and (with `with_reply`) the viewer's own reply.
+    Parameters: slug, viewer_id."""
+    # A big event has hundreds of hosts: rows, not ORM objects.
+    hosts = _json_rows(
+        dialect,
+        select(EventHost.user_id, User.display_name, EventHost.role)
+        .join(User, User.id == EventHost.user_id)
+        .where(EventHost.event_id == Event.id),
+        order_by=(EventHost.added_at, EventHost.user_id),
     )
+    topics = _json_rows(
+        dialect,
+        select(EventTopic.name).where(EventTopic.event_id == Event.id),
+        order_by=(EventTopic.name,),
+    )
+    query = select(
+        Event,
+        *seat_count_columns(_json_function(dialect, "array")),
+        exists().where(EventQuestion.event_id == Event.id),
+        hosts,
+        topics,
+    ).where(Event.slug == bindparam("slug"))
     if with_reply:
         query = query.add_columns(Rsvp).outerjoin(
             Rsvp, and_(Rsvp.event_id == Event.id, Rsvp.user_id == bindparam("viewer_id"))
@@ -184,16 +204,31 @@ def _event_page_query(*, with_reply: bool) -> Select:
     return query
 
 
-@cache
-def _hosts_query() -> Select:
-    """The event's hosts as rows, in the order they joined (a big event has
-    hundreds: no ORM objects). Parameter: event_id."""
-    return (
-        select(EventHost.user_id, User.display_name, EventHost.role)
-        .join(User, User.id == EventHost.user_id)
-        .where(EventHost.event_id == bindparam("event_id"))
-        .order_by(EventHost.added_at, EventHost.user_id)
-    )
+def _json_rows(dialect: str, rows: Select, *, order_by: tuple[Any, ...]) -> ScalarSelect[str]:
+    """`rows` (correlated to the event) as one JSON array of arrays, each
+    led by its place in `order_by`, as text: _rows reads it back in order.
+    The place travels with each row because an aggregate's input order is
+    not guaranteed (and SQLite has no ORDER BY inside one before 3.44)."""
+    numbered = rows.add_columns(func.row_number().over(order_by=order_by).label("place"))
+    table = numbered.correlate(Event).subquery()
+    place, *values = (table.c.place, *(c for c in table.c if c.name != "place"))
+    array, aggregate = _json_function(dialect, "array"), _json_function(dialect, "aggregate")
+    return select(cast(aggregate(array(place, *values)), Text)).scalar_subquery()
+
+
+def _json_function(dialect: str, kind: str) -> Any:
+    """The JSON array constructor ("array") or aggregate ("aggregate") of `dialect`."""
+    names = {
+        "postgresql": {"array": func.json_build_array, "aggregate": func.json_agg},
+        "sqlite": {"array": func.json_array, "aggregate": func.json_group_array},
+    }
+    return names[dialect][kind]
+
+
+def _rows(text: str | None) -> list[list[Any]]:
+    """The rows of a _json_rows array, in order, without their places (an
+    empty set aggregates to NULL on PostgreSQL, to [] on SQLite)."""
+    return [row[1:] for row in sorted(json.loads(text or "[]"), key=itemgetter(0))]
 
 
 @cache

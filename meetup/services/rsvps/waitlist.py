@@ -14,10 +14,12 @@ database.begin_write).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Text, cast, func, select, update
 
 from meetup.extensions import db
 from meetup.lib.timezones import describe_span
@@ -91,12 +93,17 @@ def count_seats(event: Event) -> SeatCount:
     )  # fmt: skip
 
 
-def seat_count_columns() -> tuple[ScalarSelect[int], ...]:
-    """count_seats' figures as columns of a query of events (people going,
-    their guests, waitlisted, pending), so a page reads an event and its seats
-    in one statement; seat_count_of(event, *those values) makes the SeatCount."""
+def seat_count_columns(json_array: Callable[..., ColumnElement[str]]) -> tuple[ScalarSelect, ...]:
+    """count_seats' figures as columns of a query of events, so a page reads an
+    event and its seats in one statement: the people going and their guests
+    in one pass over the going replies, as a JSON array made by the
+    database's `json_array` function ("[going, guests]", as text), then the
+    waitlisted and pending counts (each read from an index alone). One pass
+    with FILTER over every active reply measured slower on SQLite and no
+    faster on PostgreSQL. seat_count_of(event, going, guests, waitlisted,
+    pending) makes the SeatCount."""
 
-    def of(status: RsvpStatus, figure: ColumnElement[int]) -> ScalarSelect[int]:
+    def of(status: RsvpStatus, figure: ColumnElement[Any]) -> ScalarSelect[Any]:
         return (
             select(figure)
             .where(Rsvp.event_id == Event.id, Rsvp.status == status)
@@ -104,9 +111,9 @@ def seat_count_columns() -> tuple[ScalarSelect[int], ...]:
             .scalar_subquery()
         )
 
+    going = cast(json_array(func.count(), func.coalesce(func.sum(Rsvp.guests), 0)), Text)
     return (
-        of(RsvpStatus.GOING, func.count()),
-        of(RsvpStatus.GOING, func.coalesce(func.sum(Rsvp.guests), 0)),
+        of(RsvpStatus.GOING, going),
         of(RsvpStatus.WAITLISTED, func.count()),
         of(RsvpStatus.PENDING, func.count()),
     )
