@@ -8,7 +8,10 @@ user_account.feed_version is raised, in the transaction of the change, by
 triggers on every table a personal feed is made of: a reply of the person
 that enters or leaves going/waitlisted, a hosting added or removed, any
 change of an event they reply to or host (its version: sequence and
-updated_at, what the stored VEVENTs are keyed by too). Raising it empties
+updated_at, what the stored VEVENTs are keyed by too) for those of its
+readers who have a feed (a token: only they can fetch one; making the
+first token takes care of the change it could race, see
+services.calendar.feeds.feed_token). Raising it empties
 feed_etag (the stored digest of the feed's event versions, valid until
 feed_etag_until, when the first event leaves the feed's window), so a
 feed's 304 reads one row (services.calendar.feeds; docs/architecture.md,
@@ -57,7 +60,7 @@ SQLITE = [
     f"""CREATE TRIGGER feed_hosting_removed AFTER DELETE ON event_host
     BEGIN {BUMP} WHERE id = OLD.user_id; END""",
     f"""CREATE TRIGGER feed_event_changed AFTER UPDATE ON event
-    BEGIN {BUMP} WHERE id IN ({_readers_of("NEW.id")}); END""",
+    BEGIN {BUMP} WHERE feed_token IS NOT NULL AND id IN ({_readers_of("NEW.id")}); END""",
 ]
 SQLITE_TRIGGERS = [
     "feed_reply_added",
@@ -108,7 +111,8 @@ POSTGRESQL = [
     f"""CREATE FUNCTION feed_event_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         {BUMP} FROM (
-            SELECT id FROM user_account WHERE id IN ({_readers_of("NEW.id")})
+            SELECT id FROM user_account
+            WHERE feed_token IS NOT NULL AND id IN ({_readers_of("NEW.id")})
             ORDER BY id FOR NO KEY UPDATE
         ) AS reader WHERE user_account.id = reader.id;
         RETURN NULL;

@@ -10,14 +10,16 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import mydata
+from meetup.services.accounts import accounts, mydata
 from meetup.services.calendar import feeds
 from meetup.services.events import events as event_service
 from meetup.services.events import hosts
+from meetup.services.events.event_details import EventDetails
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
 TRIGGERS = {
@@ -264,3 +266,77 @@ def test_a_deleted_account_has_no_feed(app, feed_world):
         lambda: mydata.delete_account(db.session.get(User, person_id), password=DEFAULT_PASSWORD),
     )
     assert reader.revalidate() == 404
+
+
+def test_an_event_change_reaches_the_readers_who_have_a_feed(app, make_user, make_event, reply):
+    """Only they can fetch one: the others' rows are not written, and
+    their first token makes them readers like the rest."""
+    host, subscriber, other = make_user(), make_user(), make_user()
+    event = make_event(creator=host)
+    reply(subscriber, event), reply(other, event)
+    reader = Reader(app, _token(app, subscriber))
+
+    def versions() -> dict[int, int]:
+        with app.app_context():
+            rows = db.session.execute(select(User.id, User.feed_version))
+            return {person_id: version for person_id, version in rows}
+
+    before = versions()
+    renaming = update(Event).where(Event.id == event.id).values(title="Renamed")
+    _in_app(app, lambda: db.session.execute(renaming))
+    after = versions()
+    assert after[subscriber.id] > before[subscriber.id] and reader.revalidate() == 200
+    assert after[other.id] == before[other.id] and after[host.id] == before[host.id]
+    late = Reader(app, _token(app, other))
+    _in_app(app, lambda: db.session.execute(renaming.values(title="Again")))
+    assert late.revalidate() == 200
+
+
+def _committed_world(app) -> tuple[int, int, int]:
+    """A published event, its host and a stranger to it, committed."""
+    with app.app_context():
+        host, person = (
+            accounts.register_user(email=f"{name}@example.org", display_name=name,
+                                   password=DEFAULT_PASSWORD)
+            for name in ("host", "person")
+        )  # fmt: skip
+        host.email_verified_at = utcnow()
+        start = (utcnow() + timedelta(days=7)).replace(tzinfo=None, microsecond=0)
+        details = EventDetails(
+            title="Race", timezone="Europe/Paris", starts_local=start,
+            ends_local=start + timedelta(hours=2), venue_name="Here",
+        )  # fmt: skip
+        event = event_service.create_event(host, details).event
+        event_service.publish_event(host, event)
+        db.session.commit()
+        return event.id, host.id, person.id
+
+
+def _an_event_change_must_wait(app, event_id: int) -> None:
+    with app.app_context(), db.engine.connect() as changing, changing.begin():
+        changing.exec_driver_sql("SET LOCAL lock_timeout = '300ms'")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            changing.execute(text("UPDATE event SET title = 'Changed' WHERE id = :id"),
+                             {"id": event_id})  # fmt: skip
+
+
+def test_on_postgresql_a_new_reader_and_an_event_change_do_not_miss_each_other(
+    committed_postgres_app,
+):
+    """Read committed: the change of an event reads who reads it when it
+    runs. A reader joining meanwhile (a hosting, a reply going) or making
+    their first token holds a lock the change must wait for, so the change
+    then sees them (or they see it)."""
+    app = committed_postgres_app
+    event_id, _, person_id = _committed_world(app)
+    with app.app_context(), db.engine.connect() as joining, joining.begin():
+        joining.execute(
+            text("INSERT INTO event_host (event_id, user_id, role, added_at)"
+                 " VALUES (:event, :person, 'cohost', now())"),
+            {"event": event_id, "person": person_id},
+        )  # fmt: skip
+        _an_event_change_must_wait(app, event_id)
+    with app.app_context():
+        feeds.feed_token(db.session.get(User, person_id))  # not committed yet
+        _an_event_change_must_wait(app, event_id)
+        db.session.rollback()

@@ -167,16 +167,41 @@ def set_alarm(user: User, minutes: int | None) -> None:
 def feed_token(user: User) -> str:
     """The person's feed token, made on first use."""
     if user.feed_token is None:
-        user.feed_token = secrets.token_urlsafe(32)
-        db.session.flush()
+        _give_token(user)
     return user.feed_token
 
 
 def regenerate_feed_token(user: User) -> str:
     """A new secret URL; the old one stops working at once."""
+    _give_token(user)
+    return user.feed_token
+
+
+def _give_token(user: User) -> None:
+    first = user.feed_token is None
     user.feed_token = secrets.token_urlsafe(32)
     db.session.flush()
-    return user.feed_token
+    if first and db.session.get_bind().dialect.name == "postgresql":
+        # An event's change raises the versions of its readers who have a
+        # token (the trigger on event), as it reads them: one running now
+        # would not see this token until it commits, and a fetch meanwhile
+        # could keep a digest without that change. Share locks on the
+        # person's events make such a change finish first, or wait and see
+        # the token. (Only the first token: with one, the person is seen.)
+        db.session.execute(_events_of_reader_locked(), {"reader": user.id})
+
+
+@cache
+def _events_of_reader_locked() -> Select[Any]:
+    reader_id = bindparam("reader")
+    replied = select(Rsvp.event_id).where(Rsvp.user_id == reader_id)
+    hosted = select(EventHost.event_id).where(EventHost.user_id == reader_id)
+    return (
+        select(Event.id)
+        .where(Event.id.in_(union_all(replied, hosted)))
+        .order_by(Event.id)
+        .with_for_update(read=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -240,8 +265,9 @@ def keep_version(kept: FeedVersion) -> None:
 # Why a stored digest is exact: the database itself raises the reader's
 # feed_version (and empties feed_etag) in the transaction of every change a
 # feed shows (triggers on rsvp, event_host and event: a topic's change moves
-# its event's updated_at; see the migration f7d3a9c1e2b4), whichever code or
-# statement makes it; the
+# its event's updated_at; an event's change reaches those of its readers who
+# have a token; see the migration f7d3a9c1e2b4), whichever code or statement
+# makes it; the
 # reader's name, reminder and token are hashed into the ETag on each fetch;
 # time moves events out of the window only at feed_etag_until. A digest is
 # kept only if feed_version did not move between its reading (before the
