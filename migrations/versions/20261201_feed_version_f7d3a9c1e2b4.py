@@ -82,30 +82,15 @@ SQLITE_TRIGGERS = [
 # locked in id order, so two events' changes do not deadlock on the readers
 # they share.
 POSTGRESQL = [
-    f"""CREATE FUNCTION feed_person_joined(person integer, joined integer) RETURNS void
-    LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION feed_reader_left() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM 1 FROM event WHERE id = joined FOR SHARE;
-        {BUMP} WHERE id = person;
-    END $$""",
-    f"""CREATE FUNCTION feed_reply_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP <> 'INSERT' AND OLD.status IN {IN_FEED} THEN
-            {BUMP} WHERE id = OLD.user_id;
-        END IF;
-        IF TG_OP <> 'DELETE' AND NEW.status IN {IN_FEED} THEN
-            PERFORM feed_person_joined(NEW.user_id, NEW.event_id);
-        END IF;
+        {BUMP} WHERE id = OLD.user_id;
         RETURN NULL;
     END $$""",
-    f"""CREATE FUNCTION feed_hosting_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION feed_reader_joined() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP <> 'INSERT' THEN
-            {BUMP} WHERE id = OLD.user_id;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            PERFORM feed_person_joined(NEW.user_id, NEW.event_id);
-        END IF;
+        PERFORM 1 FROM event WHERE id = NEW.event_id FOR SHARE;
+        {BUMP} WHERE id = NEW.user_id;
         RETURN NULL;
     END $$""",
     f"""CREATE FUNCTION feed_event_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -117,26 +102,29 @@ POSTGRESQL = [
         ) AS reader WHERE user_account.id = reader.id;
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER feed_reply_changed
-    AFTER INSERT OR DELETE OR UPDATE OF status, user_id, event_id ON rsvp
-    FOR EACH ROW EXECUTE FUNCTION feed_reply_changed()""",
-    """CREATE TRIGGER feed_hosting_changed
-    AFTER INSERT OR DELETE OR UPDATE OF user_id, event_id ON event_host
-    FOR EACH ROW EXECUTE FUNCTION feed_hosting_changed()""",
+    f"""CREATE TRIGGER feed_reply_left
+    AFTER DELETE OR UPDATE OF status, user_id, event_id ON rsvp
+    FOR EACH ROW WHEN (OLD.status IN {IN_FEED}) EXECUTE FUNCTION feed_reader_left()""",
+    f"""CREATE TRIGGER feed_reply_joined
+    AFTER INSERT OR UPDATE OF status, user_id, event_id ON rsvp
+    FOR EACH ROW WHEN (NEW.status IN {IN_FEED}) EXECUTE FUNCTION feed_reader_joined()""",
+    """CREATE TRIGGER feed_hosting_left
+    AFTER DELETE OR UPDATE OF user_id, event_id ON event_host
+    FOR EACH ROW EXECUTE FUNCTION feed_reader_left()""",
+    """CREATE TRIGGER feed_hosting_joined
+    AFTER INSERT OR UPDATE OF user_id, event_id ON event_host
+    FOR EACH ROW EXECUTE FUNCTION feed_reader_joined()""",
     """CREATE TRIGGER feed_event_changed AFTER UPDATE ON event
     FOR EACH ROW EXECUTE FUNCTION feed_event_changed()""",
 ]
 POSTGRESQL_TRIGGERS = [
-    ("feed_reply_changed", "rsvp"),
-    ("feed_hosting_changed", "event_host"),
+    ("feed_reply_left", "rsvp"),
+    ("feed_reply_joined", "rsvp"),
+    ("feed_hosting_left", "event_host"),
+    ("feed_hosting_joined", "event_host"),
     ("feed_event_changed", "event"),
 ]
-POSTGRESQL_FUNCTIONS = [
-    "feed_reply_changed()",
-    "feed_hosting_changed()",
-    "feed_event_changed()",
-    "feed_person_joined(integer, integer)",
-]
+POSTGRESQL_FUNCTIONS = ["feed_reader_left()", "feed_reader_joined()", "feed_event_changed()"]
 
 
 def upgrade():

@@ -26,7 +26,8 @@ TRIGGERS = {
     "sqlite": {"feed_reply_added", "feed_reply_changed", "feed_reply_removed",
                "feed_hosting_added", "feed_hosting_changed", "feed_hosting_removed",
                "feed_event_changed"},
-    "postgresql": {"feed_reply_changed", "feed_hosting_changed", "feed_event_changed"},
+    "postgresql": {"feed_reply_left", "feed_reply_joined", "feed_hosting_left",
+                   "feed_hosting_joined", "feed_event_changed"},
 }  # fmt: skip
 
 

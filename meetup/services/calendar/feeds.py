@@ -331,7 +331,8 @@ def _personal_feed_version() -> Select[Any]:
 def _personal_feed_rows() -> Select[Any]:
     """The reader's events, soonest first, read only to build the file."""
     shown = _readers_events()
-    return select(shown).order_by(shown.c.starts_at, shown.c.id, shown.c.host)
+    columns = [column for column in shown.c if column.key != "ends_at"]  # the version's alone
+    return select(*columns).order_by(shown.c.starts_at, shown.c.id, shown.c.host)
 
 
 def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -> Feed:
