@@ -20,6 +20,7 @@ from meetup.services.calendar import feeds
 from meetup.services.events import events as event_service
 from meetup.services.events import hosts
 from meetup.services.events.event_details import EventDetails
+from meetup.services.rsvps import decisions
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
 TRIGGERS = {
@@ -112,6 +113,19 @@ def test_a_reply_change_and_the_waitlist_promotion_it_causes(app, feed_world):
     assert readers["going"].revalidate() == 200  # gone from their feed
     assert readers["waiting"].revalidate() == 200  # promoted: confirmed, with the link
     assert readers["host"].revalidate() == 304  # the host's file is the same
+
+
+def test_an_approval_and_a_removal_by_the_hosts(app, make_user, make_event, reply, host_acts):
+    host, person = make_user(), make_user()
+    event = make_event(creator=host, is_approval_required=True)
+    pending = reply(person, event)
+    assert pending.status == RsvpStatus.PENDING
+    reader = Reader(app, _token(app, person))
+    assert host_acts(decisions.approve, host, pending).status == RsvpStatus.GOING
+    assert reader.revalidate() == 200
+    reader = Reader(app, _token(app, person))
+    host_acts(decisions.remove, host, pending)
+    assert reader.revalidate() == 200
 
 
 def test_a_host_added_and_removed(app, feed_world, make_user):
