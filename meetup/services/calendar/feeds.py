@@ -69,7 +69,8 @@ from meetup.services.events.event_listing import find_host
 
 PAST_WINDOW = timedelta(weeks=4)
 PUBLIC_FEED_LIMIT = 500  # the soonest; a calendar needs no more at once
-FEED_REPLIES = (RsvpStatus.GOING, RsvpStatus.WAITLISTED)  # and hosting
+# And hosting. The triggers that keep feed versions (migration f7d3a9c1e2b4) name them too.
+FEED_REPLIES = (RsvpStatus.GOING, RsvpStatus.WAITLISTED)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def regenerate_feed_token(user: User) -> str:
 
 
 def _give_token(user: User) -> None:
+    """A new random token for the person's feed."""
     first = user.feed_token is None
     user.feed_token = secrets.token_urlsafe(32)
     db.session.flush()
@@ -264,14 +266,13 @@ def keep_version(kept: FeedVersion) -> None:
 
 # Why a stored digest is exact: the database itself raises the reader's
 # feed_version (and empties feed_etag) in the transaction of every change a
-# feed shows (triggers on rsvp, event_host and event: a topic's change moves
-# its event's updated_at; an event's change reaches those of its readers who
-# have a token; see the migration f7d3a9c1e2b4), whichever code or statement
-# makes it; the
-# reader's name, reminder and token are hashed into the ETag on each fetch;
-# time moves events out of the window only at feed_etag_until. A digest is
-# kept only if feed_version did not move between its reading (before the
-# events were read) and its storing.
+# feed shows, whichever code or statement makes it (triggers on rsvp,
+# event_host and event, see the migration f7d3a9c1e2b4: a topic's change
+# moves its event's updated_at; an event's change reaches those of its
+# readers who have a token); the reader's name, reminder and token are
+# hashed into the ETag on each fetch; time moves events out of the window
+# only at feed_etag_until. A digest is kept only if feed_version did not
+# move between its reading (before the events were read) and its storing.
 
 
 @cache
