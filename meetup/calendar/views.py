@@ -81,6 +81,8 @@ def _feed_response(feed: feeds.Feed) -> Response:
         calendar = feed.calendar(now=utcnow())
         _store_after(calendar)
         response = Response(calendar.body, content_type=CALENDAR_TYPE)
+    if feed.to_keep is not None:
+        g.calendar_feed_version = feed.to_keep
     response.set_etag(feed.etag)
     response.headers["Cache-Control"] = cache
     return response
@@ -93,16 +95,20 @@ def _store_after(calendar: ical.CalendarFile) -> None:
 
 @bp.after_request
 def store_built(response: Response) -> Response:
-    """Keep the entries a file had to build, once the answer is made (before
-    meetup.edge finishes the request): in a transaction of their own, as the
-    request only read. A failure costs only the next reader a build."""
-    built = g.pop("calendar_entries_built", None)
-    if built and response.status_code < 400:
-        write_apart(
-            db.session,
-            lambda: entries.store(built),
-            failure=f"could not keep {len(built)} calendar entries",
-        )
+    """Keep the entries a file had to build, and a personal feed's digest,
+    once the answer is made (before meetup.edge finishes the request): in a
+    transaction of their own, as the request only read. A failure costs only
+    the next reader a build."""
+    built = g.pop("calendar_entries_built", ())
+    version = g.pop("calendar_feed_version", None)
+    if (built or version) and response.status_code < 400:
+
+        def keep() -> None:
+            entries.store(built)
+            if version is not None:
+                feeds.keep_version(version)
+
+        write_apart(db.session, keep, failure=f"could not keep {len(built)} calendar entries")
     return response
 
 

@@ -93,6 +93,16 @@ class User(UserMixin, db.Model):
     calendar_alarm_minutes: Mapped[int | None]
     # The secret in the personal calendar feed's URL; None until first asked for.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The feed's stored version (services.calendar.feeds). The database raises
+    # feed_version, and empties feed_etag, in the transaction of any change
+    # to the person's replies, hostings or their events (triggers: migration
+    # f7d3a9c1e2b4); a fetch keeps the digest of the feed's events in
+    # feed_etag, valid until feed_etag_until (when the first of them leaves
+    # the feed's window), if feed_version did not move meanwhile. Only the
+    # feed reads them: deferred, never set by the ORM.
+    feed_version: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True)
+    feed_etag: Mapped[str | None] = mapped_column(String(32), deferred=True)
+    feed_etag_until: Mapped[datetime | None] = mapped_column(UTCDateTime, deferred=True)
 
     interests: Mapped[list[UserInterest]] = relationship(
         back_populates="user",

@@ -6,10 +6,12 @@ public events, per topic, per host. Every feed keeps a few weeks of past
 events and keeps cancelled ones, marked so. Drafts, and unlisted events the
 reader has no part in, never appear.
 
-A Feed knows its ETag from one light query (columns, no objects; for a
-personal feed one row, the database joining the versions into one text);
-its rows and events are read only when the calendar must be built, so a
-client whose copy is current costs little.
+A Feed knows its ETag from one light query (columns, no objects). A
+personal feed's is its reader's row alone, read by the token's unique
+index: the digest of their events' versions is stored there, and made
+stale by the database on every change the feed shows (see keep_version).
+Rows and events are read only when the calendar must be built, so a client
+whose copy is current costs little.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
     type_coerce,
     union_all,
+    update,
 )
 from sqlalchemy.orm import selectinload
 from sqlalchemy.types import NullType
@@ -67,7 +69,8 @@ from meetup.services.events.event_listing import find_host
 
 PAST_WINDOW = timedelta(weeks=4)
 PUBLIC_FEED_LIMIT = 500  # the soonest; a calendar needs no more at once
-FEED_REPLIES = (RsvpStatus.GOING, RsvpStatus.WAITLISTED)  # and hosting
+# And hosting. The triggers that keep feed versions (migration f7d3a9c1e2b4) name them too.
+FEED_REPLIES = (RsvpStatus.GOING, RsvpStatus.WAITLISTED)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Feed:
     load_rows: Callable[[], Sequence[Sequence[Any]]]
     columns: tuple[int, int | None, int | None] = (0, None, None)
     alarm_minutes: int | None = None
+    to_keep: FeedVersion | None = None  # a personal feed's digest, computed now
 
     @cached_property
     def rows(self) -> Sequence[Sequence[Any]]:
@@ -164,67 +168,141 @@ def set_alarm(user: User, minutes: int | None) -> None:
 def feed_token(user: User) -> str:
     """The person's feed token, made on first use."""
     if user.feed_token is None:
-        user.feed_token = secrets.token_urlsafe(32)
-        db.session.flush()
+        _give_token(user)
     return user.feed_token
 
 
 def regenerate_feed_token(user: User) -> str:
     """A new secret URL; the old one stops working at once."""
-    user.feed_token = secrets.token_urlsafe(32)
-    db.session.flush()
+    _give_token(user)
     return user.feed_token
 
 
+def _give_token(user: User) -> None:
+    """A new random token for the person's feed."""
+    first = user.feed_token is None
+    user.feed_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    if first and db.session.get_bind().dialect.name == "postgresql":
+        # An event's change raises the versions of its readers who have a
+        # token (the trigger on event), as it reads them: one running now
+        # would not see this token until it commits, and a fetch meanwhile
+        # could keep a digest without that change. Share locks on the
+        # person's events make such a change finish first, or wait and see
+        # the token. (Only the first token: with one, the person is seen.)
+        db.session.execute(_events_of_reader_locked(), {"reader": user.id})
+
+
+@cache
+def _events_of_reader_locked() -> Select[Any]:
+    reader_id = bindparam("reader")
+    replied = select(Rsvp.event_id).where(Rsvp.user_id == reader_id)
+    hosted = select(EventHost.event_id).where(EventHost.user_id == reader_id)
+    return (
+        select(Event.id)
+        .where(Event.id.in_(union_all(replied, hosted)))
+        .order_by(Event.id)
+        .with_for_update(read=True)
+    )
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """The digest of a personal feed's events, to keep for the next fetch
+    (keep_version): valid while the reader's feed_version is `version` and
+    until `until` (None: no event will leave the window)."""
+
+    user_id: int
+    version: int
+    digest: str
+    until: datetime | None
+
+
 def personal_feed(token: str, *, now: datetime) -> Feed:
-    """:raise NotFound: no account has this token (a wrong or revoked one)."""
+    """The reader's feed: its ETag from their row alone while the stored
+    digest is current (one indexed lookup, no objects), else from the
+    versions of their events (and then `to_keep`, for keep_version).
+
+    :raise NotFound: no account has this token (a wrong or revoked one).
+    """
     if not token:
         raise NotFound("There is no such calendar.")
-    parameters = {"token": token, "since": now - PAST_WINDOW}
     connection = db.session.connection()
-    version = connection.execute(_personal_feed_version(), parameters).first()
-    if version is None:
+    reader = connection.execute(_reader_state(), {"token": token}).first()
+    if reader is None:
         raise NotFound("There is no such calendar.")
-    name, alarm_minutes, versions = f"Meetup: {version[0]}", version[1], version[2]
+    user_id, display_name, alarm_minutes, version, digest, until = reader
+    parameters = {"reader": user_id, "since": now - PAST_WINDOW}
+    to_keep = None
+    if digest is None or (until is not None and now > until):
+        versions, first_end = connection.execute(_personal_feed_version(), parameters).one()
+        digest = feed_etag("", [(versions,)])
+        until = None if first_end is None else first_end + PAST_WINDOW
+        to_keep = FeedVersion(user_id, version, digest, until)
+    name = f"Meetup: {display_name}"
     return Feed(
         name,
         is_personal=True,
-        etag=feed_etag(f"{name}|{alarm_minutes}", [(versions,)]),
+        # The token too: a new address is a new feed, whose clients start afresh.
+        etag=feed_etag(f"{name}|{alarm_minutes}|{token}", [(digest,)]),
         load_rows=lambda: connection.execute(_personal_feed_rows(), parameters).all(),
         columns=(0, 5, 6),
         alarm_minutes=alarm_minutes,
+        to_keep=to_keep,
     )
 
 
-# A personal feed is the reader (by their token, a unique index) and the
-# versions of their events: through their replies, then their hostings (an
-# event in both comes twice). Its ETag needs the versions only: the database
-# joins them into one text, so an unchanged feed answers 304 from one row,
-# with nothing converted or hashed row by row.
-
-
-def _reader() -> Any:
-    return (
-        select(User.id, User.display_name, User.calendar_alarm_minutes)
-        .where(User.feed_token == bindparam("token"), User.deleted_at.is_(None))
-        .cte("reader")
+def keep_version(kept: FeedVersion) -> None:
+    """Store a feed's digest for the next fetches, unless the reader's
+    version moved since it was read (a change committed meanwhile: the
+    digest may predate it, and the next fetch computes it again)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == kept.user_id, User.feed_version == kept.version)
+        .values(feed_etag=kept.digest, feed_etag_until=kept.until)
+        .execution_options(synchronize_session=False)
     )
 
 
-def _readers_events(reader: Any) -> Any:
+# Why a stored digest is exact: the database itself raises the reader's
+# feed_version (and empties feed_etag) in the transaction of every change a
+# feed shows, whichever code or statement makes it (triggers on rsvp,
+# event_host and event, see the migration f7d3a9c1e2b4: a topic's change
+# moves its event's updated_at; an event's change reaches those of its
+# readers who have a token); the reader's name, reminder and token are
+# hashed into the ETag on each fetch; time moves events out of the window
+# only at feed_etag_until. A digest is kept only if feed_version did not
+# move between its reading (before the events were read) and its storing.
+
+
+@cache
+def _reader_state() -> Select[Any]:
+    """The reader (by their token, a unique index) and their feed's stored version."""
+    return select(
+        User.id,
+        User.display_name,
+        User.calendar_alarm_minutes,
+        User.feed_version,
+        User.feed_etag,
+        User.feed_etag_until,
+    ).where(User.feed_token == bindparam("token"), User.deleted_at.is_(None))
+
+
+def _readers_events() -> Any:
     """The reader's events as rows of their versions (id, sequence, updated
-    at, status), start, and how the reader is in it (reply, host)."""
-    reader_id = select(reader.c.id).scalar_subquery()
+    at, status), start, how the reader is in it (reply, host), and end."""
+    reader_id = bindparam("reader")
     since = bindparam("since", type_=UTCDateTime)
+    ends_at = _raw(Event.ends_at)
     replied = (
         _window(since, _raw(Event.starts_at), _raw(Rsvp.status).label("reply"),
-                null().label("host"))
+                null().label("host"), ends_at)
         .join(Rsvp, Rsvp.event_id == Event.id)
         .where(Rsvp.user_id == reader_id, Rsvp.status.in_(FEED_REPLIES))
         .order_by(None)
     )  # fmt: skip
     hosted = (
-        _window(since, _raw(Event.starts_at), null(), EventHost.user_id)
+        _window(since, _raw(Event.starts_at), null(), EventHost.user_id, ends_at)
         .join(EventHost, EventHost.event_id == Event.id)
         .where(EventHost.user_id == reader_id)
         .order_by(None)
@@ -234,32 +312,28 @@ def _readers_events(reader: Any) -> Any:
 
 @cache
 def _personal_feed_version() -> Select[Any]:
-    """The reader's name, reminder, and every version of their feed's rows
-    in one text (one row; none for an unknown token). Equal rows in another
-    order make another text: a needless rebuild at worst, never a stale 304."""
-    reader = _reader()
-    shown = _readers_events(reader)
-    as_text = [func.coalesce(cast(column, String), "") for column in shown.c]
+    """Every version of the reader's feed's rows in one text, and the
+    earliest end among them (one row). Equal rows in another order make
+    another text: a needless rebuild at worst, never a stale 304."""
+    shown = _readers_events()
+    as_text = [
+        func.coalesce(cast(column, String), "") for column in shown.c if column.key != "ends_at"
+    ]
     row_text = as_text[0]
     for column in as_text[1:]:
         row_text = row_text + "|" + column
-    return (
-        select(
-            reader.c.display_name,
-            reader.c.calendar_alarm_minutes,
-            func.aggregate_strings(row_text, ","),
-        )
-        .select_from(reader)
-        .outerjoin(shown, true())
-        .group_by(reader.c.id, reader.c.display_name, reader.c.calendar_alarm_minutes)
+    return select(
+        func.aggregate_strings(row_text, ","),
+        type_coerce(func.min(shown.c.ends_at), UTCDateTime),
     )
 
 
 @cache
 def _personal_feed_rows() -> Select[Any]:
     """The reader's events, soonest first, read only to build the file."""
-    shown = _readers_events(_reader())
-    return select(shown).order_by(shown.c.starts_at, shown.c.id, shown.c.host)
+    shown = _readers_events()
+    columns = [column for column in shown.c if column.key != "ends_at"]  # the version's alone
+    return select(*columns).order_by(shown.c.starts_at, shown.c.id, shown.c.host)
 
 
 def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -> Feed:
