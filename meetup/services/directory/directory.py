@@ -310,7 +310,14 @@ def _page_query(
         .subquery("page")
     )
     # One row, joined to each of the page's: its counts in the same round trip.
-    counts = _counts_query(with_blocks=not host and signed_in).subquery("counts")
+    # Materialized, so they are counted once: PostgreSQL's generic plan for a
+    # prepared statement (psycopg prepares what a connection runs often)
+    # expects one row on the page and would count again for each of 51.
+    counts = (
+        _counts_query(with_blocks=not host and signed_in)
+        .cte("counts")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
     return (
         select(
             *(column for column in page.c if column.key not in ("sort_key", "user_key")),
