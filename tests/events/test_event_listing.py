@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from meetup.extensions import db
 from meetup.models.types import utcnow
 
 NEXT_YEAR = utcnow().year + 1
@@ -161,7 +162,11 @@ def test_listing_query_count_does_not_grow(app, make_user, make_event, count_que
     with count_queries() as many:
         html = client.get(path).get_data(as_text=True)
     assert html.count('class="event-card"') == (6 if path == "/" else 16)
-    assert many.count == few.count == 1, many.statements
+    with app.app_context():
+        on_postgresql = db.engine.dialect.name == "postgresql"
+    # On PostgreSQL a search first asks for a plan of its own words.
+    expected = 2 if on_postgresql and "q=" in path else 1
+    assert many.count == few.count == expected, many.statements
 
 
 def test_listing_shows_times_in_the_event_zone(client, make_event) -> None:

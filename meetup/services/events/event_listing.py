@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from itertools import groupby
 
-from sqlalchemy import Row, Select, bindparam, exists, or_, select
+from sqlalchemy import Row, Select, bindparam, exists, or_, select, text
 
 from meetup.extensions import db
 from meetup.lib.text import fold_for_search, normalize_tag
@@ -23,6 +23,7 @@ from meetup.models import Event, EventHost, EventStatus, EventTopic, EventVisibi
 from meetup.models.event import EventPlace
 from meetup.services.errors import NotFound
 
+_PLAN_FOR_VALUES = text("SET LOCAL plan_cache_mode = force_custom_plan")
 PER_PAGE = 20
 MAX_WORDS = 8
 
@@ -102,6 +103,13 @@ def list_events(filters: EventFilters, *, page: int = 1, now: datetime) -> Page:
         parameters["starts_from"] = _utc_midnight(filters.starts_from)
     if filters.starts_until:
         parameters["starts_until"] = _utc_midnight(filters.starts_until, days_later=1)
+    if words and db.session.get_bind().dialect.name == "postgresql":
+        # The best plan depends on the words (a rare one: the trigram index;
+        # common ones: the next events in order), so a search is planned for
+        # its own, never with the generic plan of a prepared statement
+        # (measured: 12.8 ms against 1.8 for two common words). Until the
+        # transaction ends.
+        db.session.execute(_PLAN_FOR_VALUES)
     items = _cards_of_rows(db.session.execute(statement, parameters))
     return Page(items=items[:PER_PAGE], number=page, has_next=len(items) > PER_PAGE)
 
