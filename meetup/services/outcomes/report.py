@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, literal, select
 
 from meetup.extensions import db
+from meetup.lib.figures import count_text, decimal_text, percent_text
 from meetup.lib.spreadsheets import csv_text
 from meetup.lib.timezones import utc_to_local
 from meetup.models import (
@@ -47,16 +48,20 @@ MAX_EDITIONS = 10  # earlier editions compared, latest first
 @dataclass(frozen=True)
 class Attendance:
     going: int
-    attended: int
-    has_started: bool  # before the start, nobody has attended or not shown up yet
+    came: int
+    has_started: bool  # before the start, who attends is not known yet
 
     @property
-    def no_shows(self) -> int:
-        return self.going - self.attended if self.has_started else 0
+    def attended(self) -> int | None:
+        return self.came if self.has_started else None
+
+    @property
+    def no_shows(self) -> int | None:
+        return self.going - self.came if self.has_started else None
 
     @property
     def no_show_rate(self) -> float | None:
-        return self.no_shows / self.going if self.has_started and self.going else None
+        return self.no_shows / self.going if self.no_shows is not None and self.going else None
 
 
 @dataclass(frozen=True)
@@ -200,32 +205,25 @@ def _connections(event: Event, event_ids: list[int]) -> tuple[int, dict[int, int
 # The CSV
 
 
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
 def report_csv(actor: User, event: Event, *, now: datetime) -> str:
-    """The report as a spreadsheet: figures, comments, editions.
+    """The report as a spreadsheet: figures, comments, editions, each written
+    as the page writes it (meetup.lib.figures).
 
     :raise PermissionDenied: `actor` is not a host.
     """
     report = event_report(actor, event, now=now)
     seen, figures = report.attendance, report.feedback
     lines: list[list[object]] = [["figure", "value"]]
-    lines += [["going", seen.going]]
-    if seen.has_started:
-        lines += [["attended", seen.attended], ["no-shows", seen.no_shows],
-                  ["no-show rate", _percent(seen.no_show_rate)]]  # fmt: skip
     lines += [
+        ["going", seen.going],
+        ["attended", count_text(seen.attended)],
+        ["no-shows", count_text(seen.no_shows)],
+        ["no-show rate", percent_text(seen.no_show_rate)],
         ["feedback answers", figures.count],
         ["anonymous answers included", "yes" if figures.includes_anonymous else "no"],
-        ["average rating", _number(figures.average)],
+        ["average rating", decimal_text(figures.average)],
         *([f"rated {rating}", count] for rating, count in figures.distribution),
-        ["would come again", _percent(figures.coming_again_share)],
+        ["would come again", percent_text(figures.coming_again_share)],
         ["connections in the first week", report.connections_first_week],
         ["connections in total", report.connections_total],
     ]
@@ -240,7 +238,8 @@ def report_csv(actor: User, event: Event, *, now: datetime) -> str:
             starts = utc_to_local(edition.starts_at, edition.timezone)
             lines.append([
                 edition.title, f"{starts:%Y-%m-%d %H:%M}", edition.attendance.going,
-                edition.attendance.attended, edition.attendance.no_shows,
-                _number(edition.average_rating), _number(edition.connections_per_attendee),
+                count_text(edition.attendance.attended), count_text(edition.attendance.no_shows),
+                decimal_text(edition.average_rating),
+                decimal_text(edition.connections_per_attendee),
             ])  # fmt: skip
     return csv_text(lines)
