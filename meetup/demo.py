@@ -313,7 +313,8 @@ def _seed_connections(people: dict[str, User], events_by_title: dict, now: datet
 
 
 # Feedback on the past event (email, rating, would come again, comment,
-# signed): three anonymous answers, so its report shows every figure.
+# signed): the report shows the signed one; the three anonymous answers
+# stay out of it (fewer than five, and feedback is still open).
 FEEDBACK_EVENT = "Climate data hack evening"
 FEEDBACK = [
     ("ada@example.org", 5, True, "Great mix of data people and climate founders.", True),

@@ -11,12 +11,17 @@ from werkzeug.wrappers import Response
 from meetup.downloads import private_download
 from meetup.events.access import event_or_404, hosted_event
 from meetup.forms import refusals_shown_on, render_form
+from meetup.lib import figures
 from meetup.models.types import utcnow
 from meetup.outcomes.forms import FeedbackForm
 from meetup.security import form_checks_csrf
 from meetup.services.outcomes import feedback, report
 
 bp = Blueprint("outcomes", __name__)
+# The report's page writes its figures as its CSV does: one rule for both.
+bp.add_app_template_filter(figures.count_text, "count_text")
+bp.add_app_template_filter(figures.decimal_text, "decimal_text")
+bp.add_app_template_filter(figures.percent_text, "percent_text")
 
 
 @bp.get("/events/<slug>/feedback")

@@ -26,6 +26,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.events import events
+from meetup.services.outcomes import feedback
 from tests.plugins.app import sign_in
 
 
@@ -105,14 +106,16 @@ def test_before_the_start_nobody_is_a_no_show(app, make_user, make_event, reply)
     event = make_event(creator=host)
     reply(make_user(), event)
     text = _text(app, host, f"/events/{event.slug}/report")
-    assert "<dt>Going</dt><dd>1</dd>" in text and "No-shows" not in text
+    assert "<dt>Going</dt><dd>1</dd>" in text and "<dt>No-shows</dt><dd>–</dd>" in text
 
 
-def test_fewer_than_three_anonymous_answers_show_the_signed_ones_alone(app, world, answer) -> None:
+def test_until_feedback_closes_the_signed_answers_show_alone(app, world, answer) -> None:
     event, people, host = world["event"], world["people"], world["host"]
     answer(people[0], event, rating=5, comment="Signed and happy", signed=True)
     answer(people[1], event, rating=1, again=False, comment="Secret complaint")
     answer(people[2], event, rating=2, again=False, comment="Another secret")
+    for person in people[3:]:
+        answer(person, event, rating=4)
     text = _text(app, host, f"/events/{event.slug}/report")
     assert "<dt>Answers</dt><dd>1</dd>" in text
     assert "<dt>Average rating</dt><dd>5.0</dd>" in text
@@ -122,39 +125,54 @@ def test_fewer_than_three_anonymous_answers_show_the_signed_ones_alone(app, worl
     assert "count signed answers only" in text
     rows = _csv(app, host, event.slug)
     assert _figure(rows, "feedback answers") == "1"
-    assert _figure(rows, "average rating") == "5.00"
+    assert _figure(rows, "average rating") == "5.0"
     assert _figure(rows, "rated 1") == "0"
     body = _text(app, host, f"/events/{event.slug}/report.csv")
     assert "Secret complaint" not in body and "Another secret" not in body
 
 
-def test_three_anonymous_answers_join_the_figures_without_their_authors(app, world, answer) -> None:
+def _close_feedback(app, event) -> None:
+    with app.app_context():
+        end = utcnow() - timedelta(days=feedback.FEEDBACK_DAYS, hours=1)
+        db.session.execute(update(Event).where(Event.id == event.id)
+                           .values(starts_at=end - timedelta(hours=2), ends_at=end))  # fmt: skip
+        db.session.execute(update(EventHost).where(EventHost.event_id == event.id)
+                           .values(added_at=end - timedelta(days=60)))  # fmt: skip
+        db.session.commit()
+
+
+def test_five_anonymous_answers_join_the_figures_at_the_close_without_their_authors(
+    app, world, make_user, answer
+) -> None:
     event, people, host = world["event"], world["people"], world["host"]
     answer(people[0], event, rating=5, comment="Signed and happy", signed=True)
     answer(people[1], event, rating=1, again=False, comment="Zed: secret complaint")
     answer(people[2], event, rating=2, again=False, comment="Another secret")
     answer(people[3], event, rating=4, comment="")
+    answer(people[4], event, rating=4, again=False, comment="")
+    answer(people[5], event, rating=5, again=False, comment="")
+    _close_feedback(app, event)
     text = _text(app, host, f"/events/{event.slug}/report")
-    assert "<dt>Answers</dt><dd>4</dd>" in text
-    assert "<dt>Average rating</dt><dd>3.0</dd>" in text
-    assert "<dt>Would come again</dt><dd>50%</dd>" in text
+    assert "<dt>Answers</dt><dd>6</dd>" in text
+    assert "<dt>Average rating</dt><dd>3.5</dd>" in text
+    assert "<dt>Would come again</dt><dd>33%</dd>" in text
     assert "count signed answers only" not in text
     assert "Zed: secret complaint" in text and "Another secret" in text
     # Anonymous comments carry no name, in the order of their text.
     assert text.index("Another secret") < text.index("Zed: secret complaint")
-    for anonymous in people[1:4]:
+    for anonymous in people[1:6]:
         assert anonymous.display_name not in text
     assert '<rect x="' in text and 'fill="currentColor"' in text
     assert "<td>1</td><td>1</td>" in text  # the table behind the chart: one answer rated 1
     rows = _csv(app, host, event.slug)
-    assert _figure(rows, "feedback answers") == "4"
+    assert _figure(rows, "feedback answers") == "6"
     assert _figure(rows, "anonymous answers included") == "yes"
-    assert [_figure(rows, f"rated {n}") for n in range(1, 6)] == ["1", "1", "0", "1", "1"]
+    assert [_figure(rows, f"rated {n}") for n in range(1, 6)] == ["1", "1", "0", "2", "2"]
     comments = rows[rows.index(["comment", "from"]) + 1 :]
     assert ["Signed and happy", people[0].display_name] in comments
     assert ["Another secret", "anonymous"] in comments
     body = _text(app, host, f"/events/{event.slug}/report.csv")
-    for anonymous in people[1:4]:
+    for anonymous in people[1:6]:
         assert anonymous.display_name not in body and anonymous.email not in body
 
 
@@ -229,8 +247,8 @@ def test_the_report_compares_earlier_editions_the_viewer_hosts(
     editions = rows[rows.index(["edition", "starts", "going", "attended", "no-shows",
                                 "average rating", "connections per attendee"]) + 1 :]  # fmt: skip
     assert [row[2:] for row in editions] == [
-        ["4", "4", "0", "", "0.00"],  # this edition: no feedback, no connection yet
-        ["3", "2", "1", "4.00", "0.50"],
+        ["4", "4", "0", "–", "0.0"],  # this edition: no feedback, no connection yet
+        ["3", "2", "1", "4.0", "0.5"],
     ]
     # A co-host of the new edition only does not see the earlier one.
     assert "Across the series" not in _text(app, cohost, f"/events/{slug}/report")
@@ -276,6 +294,7 @@ def test_the_report_costs_the_same_queries_for_1000_people(
     small, big = past_event(creator=host), past_event(creator=host)
     _crowd(app, small, 3)
     _crowd(app, big, 1000)
+    _close_feedback(app, big)
     client = _client(app, host)
 
     def cost(event) -> int:
@@ -302,6 +321,9 @@ def test_the_demos_past_event_has_a_filled_report(app, runner) -> None:
         db.session.expunge_all()
     text = _text(app, ben, f"/events/{event.slug}/report")
     assert "<dt>Attended</dt><dd>4</dd>" in text
-    assert "<dt>Answers</dt><dd>4</dd>" in text  # three anonymous answers among them
-    assert "The room was too loud for conversations." in text  # an anonymous comment
+    # Feedback is still open: the signed answer alone, and when the rest come.
+    assert "<dt>Answers</dt><dd>1</dd>" in text
+    assert "Great mix of data people and climate founders." in text
+    assert "Anonymous answers are shown once feedback closes on" in text
+    assert "The room was too loud for conversations." not in text
     assert "<dt>In total</dt><dd>1</dd>" in text

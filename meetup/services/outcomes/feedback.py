@@ -4,7 +4,7 @@ person's own answers (My events, My data).
 Only people who attended (services.connections.attendance) may answer, from
 the event's end for FEEDBACK_DAYS days, once each; they may change their
 answer in that window. An answer is anonymous to the hosts unless signed
-(what the hosts see of answers is services.outcomes.report's business).
+(what the hosts see of answers is services.outcomes.anonymity's business).
 """
 
 from __future__ import annotations

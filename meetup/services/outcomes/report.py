@@ -1,10 +1,9 @@
 """The after-event report for hosts: attendance, feedback, the connections
 people made, and how this edition compares with earlier ones of its series.
 
-Anonymity holds here: figures and comments include anonymous answers only
-once at least MIN_ANONYMOUS answers are anonymous (until then, the signed
-answers alone), so no difference between two figures gives away one
-anonymous rating; an anonymous comment never carries a name or a time. Only
+Anonymity holds here: every feedback figure and comment, this edition's and
+the earlier ones', comes from services.outcomes.anonymity, which alone says
+when anonymous answers are shown (once feedback closes, as one batch). Only
 connections count, never ticks, requests or links that did not end in one:
 those would show one-sided interest.
 
@@ -14,13 +13,13 @@ few queries for ten people or ten thousand, and for every edition at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, literal, select
 
 from meetup.extensions import db
+from meetup.lib.figures import count_text, decimal_text, percent_text
 from meetup.lib.spreadsheets import csv_text
 from meetup.lib.timezones import utc_to_local
 from meetup.models import (
@@ -28,7 +27,6 @@ from meetup.models import (
     Event,
     EventHost,
     EventStatus,
-    Feedback,
     Rsvp,
     RsvpStatus,
     User,
@@ -36,9 +34,13 @@ from meetup.models import (
 from meetup.services.connections.attendance import attended_condition
 from meetup.services.events.events import require_host
 from meetup.services.followups.followups import followups_queued
-from meetup.services.outcomes.feedback import RATINGS
+from meetup.services.outcomes.anonymity import (
+    Comment,
+    FeedbackFigures,
+    comments,
+    feedback_figures,
+)
 
-MIN_ANONYMOUS = 3
 FIRST_WEEK = timedelta(days=7)
 MAX_EDITIONS = 10  # earlier editions compared, latest first
 
@@ -46,50 +48,20 @@ MAX_EDITIONS = 10  # earlier editions compared, latest first
 @dataclass(frozen=True)
 class Attendance:
     going: int
-    attended: int
-    has_started: bool  # before the start, nobody has attended or not shown up yet
+    came: int
+    has_started: bool  # before the start, who attends is not known yet
 
     @property
-    def no_shows(self) -> int:
-        return self.going - self.attended if self.has_started else 0
+    def attended(self) -> int | None:
+        return self.came if self.has_started else None
+
+    @property
+    def no_shows(self) -> int | None:
+        return self.going - self.came if self.has_started else None
 
     @property
     def no_show_rate(self) -> float | None:
-        return self.no_shows / self.going if self.has_started and self.going else None
-
-
-@dataclass(frozen=True)
-class FeedbackFigures:
-    """The answers the hosts may see counted (see the module's rule)."""
-
-    count: int = 0
-    total_rating: int = 0
-    coming_again: int = 0
-    by_rating: dict[int, int] = field(default_factory=dict)
-    # Anonymous answers are in the figures (at least MIN_ANONYMOUS of them).
-    includes_anonymous: bool = False
-
-    @property
-    def average(self) -> float | None:
-        return self.total_rating / self.count if self.count else None
-
-    @property
-    def coming_again_share(self) -> float | None:
-        return self.coming_again / self.count if self.count else None
-
-    @property
-    def distribution(self) -> list[tuple[int, int]]:
-        return [(rating, self.by_rating.get(rating, 0)) for rating in RATINGS]
-
-    @property
-    def peak(self) -> int:
-        return max(self.by_rating.values(), default=0)
-
-
-@dataclass(frozen=True)
-class Comment:
-    text: str
-    author: str | None  # None: anonymous
+        return self.no_shows / self.going if self.no_shows is not None and self.going else None
 
 
 @dataclass(frozen=True)
@@ -135,7 +107,7 @@ def event_report(actor: User, event: Event, *, now: datetime) -> EventReport:
     earlier = _earlier_editions(actor, event, now=now)
     ids = [event.id, *(edition.id for edition in earlier)]
     attendance = _attendance([event, *earlier], now=now)
-    feedback = _feedback_figures(ids)
+    feedback = feedback_figures([event, *earlier], now=now)
     first_week, connections = _connections(event, ids)
     editions = [
         Edition(
@@ -144,17 +116,17 @@ def event_report(actor: User, event: Event, *, now: datetime) -> EventReport:
             starts_at=e.starts_at,
             timezone=e.timezone,
             attendance=attendance[e.id],
-            average_rating=feedback.get(e.id, FeedbackFigures()).average,
+            average_rating=feedback[e.id].average,
             connections=connections.get(e.id, 0),
         )
         for e in [event, *earlier]
     ]
-    figures = feedback.get(event.id, FeedbackFigures())
+    figures = feedback[event.id]
     return EventReport(
         event=event,
         attendance=attendance[event.id],
         feedback=figures,
-        comments=_comments(event, with_anonymous=figures.includes_anonymous),
+        comments=comments(event, figures),
         connections_first_week=first_week,
         connections_total=connections.get(event.id, 0),
         editions=editions if earlier else [],
@@ -208,58 +180,6 @@ def _attendance(events: list[Event], *, now: datetime) -> dict[int, Attendance]:
     }
 
 
-def _feedback_figures(event_ids: list[int]) -> dict[int, FeedbackFigures]:
-    """Per event, the figures over the answers the hosts may see counted."""
-    rows: dict[int, list[tuple[bool, int, int, int]]] = {}
-    for event_id, is_signed, rating, answers, coming_again in db.session.execute(
-        select(
-            Feedback.event_id,
-            Feedback.is_signed,
-            Feedback.rating,
-            func.count(),
-            func.count().filter(Feedback.is_coming_again.is_(True)),
-        )
-        .where(Feedback.event_id.in_(event_ids))
-        .group_by(Feedback.event_id, Feedback.is_signed, Feedback.rating)
-    ):
-        rows.setdefault(event_id, []).append((is_signed, rating, answers, coming_again))
-    return {event_id: _figures(groups) for event_id, groups in rows.items()}
-
-
-def _figures(groups: Iterable[tuple[bool, int, int, int]]) -> FeedbackFigures:
-    groups = list(groups)
-    anonymous = sum(answers for is_signed, _, answers, _ in groups if not is_signed)
-    counted = [g for g in groups if g[0] or anonymous >= MIN_ANONYMOUS]
-    by_rating: dict[int, int] = {}
-    for _, rating, answers, _ in counted:
-        by_rating[rating] = by_rating.get(rating, 0) + answers
-    return FeedbackFigures(
-        count=sum(g[2] for g in counted),
-        total_rating=sum(g[1] * g[2] for g in counted),
-        coming_again=sum(g[3] for g in counted),
-        by_rating=by_rating,
-        includes_anonymous=anonymous >= MIN_ANONYMOUS,
-    )
-
-
-def _comments(event: Event, *, with_anonymous: bool) -> list[Comment]:
-    """Signed comments by name; anonymous ones (only with enough anonymous
-    answers) in the order of their text, so no order hints at who or when."""
-    rows = db.session.execute(
-        select(Feedback.comment, Feedback.is_signed, User.display_name)
-        .outerjoin(User, and_(User.id == Feedback.user_id, Feedback.is_signed.is_(True)))
-        .where(Feedback.event_id == event.id, Feedback.comment != "")
-    ).all()
-    signed = sorted(
-        (Comment(text, name) for text, is_signed, name in rows if is_signed),
-        key=lambda c: ((c.author or "").lower(), c.text),
-    )
-    unsigned = [Comment(text, None) for text, is_signed, _ in rows if not is_signed]
-    if not with_anonymous:
-        return signed
-    return signed + sorted(unsigned, key=lambda c: c.text)
-
-
 def _connections(event: Event, event_ids: list[int]) -> tuple[int, dict[int, int]]:
     """Connections made between people who met at `event` in the week after
     its end, and for each edition in all."""
@@ -285,32 +205,25 @@ def _connections(event: Event, event_ids: list[int]) -> tuple[int, dict[int, int
 # The CSV
 
 
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
 def report_csv(actor: User, event: Event, *, now: datetime) -> str:
-    """The report as a spreadsheet: figures, comments, editions.
+    """The report as a spreadsheet: figures, comments, editions, each written
+    as the page writes it (meetup.lib.figures).
 
     :raise PermissionDenied: `actor` is not a host.
     """
     report = event_report(actor, event, now=now)
     seen, figures = report.attendance, report.feedback
     lines: list[list[object]] = [["figure", "value"]]
-    lines += [["going", seen.going]]
-    if seen.has_started:
-        lines += [["attended", seen.attended], ["no-shows", seen.no_shows],
-                  ["no-show rate", _percent(seen.no_show_rate)]]  # fmt: skip
     lines += [
+        ["going", seen.going],
+        ["attended", count_text(seen.attended)],
+        ["no-shows", count_text(seen.no_shows)],
+        ["no-show rate", percent_text(seen.no_show_rate)],
         ["feedback answers", figures.count],
         ["anonymous answers included", "yes" if figures.includes_anonymous else "no"],
-        ["average rating", _number(figures.average)],
+        ["average rating", decimal_text(figures.average)],
         *([f"rated {rating}", count] for rating, count in figures.distribution),
-        ["would come again", _percent(figures.coming_again_share)],
+        ["would come again", percent_text(figures.coming_again_share)],
         ["connections in the first week", report.connections_first_week],
         ["connections in total", report.connections_total],
     ]
@@ -325,7 +238,8 @@ def report_csv(actor: User, event: Event, *, now: datetime) -> str:
             starts = utc_to_local(edition.starts_at, edition.timezone)
             lines.append([
                 edition.title, f"{starts:%Y-%m-%d %H:%M}", edition.attendance.going,
-                edition.attendance.attended, edition.attendance.no_shows,
-                _number(edition.average_rating), _number(edition.connections_per_attendee),
+                count_text(edition.attendance.attended), count_text(edition.attendance.no_shows),
+                decimal_text(edition.average_rating),
+                decimal_text(edition.connections_per_attendee),
             ])  # fmt: skip
     return csv_text(lines)
