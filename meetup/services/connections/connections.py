@@ -64,10 +64,10 @@ def can_ask(asker: User, person: User) -> bool:
         return False
     if person.id in privacy.blocked_ids(asker):
         return False
-    return privacy.can_see_profile(asker, person) or _shown_in_a_directory(asker, person)
+    return privacy.can_see_profile(asker, person) or shown_in_a_directory(asker, person)
 
 
-def _shown_in_a_directory(viewer: User, person: User) -> bool:
+def shown_in_a_directory(viewer: User, person: User) -> bool:
     """Does some event's directory show `person` to `viewer` as an attendee?"""
     rows = db.session.execute(
         select(Event, shown_condition().label("shown"))
