@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -20,6 +20,7 @@ from meetup.lib.text import clean_text
 from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import (
+    ActionKind,
     Connection,
     ConnectionRequest,
     Event,
@@ -32,11 +33,11 @@ from meetup.models import (
 )
 from meetup.models.connection import NOTE_MAX_LENGTH
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy
+from meetup.services.accounts import actions, privacy
 from meetup.services.accounts.accounts import require_verified
 from meetup.services.connections.attendance import met_at
 from meetup.services.directory.directory import shown_condition, shows_person
-from meetup.services.errors import InvalidInput, NotFound
+from meetup.services.errors import NotFound
 
 REQUEST_LIFETIME = timedelta(days=90)
 IGNORED_FOR = timedelta(days=90)
@@ -170,17 +171,12 @@ def ask_to_connect(
 
 
 def _check_daily_limit(asker: User, *, now: datetime) -> None:
-    """:raise InvalidInput: `asker` made REQUESTS_PER_DAY requests in the last day."""
-    asked_today = db.session.scalar(
-        select(func.count())
-        .select_from(ConnectionRequest)
-        .where(
-            ConnectionRequest.requester_id == asker.id,
-            ConnectionRequest.created_at > now - timedelta(days=1),
-        )
-    )
-    if asked_today >= REQUESTS_PER_DAY:
-        raise InvalidInput(f"You asked {REQUESTS_PER_DAY} people today. Ask again tomorrow.")
+    """:raise InvalidInput: `asker` sent REQUESTS_PER_DAY requests in the last
+    day (sent, whatever became of them since: see services.accounts.actions)."""
+    actions.require_under_cap(
+        asker, ActionKind.CONNECTION_REQUEST, per_day=REQUESTS_PER_DAY, now=now,
+        refusal=f"You asked {REQUESTS_PER_DAY} people today. Ask again tomorrow.",
+    )  # fmt: skip
 
 
 def _send_request(
@@ -199,6 +195,7 @@ def _send_request(
     )
     db.session.add(request)
     db.session.flush()
+    actions.record_action(asker, ActionKind.CONNECTION_REQUEST, now=now)
     queue_mail(
         Mail(
             to=person.email,
