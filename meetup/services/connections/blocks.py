@@ -1,7 +1,9 @@
 """Blocking a person: silent, and both ways in effect. The two no longer see
-each other in directories, profiles, profile lists and suggestions, cannot
-ask each other, and a connection between them ends; a host's own management
-pages still show everyone who replied.
+each other in directories, profile lists and suggestions, see each other's
+profile only as a visitor would, cannot reach each other, and a connection
+between them ends; a host's own management pages still show everyone who
+replied. Silent means the person blocked cannot tell it from outside: what
+they see ends as it could have without a block (_end_between).
 
 One may block only a person one knows of (may_block): the form is no way to
 learn who has an account, and the blocked list names nobody one could not
@@ -10,16 +12,24 @@ see before."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, or_, select, update
 
 from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
-from meetup.models import Block, ConnectionRequest, User
+from meetup.models import (
+    Block,
+    Connection,
+    ConnectionRequest,
+    RequestStatus,
+    StayInTouch,
+    User,
+)
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
 from meetup.services.connections.attendance import met_at
-from meetup.services.connections.connections import end_between, shown_in_a_directory
+from meetup.services.connections.connections import ordered_pair, shown_in_a_directory
 from meetup.services.errors import NotFound
 
 
@@ -37,8 +47,41 @@ def block_person(actor: User, person_id: int) -> None:
         insert_ignoring_conflicts(db.session, table, unique=["blocker_id", "blocked_id"]),
         [{"blocker_id": actor.id, "blocked_id": person.id, "created_at": utcnow()}],
     )
-    end_between(actor.id, person.id)
+    _end_between(actor.id, person.id, now=utcnow())
     privacy.forget_blocks(actor)
+
+
+def _end_between(blocker_id: int, blocked_id: int, *, now: datetime) -> None:
+    """A block, silent to the person blocked: what they see ends as it could
+    have without one. The connection goes (as if removed), the blocker's
+    waiting requests are withdrawn and their ticks go; the blocked person's
+    waiting requests are ignored (they look waiting to their asker, as an
+    ignored one does, and wait for nobody) and their ticks stay in their own
+    My data, inert while the block lasts. An ignored request stays: blocking
+    and unblocking must not let its asker ask again before IGNORED_FOR."""
+    first, second = ordered_pair(blocker_id, blocked_id)
+    db.session.execute(
+        delete(Connection).where(Connection.first_id == first, Connection.second_id == second)
+    )
+    db.session.execute(
+        delete(StayInTouch).where(
+            StayInTouch.ticker_id == blocker_id, StayInTouch.ticked_id == blocked_id
+        )
+    )
+    for asker_id, person_id, values in (
+        (blocker_id, blocked_id, {"status": RequestStatus.WITHDRAWN}),
+        (blocked_id, blocker_id, {"status": RequestStatus.IGNORED, "answered_at": now}),
+    ):
+        db.session.execute(
+            update(ConnectionRequest)
+            .where(
+                ConnectionRequest.requester_id == asker_id,
+                ConnectionRequest.addressee_id == person_id,
+                ConnectionRequest.status == RequestStatus.PENDING,
+            )
+            .values(**values)
+            .execution_options(synchronize_session="fetch")
+        )
 
 
 def may_block(actor: User, person: User) -> bool:
