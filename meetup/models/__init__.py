@@ -1,5 +1,6 @@
 """The domain's tables, one module per aggregate."""
 
+from meetup.models.action import ActionKind, PersonAction
 from meetup.models.calendar_entry import EventCalendarEntry
 from meetup.models.connection import (
     Block,
@@ -46,6 +47,7 @@ from meetup.models.user import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "ActionKind",
     "Block",
     "Connection",
     "ConnectionRequest",
@@ -72,6 +74,7 @@ __all__ = [
     "LoginSession",
     "OutboxMessage",
     "OutboxStatus",
+    "PersonAction",
     "ProfileVisibility",
     "QuestionKind",
     "RequestStatus",

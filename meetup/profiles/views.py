@@ -39,14 +39,15 @@ def goal_label(goal: Goal) -> str:
 def detail(person_id: int) -> str | Response:
     viewer = current_viewer()
     person = profiles.get_profile(viewer, person_id)
+    shown_to = privacy.profile_viewer(viewer, person)  # across a block: as to a visitor
     now = utcnow()
     upcoming_hosted, past_hosted = event_listing.hosted_events(person, viewer=None, now=now)
     return render_template(
         "profiles/detail.html",
         person=person,
         is_own=viewer is not None and viewer.id == person.id,
-        shows_email=privacy.can_see_email(viewer, person),
-        events=directory.events_showing(viewer, person, now=now),
+        shows_email=privacy.can_see_email(shown_to, person),
+        events=directory.events_showing(shown_to, person, now=now),
         hosting=upcoming_hosted[: directory.PROFILE_EVENTS],
         hosted=past_hosted[: directory.PROFILE_EVENTS],
         relation=connections.relation(viewer, person, now=now),

@@ -31,10 +31,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.models import ConnectionRequest, Event, OutboxMessage, User
+from meetup.models import Block, ConnectionRequest, Event, OutboxMessage, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts, privacy, profiles
-from meetup.services.connections import blocks
 from meetup.services.rsvps import replying
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
@@ -104,10 +103,36 @@ def named_in_list(cell: Cell) -> bool:
     return cell.viewer in HOSTS or shown_as_attendee(cell)
 
 
-def may_ask(cell: Cell) -> bool:
-    if cell.viewer == "anonymous" or cell.block != "none":
+def may_block(cell: Cell) -> bool:
+    """Blocking asks whether the viewer knows of the person, blocks aside
+    (their own, or the person's of them, must not change the answer)."""
+    if cell.viewer == "anonymous":
         return False
+    unblocked = Cell(cell.viewer, "none", cell.setting, cell.choice, cell.visibility)
+    return cell.block == "viewer blocked person" or may_ask(unblocked)
+
+
+def opens_profile(cell: Cell) -> bool:
+    """The profile page: across a block, as a logged-out visitor sees it."""
+    if cell.block != "none":
+        return cell.visibility == "public"
+    return sees_profile(cell)
+
+
+def may_ask(cell: Cell) -> bool:
+    """Asking looks allowed. Across a block the person blocked asks as a
+    visitor would see (a public profile), in vain: see reaches."""
+    if cell.viewer == "anonymous" or cell.block == "viewer blocked person":
+        return False
+    if cell.block == "person blocked viewer":
+        return cell.visibility == "public"
     return sees_profile(cell) or shown_as_attendee(cell)
+
+
+def reaches(cell: Cell) -> bool:
+    """The request reaches the person (an email, an answer): never across a
+    block, where it is ignored at once."""
+    return may_ask(cell) and cell.block == "none"
 
 
 # The world: one event per setting, nine people going to each.
@@ -165,12 +190,12 @@ def _build(app: Flask, make_event, viewer_role: str, block: str) -> World:
             for event in events.values():
                 replying.respond(me, db.session.get(Event, event.id), replying.Reply(True))
         if block != "none":
-            me = db.session.get(User, viewer_id)
+            # As if each block was made while the other was in sight: the
+            # form refuses a person out of sight (the "block" cells below).
             for person_id in people_ids.values():
-                if block == "viewer blocked person":
-                    blocks.block_person(me, person_id)
-                else:
-                    blocks.block_person(db.session.get(User, person_id), viewer_id)
+                pair = (viewer_id, person_id)
+                blocker, blocked = pair if block == "viewer blocked person" else pair[::-1]
+                db.session.add(Block(blocker_id=blocker, blocked_id=blocked))
         db.session.commit()
     return World(
         viewer=_detached(app, viewer_id) if viewer_id else None,
@@ -267,7 +292,7 @@ def test_who_may_ask_whom_on_every_surface(app, make_event, viewer_role, block):
 
         # The profile and its Connect button.
         response = client.get(f"/people/{person.id}")
-        if sees_profile(cell):
+        if opens_profile(cell):
             expected_status = 200
         elif viewer is None and visibility == "members":
             expected_status = 302  # log in to see it
@@ -297,12 +322,12 @@ def test_who_may_ask_whom_on_every_surface(app, make_event, viewer_role, block):
             )  # fmt: skip
 
     # The request emails: exactly one per allowed ask, none for a refused one.
-    asked = {person.email for cell, person in cells.items() if may_ask(cell)}
+    asked = {person.email for cell, person in cells.items() if reaches(cell)}
     sent = [mail.recipient for mail in _mails(app, "connection_request")]
     assert sorted(sent) == sorted(asked), "request emails"
 
     # Each person asked says yes, from their own Requests page.
-    connected = {cell: person for cell, person in cells.items() if may_ask(cell)}
+    connected = {cell: person for cell, person in cells.items() if reaches(cell)}
     for person in connected.values():
         theirs = app.test_client()
         sign_in(theirs, person)
@@ -368,6 +393,16 @@ def test_who_may_ask_whom_on_every_surface(app, make_event, viewer_role, block):
                     check(cell, f"{surface} ORG", ["Quagga Ltd"], card.org.value)
                     check(cell, f"{surface} URL",
                           f"https://example.org/{_slug_of(name)}", card.url.value)  # fmt: skip
+
+    # Blocking, last (it ends what it blocks): only a person the viewer knows
+    # of, any other answered as an unknown id; the blocked list names no more.
+    if viewer is not None:
+        for cell, person in cells.items():
+            response = client.post(f"/people/{person.id}/block", data={"csrf_token": token})
+            check(cell, "POST block", 303 if may_block(cell) else 404, response.status_code)
+        blocked_page = client.get("/connections/blocked").get_data(as_text=True)
+        for cell, person in cells.items():
+            check(cell, "blocked list", may_block(cell), person.display_name in blocked_page)
 
     assert not wrong, "\n".join(
         f"{cell}: {surface}: expected {expected!r}, got {got!r}"

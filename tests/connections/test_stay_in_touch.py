@@ -362,7 +362,9 @@ def test_a_one_sided_tick_shows_nowhere_and_sends_nothing(
     ]
 
 
-def test_blocks_remove_ticks_silently(app, people, make_user, make_event, outbox) -> None:
+def test_blocks_remove_the_blockers_ticks_silently(
+    app, people, make_user, make_event, outbox
+) -> None:
     ada, grace, ada_client, grace_client = people
     carl = make_user(display_name="Carl")
     event = _event(app, make_event, ada, grace, carl)
@@ -370,10 +372,16 @@ def test_blocks_remove_ticks_silently(app, people, make_user, make_event, outbox
     _tick(ada_client, event, grace)
     _tick(grace_client, event, carl)
     grace_client.submit(f"/people/{ada.id}/block", {}, page=f"/people/{ada.id}")
-    assert _ticks_of(app, ada) == 0
-    assert _ticks_of(app, grace) == 1  # the ticks of others stay
-    grace_client.submit(f"/people/{ada.id}/unblock", {}, page="/connections/blocked")
-    _tick(grace_client, event, ada)
+    # The blocked person's tick stays in their own My data, as it would if
+    # Grace were not listed (a block is silent to Ada); the ticks of others stay.
+    assert _ticks_of(app, ada) == 1
+    assert _ticks_of(app, grace) == 1
+    # Inert while the block lasts: neither can tick the other.
+    assert _tick(grace_client, event, ada).status_code == 404
+    assert _tick(ada_client, event, grace).status_code == 404
+    # The blocker's own ticks of the person blocked go.
+    grace_client.submit(f"/people/{carl.id}/block", {}, page=f"/people/{carl.id}")
+    assert _ticks_of(app, grace) == 0
     assert _count(app, Connection) == 0
     assert len(outbox.messages()) == before
 

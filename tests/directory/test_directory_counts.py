@@ -89,7 +89,8 @@ def test_counts_follow_every_choice_that_lists_or_hides(app, make_user, make_eve
         db.session.commit()
     client = app.test_client()
     sign_in(client, viewer)
-    assert _look(client, event) == (2, 4, shown - {ids["Ada"]})
+    # A block hides a name, never changes a count: a logged-out look would tell.
+    assert _look(client, event) == (3, 3, shown - {ids["Ada"]})
 
     host = app.test_client()
     sign_in(host, creator)
@@ -98,5 +99,5 @@ def test_counts_follow_every_choice_that_lists_or_hides(app, make_user, make_eve
     assert set(ids.values()) - {ids["Gil"]} < cards and ids["Gil"] not in cards
     # A page past the last lists nobody, and counts the same.
     assert _look(anonymous, event, "?page=2") == (3, 3, set())
-    assert _look(client, event, "?page=2") == (2, 4, set())
+    assert _look(client, event, "?page=2") == (3, 3, set())
     assert _look(host, event, "?page=2") == (6, 0, set())

@@ -33,6 +33,7 @@ from meetup.models import (
     LoginSession,
     OutboxMessage,
     OutboxStatus,
+    PersonAction,
     Rsvp,
     RsvpChange,
     StayInTouch,
@@ -42,6 +43,7 @@ from meetup.models import (
     UserInterest,
 )
 from meetup.models.types import utcnow
+from meetup.services.accounts import actions
 from meetup.services.accounts.accounts import verify_password
 from meetup.services.connections import personal_data
 from meetup.services.directory.copies import relist, rename
@@ -394,6 +396,12 @@ REGISTRY: tuple[PersonalData, ...] = (
         (StayInTouch.ticker_id, StayInTouch.ticked_id),
         personal_data.export_ticks,
         personal_data.erase_ticks,
+    ),
+    PersonalData(
+        "recent_actions",
+        (PersonAction.actor_id,),
+        actions.export_actions,
+        actions.erase_actions,
     ),
     PersonalData(
         "suggestions",

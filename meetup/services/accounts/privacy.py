@@ -154,6 +154,26 @@ def _not_blocked(viewer_id: Any) -> Any:
     )
 
 
+def profile_viewer(viewer: User | None, person: User) -> User | None:
+    """Whom `person`'s profile page is shown to: `viewer`, or across a block
+    (either way) nobody signed in. A block must not show on the page: the
+    other sees it exactly as they would after logging out (a profile for
+    members answers as an "only me" one), not a 404 a visitor would not get."""
+    if viewer is not None and viewer.id != person.id and person.id in blocked_ids(viewer):
+        return None
+    return viewer
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    """Did `blocker_id` block `blocked_id` (this way round)?"""
+    return (
+        db.session.scalar(
+            select(Block.id).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
+        )
+        is not None
+    )
+
+
 def profile_needs_login(person: User) -> bool:
     """Would logging in be enough to see this profile (so ask, rather than 404)?"""
     return person.deleted_at is None and person.profile_visibility == ProfileVisibility.MEMBERS

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -20,6 +20,7 @@ from meetup.lib.text import clean_text
 from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import (
+    ActionKind,
     Connection,
     ConnectionRequest,
     Event,
@@ -32,11 +33,11 @@ from meetup.models import (
 )
 from meetup.models.connection import NOTE_MAX_LENGTH
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy
+from meetup.services.accounts import actions, privacy
 from meetup.services.accounts.accounts import require_verified
 from meetup.services.connections.attendance import met_at
 from meetup.services.directory.directory import shown_condition, shows_person
-from meetup.services.errors import InvalidInput, NotFound
+from meetup.services.errors import NotFound
 
 REQUEST_LIFETIME = timedelta(days=90)
 IGNORED_FOR = timedelta(days=90)
@@ -59,15 +60,24 @@ def is_connected(first_id: int, second_id: int) -> bool:
 
 def can_ask(asker: User, person: User) -> bool:
     """May `asker` ask `person` to connect? Only where `person` is visible to
-    them, never across a block, never themselves, and with a confirmed address."""
+    them, never themselves, and with a confirmed address. Across a block: the
+    blocker never; the person blocked as a visitor would (a public profile),
+    for a block is silent, and their request is ignored at once."""
     if asker.id == person.id or person.deleted_at is not None or not asker.is_verified:
         return False
     if person.id in privacy.blocked_ids(asker):
-        return False
-    return privacy.can_see_profile(asker, person) or _shown_in_a_directory(asker, person)
+        return _blocked_only_by(person, asker) and privacy.can_see_profile(None, person)
+    return privacy.can_see_profile(asker, person) or shown_in_a_directory(asker, person)
 
 
-def _shown_in_a_directory(viewer: User, person: User) -> bool:
+def _blocked_only_by(blocker: User, blocked: User) -> bool:
+    """`blocker` blocked `blocked`, who did not block them back."""
+    return privacy.has_blocked(blocker.id, blocked.id) and not privacy.has_blocked(
+        blocked.id, blocker.id
+    )
+
+
+def shown_in_a_directory(viewer: User, person: User) -> bool:
     """Does some event's directory show `person` to `viewer` as an attendee?"""
     rows = db.session.execute(
         select(Event, shown_condition().label("shown"))
@@ -108,8 +118,8 @@ def relation(viewer: User | None, person: User, *, now: datetime | None = None) 
         return CANNOT_ASK
     if viewer.id == person.id:
         return SELF
-    if person.id in privacy.blocked_ids(viewer):
-        return CANNOT_ASK
+    if person.id in privacy.blocked_ids(viewer) and not _blocked_only_by(person, viewer):
+        return CANNOT_ASK  # the blocker's side: they know
     if is_connected(viewer.id, person.id):
         return CONNECTED
     if _live_request(viewer.id, person.id, now=now, as_seen_by_asker=True) is not None:
@@ -148,6 +158,8 @@ def ask_to_connect(
     note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
     person = find_person_to_ask(asker, person_id)
     lock_pair(asker.id, person.id)
+    if person.id in privacy.blocked_ids(asker):
+        return _ask_across_block(asker, person, note=note, now=now)
     if is_connected(asker.id, person.id):
         return CONNECTED
     theirs = _live_request(person.id, asker.id, now=now)
@@ -169,18 +181,30 @@ def ask_to_connect(
     return ASKED
 
 
+def _ask_across_block(asker: User, person: User, *, note: str, now: datetime) -> str:
+    """`person` blocked `asker` (see can_ask): the request is ignored at once,
+    so its asker sees what an ignored one shows (waiting, no second ask, a
+    place under the cap taken), and `person` never sees it nor gets mail."""
+    if _live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is None:
+        _check_daily_limit(asker, now=now)
+        actions.record_action(asker, ActionKind.CONNECTION_REQUEST, now=now)
+        db.session.add(
+            ConnectionRequest(
+                requester_id=asker.id, addressee_id=person.id, note=note,
+                status=RequestStatus.IGNORED, created_at=now, answered_at=now,
+            )
+        )  # fmt: skip
+        db.session.flush()
+    return ASKED
+
+
 def _check_daily_limit(asker: User, *, now: datetime) -> None:
-    """:raise InvalidInput: `asker` made REQUESTS_PER_DAY requests in the last day."""
-    asked_today = db.session.scalar(
-        select(func.count())
-        .select_from(ConnectionRequest)
-        .where(
-            ConnectionRequest.requester_id == asker.id,
-            ConnectionRequest.created_at > now - timedelta(days=1),
-        )
-    )
-    if asked_today >= REQUESTS_PER_DAY:
-        raise InvalidInput(f"You asked {REQUESTS_PER_DAY} people today. Ask again tomorrow.")
+    """:raise InvalidInput: `asker` sent REQUESTS_PER_DAY requests in the last
+    day (sent, whatever became of them since: see services.accounts.actions)."""
+    actions.require_under_cap(
+        asker, ActionKind.CONNECTION_REQUEST, per_day=REQUESTS_PER_DAY, now=now,
+        refusal=f"You asked {REQUESTS_PER_DAY} people today. Ask again tomorrow.",
+    )  # fmt: skip
 
 
 def _send_request(
@@ -199,6 +223,7 @@ def _send_request(
     )
     db.session.add(request)
     db.session.flush()
+    actions.record_action(asker, ActionKind.CONNECTION_REQUEST, now=now)
     queue_mail(
         Mail(
             to=person.email,
@@ -283,33 +308,6 @@ def remove_connection(actor: User, person_id: int) -> None:
     _forget_ticks_between(actor.id, person_id)
 
 
-def end_between(first_id: int, second_id: int) -> None:
-    """A block: the connection, the waiting requests and the "stay in touch"
-    ticks between two people go, silently. An ignored request stays (out of
-    sight while the block lasts): blocking and unblocking must not let its
-    asker ask again before IGNORED_FOR."""
-    first, second = ordered_pair(first_id, second_id)
-    db.session.execute(
-        delete(Connection).where(Connection.first_id == first, Connection.second_id == second)
-    )
-    _forget_ticks_between(first_id, second_id)
-    db.session.execute(
-        delete(ConnectionRequest).where(
-            or_(
-                and_(
-                    ConnectionRequest.requester_id == first_id,
-                    ConnectionRequest.addressee_id == second_id,
-                ),
-                and_(
-                    ConnectionRequest.requester_id == second_id,
-                    ConnectionRequest.addressee_id == first_id,
-                ),
-            ),
-            ConnectionRequest.status == RequestStatus.PENDING,
-        )
-    )
-
-
 def _forget_ticks_between(first_id: int, second_id: int) -> None:
     db.session.execute(
         delete(StayInTouch).where(
@@ -359,7 +357,7 @@ def connect_pair(
 
 def _dedupe_key(kind: str, request: ConnectionRequest) -> str:
     """The outbox key of a request's email: its id alone is not enough, since
-    SQLite gives a deleted request's id (a block deletes them) to the next."""
+    SQLite gives a deleted request's id (a deleted account's go) to the next."""
     return (
         f"{kind}:{request.id}:{request.requester_id}:{request.addressee_id}"
         f":{request.created_at.isoformat()}"

@@ -220,7 +220,9 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
             .options(selectinload(ConnectionRequest.addressee))
             .order_by(ConnectionRequest.created_at.desc())
         )
-        if request.addressee_id not in blocked and request.addressee.deleted_at is None
+        # One's own requests, blocks notwithstanding: a block leaves the
+        # blocked person's request looking waiting (blocks._end_between).
+        if request.addressee.deleted_at is None
     ]
     return Requests(incoming, outgoing)
 

@@ -27,9 +27,18 @@ from meetup.extensions import db
 from meetup.lib.tokens import read_token, token_maker
 from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
-from meetup.models import Connection, Event, EventStatus, Rsvp, RsvpStatus, StayInTouch, User
+from meetup.models import (
+    ActionKind,
+    Connection,
+    Event,
+    EventStatus,
+    Rsvp,
+    RsvpStatus,
+    StayInTouch,
+    User,
+)
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy
+from meetup.services.accounts import actions, privacy
 from meetup.services.connections.attendance import attended
 from meetup.services.connections.connections import connect_pair, lock_pair
 from meetup.services.directory.directory import (
@@ -44,6 +53,7 @@ from meetup.services.errors import InvalidInput, NotFound
 TICK_WINDOW = timedelta(days=30)  # after the event's end
 LINK_LIFETIME = timedelta(days=14)
 LINK_PURPOSE = "stay-in-touch"
+TICKS_PER_DAY = 100  # ticks said, untick or not (see services.accounts.actions)
 
 # What a tick did.
 TICKED, CONNECTED = "ticked", "connected"
@@ -138,13 +148,20 @@ def tick(ticker: User, event: Event, person_id: int, *, now: datetime | None = N
     If they ticked `ticker` for this event too, the two are connected now.
 
     :return: TICKED (nobody is told), or CONNECTED.
-    :raise InvalidInput: outside the window, or `ticker` did not attend.
+    :raise InvalidInput: outside the window, `ticker` did not attend, or
+        ticked TICKS_PER_DAY times in the last day.
     :raise NotFound: `person_id` is not shown to `ticker` in the directory.
     """
     now = now or utcnow()
     _require_open(ticker, event, now=now)
     person = _person_to_tick(ticker, event, person_id)
     lock_pair(ticker.id, person.id)
+    if not _has_ticked(ticker.id, person.id, event.id):
+        actions.require_under_cap(
+            ticker, ActionKind.TICK, per_day=TICKS_PER_DAY, now=now,
+            refusal=f"You ticked {TICKS_PER_DAY} people today. Tick again tomorrow.",
+        )  # fmt: skip
+        actions.record_action(ticker, ActionKind.TICK, now=now)
     db.session.execute(
         insert_ignoring_conflicts(
             db.session, StayInTouch.__table__, unique=["ticker_id", "ticked_id", "event_id"]

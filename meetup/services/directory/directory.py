@@ -237,13 +237,12 @@ def visible_attendees(
     page = max(page, 1)
     shape, params = _filter_values(filters)
     # Hosts see everyone; the others not the people across a block, who are
-    # not counted either.
-    with_blocks = not host and viewer is not None
+    # counted as a visitor counts them all the same: a block must not show
+    # in the counts (a logged-out look would tell it).
     params.update(
         event_id=event.id,
         offset=(page - 1) * PER_PAGE,
         viewer_id=None if viewer is None else viewer.id,
-        blocked=list(privacy.blocked_ids(viewer)) if with_blocks else [],
     )
     statement = _page_query(
         db.session.get_bind().dialect.name, host=host, signed_in=viewer is not None, **shape
@@ -253,9 +252,7 @@ def visible_attendees(
     if rows:
         going_total, going_shown = rows[0][-2:]
     else:  # nothing on the page to carry the counts
-        going_total, going_shown = (
-            db.session.connection().execute(_counts_query(with_blocks=with_blocks), params).one()
-        )
+        going_total, going_shown = db.session.connection().execute(_counts_query(), params).one()
     has_next, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
     sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
     cards = _cards(rows, viewer, _tags_of_rows(rows), sees_as_attendee=sees_as_attendee)
@@ -291,7 +288,7 @@ def _page_query(
     _TAG_SEPARATOR, each in the order of its name (as a profile shows them),
     and the counts of _counts_query, the same on every row (in this order,
     after _replies' columns: _cards and _tags_of_rows read them by
-    position). Parameters: event_id, viewer_id, blocked, offset, and
+    position). Parameters: event_id, viewer_id, offset, and
     _filter_values'."""
     query = _filtered(
         _replies_of_viewer(host=host, signed_in=signed_in),
@@ -313,11 +310,7 @@ def _page_query(
     # Materialized, so they are counted once: PostgreSQL's generic plan for a
     # prepared statement (psycopg prepares what a connection runs often)
     # expects one row on the page and would count again for each of 51.
-    counts = (
-        _counts_query(with_blocks=not host and signed_in)
-        .cte("counts")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
+    counts = _counts_query().cte("counts").prefix_with("MATERIALIZED", dialect="postgresql")
     return (
         select(
             *(column for column in page.c if column.key not in ("sort_key", "user_key")),
@@ -372,16 +365,15 @@ def _tags_of_rows(rows: list[Any]) -> Tags:
 
 
 @cache
-def _counts_query(*, with_blocks: bool) -> Any:
+def _counts_query() -> Any:
     """The event's people going (going_total), and those of them shown
-    (going_shown), without the people in `blocked` when `with_blocks`.
-    Counted from the replies' index alone, not joined to 2,000 people: the
-    replies carry their person's listing (services.directory.copies), and a
-    deleted account has no replies left. Parameters: event_id, blocked."""
+    (going_shown), the same for every viewer but hosts: blocks hide names,
+    never change a count. Counted from the replies' index alone, not joined
+    to 2,000 people: the replies carry their person's listing
+    (services.directory.copies), and a deleted account has no replies left.
+    Parameter: event_id."""
     reply = aliased(Rsvp, name="counted")  # apart from the page's replies
     shown = _shown_by_copies(reply)
-    if with_blocks:
-        shown = and_(shown, reply.user_id.not_in(bindparam("blocked", expanding=True)))
     return (
         select(func.count().label("going_total"), func.count().filter(shown).label("going_shown"))
         .select_from(reply)
