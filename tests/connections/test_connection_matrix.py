@@ -22,16 +22,18 @@ going to that event only, so each (viewer, person) pair is one cell.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 import vobject
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from meetup.extensions import db
-from meetup.models import ConnectionRequest, Event, OutboxMessage, User
+from meetup.mail.compose import render_bodies
+from meetup.models import ConnectionRequest, Event, OutboxMessage, OutboxStatus, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts, privacy, profiles
 from meetup.services.connections import blocks
@@ -441,3 +443,74 @@ def test_where_they_met_reaches_the_request_my_network_and_the_vcard(app, make_u
     assert "Breakfast of founders" in client.get("/connections").get_data(as_text=True)
     card = vobject.readOne(client.get(f"/connections/{person.id}.vcf").get_data(as_text=True))
     assert card.note.value.startswith("Met at Breakfast of founders")
+
+
+# The deletion cells: whatever stood between the viewer and a person, once
+# the person deletes their account nothing of them is left on the viewer's
+# surfaces, their mail included (issue 34).
+
+RELATIONS = ["asked the viewer", "asked by the viewer", "connected", "ticked each other"]
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_a_deleted_person_is_gone_from_every_surface(app, make_user, make_event, relation):
+    viewer = make_user(display_name="Vera Viewer")
+    person = make_user(display_name="Zenobia Quillfeather", email="zenobia@example.org")
+    with app.app_context():
+        profiles.update_profile(
+            db.session.get(User, person.id), display_name=person.display_name,
+            headline="Xylophone whisperer", company="Vortexcorp", bio="", interests=[],
+            links=[], offers=[], seeks=[], timezone="UTC",
+        )  # fmt: skip
+        db.session.execute(
+            update(User).where(User.id == person.id).values(is_email_shared_with_connections=True)
+        )
+        event = make_event(directory_visibility="everyone", title="Breakfast of founders")
+        row = db.session.get(Event, event.id)
+        for someone in (viewer, person):
+            replying.respond(db.session.get(User, someone.id), row, replying.Reply(True))
+        row.starts_at, row.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, viewer)
+    theirs = app.test_client()
+    sign_in(theirs, person)
+    if relation in ("asked the viewer", "connected"):
+        theirs.submit(f"/people/{viewer.id}/connect", {"note": "Remember the okapi stampede"})
+    if relation == "asked by the viewer":
+        client.submit(f"/people/{person.id}/connect", {"note": "Hello"})
+    if relation == "connected":
+        request_id = _request_id(app, person, viewer)
+        client.submit(f"/connections/requests/{request_id}/accept", {}, page="/connections")
+    if relation == "ticked each other":
+        for who, other in ((client, person), (theirs, viewer)):
+            who.submit(f"/events/{event.slug}/people/{other.id}/stay-in-touch", {"want": "yes"},
+                       page=f"/events/{event.slug}/people")  # fmt: skip
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.recipient == viewer.email, OutboxMessage.template != "rsvp_status"
+        )) is not None or relation == "asked by the viewer"  # fmt: skip
+        # Half of it went out already.
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id % 2 == 0)
+            .values(status=OutboxStatus.SENT, sent_at=utcnow())
+        )
+        db.session.commit()
+    client.get("/")  # the viewer's own flashed messages, said before she left
+    assert theirs.submit("/account/delete", {"password": DEFAULT_PASSWORD}).status_code == 303
+
+    pages = [client.get(url).get_data(as_text=True) for url in (
+        "/connections", "/connections/requests", "/connections.vcf", f"/people/{person.id}",
+        f"/connections/{person.id}.vcf", "/account/data.json", "/my/events",
+        f"/events/{event.slug}/people",
+    )]  # fmt: skip
+    with app.app_context():
+        for message in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == viewer.email)
+        ):
+            pages += [message.subject, json.dumps(message.context), *render_bodies(message)]
+    for fragment in ("Zenobia", "Quillfeather", "Xylophone", "Vortexcorp", "okapi", "zenobia@"):
+        assert not [
+            page[page.index(fragment) - 300 :][:400] for page in pages if fragment in page
+        ], fragment

@@ -49,7 +49,7 @@ def names_for(person: User, event: Event, limit: int = 20) -> list[str]:
 
 
 CASES = ["plain", "connected", "asked", "asked_by", "ignored_recently", "ignored_long_ago",
-         "blocked", "blocked_by", "hidden", "private", "left"]  # fmt: skip
+         "blocked", "blocked_by", "hidden", "private", "left", "deleted"]  # fmt: skip
 SUGGESTED = {"plain", "ignored_long_ago"}
 
 
@@ -94,6 +94,7 @@ def test_every_read_applies_the_exclusions_of_now(app, room) -> None:
         replying.set_directory_choice(get("hidden"), db.session.get(Event, event.id), "hidden")
         set_privacy(others["private"], "private")
         replying.respond(get("left"), db.session.get(Event, event.id), replying.Reply(False))
+        mydata.delete_account(get("deleted"), password=DEFAULT_PASSWORD)
         db.session.commit()
         privacy.forget_blocks(me)
         assert set(names_for(ada, event)) == SUGGESTED
@@ -231,9 +232,13 @@ def test_my_data_exports_and_erases_them(app, room) -> None:
         me = db.session.get(User, ada.id)
         section = mydata.export_user_data(me)["suggestions"]
         assert section == [{"event": event.title, "people_scored": len(CASES)}]
-        mydata.delete_account(db.session.get(User, others["plain"].id), password=DEFAULT_PASSWORD)
+        plain = others["plain"].id
+        mydata.delete_account(db.session.get(User, plain), password=DEFAULT_PASSWORD)
         db.session.commit()
         assert "plain" not in names_for(ada, event)  # read skips them at once
+        # ... and no stored list keeps them (their id, the terms they shared).
+        for candidates in db.session.scalars(select(SuggestionList.candidates)):
+            assert plain not in [entry[0] for entry in candidates]
         mydata.delete_account(me, password=DEFAULT_PASSWORD)
         db.session.commit()
         assert (

@@ -43,6 +43,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import verify_password
+from meetup.services.accounts.mentions import erase_mentions
 from meetup.services.connections import personal_data
 from meetup.services.directory.copies import relist, rename
 from meetup.services.events.hosts import hand_over_events
@@ -428,6 +429,8 @@ def delete_account(user: User, *, password: str) -> None:
     :raise InvalidCredentials: `password` is not the account's password.
     """
     verify_password(user, password, field="password")
+    # Others' mail that names the person, found through the rows erased below.
+    erase_mentions(user)
     for entry in reversed(REGISTRY):
         entry.erase(user)
     db.session.flush()

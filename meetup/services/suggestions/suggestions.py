@@ -19,8 +19,8 @@ as_attendee: a hosts-only directory suggests nobody), whether the viewer may
 see their profile, and whether each stored term is still true of both
 people's current fields (a term no longer true goes; a candidate left with
 none goes too). A deleted person is no longer going, so never read; their
-own lists go with their account (My data), and the next build drops them
-from others' lists.
+own lists go with their account (My data), and so do their entries in
+others' lists.
 
 Past events attended together are not part of the version: they only add a
 small bonus, checked again at every read, and show in the next build.
@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from meetup.database import both_in, insert_ignoring_conflicts
 from meetup.extensions import db
@@ -45,6 +45,7 @@ from meetup.models import (
     ConnectionRequest,
     Event,
     EventStatus,
+    Rsvp,
     SuggestionBuild,
     SuggestionList,
     User,
@@ -408,7 +409,23 @@ def export_suggestions(user: User) -> list[dict[str, Any]]:
 
 
 def erase_suggestions(user: User) -> None:
-    """The person's own lists go. In others' lists they stay until the next
-    build of each event (it no longer finds them going); every read skips a
-    person who is not going, so nobody is shown them meanwhile."""
+    """The person's own lists go, and they leave everyone else's at once
+    (not at the next build): a stored entry keeps their id and the terms
+    they shared (an interest, their company's name). Read through their
+    replies, which are erased after this."""
     db.session.execute(delete(SuggestionList).where(SuggestionList.user_id == user.id))
+    rooms = select(Rsvp.event_id).where(Rsvp.user_id == user.id)
+    for event_id, person_id, candidates in db.session.execute(
+        select(SuggestionList.event_id, SuggestionList.user_id, SuggestionList.candidates).where(
+            SuggestionList.event_id.in_(rooms)
+        )
+    ).all():
+        kept = [entry for entry in candidates if entry[0] != user.id]
+        if len(kept) == len(candidates):
+            continue
+        mine = (SuggestionList.event_id == event_id) & (SuggestionList.user_id == person_id)
+        db.session.execute(
+            update(SuggestionList).where(mine).values(candidates=kept)
+            if kept
+            else delete(SuggestionList).where(mine)
+        )
