@@ -514,3 +514,99 @@ def test_a_deleted_person_is_gone_from_every_surface(app, make_user, make_event,
         assert not [
             page[page.index(fragment) - 300 :][:400] for page in pages if fragment in page
         ], fragment
+
+
+# The hidden-attendance cells: where two people met, said anywhere (My
+# network, the vCard's NOTE, a request's email and page, a suggestion's
+# "You both went to"), follows the profile's rule for the event: the
+# person's choice for it and who its directory shows its people to, seen by
+# someone who attended too (issue 34, item 6).
+
+ATTENDANCE = list(itertools.product(SETTINGS, CHOICES))
+
+
+@pytest.mark.parametrize(("setting", "choice"), ATTENDANCE, ids=["/".join(c) for c in ATTENDANCE])
+def test_where_they_met_follows_the_profiles_rule(app, make_user, make_event, setting, choice):
+    from tests.suggestions.test_suggestions import build, set_profile
+
+    dee = make_user(display_name="Dee")
+    ada, ben, cy = (make_user(display_name=name) for name in ("Ada", "Ben", "Cy"))
+    title = "Breakfast of founders"
+    past = make_event(directory_visibility=setting, title=title)
+    upcoming = make_event(directory_visibility="everyone")
+    with app.app_context():
+        row = db.session.get(Event, past.id)
+        for person in (dee, ada, ben, cy):
+            mine = choice if person.id == dee.id else "shown"
+            replying.respond(db.session.get(User, person.id), row,
+                             replying.Reply(True, directory_choice=mine))  # fmt: skip
+            replying.respond(db.session.get(User, person.id), db.session.get(Event, upcoming.id),
+                             replying.Reply(True))  # fmt: skip
+        row.starts_at, row.ends_at = utcnow() - timedelta(days=3), utcnow() - timedelta(days=3)
+        set_profile(dee, offers=["mentoring"])
+        set_profile(ben, seeks=["mentoring"])
+        db.session.commit()
+        build(upcoming)
+    # The rule, as the README's Privacy section and the profile say it.
+    shown = listed(Cell("attendee", "none", setting, choice, "public")) and setting != "hosts"
+    clients = {}
+    for person in (dee, ada, ben, cy):
+        clients[person.id] = app.test_client()
+        sign_in(clients[person.id], person)
+    # What each one's profile of Dee says: the one rule everything else follows.
+    for person in (ada, ben, cy):
+        page = clients[person.id].get(f"/people/{dee.id}").get_data(as_text=True)
+        assert ("Events you both attended" in page) == shown, person.display_name
+
+    # Ada and Dee connected: My network and the vCard.
+    clients[dee.id].submit(f"/people/{ada.id}/connect", {})
+    request_id = _request_id(app, dee, ada)
+    clients[ada.id].submit(f"/connections/requests/{request_id}/accept", {}, page="/")
+    network = clients[ada.id].get("/connections").get_data(as_text=True)
+    assert (title in network) == shown
+    card = vobject.readOne(clients[ada.id].get(f"/connections/{dee.id}.vcf").get_data(as_text=True))
+    assert (title in card.serialize()) == shown
+    assert (title in clients[ada.id].get("/connections.vcf").get_data(as_text=True)) == shown
+    # Dee asks Cy: the email and the Requests page.
+    clients[dee.id].submit(f"/people/{cy.id}/connect", {})
+    (mail,) = [m for m in _mails(app, "connection_request") if m.recipient == cy.email]
+    assert mail.context["met_at"] == (title if shown else "")
+    assert (title in clients[cy.id].get("/connections/requests").get_data(as_text=True)) == shown
+    # Ben is suggested Dee at the next event: "You both went to" only if shown.
+    suggested = clients[ben.id].get(f"/events/{upcoming.slug}/people").get_data(as_text=True)
+    assert "Dee offers mentoring" in suggested
+    assert (f"You both went to {title}" in suggested) == shown
+
+
+def test_the_attendance_rule_and_its_sql_twin_agree(app, make_user, make_event):
+    from meetup.models import Rsvp
+    from meetup.services.connections.attendance import (
+        attendance_shown,
+        attendance_shown_condition,
+    )
+    from meetup.services.directory.directory import shown_condition
+
+    person = make_user()
+    for setting, choice, visibility in PEOPLE:
+        event = make_event(directory_visibility=setting)
+        with app.app_context():
+            me = db.session.get(User, person.id)
+            privacy.update_privacy(
+                me, profile_visibility=visibility, is_listed_in_directories=True,
+                is_email_shared_with_connections=False, is_followup_email_wanted=False,
+            )  # fmt: skip
+            row = db.session.get(Event, event.id)
+            replying.respond(me, row, replying.Reply(True, directory_choice=choice))
+            db.session.flush()
+            shown, in_sql = db.session.execute(
+                select(shown_condition(), attendance_shown_condition(Rsvp))
+                .join(User, User.id == Rsvp.user_id)
+                .where(Rsvp.event_id == row.id, Rsvp.user_id == me.id)
+            ).one()
+            # SQL says NULL for no, where a condition meets a NULL.
+            expected = attendance_shown(row, person_shown=bool(shown))
+            assert expected == bool(in_sql), (setting, choice, visibility)
+            assert expected == (
+                listed(Cell("attendee", "none", setting, choice, visibility)) and setting != "hosts"
+            )
+            db.session.rollback()

@@ -278,3 +278,33 @@ def test_the_batch_answers_for_everyone_asked(app, room, make_user) -> None:
         assert set(found) == {ada.id, stranger.id}
         assert found[stranger.id] == [] and len(found[ada.id]) == 3
         assert all(s.reasons == ["You both work on rust"] for s in found[ada.id])
+
+
+def test_an_attendance_hidden_after_the_build_is_no_reason_at_once(
+    app, make_user, make_event, reply
+) -> None:
+    # Issue 34, item 6: "You both went to E" named an event whose list Dee
+    # had left; the profile's rule holds at every read, not at the next build.
+    ada, dee = make_user(display_name="Ada"), make_user(display_name="Dee")
+    past = make_event(title="Breakfast of founders", directory_visibility="everyone")
+    upcoming = make_event()
+    for person in (ada, dee):
+        reply(person, past)
+        reply(person, upcoming)
+    with app.app_context():
+        row = db.session.get(Event, past.id)
+        row.starts_at, row.ends_at = utcnow() - timedelta(days=3), utcnow() - timedelta(days=3)
+        set_profile(ada, seeks=["advice"])
+        set_profile(dee, offers=["advice"])
+        db.session.commit()
+        assert build(upcoming)
+
+        def reasons() -> list[str]:
+            viewer = db.session.get(User, ada.id)
+            (found,) = suggestions.suggestions_for(viewer, db.session.get(Event, upcoming.id))
+            return found.reasons
+
+        assert "You both went to Breakfast of founders" in reasons()
+        replying.set_directory_choice(db.session.get(User, dee.id), row, "hidden")
+        db.session.commit()
+        assert reasons() == ["Dee offers advice, which you're looking for"]

@@ -134,7 +134,7 @@ def shown_condition() -> Any:
     )
 
 
-def _shown_by_copies(reply: Any) -> Any:
+def shown_by_copies(reply: Any) -> Any:
     """shown_condition over the reply's own columns (`reply`: Rsvp or an
     alias): its person's listing as the reply carries it
     (Rsvp.is_person_listed, kept equal to privacy.listed_by_default_condition
@@ -379,7 +379,7 @@ def _counts_query(*, with_blocks: bool) -> Any:
     replies carry their person's listing (services.directory.copies), and a
     deleted account has no replies left. Parameters: event_id, blocked."""
     reply = aliased(Rsvp, name="counted")  # apart from the page's replies
-    shown = _shown_by_copies(reply)
+    shown = shown_by_copies(reply)
     if with_blocks:
         shown = and_(shown, reply.user_id.not_in(bindparam("blocked", expanding=True)))
     return (

@@ -23,7 +23,8 @@ own lists go with their account (My data), and so do their entries in
 others' lists.
 
 Past events attended together are not part of the version: they only add a
-small bonus, checked again at every read, and show in the next build.
+small bonus, checked again at every read (an attendance hidden since the
+build is no reason at once), and show in the next build.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
     build = _locked_build(event)
     if build.version == version:
         return False
-    past = room.past_events(event, now=now)
+    past, past_shown = room.past_events(event, now=now)
     attendees = [
         scoring.Attendee(
             id=row.id,
@@ -88,6 +89,7 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
             seeks=seeks.get(row.id, frozenset()),
             company=scoring.company_key(row.company),
             past_events=past.get(row.id, ()),
+            past_events_shown=past_shown.get(row.id, ()),
             is_candidate=row.shown and privacy.sees_profile(_ANY_MEMBER, row, blocked=frozenset()),
         )
         for row in rows
@@ -247,7 +249,11 @@ def suggestions_for_many(
         for term in entry[2]
         if term[0] == scoring.PAST_EVENT
     }
-    past = room.past_events(event, now=now, among=among, only=named_events) if named_events else {}
+    past, past_shown = (
+        room.past_events(event, now=now, among=among, only=named_events)
+        if named_events
+        else ({}, {})
+    )
     titles = room.titles(named_events)
 
     attendees: dict[int, scoring.Attendee] = {}
@@ -261,6 +267,7 @@ def suggestions_for_many(
                 seeks=seeks.get(person_id, frozenset()),
                 company=scoring.company_key(people[person_id].company),
                 past_events=past.get(person_id, ()),
+                past_events_shown=past_shown.get(person_id, ()),
             )
         return attendees[person_id]
 
