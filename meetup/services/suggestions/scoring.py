@@ -23,7 +23,10 @@ Weights (a pair's score is the sum of its terms):
   (`past_events_shown`: attendance.attendance_shown, the profile's rule).
 
 Candidates come from inverted indexes built once per room (interest →
-people, offered and sought goal → people), never from all pairs. An interest
+people, offered and sought goal → people), never from all pairs. The
+company and past events are no source: they only add to a pair found by
+interests or goals (colleagues mostly know each other already, and a big
+employer's people would crowd out the strangers an event is for). An interest
 held by more than COMMON_SHARE of the room (and by more than COMMON_FLOOR
 people) is no candidate source, but still scores. Each source gives at most
 SOURCE_CAP people (a window of its members that starts at the person, so
