@@ -51,7 +51,7 @@ from meetup.services.followups import personal_data as followup_data
 from meetup.services.outcomes.feedback import erase_feedback, export_feedback
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
-from meetup.services.suggestions import suggestions
+from meetup.services.suggestions import personal_data as suggestion_data
 
 EXPORT_FORMAT = "meetup.personal-data"
 EXPORT_VERSION = 1
@@ -399,8 +399,8 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData(
         "suggestions",
         (SuggestionList.user_id,),
-        suggestions.export_suggestions,
-        suggestions.erase_suggestions,
+        suggestion_data.export_suggestions,
+        suggestion_data.erase_suggestions,
     ),
     PersonalData(
         "followups",
