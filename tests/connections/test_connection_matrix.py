@@ -22,16 +22,18 @@ going to that event only, so each (viewer, person) pair is one cell.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 import vobject
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from meetup.extensions import db
-from meetup.models import Block, ConnectionRequest, Event, OutboxMessage, User
+from meetup.mail.compose import render_bodies
+from meetup.models import Block, ConnectionRequest, Event, OutboxMessage, OutboxStatus, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts, privacy, profiles
 from meetup.services.rsvps import replying
@@ -476,3 +478,170 @@ def test_where_they_met_reaches_the_request_my_network_and_the_vcard(app, make_u
     assert "Breakfast of founders" in client.get("/connections").get_data(as_text=True)
     card = vobject.readOne(client.get(f"/connections/{person.id}.vcf").get_data(as_text=True))
     assert card.note.value.startswith("Met at Breakfast of founders")
+
+
+# The deletion cells: whatever stood between the viewer and a person, once
+# the person deletes their account nothing of them is left on the viewer's
+# surfaces, their mail included (issue 34).
+
+RELATIONS = ["asked the viewer", "asked by the viewer", "connected", "ticked each other"]
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_a_deleted_person_is_gone_from_every_surface(app, make_user, make_event, relation):
+    viewer = make_user(display_name="Vera Viewer")
+    person = make_user(display_name="Zenobia Quillfeather", email="zenobia@example.org")
+    with app.app_context():
+        profiles.update_profile(
+            db.session.get(User, person.id), display_name=person.display_name,
+            headline="Xylophone whisperer", company="Vortexcorp", bio="", interests=[],
+            links=[], offers=[], seeks=[], timezone="UTC",
+        )  # fmt: skip
+        db.session.execute(
+            update(User).where(User.id == person.id).values(is_email_shared_with_connections=True)
+        )
+        event = make_event(directory_visibility="everyone", title="Breakfast of founders")
+        row = db.session.get(Event, event.id)
+        for someone in (viewer, person):
+            replying.respond(db.session.get(User, someone.id), row, replying.Reply(True))
+        row.starts_at, row.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, viewer)
+    theirs = app.test_client()
+    sign_in(theirs, person)
+    if relation in ("asked the viewer", "connected"):
+        theirs.submit(f"/people/{viewer.id}/connect", {"note": "Remember the okapi stampede"})
+    if relation == "asked by the viewer":
+        client.submit(f"/people/{person.id}/connect", {"note": "Hello"})
+    if relation == "connected":
+        request_id = _request_id(app, person, viewer)
+        client.submit(f"/connections/requests/{request_id}/accept", {}, page="/connections")
+    if relation == "ticked each other":
+        for who, other in ((client, person), (theirs, viewer)):
+            who.submit(f"/events/{event.slug}/people/{other.id}/stay-in-touch", {"want": "yes"},
+                       page=f"/events/{event.slug}/people")  # fmt: skip
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.recipient == viewer.email, OutboxMessage.template != "rsvp_status"
+        )) is not None or relation == "asked by the viewer"  # fmt: skip
+        # Half of it went out already.
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id % 2 == 0)
+            .values(status=OutboxStatus.SENT, sent_at=utcnow())
+        )
+        db.session.commit()
+    client.get("/")  # the viewer's own flashed messages, said before she left
+    assert theirs.submit("/account/delete", {"password": DEFAULT_PASSWORD}).status_code == 303
+
+    pages = [client.get(url).get_data(as_text=True) for url in (
+        "/connections", "/connections/requests", "/connections.vcf", f"/people/{person.id}",
+        f"/connections/{person.id}.vcf", "/account/data.json", "/my/events",
+        f"/events/{event.slug}/people",
+    )]  # fmt: skip
+    with app.app_context():
+        for message in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == viewer.email)
+        ):
+            pages += [message.subject, json.dumps(message.context), *render_bodies(message)]
+    for fragment in ("Zenobia", "Quillfeather", "Xylophone", "Vortexcorp", "okapi", "zenobia@"):
+        assert not [
+            page[page.index(fragment) - 300 :][:400] for page in pages if fragment in page
+        ], fragment
+
+
+# The hidden-attendance cells: where two people met, said anywhere (My
+# network, the vCard's NOTE, a request's email and page, a suggestion's
+# "You both went to"), follows the profile's rule for the event: the
+# person's choice for it and who its directory shows its people to, seen by
+# someone who attended too (issue 34, item 6).
+
+ATTENDANCE = list(itertools.product(SETTINGS, CHOICES))
+
+
+@pytest.mark.parametrize(("setting", "choice"), ATTENDANCE, ids=["/".join(c) for c in ATTENDANCE])
+def test_where_they_met_follows_the_profiles_rule(app, make_user, make_event, setting, choice):
+    from tests.suggestions.test_suggestions import build, set_profile
+
+    dee = make_user(display_name="Dee")
+    ada, ben, cy = (make_user(display_name=name) for name in ("Ada", "Ben", "Cy"))
+    title = "Breakfast of founders"
+    past = make_event(directory_visibility=setting, title=title)
+    upcoming = make_event(directory_visibility="everyone")
+    with app.app_context():
+        row = db.session.get(Event, past.id)
+        for person in (dee, ada, ben, cy):
+            mine = choice if person.id == dee.id else "shown"
+            replying.respond(db.session.get(User, person.id), row,
+                             replying.Reply(True, directory_choice=mine))  # fmt: skip
+            replying.respond(db.session.get(User, person.id), db.session.get(Event, upcoming.id),
+                             replying.Reply(True))  # fmt: skip
+        row.starts_at, row.ends_at = utcnow() - timedelta(days=3), utcnow() - timedelta(days=3)
+        set_profile(dee, offers=["mentoring"])
+        set_profile(ben, seeks=["mentoring"])
+        db.session.commit()
+        build(upcoming)
+    # The rule, as the README's Privacy section and the profile say it.
+    shown = listed(Cell("attendee", "none", setting, choice, "public")) and setting != "hosts"
+    clients = {}
+    for person in (dee, ada, ben, cy):
+        clients[person.id] = app.test_client()
+        sign_in(clients[person.id], person)
+    # What each one's profile of Dee says: the one rule everything else follows.
+    for person in (ada, ben, cy):
+        page = clients[person.id].get(f"/people/{dee.id}").get_data(as_text=True)
+        assert ("Events you both attended" in page) == shown, person.display_name
+
+    # Ada and Dee connected: My network and the vCard.
+    clients[dee.id].submit(f"/people/{ada.id}/connect", {})
+    request_id = _request_id(app, dee, ada)
+    clients[ada.id].submit(f"/connections/requests/{request_id}/accept", {}, page="/")
+    network = clients[ada.id].get("/connections").get_data(as_text=True)
+    assert (title in network) == shown
+    card = vobject.readOne(clients[ada.id].get(f"/connections/{dee.id}.vcf").get_data(as_text=True))
+    assert (title in card.serialize()) == shown
+    assert (title in clients[ada.id].get("/connections.vcf").get_data(as_text=True)) == shown
+    # Dee asks Cy: the email and the Requests page.
+    clients[dee.id].submit(f"/people/{cy.id}/connect", {})
+    (mail,) = [m for m in _mails(app, "connection_request") if m.recipient == cy.email]
+    assert mail.context["met_at"] == (title if shown else "")
+    assert (title in clients[cy.id].get("/connections/requests").get_data(as_text=True)) == shown
+    # Ben is suggested Dee at the next event: "You both went to" only if shown.
+    suggested = clients[ben.id].get(f"/events/{upcoming.slug}/people").get_data(as_text=True)
+    assert "Dee offers mentoring" in suggested
+    assert (f"You both went to {title}" in suggested) == shown
+
+
+def test_the_attendance_rule_and_its_sql_twin_agree(app, make_user, make_event):
+    from meetup.models import Rsvp
+    from meetup.services.connections.attendance import (
+        attendance_shown,
+        attendance_shown_condition,
+    )
+    from meetup.services.directory.directory import shown_condition
+
+    person = make_user()
+    for setting, choice, visibility in PEOPLE:
+        event = make_event(directory_visibility=setting)
+        with app.app_context():
+            me = db.session.get(User, person.id)
+            privacy.update_privacy(
+                me, profile_visibility=visibility, is_listed_in_directories=True,
+                is_email_shared_with_connections=False, is_followup_email_wanted=False,
+            )  # fmt: skip
+            row = db.session.get(Event, event.id)
+            replying.respond(me, row, replying.Reply(True, directory_choice=choice))
+            db.session.flush()
+            shown, in_sql = db.session.execute(
+                select(shown_condition(), attendance_shown_condition(Rsvp))
+                .join(User, User.id == Rsvp.user_id)
+                .where(Rsvp.event_id == row.id, Rsvp.user_id == me.id)
+            ).one()
+            # SQL says NULL for no, where a condition meets a NULL.
+            expected = attendance_shown(row, person_shown=bool(shown))
+            assert expected == bool(in_sql), (setting, choice, visibility)
+            assert expected == (
+                listed(Cell("attendee", "none", setting, choice, visibility)) and setting != "hosts"
+            )
+            db.session.rollback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from meetup.services.suggestions import scoring
 from meetup.services.suggestions.scoring import Attendee, Term, company_key, reasons, score_room
@@ -87,6 +88,24 @@ def test_same_company_and_a_past_event_are_small_bonuses() -> None:
     assert result[3][0].candidate_id == 4
     assert result[3][0].terms[0] == Term(scoring.PAST_EVENT, "30", scoring.PAST_EVENT_WEIGHT)
     assert company_key("Acme, Inc.") == company_key("acme") == "acme"
+
+
+def test_a_company_or_a_past_event_alone_suggests_nobody() -> None:
+    # Issue 34: the README listed "the same company" among the factors, and
+    # people sharing only a company were never suggested. Colleagues mostly
+    # know each other already, and a big employer's people would crowd out
+    # the strangers an event is for: the company (like a past event) only
+    # adds to a pair that shared interests or goals found, and the README
+    # says so.
+    room = [
+        person(1, "rust", company="Acme, Inc.", past=[30]), person(2, company="ACME", past=[30]),
+        person(3, "go"), person(4, "go"), person(5, "x"),
+    ]  # fmt: skip
+    result = scored(room)
+    assert result[1] == [] and result[2] == []
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    said = " ".join(readme.split())
+    assert "the same company and past events attended together only add to" in said
 
 
 def test_a_person_out_of_sight_is_suggested_to_nobody_and_counts_for_nothing() -> None:

@@ -49,7 +49,7 @@ def names_for(person: User, event: Event, limit: int = 20) -> list[str]:
 
 
 CASES = ["plain", "connected", "asked", "asked_by", "ignored_recently", "ignored_long_ago",
-         "blocked", "blocked_by", "hidden", "private", "left"]  # fmt: skip
+         "blocked", "blocked_by", "hidden", "private", "left", "deleted"]  # fmt: skip
 SUGGESTED = {"plain", "ignored_long_ago"}
 
 
@@ -94,6 +94,7 @@ def test_every_read_applies_the_exclusions_of_now(app, room) -> None:
         replying.set_directory_choice(get("hidden"), db.session.get(Event, event.id), "hidden")
         set_privacy(others["private"], "private")
         replying.respond(get("left"), db.session.get(Event, event.id), replying.Reply(False))
+        mydata.delete_account(get("deleted"), password=DEFAULT_PASSWORD)
         db.session.commit()
         privacy.forget_blocks(me)
         assert set(names_for(ada, event)) == SUGGESTED
@@ -231,9 +232,13 @@ def test_my_data_exports_and_erases_them(app, room) -> None:
         me = db.session.get(User, ada.id)
         section = mydata.export_user_data(me)["suggestions"]
         assert section == [{"event": event.title, "people_scored": len(CASES)}]
-        mydata.delete_account(db.session.get(User, others["plain"].id), password=DEFAULT_PASSWORD)
+        plain = others["plain"].id
+        mydata.delete_account(db.session.get(User, plain), password=DEFAULT_PASSWORD)
         db.session.commit()
         assert "plain" not in names_for(ada, event)  # read skips them at once
+        # ... and no stored list keeps them (their id, the terms they shared).
+        for candidates in db.session.scalars(select(SuggestionList.candidates)):
+            assert plain not in [entry[0] for entry in candidates]
         mydata.delete_account(me, password=DEFAULT_PASSWORD)
         db.session.commit()
         assert (
@@ -273,3 +278,33 @@ def test_the_batch_answers_for_everyone_asked(app, room, make_user) -> None:
         assert set(found) == {ada.id, stranger.id}
         assert found[stranger.id] == [] and len(found[ada.id]) == 3
         assert all(s.reasons == ["You both work on rust"] for s in found[ada.id])
+
+
+def test_an_attendance_hidden_after_the_build_is_no_reason_at_once(
+    app, make_user, make_event, reply
+) -> None:
+    # Issue 34, item 6: "You both went to E" named an event whose list Dee
+    # had left; the profile's rule holds at every read, not at the next build.
+    ada, dee = make_user(display_name="Ada"), make_user(display_name="Dee")
+    past = make_event(title="Breakfast of founders", directory_visibility="everyone")
+    upcoming = make_event()
+    for person in (ada, dee):
+        reply(person, past)
+        reply(person, upcoming)
+    with app.app_context():
+        row = db.session.get(Event, past.id)
+        row.starts_at, row.ends_at = utcnow() - timedelta(days=3), utcnow() - timedelta(days=3)
+        set_profile(ada, seeks=["advice"])
+        set_profile(dee, offers=["advice"])
+        db.session.commit()
+        assert build(upcoming)
+
+        def reasons() -> list[str]:
+            viewer = db.session.get(User, ada.id)
+            (found,) = suggestions.suggestions_for(viewer, db.session.get(Event, upcoming.id))
+            return found.reasons
+
+        assert "You both went to Breakfast of founders" in reasons()
+        replying.set_directory_choice(db.session.get(User, dee.id), row, "hidden")
+        db.session.commit()
+        assert reasons() == ["Dee offers advice, which you're looking for"]

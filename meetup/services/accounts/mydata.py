@@ -45,6 +45,7 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.accounts import actions
 from meetup.services.accounts.accounts import verify_password
+from meetup.services.accounts.mentions import erase_mentions
 from meetup.services.connections import personal_data
 from meetup.services.directory.copies import relist, rename
 from meetup.services.events.hosts import hand_over_events
@@ -52,7 +53,7 @@ from meetup.services.followups import personal_data as followup_data
 from meetup.services.outcomes.feedback import erase_feedback, export_feedback
 from meetup.services.rsvps.export import export_replies
 from meetup.services.rsvps.replying import forget_person
-from meetup.services.suggestions import suggestions
+from meetup.services.suggestions import personal_data as suggestion_data
 
 EXPORT_FORMAT = "meetup.personal-data"
 EXPORT_VERSION = 1
@@ -406,8 +407,8 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData(
         "suggestions",
         (SuggestionList.user_id,),
-        suggestions.export_suggestions,
-        suggestions.erase_suggestions,
+        suggestion_data.export_suggestions,
+        suggestion_data.erase_suggestions,
     ),
     PersonalData(
         "followups",
@@ -436,6 +437,8 @@ def delete_account(user: User, *, password: str) -> None:
     :raise InvalidCredentials: `password` is not the account's password.
     """
     verify_password(user, password, field="password")
+    # Others' mail that names the person, found through the rows erased below.
+    erase_mentions(user)
     for entry in reversed(REGISTRY):
         entry.erase(user)
     db.session.flush()

@@ -4,6 +4,13 @@ A person attended an event when they were going at its start; where the
 hosts checked in at least half of those going, only the people checked in
 count. "Met at" an event means both attended it. Hosts count as ordinary
 attendees: their replies decide, not their role.
+
+Whether someone may be told that a person attended an event is the
+profile's rule for that event (directory.shows_person), for a viewer who
+attended it too, as an ordinary attendee: the person chose to appear in
+its list of people, and the list shows its people to attendees. Where two
+people met, a past event a suggestion names, all say only that
+(attendance_shown and its SQL twin attendance_shown_condition).
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
-from meetup.models import Event, EventStatus, Rsvp, RsvpStatus
+from meetup.models import DirectoryVisibility, Event, EventStatus, Rsvp, RsvpStatus
+from meetup.services.directory.directory import shown_by_copies, shows_person
 
 
 def attended_condition(
@@ -46,6 +54,37 @@ def attended_condition(
     )
 
 
+def attendance_shown(event: Event, *, person_shown: bool) -> bool:
+    """May someone who attended `event` too be told that a person attended
+    it? (`person_shown`: their choice, directory.shown_condition.) The
+    profile's rule, with hosts as ordinary attendees."""
+    return shows_person(
+        _FELLOW, event, person_shown=person_shown, viewer_is_going=True, as_attendee=True
+    )
+
+
+def attendance_shown_condition(rsvp: type[Rsvp] = Rsvp) -> object:
+    """SQL over a reply: attendance_shown for its person and event (the
+    matrix tests hold the two together)."""
+    event = aliased(Event)
+    open_to_attendees = select(event.id).where(
+        event.directory_visibility.in_(
+            (DirectoryVisibility.EVERYONE, DirectoryVisibility.ATTENDEES)
+        )
+    )
+    return and_(shown_by_copies(rsvp), rsvp.event_id.in_(open_to_attendees))
+
+
+@dataclass(frozen=True)
+class _Fellow:
+    """Someone else who attended: what shows_person reads of a viewer."""
+
+    id: int = 0
+
+
+_FELLOW = _Fellow()
+
+
 @dataclass(frozen=True)
 class MetAt:
     """An event two people both attended."""
@@ -57,17 +96,22 @@ class MetAt:
     timezone: str
 
 
-def met_at(person_id: int, others: list[int], *, now: datetime) -> dict[int, list[MetAt]]:
-    """For each of `others`, the events they and `person_id` both attended,
-    latest first; one query whatever the number of people."""
+def met_at(
+    person_id: int, others: list[int], *, now: datetime, told: bool = True
+) -> dict[int, list[MetAt]]:
+    """For each of `others`, the events they and `person_id` both attended
+    and where `person_id` may be told they did (attendance_shown; `told`
+    False: all of them, for a record no one is shown), latest first; one
+    query whatever the number of people."""
     if not others:
         return {}
     mine, theirs = aliased(Rsvp), aliased(Rsvp)
-    rows = db.session.execute(
-        _met_query(mine, theirs, now=now)
-        .where(mine.user_id == person_id, theirs.user_id.in_(others))
-        .order_by(Event.starts_at.desc(), Event.id)
-    ).all()
+    query = _met_query(mine, theirs, now=now).where(
+        mine.user_id == person_id, theirs.user_id.in_(others)
+    )
+    if told:
+        query = query.where(attendance_shown_condition(theirs))
+    rows = db.session.execute(query.order_by(Event.starts_at.desc(), Event.id)).all()
     found: dict[int, list[MetAt]] = {other: [] for other in others}
     for row in rows:
         found[row.user_id].append(MetAt(row.id, row.slug, row.title, row.starts_at, row.timezone))

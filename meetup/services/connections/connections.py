@@ -211,9 +211,16 @@ def _send_request(
     asker: User, person: User, *, note: str, event_id: int | None, now: datetime
 ) -> ConnectionRequest:
     """A new request, remembering where they met (the event the asker came
-    from if they both attended it, else the latest they did), and its email."""
-    met = met_at(asker.id, [person.id], now=now)[person.id]
+    from if they both attended it, else the latest they did), and its email.
+    The email names that event only where the person may be told the asker
+    attended it (attendance.met_at from their side)."""
+    met = met_at(asker.id, [person.id], now=now, told=False)[person.id]
     where = next((m for m in met if m.event_id == event_id), met[0] if met else None)
+    if where is not None:
+        told = {m.event_id for m in met_at(person.id, [asker.id], now=now)[asker.id]}
+        said = where if where.event_id in told else None
+    else:
+        said = None
     request = ConnectionRequest(
         requester_id=asker.id,
         addressee_id=person.id,
@@ -235,7 +242,7 @@ def _send_request(
                 "name": person.display_name,
                 "asker": asker.display_name,
                 "note": note,
-                "met_at": where.title if where else "",
+                "met_at": said.title if said else "",
                 "url": external_url("connections.requests"),
             },
         )

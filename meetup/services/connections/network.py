@@ -178,6 +178,18 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
     """Requests waiting for `viewer`'s answer, and `viewer`'s own waiting ones."""
     now = now or utcnow()
     blocked = privacy.blocked_ids(viewer)
+    waiting = db.session.scalars(
+        select(ConnectionRequest)
+        .where(
+            ConnectionRequest.addressee_id == viewer.id,
+            ConnectionRequest.status == RequestStatus.PENDING,
+            ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+        )
+        .options(selectinload(ConnectionRequest.requester), selectinload(ConnectionRequest.event))
+        .order_by(ConnectionRequest.created_at.desc())
+    ).all()
+    # Where they met, as the viewer may be told it now (attendance.met_at).
+    met = met_at(viewer.id, [request.requester_id for request in waiting], now=now)
     incoming = [
         IncomingRequest(
             id=request.id,
@@ -189,21 +201,15 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
                 else ""
             ),
             note=request.note,
-            met_at=request.event.title if request.event is not None else "",
+            met_at=(
+                request.event.title
+                if request.event is not None
+                and request.event_id in {m.event_id for m in met[request.requester_id]}
+                else ""
+            ),
             created_at=request.created_at,
         )
-        for request in db.session.scalars(
-            select(ConnectionRequest)
-            .where(
-                ConnectionRequest.addressee_id == viewer.id,
-                ConnectionRequest.status == RequestStatus.PENDING,
-                ConnectionRequest.created_at > now - REQUEST_LIFETIME,
-            )
-            .options(
-                selectinload(ConnectionRequest.requester), selectinload(ConnectionRequest.event)
-            )
-            .order_by(ConnectionRequest.created_at.desc())
-        )
+        for request in waiting
         if request.requester_id not in blocked and request.requester.deleted_at is None
     ]
     outgoing = [

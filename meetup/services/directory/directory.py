@@ -134,7 +134,7 @@ def shown_condition() -> Any:
     )
 
 
-def _shown_by_copies(reply: Any) -> Any:
+def shown_by_copies(reply: Any) -> Any:
     """shown_condition over the reply's own columns (`reply`: Rsvp or an
     alias): its person's listing as the reply carries it
     (Rsvp.is_person_listed, kept equal to privacy.listed_by_default_condition
@@ -373,7 +373,7 @@ def _counts_query() -> Any:
     (services.directory.copies), and a deleted account has no replies left.
     Parameter: event_id."""
     reply = aliased(Rsvp, name="counted")  # apart from the page's replies
-    shown = _shown_by_copies(reply)
+    shown = shown_by_copies(reply)
     return (
         select(func.count().label("going_total"), func.count().filter(shown).label("going_shown"))
         .select_from(reply)

@@ -15,7 +15,10 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, EventStatus, Rsvp, RsvpStatus, User, UserGoal, UserInterest
 from meetup.models.user import GoalDirection
-from meetup.services.connections.attendance import attended_condition
+from meetup.services.connections.attendance import (
+    attendance_shown_condition,
+    attended_condition,
+)
 from meetup.services.directory.directory import shown_condition
 
 # Up to this many people, reads name them (IN); beyond, they read the whole
@@ -102,11 +105,12 @@ def past_events(
     now: datetime,
     among: Sequence[int] | None = None,
     only: Iterable[int] | None = None,
-) -> dict[int, tuple[int, ...]]:
+) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
     """The other events each person attended (attendance's rule), latest
-    first; `only`: just these events."""
+    first, and those of them others who attended may be told of
+    (attendance_shown_condition); `only`: just these events."""
     query = (
-        select(Rsvp.user_id, Rsvp.event_id)
+        select(Rsvp.user_id, Rsvp.event_id, attendance_shown_condition(Rsvp))
         .join(Event, Event.id == Rsvp.event_id)
         .where(
             Rsvp.user_id.in_(people_among(event, among)),
@@ -117,10 +121,16 @@ def past_events(
     )
     if only is not None:
         query = query.where(Rsvp.event_id.in_(list(only)))
-    found: dict[int, list[int]] = {}
-    for user_id, event_id in db.session.execute(query):
-        found.setdefault(user_id, []).append(event_id)
-    return {user_id: tuple(events) for user_id, events in found.items()}
+    attended: dict[int, list[int]] = {}
+    shown: dict[int, list[int]] = {}
+    for user_id, event_id, is_shown in db.session.execute(query):
+        attended.setdefault(user_id, []).append(event_id)
+        if is_shown:
+            shown.setdefault(user_id, []).append(event_id)
+    return (
+        {user_id: tuple(events) for user_id, events in attended.items()},
+        {user_id: tuple(events) for user_id, events in shown.items()},
+    )
 
 
 def titles(event_ids: Iterable[int]) -> dict[int, str]:

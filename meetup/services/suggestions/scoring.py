@@ -19,10 +19,14 @@ Weights (a pair's score is the sum of its terms):
 - **The same company** (names compared without case, punctuation or legal
   suffixes): COMPANY_WEIGHT = 0.5.
 - **A past event attended together**: PAST_EVENT_WEIGHT = 0.5, once, for the
-  latest such event.
+  latest such event where the candidate's attendance may be told
+  (`past_events_shown`: attendance.attendance_shown, the profile's rule).
 
 Candidates come from inverted indexes built once per room (interest →
-people, offered and sought goal → people), never from all pairs. An interest
+people, offered and sought goal → people), never from all pairs. The
+company and past events are no source: they only add to a pair found by
+interests or goals (colleagues mostly know each other already, and a big
+employer's people would crowd out the strangers an event is for). An interest
 held by more than COMMON_SHARE of the room (and by more than COMMON_FLOOR
 people) is no candidate source, but still scores. Each source gives at most
 SOURCE_CAP people (a window of its members that starts at the person, so
@@ -70,7 +74,9 @@ _LEGAL_SUFFIXES = frozenset(
 @dataclass(frozen=True)
 class Attendee:
     """One person of the room, with the fields the viewer may see.
-    `past_events`: ids of other events they attended, latest first."""
+    `past_events`: ids of other events they attended, latest first;
+    `past_events_shown`: those whose attendance others who attended may be
+    told of (None: all of them)."""
 
     id: int
     interests: frozenset[str] = frozenset()
@@ -78,8 +84,13 @@ class Attendee:
     seeks: frozenset[str] = frozenset()
     company: str = ""  # as normalised by company_key
     past_events: tuple[int, ...] = ()
+    past_events_shown: tuple[int, ...] | None = None
     # May others be suggested this person (their profile visible and shown)?
     is_candidate: bool = True
+
+    @property
+    def shown_past(self) -> tuple[int, ...]:
+        return self.past_events if self.past_events_shown is None else self.past_events_shown
 
     @property
     def is_hiring(self) -> bool:
@@ -193,8 +204,8 @@ def terms_between(
         terms.extend(_goal_terms(person, other))
     if person.company and person.company == other.company:
         terms.append(Term(COMPANY, person.company, COMPANY_WEIGHT))
-    if person.past_events and other.past_events:
-        theirs = set(other.past_events)
+    if person.past_events and other.shown_past:
+        theirs = set(other.shown_past)
         together = next((e for e in person.past_events if e in theirs), None)
         if together is not None:
             terms.append(Term(PAST_EVENT, str(together), PAST_EVENT_WEIGHT))
@@ -258,7 +269,7 @@ def still_true(terms: Iterable[Term], person: Attendee, other: Attendee) -> tupl
     (an interest removed, a goal dropped, a company changed: that term goes),
     with their stored weights."""
     holding = {(term.kind, term.subject) for term in terms_between(person, other, _EVERY)}
-    together = {str(event) for event in set(person.past_events) & set(other.past_events)}
+    together = {str(event) for event in set(person.past_events) & set(other.shown_past)}
     return tuple(
         term
         for term in terms

@@ -19,11 +19,12 @@ as_attendee: a hosts-only directory suggests nobody), whether the viewer may
 see their profile, and whether each stored term is still true of both
 people's current fields (a term no longer true goes; a candidate left with
 none goes too). A deleted person is no longer going, so never read; their
-own lists go with their account (My data), and the next build drops them
-from others' lists.
+own lists go with their account (My data), and so do their entries in
+others' lists.
 
 Past events attended together are not part of the version: they only add a
-small bonus, checked again at every read, and show in the next build.
+small bonus, checked again at every read (an attendance hidden since the
+build is no reason at once), and show in the next build.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
     build = _locked_build(event)
     if build.version == version:
         return False
-    past = room.past_events(event, now=now)
+    past, past_shown = room.past_events(event, now=now)
     attendees = [
         scoring.Attendee(
             id=row.id,
@@ -87,6 +88,7 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
             seeks=seeks.get(row.id, frozenset()),
             company=scoring.company_key(row.company),
             past_events=past.get(row.id, ()),
+            past_events_shown=past_shown.get(row.id, ()),
             is_candidate=row.shown and privacy.sees_profile(_ANY_MEMBER, row, blocked=frozenset()),
         )
         for row in rows
@@ -246,7 +248,11 @@ def suggestions_for_many(
         for term in entry[2]
         if term[0] == scoring.PAST_EVENT
     }
-    past = room.past_events(event, now=now, among=among, only=named_events) if named_events else {}
+    past, past_shown = (
+        room.past_events(event, now=now, among=among, only=named_events)
+        if named_events
+        else ({}, {})
+    )
     titles = room.titles(named_events)
 
     attendees: dict[int, scoring.Attendee] = {}
@@ -260,6 +266,7 @@ def suggestions_for_many(
                 seeks=seeks.get(person_id, frozenset()),
                 company=scoring.company_key(people[person_id].company),
                 past_events=past.get(person_id, ()),
+                past_events_shown=past_shown.get(person_id, ()),
             )
         return attendees[person_id]
 
@@ -390,25 +397,3 @@ class _Viewer:
     they are going and treated as an ordinary attendee."""
 
     id: int
-
-
-# My data
-
-
-def export_suggestions(user: User) -> list[dict[str, Any]]:
-    """The events where the person has stored suggestions, and how many (who
-    they are is the others' data, and said only on the pages, as allowed)."""
-    rows = db.session.execute(
-        select(Event.title, SuggestionList.candidates)
-        .join(SuggestionList, SuggestionList.event_id == Event.id)
-        .where(SuggestionList.user_id == user.id)
-        .order_by(Event.starts_at, Event.id)
-    )
-    return [{"event": title, "people_scored": len(candidates)} for title, candidates in rows]
-
-
-def erase_suggestions(user: User) -> None:
-    """The person's own lists go. In others' lists they stay until the next
-    build of each event (it no longer finds them going); every read skips a
-    person who is not going, so nobody is shown them meanwhile."""
-    db.session.execute(delete(SuggestionList).where(SuggestionList.user_id == user.id))
