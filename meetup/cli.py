@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from meetup import demo
+from meetup.database import begin_step
 from meetup.extensions import db
 from meetup.mail import delivery
 from meetup.mail.transports import transport_from_config
@@ -28,6 +29,7 @@ meetup_cli = AppGroup("meetup", help="Meetup commands.")
 @meetup_cli.command("seed-demo")
 def seed_demo_command() -> None:
     """Fill an empty database with demo data; do nothing if it has data."""
+    begin_step(db.session)  # it reads whether there is data, then writes
     if not demo.seed_demo():
         click.echo("The database already has data; demo data not added.")
     else:
@@ -106,8 +108,8 @@ def send_reminders_command(hours: int | None) -> None:
     Run it periodically (cron, every 15 minutes): each person gets each
     reminder once, however often it runs."""
     lead = timedelta(hours=hours or int(current_app.config["REMINDER_HOURS"]))
-    queued = announcements.send_reminders(lead=lead)
-    db.session.commit()
+    queued = announcements.send_reminders(lead=lead, after_each=db.session.commit)
+    db.session.commit()  # the list of events, when none was due
     click.echo(f"{queued} reminder(s) queued.")
 
 
