@@ -145,15 +145,19 @@ def send_followups_command() -> None:
     steps = followups.follow_up_due(
         delay=config["FOLLOWUP_DELAY"], max_age=config["FOLLOWUP_MAX_AGE"]
     )
-    events = people = queued = 0
+    events = people = queued = this_event = 0
     on_terminal = sys.stdout.isatty()
     try:
         for step in steps:
             db.session.commit()
-            events += step.ends_event
             people += step.people
             queued += step.queued
-            if on_terminal and (step.people or step.ends_event):
+            # An event counts once someone's follow-up was due in it: the
+            # others were only looked at (their people's morning is to come).
+            this_event += step.people
+            if step.ends_event:
+                events, this_event = events + bool(this_event), 0
+            if on_terminal and step.people:
                 click.echo(
                     f"\r{events} event(s), {people} people, {queued} follow-up(s) queued"
                     f" ({step.event_title})",
@@ -162,7 +166,11 @@ def send_followups_command() -> None:
     except BaseException:
         db.session.rollback()
         raise
-    summary = f"{events} event(s) followed up: {people} people, {queued} follow-up(s) queued."
+    summary = (
+        f"{events} event(s) followed up: {people} people, {queued} follow-up(s) queued."
+        if people
+        else "Follow-ups: nothing due."
+    )
     # On a terminal, over the progress line; for cron, its one line of log.
     click.echo(f"\r{summary}" if on_terminal else summary)
 
