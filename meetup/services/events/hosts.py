@@ -202,7 +202,7 @@ def find_host_invitation(
     """
     statement = select(HostInvitation).where(HostInvitation.token_hash == _hash(token or ""))
     if lock:  # two accepts, or an accept and a cancellation, one after the other
-        statement = statement.with_for_update()
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     invitation = db.session.scalar(statement)
     if invitation is None or invitation.expires_at <= (now or utcnow()):
         raise NotFound(WITHDRAWN)
