@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from meetup import demo
+from meetup.database import begin_step
 from meetup.extensions import db
 from meetup.mail import delivery
 from meetup.mail.transports import transport_from_config
@@ -28,6 +29,7 @@ meetup_cli = AppGroup("meetup", help="Meetup commands.")
 @meetup_cli.command("seed-demo")
 def seed_demo_command() -> None:
     """Fill an empty database with demo data; do nothing if it has data."""
+    begin_step(db.session)  # it reads whether there is data, then writes
     if not demo.seed_demo():
         click.echo("The database already has data; demo data not added.")
     else:
@@ -106,8 +108,8 @@ def send_reminders_command(hours: int | None) -> None:
     Run it periodically (cron, every 15 minutes): each person gets each
     reminder once, however often it runs."""
     lead = timedelta(hours=hours or int(current_app.config["REMINDER_HOURS"]))
-    queued = announcements.send_reminders(lead=lead)
-    db.session.commit()
+    queued = announcements.send_reminders(lead=lead, after_each=db.session.commit)
+    db.session.commit()  # the list of events, when none was due
     click.echo(f"{queued} reminder(s) queued.")
 
 
@@ -143,15 +145,19 @@ def send_followups_command() -> None:
     steps = followups.follow_up_due(
         delay=config["FOLLOWUP_DELAY"], max_age=config["FOLLOWUP_MAX_AGE"]
     )
-    events = people = queued = 0
+    events = people = queued = this_event = 0
     on_terminal = sys.stdout.isatty()
     try:
         for step in steps:
             db.session.commit()
-            events += step.ends_event
             people += step.people
             queued += step.queued
-            if on_terminal and (step.people or step.ends_event):
+            # An event counts once someone's follow-up was due in it: the
+            # others were only looked at (their people's morning is to come).
+            this_event += step.people
+            if step.ends_event:
+                events, this_event = events + bool(this_event), 0
+            if on_terminal and step.people:
                 click.echo(
                     f"\r{events} event(s), {people} people, {queued} follow-up(s) queued"
                     f" ({step.event_title})",
@@ -160,7 +166,11 @@ def send_followups_command() -> None:
     except BaseException:
         db.session.rollback()
         raise
-    summary = f"{events} event(s) followed up: {people} people, {queued} follow-up(s) queued."
+    summary = (
+        f"{events} event(s) followed up: {people} people, {queued} follow-up(s) queued."
+        if people
+        else "Follow-ups: nothing due."
+    )
     # On a terminal, over the progress line; for cron, its one line of log.
     click.echo(f"\r{summary}" if on_terminal else summary)
 

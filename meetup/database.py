@@ -67,6 +67,16 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
 
+def begin_step(session: Session | scoped_session[Session]) -> None:
+    """Start a job's step (read, then write, then the caller commits) with
+    begin_write, unless the caller already holds a transaction the step is a
+    part of (the demo's, a test's): a job's reads must not start a
+    transaction that a web request's commit leaves unable to write."""
+    current = session() if isinstance(session, scoped_session) else session
+    if not current.in_transaction():
+        begin_write(current)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context: Any) -> None:
     session.info[WROTE] = True

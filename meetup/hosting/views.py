@@ -112,11 +112,11 @@ def ticket(slug: str) -> str:
 def host_invitation(token: str) -> Response | tuple[str, int]:
     """The emailed link: shows the invitation, and accepts it on POST, for the
     account with the invited address only."""
-    invitation = hosts.find_host_invitation(token)
-    event = invitation.event
-    refusal = hosts.invitee_refusal(current_user, invitation)
-    if refusal is not None:
-        return render_template("hosting/invitation.html", event=event, refusal=refusal), 403
+    page = hosts.host_invitation_page(current_user, token)
+    event = page.invitation.event
+    if page.refusal is not None:
+        status = 409 if page.is_closed else 403
+        return render_template("hosting/invitation.html", event=event, refusal=page.refusal), status
     if request.method == "POST":
         hosts.accept_host_invitation(current_user, token)
         flash("You now co-host this event. Welcome aboard!", "success")

@@ -394,3 +394,53 @@ def test_people_to_meet_fit_a_phone(live_server, browser) -> None:
     assert "you're hiring" in section and "Connect" in section
     assert _sideways_scroll(browser) <= 0
     assert _console_errors(browser) == []
+
+
+def test_the_replies_answers_read_on_a_phone(live_server, browser) -> None:
+    """Issue 34, item 11: at 375 px the answer columns were 71-98 px wide and
+    each row 137 px tall. Answers now wrap in a readable column, the table
+    scrolls sideways in its box, its first column kept."""
+    from meetup.models import EventQuestion
+    from meetup.services.events import events
+    from meetup.services.rsvps import replying
+
+    answer = "We build open-source tools for climate data and look for a mentor in policy."
+    with live_server.app.app_context():
+        people = _members("Host", "Ada", "Grace")
+        event = events.create_event(
+            people[0],
+            events.EventDetails(
+                title="Answers test", timezone="UTC",
+                starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
+                ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0), venue_name="Hall",
+            ),
+        ).event  # fmt: skip
+        events.publish_event(people[0], event)
+        keys = []
+        for position, label in enumerate(("What do you work on?", "Dietary needs?"), 1):
+            question = EventQuestion(event=event, position=position, kind="short_text", label=label)
+            db.session.add(question)
+            db.session.flush()
+            keys.append(str(question.id))
+        for person in people[1:]:
+            replying.respond(
+                person, event, replying.Reply(going=True, answers=dict.fromkeys(keys, answer))
+            )
+        db.session.commit()
+        page = f"{live_server.url}/events/{event.slug}/replies"
+    browser.set_window_size(375, 800)
+    _log_in(browser, live_server.url, "host@example.org")
+    browser.get(page)
+    assert _sideways_scroll(browser) <= 0  # the box scrolls, not the page
+    shape = browser.execute_script(
+        "const cells = [...document.querySelectorAll('.table-scroll td.answer')];"
+        "const rows = [...document.querySelectorAll('.table-scroll tbody tr')];"
+        "return {widths: cells.map(c => c.getBoundingClientRect().width),"
+        " heights: rows.map(r => r.getBoundingClientRect().height),"
+        " kept: getComputedStyle(document.querySelector('.table-scroll td')).position};"
+    )
+    assert len(shape["widths"]) == 4
+    assert min(shape["widths"]) >= 180, shape
+    assert max(shape["heights"]) <= 120, shape
+    assert shape["kept"] == "sticky"
+    assert _console_errors(browser) == []

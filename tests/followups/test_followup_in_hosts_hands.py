@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from meetup.extensions import db
+from meetup.mail.compose import render_bodies
 from meetup.models import Event, FollowupSending, OutboxMessage, UserInterest
 from meetup.services.suggestions import suggestions
 from tests.followups.helpers import ended_event, run_job
@@ -48,10 +49,49 @@ def test_the_hosts_message_and_the_feedback_link_are_in_the_follow_up(app, make_
     assert response.status_code == 303
     run_job(app)  # the tests' delay: an hour after the end
     context = _followups(app)[guest.email].context
-    assert context["host_message"] == "Thanks for coming! Slides: **soon**"
+    assert context["host_message"] == "Thanks for coming! Slides: soon"
     assert "<strong>soon</strong>" in context["host_message_html"]
     assert context["host_names"] == "Hanna Host"
     assert context["feedback_url"].endswith(f"/events/{event.slug}/feedback")
+
+
+HOSTS_MARKDOWN = (
+    "Thanks for coming, **all of you** & your *guests*! <b>Bold</b> <script>x</script>\n"
+    "\n"
+    "Slides: [our deck](https://example.org/slides?a=1&b=2) &amp; photos at "
+    "<https://example.org/photos>.\n"
+    "\n"
+    "- [Ada's notes](https://example.org/notes)\n"
+    "- Next time: `pizza`\n"
+    "\n"
+    "1. Fill in the feedback\n"
+    "2. Come again\n"
+    "\n"
+    "> Keep in touch"
+)
+
+
+def test_the_text_part_reads_the_hosts_markdown_as_plain_text(app, make_user) -> None:
+    """Issue 34, item 11: the text part carried the raw Markdown, tags and all."""
+    host, guest = make_user(display_name="Hanna Host"), make_user()
+    event = ended_event(app, host, [host, guest], ended_ago=timedelta(hours=3))
+    response = _save(_host_client(app, host), event, message=HOSTS_MARKDOWN, sending="automatic")
+    assert response.status_code == 303
+    run_job(app)
+    with app.app_context():
+        text, html = render_bodies(_followups(app)[guest.email])
+    said = text.split("A word from Hanna Host:", 1)[1].split("PEOPLE YOU MET", 1)[0].strip()
+    assert said == (
+        "Thanks for coming, all of you & your guests! Bold\n\n"
+        "Slides: our deck (https://example.org/slides?a=1&b=2) & photos at "
+        "https://example.org/photos.\n\n"
+        "- Ada's notes (https://example.org/notes)\n"
+        "- Next time: pizza\n\n"
+        "1. Fill in the feedback\n"
+        "2. Come again\n\n"
+        "> Keep in touch"
+    )
+    assert "<strong>all of you</strong>" in html  # the HTML part keeps its markup
 
 
 def test_dont_send_set_before_the_job_runs_sends_nothing(app, make_user) -> None:
@@ -102,7 +142,7 @@ def test_the_preview_shows_made_up_people_never_real_ones(app, make_user) -> Non
     text = page.get_data(as_text=True)
     assert "After Founders breakfast: the people you met" in text
     assert "Sample attendee 1" in text and "Sample suggestion" in text  # the text part
-    assert "See you &lt;b&gt;soon&lt;/b&gt;" in text and "<b>soon</b>" not in text
+    assert "See you soon" in text and "<b>soon</b>" not in text and "&lt;b&gt;" not in text
     frame = f"/events/{event.slug}/follow-up/preview/email"
     assert f'<iframe class="mail-frame" src="{frame}"' in text
     email = client.get(frame)
@@ -126,7 +166,12 @@ def test_each_person_gets_their_own_suggestions_with_reasons(app, make_user) -> 
         for person in (ada, grace):
             db.session.add(UserInterest(user_id=person.id, name="compilers"))
         db.session.commit()
-    event = ended_event(app, host, [host, ada, grace, *others], ended_ago=timedelta(hours=3))
+    # Grace did not come (check-in counts): Ada did not meet her, so she is
+    # someone Ada may want to meet.
+    event = ended_event(
+        app, host, [host, ada, grace, *others], ended_ago=timedelta(hours=3),
+        checked_in=(host, ada, *others),
+    )  # fmt: skip
     with app.app_context():
         suggestions.build_suggestions(db.session.get(Event, event.id))
         db.session.commit()
@@ -135,10 +180,35 @@ def test_each_person_gets_their_own_suggestions_with_reasons(app, make_user) -> 
     ada_sees = sent[ada.email].context["suggestions"]
     assert [person["display_name"] for person in ada_sees] == ["Grace"]
     assert ada_sees[0]["reasons"] == ["You both work on compilers"]
-    assert [person["display_name"] for person in sent[grace.email].context["suggestions"]] == [
-        "Ada"
-    ]
+    assert ada_sees[0]["stay_in_touch_url"] == ""  # not met here: no tick
+    assert sent[grace.email].template == "followup_missed"
     assert sent[others[0].email].context["suggestions"] == []
+
+
+def test_a_person_met_is_not_suggested_again(app, make_user) -> None:
+    """Issue 34, item 11: Grace was under "people you met" and under "people
+    you may want to meet" in Ada's follow-up."""
+    host = make_user(display_name="Hanna Host")
+    ada, grace = make_user(display_name="Ada"), make_user(display_name="Grace")
+    with app.app_context():
+        for person in (ada, grace):
+            db.session.add(UserInterest(user_id=person.id, name="compilers"))
+        db.session.commit()
+    event = ended_event(app, host, [host, ada, grace], ended_ago=timedelta(hours=3))
+    with app.app_context():
+        suggestions.build_suggestions(db.session.get(Event, event.id))
+        db.session.commit()
+    run_job(app)
+    row = _followups(app)[ada.email]
+    assert sorted(person["display_name"] for person in row.context["people"]) == [
+        "Grace",
+        "Hanna Host",
+    ]
+    assert row.context["suggestions"] == []
+    with app.app_context():
+        text, _ = render_bodies(row)
+    assert text.count("* Grace") == 1
+    assert "PEOPLE YOU MAY WANT TO MEET" not in text
 
 
 def test_make_run_starts_the_jobs_loop_whose_one_pass_follows_up_the_demo(app) -> None:
@@ -170,4 +240,4 @@ def test_one_failing_job_does_not_stop_the_others(app, monkeypatch) -> None:
     monkeypatch.setattr(announcements, "send_reminders", broken)
     result = app.test_cli_runner().invoke(args=["meetup", "run-jobs", "--once"])
     assert result.exit_code == 0
-    assert "follow-up(s) queued" in result.output  # the later jobs still ran
+    assert "Follow-ups: nothing due." in result.output  # the later jobs still ran

@@ -150,7 +150,18 @@ def test_the_cli_queues_and_says_how_many(app, make_user) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "1 event(s) followed up: 2 people, 2 follow-up(s) queued."
     result = app.test_cli_runner().invoke(args=["meetup", "send-followups"])
-    assert result.output.strip() == "0 event(s) followed up: 0 people, 0 follow-up(s) queued."
+    assert result.output.strip() == "Follow-ups: nothing due."
+
+
+def test_the_cli_says_nothing_due_when_events_wait_for_their_morning(app, make_user) -> None:
+    """Issue 34, item 11: two events whose follow-ups go tomorrow morning
+    were "2 event(s) followed up: 0 people, 0 follow-up(s) queued"."""
+    host = make_user()
+    ended_event(app, host, [host, make_user()], ended_ago=timedelta(minutes=5))
+    ended_event(app, host, [host], ended_ago=timedelta(minutes=5), title="Second")
+    result = app.test_cli_runner().invoke(args=["meetup", "send-followups"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Follow-ups: nothing due."
 
 
 @pytest.mark.parametrize("value", ["2 hours", "h", "-1h", "1w"])

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.models import Event, EventHost, ProfileVisibility, User
+from meetup.models import Event, EventHost, EventStatus, ProfileVisibility, User
 from meetup.models.types import utcnow
-from meetup.services.errors import NotFound
+from meetup.services.accounts import mydata
+from meetup.services.errors import InvalidInput, NotFound
 from meetup.services.events import hosts
-from tests.plugins.app import sign_in
+from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
 
 def _client(app, person=None):
@@ -239,3 +240,139 @@ def test_the_invitation_form_is_rate_limited(app, make_user, make_event):
     ]
     assert codes[:-1] == [303] * hosts.INVITATIONS_PER_HOUR
     assert codes[-1] == 429
+
+
+# An invitation is void once its event cannot take it any more (issue 34, item 9)
+
+
+def _invite_for(app, outbox, creator, event, invitee) -> str:
+    _invite(_client(app, creator), event, invitee.email)
+    return outbox.link(invitee.email)
+
+
+def _is_void(app, invitee, event, accept) -> bool:
+    """The invitee's link says the invitation is gone, accepting changes
+    nothing: they are no host and read no replies."""
+    client = _client(app, invitee)
+    page = client.get(accept)
+    posted = client.submit(accept, {}, page="/")
+    return (
+        page.status_code == 404
+        and "withdrawn" in page.get_data(as_text=True)
+        and posted.status_code == 404
+        and invitee.id not in _host_ids(app, event)
+        and client.get(f"/events/{event.slug}/rsvps").status_code in (403, 404)
+    )
+
+
+def test_cancelling_voids_pending_invitations(app, make_user, make_event, reply, outbox):
+    creator, invitee = make_user(), make_user()
+    event = make_event(creator=creator)
+    reply(make_user(display_name="Rita Replied"), event)
+    accept = _invite_for(app, outbox, creator, event, invitee)
+    response = _client(app, creator).submit(f"/events/{event.slug}/cancel", {"message": "Sorry"})
+    assert response.status_code == 303
+    assert _is_void(app, invitee, event, accept)
+    with app.app_context():
+        assert (
+            hosts.pending_invitations(
+                db.session.get(User, creator.id), db.session.get(Event, event.id)
+            )
+            == []
+        )
+
+
+def test_a_cancelled_events_invitation_left_over_is_refused_with_a_clear_page(
+    app, make_user, make_event, outbox
+):
+    """An invitation cancelled before cancelling voided them (or any other
+    path): accepting re-checks the event."""
+    creator, invitee = make_user(), make_user()
+    event = make_event(creator=creator)
+    accept = _invite_for(app, outbox, creator, event, invitee)
+    with app.app_context():
+        record = db.session.get(Event, event.id)
+        record.status = EventStatus.CANCELLED  # as a raw change would, keeping the row
+        db.session.commit()
+    client = _client(app, invitee)
+    page = client.get(accept)
+    assert page.status_code == 409
+    assert "cancelled" in page.get_data(as_text=True)
+    assert "Accept and co-host" not in page.get_data(as_text=True)
+    posted = client.submit(accept, {}, page="/")
+    assert posted.status_code == 409 and "cancelled" in posted.get_data(as_text=True)
+    assert invitee.id not in _host_ids(app, event)
+    with app.app_context(), pytest.raises(InvalidInput):
+        hosts.accept_host_invitation(db.session.get(User, invitee.id), accept.rsplit("/", 1)[1])
+
+
+@pytest.mark.parametrize("when", ["upcoming", "with_cohost", "past"])
+def test_the_creator_leaving_voids_their_invitations(app, make_user, make_event, outbox, when):
+    creator, invitee = make_user(), make_user()
+    cohosts = (make_user(),) if when == "with_cohost" else ()
+    event = make_event(creator=creator, cohosts=cohosts)
+    accept = _invite_for(app, outbox, creator, event, invitee)
+    if when == "past":
+        with app.app_context():
+            record = db.session.get(Event, event.id)
+            record.starts_at = utcnow() - timedelta(days=3)
+            record.ends_at = record.starts_at + timedelta(hours=2)
+            db.session.commit()
+    with app.app_context():
+        mydata.delete_account(db.session.get(User, creator.id), password=DEFAULT_PASSWORD)
+        db.session.commit()
+    assert _is_void(app, invitee, event, accept)
+
+
+def test_a_deleted_drafts_invitation_is_void_and_a_drafts_works(app, make_user, make_event, outbox):
+    creator, invitee, other = make_user(), make_user(), make_user()
+    kept = make_event(creator=creator, publish=False)
+    deleted = make_event(creator=creator, publish=False)
+    works = _invite_for(app, outbox, creator, kept, other)
+    accept = _invite_for(app, outbox, creator, deleted, invitee)
+    response = _client(app, creator).submit(f"/events/{deleted.slug}/delete", {}, page="/")
+    assert response.status_code == 303
+    client = _client(app, invitee)
+    assert client.get(accept).status_code == 404
+    assert client.submit(accept, {}, page="/").status_code == 404
+    # A draft's co-host helps prepare it: that invitation still works.
+    assert _client(app, other).submit(works, {}).status_code == 303
+    assert other.id in _host_ids(app, kept)
+
+
+@pytest.mark.parametrize("blocker", ["creator", "invitee"])
+def test_a_block_either_way_voids_the_invitation_silently(
+    app, make_user, make_event, outbox, blocker
+):
+    creator, invitee = make_user(), make_user()
+    event = make_event(creator=creator)
+    accept = _invite_for(app, outbox, creator, event, invitee)
+    who, whom = (creator, invitee) if blocker == "creator" else (invitee, creator)
+    client = _client(app, who)
+    assert client.submit(f"/people/{whom.id}/block", {}, page="/").status_code == 303
+    assert _is_void(app, invitee, event, accept)
+    # Invited again while blocked: the creator's page answers as always, and
+    # no email reaches the invitee.
+    before = len(outbox.messages(invitee.email))
+    as_creator = _client(app, creator)
+    response = _invite(as_creator, event, invitee.email)
+    assert response.status_code == 303
+    flashed = _flashes(as_creator.get(response.location).get_data(as_text=True))
+    assert any(f"Invitation sent to {invitee.email}." in flash for flash in flashed)
+    assert len(outbox.messages(invitee.email)) == before
+    assert invitee.email in as_creator.get(f"/events/{event.slug}/hosts").get_data(as_text=True)
+
+
+def test_accepting_twice_makes_one_host(app, make_user, make_event, outbox):
+    creator, invitee = make_user(), make_user()
+    event = make_event(creator=creator)
+    accept = _invite_for(app, outbox, creator, event, invitee)
+    first, second = _client(app, invitee), _client(app, invitee)
+    second.get("/")  # both pages open before either accepts
+    assert first.submit(accept, {}).status_code == 303
+    assert second.submit(accept, {}, page="/").status_code == 404
+    with app.app_context():
+        rows = db.session.scalars(
+            select(EventHost).where(EventHost.event_id == event.id, EventHost.user_id == invitee.id)
+        ).all()
+    assert len(rows) == 1

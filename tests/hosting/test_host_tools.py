@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -288,3 +289,54 @@ def test_the_dashboard_counts_and_draws_replies_over_time(app, world):
     assert stats["Checked in"] == "0"
     assert 'role="img"' in html and '<title id="chart-title">' in html and "<desc" in html
     assert "<td>2</td>" in html  # the table behind the chart
+
+
+def _links_in(html: str, landmark: str) -> set[str]:
+    """The hrefs inside the <nav> labelled `landmark`."""
+    navs = re.findall(rf'<nav[^>]*aria-label="{landmark}"[^>]*>(.*?)</nav>', html, re.S)
+    return {href for nav in navs for href in re.findall(r'href="([^"]+)"', nav)}
+
+
+def test_the_event_page_reaches_every_tab_of_the_host_tools(app, world):
+    """Issue 34, item 11: the Follow-up tab was reachable only from the tab bar."""
+    event = world["event"]
+    client = _client(app, world["host"])
+    tabs = _links_in(
+        client.get(f"/events/{event.slug}/dashboard").get_data(as_text=True), "Host tools"
+    )
+    assert f"/events/{event.slug}/follow-up" in tabs
+    on_the_page = _links_in(
+        client.get(f"/events/{event.slug}").get_data(as_text=True), "Host tools"
+    )
+    assert tabs - on_the_page == set()
+    for href in tabs:
+        assert client.get(href).status_code == 200, href
+
+
+STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "app.css"
+
+
+def test_the_replies_answers_get_a_readable_column(app, world):
+    """Issue 34, item 11 (without a browser; tests/browser measures it at
+    375 px): answer cells were squeezed to 71-98 px on a phone, as their
+    class let a line break anywhere, so a table cell could shrink to a few
+    letters. They carry the answer class, whose column keeps a readable
+    width; the table scrolls sideways in its .table-scroll box."""
+    event = world["event"]
+    with app.app_context():
+        db.session.add(EventQuestion(event_id=event.id, position=1, kind="short_text",
+                                     label="What do you work on?"))  # fmt: skip
+        db.session.commit()
+    html = _client(app, world["host"]).get(f"/events/{event.slug}/replies").get_data(as_text=True)
+    table = html.split('<div class="table-scroll"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<th scope="col" class="answer">What do you work on\?</th>', table)
+    assert table.count('<td class="answer">') == 3
+    css = re.sub(r"/\*.*?\*/", "", STYLESHEET.read_text(), flags=re.S)
+    rules = {
+        selector.strip(): body
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+        for selector in selectors.split(",")
+    }
+    answer = rules["table.list .answer"]
+    assert re.search(r"min-width:\s*1[2-9]rem", answer)
+    assert "anywhere" not in answer

@@ -18,7 +18,18 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ScalarSelect, Select, Text, and_, bindparam, cast, exists, func, select
+from sqlalchemy import (
+    ScalarSelect,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -31,6 +42,7 @@ from meetup.models import (
     EventStatus,
     EventTopic,
     EventVisibility,
+    HostInvitation,
     HostRole,
     Rsvp,
     User,
@@ -391,8 +403,16 @@ def mark_cancelled(event: Event, *, message: str, now: datetime | None = None) -
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now or utcnow()
     event.sequence += 1
+    void_host_invitations(event)
     db.session.flush()
     invitations.queue_cancellations(event)  # calendars remove the entry
+
+
+def void_host_invitations(event: Event) -> None:
+    """Nobody may join the hosts through an invitation its event or its
+    inviter can no longer stand behind (a cancelled event, a creator who
+    left): in the transaction of that change, so no link works after it."""
+    db.session.execute(delete(HostInvitation).where(HostInvitation.event_id == event.id))
 
 
 def delete_event(actor: User, event: Event) -> None:

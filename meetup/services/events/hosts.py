@@ -7,6 +7,12 @@ a host without consent: an invitation goes to an address, and the person with
 that confirmed address accepts it within INVITATION_DAYS. Until then they are
 shown nowhere; only the creator sees the pending invitation, by the address
 they typed. Inviting answers the same whatever the address (no oracle).
+
+An invitation is only as good as its event and its inviter: cancelling the
+event or the creator leaving voids it (`events.void_host_invitations`, in
+that change's transaction), and accepting checks again, under the row's
+lock, that the event still runs under the creator who invited and that the
+two have not blocked each other (silently: the same answer as a withdrawn one).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Event, EventHost, EventStatus, HostInvitation, HostRole, User
 from meetup.models.types import utcnow
+from meetup.services.accounts import privacy
 from meetup.services.accounts.accounts import find_user_by_email
 from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.services.events.event_mail import event_context
@@ -33,11 +40,16 @@ from meetup.services.events.events import (
     mark_cancelled,
     require_creator,
     require_host,
+    void_host_invitations,
 )
 
 INVITATION_DAYS = 7
 INVITATIONS_PER_HOUR = 10  # per creator, on the web form: no guessing in bulk
 HOSTLESS_MESSAGE = "Its host has left Meetup, so the event cannot go ahead."
+WITHDRAWN = "This invitation has expired or was withdrawn."
+CANCELLED_REFUSAL = (
+    "This event was cancelled, so it needs no more hosts: this invitation no longer works."
+)
 
 
 def _hash(token: str) -> str:
@@ -125,6 +137,10 @@ def invite_cohost(actor: User, event: Event, *, email: str, now: datetime | None
     db.session.add(invitation)
     db.session.flush()
     invitee = find_user_by_email(address)
+    if invitee is not None and invitee.id in privacy.blocked_ids(actor):
+        # The row is made all the same: the creator's page answers and lists
+        # it as for anyone (a block is silent), and it can never be accepted.
+        return token
     queue_mail(
         Mail(
             to=address,
@@ -175,17 +191,54 @@ def revoke_host_invitation(actor: User, event: Event, *, invitation_id: int) -> 
     db.session.flush()
 
 
-def find_host_invitation(token: str, *, now: datetime | None = None) -> HostInvitation:
-    """The invitation behind an emailed link, while it works.
+def find_host_invitation(
+    token: str, *, now: datetime | None = None, lock: bool = False
+) -> HostInvitation:
+    """The invitation behind an emailed link, while it works (`lock`: the
+    row locked until the transaction ends, for accepting).
 
-    :raise NotFound: no such token, revoked, accepted already, or expired.
+    :raise NotFound: no such token, revoked, accepted already, expired, or
+        its creator is no longer one of its hosts.
     """
-    invitation = db.session.scalar(
-        select(HostInvitation).where(HostInvitation.token_hash == _hash(token or ""))
-    )
+    statement = select(HostInvitation).where(HostInvitation.token_hash == _hash(token or ""))
+    if lock:  # two accepts, or an accept and a cancellation, one after the other
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    invitation = db.session.scalar(statement)
     if invitation is None or invitation.expires_at <= (now or utcnow()):
-        raise NotFound("This invitation has expired or was withdrawn.")
+        raise NotFound(WITHDRAWN)
+    event = invitation.event
+    if not any(host.user_id == event.created_by_id for host in event.hosts):
+        raise NotFound(WITHDRAWN)  # its inviter left: nobody stands behind it
     return invitation
+
+
+@dataclass(frozen=True)
+class InvitationPage:
+    """What the emailed link shows its visitor."""
+
+    invitation: HostInvitation
+    # Why the visitor may not accept, or None when they may.
+    refusal: str | None
+    # The event takes no more hosts (cancelled), whoever asks.
+    is_closed: bool = False
+
+
+def host_invitation_page(
+    actor: User, token: str, *, now: datetime | None = None, lock: bool = False
+) -> InvitationPage:
+    """The invitation as `actor` meets it: the one check for the page and
+    for accepting.
+
+    :raise NotFound: see find_host_invitation; also when the invitee and the
+        creator blocked each other, in the same words (a block is silent).
+    """
+    invitation = find_host_invitation(token, now=now, lock=lock)
+    if invitation.event.status == EventStatus.CANCELLED:
+        return InvitationPage(invitation, CANCELLED_REFUSAL, is_closed=True)
+    refusal = invitee_refusal(actor, invitation)
+    if refusal is None and invitation.event.created_by_id in privacy.blocked_ids(actor):
+        raise NotFound(WITHDRAWN)
+    return InvitationPage(invitation, refusal)
 
 
 def invitee_refusal(actor: User, invitation: HostInvitation) -> str | None:
@@ -201,21 +254,19 @@ def invitee_refusal(actor: User, invitation: HostInvitation) -> str | None:
     return None
 
 
-def check_invitee(actor: User, invitation: HostInvitation) -> None:
-    """:raise PermissionDenied: see invitee_refusal."""
-    refusal = invitee_refusal(actor, invitation)
-    if refusal is not None:
-        raise PermissionDenied(refusal)
-
-
 def accept_host_invitation(actor: User, token: str, *, now: datetime | None = None) -> Event:
     """Make `actor` a co-host of the invitation's event; the invitation is used up.
 
-    :raise NotFound: the invitation does not exist any more (see find_host_invitation).
+    :raise NotFound: the invitation does not work any more (see host_invitation_page).
+    :raise InvalidInput: the event was cancelled.
     :raise PermissionDenied: `actor` is not the person with the invited, confirmed address.
     """
-    invitation = find_host_invitation(token, now=now)
-    check_invitee(actor, invitation)
+    page = host_invitation_page(actor, token, now=now, lock=True)
+    if page.is_closed:
+        raise InvalidInput(page.refusal or CANCELLED_REFUSAL)
+    if page.refusal is not None:
+        raise PermissionDenied(page.refusal)
+    invitation = page.invitation
     event = invitation.event
     if not is_host(actor, event):
         event.hosts.append(EventHost(user=actor, role=HostRole.COHOST, added_at=now or utcnow()))
@@ -263,6 +314,8 @@ def hand_over_events(person: User, *, now: datetime | None = None) -> None:
         mine = next(host for host in event.hosts if host.user_id == person.id)
         others = [host for host in event.hosts if host.user_id != person.id]
         event.hosts.remove(mine)
+        if event.created_by_id == person.id or mine.role == HostRole.CREATOR:
+            void_host_invitations(event)  # their invitations: the heir never made them
         if others:
             if event.created_by_id == person.id or mine.role == HostRole.CREATOR:
                 heir = min(others, key=lambda host: (host.added_at, host.user_id))

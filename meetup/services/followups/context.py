@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from meetup.extensions import db
+from meetup.lib.markdown import markdown_to_text
 from meetup.lib.text import in_words
 from meetup.lib.timezones import describe_span
 from meetup.lib.urls import external_url, url_per_id
@@ -143,9 +144,9 @@ def _event_part(event: Event, *, shows_people: bool) -> dict[str, Any]:
     """What every follow-up of `event` says of the event and its hosts."""
     return event_context(event) | {
         "directory_url": external_url("directory.people", slug=event.slug) if shows_people else "",
-        # The hosts' own words (settings), as Markdown source for the text
-        # part and sanitised HTML for the other.
-        "host_message": event.followup_message,
+        # The hosts' own words (settings): their Markdown read as plain text
+        # for the text part, sanitised HTML for the other.
+        "host_message": markdown_to_text(event.followup_message),
         "host_message_html": event.followup_message_html,
         "host_names": in_words([host.user.display_name for host in event.hosts]),
         "feedback_url": feedback_url(event),
@@ -236,14 +237,16 @@ def followup_context(
     }
     if kind == FollowupKind.MISSED:
         return context | {"next_events": shared.next_events_missed}
-    met, more = _people_met(recipient, shared, blocked)
+    met, named, more = _people_met(recipient, shared, blocked)
     return context | {
         "people": met,
         "more_people": more,
         "suggestions": [
             _suggestion(recipient, person, shared, blocked)
             for person in suggestions
-            if person.user_id not in blocked
+            # Each person once: someone named under "people you met" is
+            # not suggested again below it.
+            if person.user_id not in blocked and person.user_id not in named
         ],
         "next_events": shared.next_events,
     }
@@ -251,17 +254,19 @@ def followup_context(
 
 def _people_met(
     recipient: Attendee, shared: EventFollowup, blocked: frozenset[int]
-) -> tuple[list[dict[str, Any]], int]:
-    """The first CAP_MET people the recipient met, and how many more."""
+) -> tuple[list[dict[str, Any]], set[int], int]:
+    """The first CAP_MET people the recipient met, their ids, and how many more."""
     people: list[dict[str, Any]] = []
+    named: set[int] = set()
     for person in shared.met:
         if len(people) == CAP_MET:
             break
         if person.id == recipient.id or person.id in blocked:
             continue
         people.append(_person(recipient, person, shared, blocked))
+        named.add(person.id)
     others = len(shared.met) - (recipient.id in shared.met_ids) - len(blocked & shared.met_ids)
-    return people, others - len(people)
+    return people, named, others - len(people)
 
 
 def _person(

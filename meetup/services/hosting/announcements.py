@@ -5,10 +5,12 @@ transaction."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 
+from meetup.database import begin_step
 from meetup.extensions import db
 from meetup.lib.text import clean_line, clean_text
 from meetup.models import Event, EventStatus, RsvpStatus, User
@@ -62,35 +64,57 @@ def message_attendees(actor: User, event: Event, *, audience: str, subject: str,
     )
 
 
-def send_reminders(*, lead: timedelta, now: datetime | None = None) -> int:
+def send_reminders(
+    *,
+    lead: timedelta,
+    now: datetime | None = None,
+    after_each: Callable[[], None] | None = None,
+) -> int:
     """Queue the reminder for every person going to a published event that
     starts within `lead`. Running it again sends nothing twice: each reminder's
     dedupe key names the reply and the start time (a moved event reminds again).
+    `after_each()` runs after each event (the command commits there: one
+    event, one short transaction that starts with SQLite's write lock).
 
     :return: how many reminders were queued now.
     """
     now = now or utcnow()
+    begin_step(db.session)
     upcoming = db.session.scalars(
-        select(Event).where(
-            Event.status == EventStatus.PUBLISHED,
-            Event.starts_at > now,
-            Event.starts_at <= now + lead,
-        )
+        select(Event.id).where(_starts_soon(now, lead)).order_by(Event.starts_at, Event.id)
     ).all()
     queued = 0
-    for event in upcoming:
-        context = event_context(event) | {
-            "what_to_bring": event.what_to_bring,
-            "online_url": online_link_for(event, is_going=True),  # to people going only
-        }
-        queued += queue_to_each(
-            replies_in(event, (RsvpStatus.GOING,)),
-            subject=f"Reminder: {event.title}",
-            template="reminder",
-            dedupe_key=lambda rsvp, start=event.starts_at: (
-                f"reminder:{rsvp.id}:{start:%Y%m%dT%H%M}"
-            ),
-            context=context,
-            personal=lambda rsvp: {"guests": rsvp.guests},
+    for event_id in upcoming:
+        begin_step(db.session)  # the previous event's was committed
+        # Read again under the lock: cancelled or moved since the list was read?
+        event = db.session.scalar(
+            select(Event).where(Event.id == event_id, _starts_soon(now, lead))
         )
+        if event is not None:
+            queued += _remind(event)
+        if after_each is not None:
+            after_each()
     return queued
+
+
+def _starts_soon(now: datetime, lead: timedelta) -> ColumnElement[bool]:
+    return and_(
+        Event.status == EventStatus.PUBLISHED,
+        Event.starts_at > now,
+        Event.starts_at <= now + lead,
+    )
+
+
+def _remind(event: Event) -> int:
+    context = event_context(event) | {
+        "what_to_bring": event.what_to_bring,
+        "online_url": online_link_for(event, is_going=True),  # to people going only
+    }
+    return queue_to_each(
+        replies_in(event, (RsvpStatus.GOING,)),
+        subject=f"Reminder: {event.title}",
+        template="reminder",
+        dedupe_key=lambda rsvp, start=event.starts_at: f"reminder:{rsvp.id}:{start:%Y%m%dT%H%M}",
+        context=context,
+        personal=lambda rsvp: {"guests": rsvp.guests},
+    )

@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from meetup.database import both_in, insert_ignoring_conflicts
+from meetup.database import begin_step, both_in, insert_ignoring_conflicts
 from meetup.extensions import db
 from meetup.models import (
     Connection,
@@ -186,11 +186,16 @@ def build_due(
     *, now: datetime | None = None, after_each: Callable[[Event, bool], None] | None = None
 ) -> BuildReport:
     """build_suggestions for every event due. `after_each(event, built)` runs
-    after each one (the command commits there: one event, one transaction)."""
+    after each one (the command commits there: one event, one transaction,
+    short, as SQLite's writers wait for it)."""
     now = now or utcnow()
+    begin_step(db.session)
     due = events_due(now=now)
     built = people = 0
     for event in due:
+        # A build reads the room, then writes: on SQLite it holds the write
+        # lock from its first read (a profile saved meanwhile waits for it).
+        begin_step(db.session)
         changed = build_suggestions(event, now=now)
         if changed:
             built += 1
