@@ -21,6 +21,9 @@ class RequestStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     IGNORED = "ignored"  # silent: its asker is never told, and may not ask for 90 days
     WITHDRAWN = "withdrawn"
+    # An ignored request a block ended: shown to nobody (to its asker it went
+    # as a waiting one goes), kept only so that the ignore still holds.
+    ENDED = "ended"
 
 
 class ConnectionRequest(db.Model):
@@ -42,6 +45,8 @@ class ConnectionRequest(db.Model):
         enum_column(RequestStatus, 16), default=RequestStatus.PENDING
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When it was accepted or ignored. A request asked while an ignore of its
+    # asker holds is ignored at once and carries that ignore's time.
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     requester: Mapped[User] = relationship(foreign_keys=[requester_id])

@@ -441,3 +441,75 @@ def test_where_they_met_reaches_the_request_my_network_and_the_vcard(app, make_u
     assert "Breakfast of founders" in client.get("/connections").get_data(as_text=True)
     card = vobject.readOne(client.get(f"/connections/{person.id}.vcf").get_data(as_text=True))
     assert card.note.value.startswith("Met at Breakfast of founders")
+
+
+# The ignore's cells (issue 34): each state an asker can reach after their
+# request, with it ignored or not answered. The asker's columns are the same
+# for both answers; the ignorer gets no email and sees no request after the
+# ignore. tests/connections/test_silence.py compares the pages byte for byte.
+
+ASKER_STATES = {
+    # state: (steps after the first ask, her button, in her requests, her export,
+    #         request emails and a request shown to the person when not answered)
+    "waiting": ((), "asked", True, ["pending"], (1, True)),
+    "asked again": (("ask",), "asked", True, ["pending"], (1, True)),
+    "withdrawn": (("withdraw",), "connect", False, ["withdrawn"], (1, False)),
+    "asked after withdrawing": (("withdraw", "ask"), "asked", True, ["pending"], (1, True)),
+    "blocked and unblocked": (("block", "unblock"), "connect", False, [], (1, False)),
+    "asked after a block": (("block", "unblock", "ask"), "asked", True, ["pending"], (2, True)),
+    "blocked by the person": (("blocked", "unblocked"), "connect", False, [], (1, False)),
+    "expired": (("expire",), "connect", False, ["pending"], (1, False)),
+    "asked after it expired": (("expire", "ask"), "asked", True, ["pending"] * 2, (2, True)),
+}
+ANSWERS = ["ignored", "not answered"]
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+@pytest.mark.parametrize("state", ASKER_STATES)
+def test_an_ignore_changes_no_cell_of_the_asker(app, make_user, state, answer):
+    steps, button, listed_, export, (emails, shown) = ASKER_STATES[state]
+    asker = make_user(display_name="Asker")
+    person = make_user(display_name="Person Asked")
+    mine, theirs = app.test_client(), app.test_client()
+    sign_in(mine, asker)
+    sign_in(theirs, person)
+    assert mine.submit(f"/people/{person.id}/connect", {}).status_code == 303
+    if answer == "ignored":
+        request_id = _request_id(app, asker, person)
+        assert theirs.submit(f"/connections/requests/{request_id}/ignore", {}).status_code == 303
+    for step in steps:
+        if step == "ask":
+            assert mine.submit(f"/people/{person.id}/connect", {}).status_code == 303
+        elif step == "withdraw":
+            with app.app_context():
+                (request_id,) = db.session.scalars(
+                    select(ConnectionRequest.id).where(ConnectionRequest.requester_id == asker.id)
+                )
+            assert (
+                mine.submit(f"/connections/requests/{request_id}/withdraw", {}).status_code == 303
+            )
+        elif step in ("block", "unblock"):
+            assert mine.submit(f"/people/{person.id}/{step}", {}).status_code == 303
+        elif step in ("blocked", "unblocked"):
+            action = step.removesuffix("ed")
+            assert theirs.submit(f"/people/{asker.id}/{action}", {}).status_code == 303
+        elif step == "expire":  # her ask is 91 days old; an ignore of it, 80
+            with app.app_context():
+                for request in db.session.scalars(select(ConnectionRequest)):
+                    request.created_at -= timedelta(days=91)
+                    if request.answered_at is not None:
+                        request.answered_at -= timedelta(days=80)
+                db.session.commit()
+
+    profile = mine.get(f"/people/{person.id}").get_data(as_text=True)
+    shown_button = "asked" if "You asked to connect." in profile else "connect"
+    assert shown_button == button
+    requests_page = mine.get("/connections/requests").get_data(as_text=True)
+    assert ("Person Asked" in requests_page) == listed_
+    data = mine.get("/account/data.json").get_json()
+    assert [sent["status"] for sent in data["connection_requests"]["sent"]] == export
+
+    ignored = answer == "ignored"
+    assert len(_mails(app, "connection_request")) == (1 if ignored else emails)
+    incoming = theirs.get("/connections/requests").get_data(as_text=True)
+    assert ("Asker" in incoming) == (shown and not ignored)

@@ -3,9 +3,14 @@
 A person can be asked only where they are visible to the asker: a profile the
 asker may see, or an event's directory that shows them to the asker as an
 ordinary attendee (a host's right to see every reply gives no right to ask).
-Ignoring is silent: the asker sees the request as waiting until it expires,
-and may not ask again for IGNORED_FOR. Two people asking each other end with
-one connection, whatever the timing: the pair is locked first.
+Ignoring is silent: to its asker an ignored request is one not answered
+yet, in every state they can reach (asking again, withdrawing, a block, the
+other's own request, ticks, suggestions): the asker's side reads only
+`seen_waiting_condition`, never whether or when the other ignored. For
+IGNORED_FOR after an ignore, what its asker asks again is recorded and shown
+to them as usual but ignored at once: the other gets no email and sees no
+request. Two people asking each other end with one connection, whatever the
+timing: the pair is locked first.
 """
 
 from __future__ import annotations
@@ -150,23 +155,32 @@ def ask_to_connect(
     lock_pair(asker.id, person.id)
     if is_connected(asker.id, person.id):
         return CONNECTED
-    theirs = _live_request(person.id, asker.id, now=now)
+    # Their request as they see it: one `asker` ignored is a yes too.
+    theirs = _live_request(person.id, asker.id, now=now, as_seen_by_asker=True)
     if theirs is not None:
         _accept(theirs, now=now)
         return CONNECTED
     if _live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is not None:
         return ASKED
+    ignored_at = _ignored_at(asker.id, person.id, now=now)
     withdrawn = _recently_withdrawn(asker.id, person.id, now=now)
     if withdrawn is not None:
         # Asking again soon after withdrawing reopens the request without a
         # second email: withdrawing is no way to mail someone over and over.
-        withdrawn.status = RequestStatus.PENDING
+        _silence(withdrawn, ignored_at)
         withdrawn.note = note or withdrawn.note
         db.session.flush()
         return ASKED
     _check_daily_limit(asker, now=now)
-    _send_request(asker, person, note=note, event_id=event_id, now=now)
+    _send_request(asker, person, note=note, event_id=event_id, now=now, ignored_at=ignored_at)
     return ASKED
+
+
+def _silence(request: ConnectionRequest, ignored_at: datetime | None) -> None:
+    """Make `request` wait: for its addressee too, or, while their ignore of
+    its asker holds (`ignored_at`), for its asker alone."""
+    request.status = RequestStatus.PENDING if ignored_at is None else RequestStatus.IGNORED
+    request.answered_at = ignored_at
 
 
 def _check_daily_limit(asker: User, *, now: datetime) -> None:
@@ -184,10 +198,12 @@ def _check_daily_limit(asker: User, *, now: datetime) -> None:
 
 
 def _send_request(
-    asker: User, person: User, *, note: str, event_id: int | None, now: datetime
-) -> ConnectionRequest:
+    asker: User, person: User, *, note: str, event_id: int | None, now: datetime,
+    ignored_at: datetime | None,
+) -> ConnectionRequest:  # fmt: skip
     """A new request, remembering where they met (the event the asker came
-    from if they both attended it, else the latest they did), and its email."""
+    from if they both attended it, else the latest they did), and its email;
+    none while `person`'s ignore of `asker` holds (`ignored_at`)."""
     met = met_at(asker.id, [person.id], now=now)[person.id]
     where = next((m for m in met if m.event_id == event_id), met[0] if met else None)
     request = ConnectionRequest(
@@ -197,8 +213,11 @@ def _send_request(
         note=note,
         created_at=now,
     )
+    _silence(request, ignored_at)
     db.session.add(request)
     db.session.flush()
+    if ignored_at is not None:
+        return request
     queue_mail(
         Mail(
             to=person.email,
@@ -285,9 +304,9 @@ def remove_connection(actor: User, person_id: int) -> None:
 
 def end_between(first_id: int, second_id: int) -> None:
     """A block: the connection, the waiting requests and the "stay in touch"
-    ticks between two people go, silently. An ignored request stays (out of
-    sight while the block lasts): blocking and unblocking must not let its
-    asker ask again before IGNORED_FOR."""
+    ticks between two people go, silently. An ignored request goes for its
+    asker as a waiting one does, but stays ENDED: blocking and unblocking
+    must not let its asker reach the other before IGNORED_FOR."""
     first, second = ordered_pair(first_id, second_id)
     db.session.execute(
         delete(Connection).where(Connection.first_id == first, Connection.second_id == second)
@@ -295,18 +314,28 @@ def end_between(first_id: int, second_id: int) -> None:
     _forget_ticks_between(first_id, second_id)
     db.session.execute(
         delete(ConnectionRequest).where(
-            or_(
-                and_(
-                    ConnectionRequest.requester_id == first_id,
-                    ConnectionRequest.addressee_id == second_id,
-                ),
-                and_(
-                    ConnectionRequest.requester_id == second_id,
-                    ConnectionRequest.addressee_id == first_id,
-                ),
-            ),
-            ConnectionRequest.status == RequestStatus.PENDING,
+            _between(first_id, second_id), ConnectionRequest.status == RequestStatus.PENDING
         )
+    )
+    db.session.execute(
+        update(ConnectionRequest)
+        .where(_between(first_id, second_id), ConnectionRequest.status == RequestStatus.IGNORED)
+        .values(status=RequestStatus.ENDED)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _between(first_id: int, second_id: int) -> ColumnElement[bool]:
+    """SQL over ConnectionRequest: asked by either of two people of the other."""
+    return or_(
+        and_(
+            ConnectionRequest.requester_id == first_id,
+            ConnectionRequest.addressee_id == second_id,
+        ),
+        and_(
+            ConnectionRequest.requester_id == second_id,
+            ConnectionRequest.addressee_id == first_id,
+        ),
     )
 
 
@@ -337,20 +366,24 @@ def connect_pair(
     db.session.execute(
         update(ConnectionRequest)
         .where(
-            or_(
-                and_(
-                    ConnectionRequest.requester_id == first,
-                    ConnectionRequest.addressee_id == second,
-                ),
-                and_(
-                    ConnectionRequest.requester_id == second,
-                    ConnectionRequest.addressee_id == first,
-                ),
-            ),
+            _between(first, second),
             # An ignored request looks waiting to its asker: settled too.
             ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
         )
         .values(status=RequestStatus.ACCEPTED, answered_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    # Connecting ends the ignores between them: what one asks after a
+    # removal reaches the other again.
+    db.session.execute(
+        delete(ConnectionRequest).where(
+            _between(first, second), ConnectionRequest.status == RequestStatus.ENDED
+        )
+    )
+    db.session.execute(
+        update(ConnectionRequest)
+        .where(_between(first, second), ConnectionRequest.status == RequestStatus.WITHDRAWN)
+        .values(answered_at=None)
         .execution_options(synchronize_session="fetch")
     )
     db.session.flush()
@@ -412,19 +445,39 @@ def waiting_condition(*, now: datetime) -> ColumnElement[bool]:
     )
 
 
-def recently_ignored_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: ignored (even if withdrawn since) less
-    than IGNORED_FOR ago: its asker may not ask again yet."""
+def seen_waiting_condition(*, now: datetime) -> ColumnElement[bool]:
+    """SQL over ConnectionRequest: waiting, as its asker sees it: an ignored
+    request waits and expires exactly as one not answered."""
     return and_(
-        ConnectionRequest.status.in_((RequestStatus.IGNORED, RequestStatus.WITHDRAWN)),
+        ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
+        ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+    )
+
+
+def recently_ignored_condition(*, now: datetime) -> ColumnElement[bool]:
+    """SQL over ConnectionRequest: ignored (even if withdrawn or ended by a
+    block since) less than IGNORED_FOR ago: what its asker asks again is
+    ignored at once. Never for the asker's eyes."""
+    return and_(
+        ConnectionRequest.status.in_(
+            (RequestStatus.IGNORED, RequestStatus.WITHDRAWN, RequestStatus.ENDED)
+        ),
         ConnectionRequest.answered_at > now - IGNORED_FOR,
     )
 
 
+def standing_for_asker_condition(*, now: datetime) -> ColumnElement[bool]:
+    """SQL over ConnectionRequest: a request that still stands for its asker
+    (waiting as they see it, or accepted): suggesting them its addressee
+    would only repeat it."""
+    return or_(seen_waiting_condition(now=now), ConnectionRequest.status == RequestStatus.ACCEPTED)
+
+
 def standing_request_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: a request that still stands between its
-    two people, either way: waiting, accepted, or ignored within IGNORED_FOR.
-    Suggesting either to the other would only repeat it."""
+    """SQL over ConnectionRequest: a request that still stands for its
+    addressee: waiting, accepted, or ignored within IGNORED_FOR. Suggesting
+    them its asker would only repeat it. (For its asker, see
+    standing_for_asker_condition: an ignore must not show there.)"""
     return or_(
         waiting_condition(now=now),
         recently_ignored_condition(now=now),
@@ -432,15 +485,23 @@ def standing_request_condition(*, now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _ignored_at(asker_id: int, person_id: int, *, now: datetime) -> datetime | None:
+    """When `person_id` ignored `asker_id`, if that still holds (IGNORED_FOR)."""
+    return db.session.scalar(
+        select(func.max(ConnectionRequest.answered_at)).where(
+            ConnectionRequest.requester_id == asker_id,
+            ConnectionRequest.addressee_id == person_id,
+            recently_ignored_condition(now=now),
+        )
+    )
+
+
 def _live_request(
     asker_id: int, person_id: int, *, now: datetime, as_seen_by_asker: bool = False
 ) -> ConnectionRequest | None:
-    """The request from `asker_id` to `person_id` still waiting. To its asker,
-    an ignored request looks waiting; and for IGNORED_FOR after it was
-    ignored (even if withdrawn since), they may not ask again."""
-    waiting = waiting_condition(now=now)
-    if as_seen_by_asker:
-        waiting = or_(waiting, recently_ignored_condition(now=now))
+    """The request from `asker_id` to `person_id` still waiting; as its asker
+    sees it (an ignored one waits too), or as its addressee does."""
+    waiting = seen_waiting_condition(now=now) if as_seen_by_asker else waiting_condition(now=now)
     return db.session.scalar(
         select(ConnectionRequest)
         .where(
@@ -456,14 +517,14 @@ def _live_request(
 def _recently_withdrawn(
     asker_id: int, person_id: int, *, now: datetime
 ) -> ConnectionRequest | None:
-    """A request `asker_id` made and withdrew while it still waited for an answer."""
+    """A request `asker_id` made and withdrew while it still waited for an
+    answer, as they saw it (one ignored too: they cannot tell)."""
     return db.session.scalar(
         select(ConnectionRequest)
         .where(
             ConnectionRequest.requester_id == asker_id,
             ConnectionRequest.addressee_id == person_id,
             ConnectionRequest.status == RequestStatus.WITHDRAWN,
-            ConnectionRequest.answered_at.is_(None),
             ConnectionRequest.created_at > now - REQUEST_LIFETIME,
         )
         .order_by(ConnectionRequest.id.desc())

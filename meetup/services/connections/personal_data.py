@@ -1,7 +1,8 @@
 """The connections part of My data: a person's connections, requests, blocks
 and ticks, to export and to erase (services.accounts.mydata registers them).
 What the export says follows the app: an ignored request reads "pending" to
-its asker, and nobody learns who blocked or ticked them."""
+its asker (and goes with a block, as a waiting one does), and nobody learns
+who blocked or ticked them."""
 
 from __future__ import annotations
 
@@ -60,8 +61,12 @@ def export_connection_requests(user: User) -> dict[str, list[dict[str, Any]]]:
     for request in requests:
         mine = request.requester_id == user.id
         status = request.status.value
+        if mine and request.status == RequestStatus.ENDED:
+            continue  # to its asker, it went with the block as a waiting one goes
         if mine and request.status == RequestStatus.IGNORED:
             status = RequestStatus.PENDING.value
+        elif request.status == RequestStatus.ENDED:
+            status = RequestStatus.IGNORED.value
         entry = {
             ("to" if mine else "from"): (
                 request.addressee if mine else request.requester
