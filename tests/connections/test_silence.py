@@ -24,7 +24,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import ConnectionRequest, Event, User
 from meetup.models.types import utcnow
-from meetup.services.connections import ticks
+from meetup.services.connections import connections, ticks
 from meetup.services.rsvps import replying
 from tests.plugins.app import sign_in
 from tests.suggestions.test_suggestions import build, set_profile
@@ -292,3 +292,51 @@ def test_asking_after_an_ignore_loses_nothing(app, make_user, make_event, outbox
     _step(app, ignored, "grace asks", ignores=True)
     assert outbox.last(ignored.ada.email).template == "connection_accepted"
     assert "Ada Lovelace" in ignored.grace_client.get("/connections").get_data(as_text=True)
+
+
+# Item 8: the answer to a tick never depends on the other's tick unless it
+# makes a new connection.
+
+TICK_SCENARIOS = {
+    "connected by a request": ["ask", "grace accepts", "tick", "untick", "tick"],
+    "connected by a request, by the mailed link": ["ask", "grace accepts", "tick by link"],
+    "connected, then asked again after removing": [
+        "ask", "grace accepts", "tick", "remove", "ask", "tick",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("scenario", TICK_SCENARIOS)
+def test_a_tick_of_a_connection_does_not_tell_their_tick(
+    app, make_user, make_event, outbox, scenario
+) -> None:
+    start = utcnow().replace(minute=0, second=0, microsecond=0)
+    worlds = [_world(app, make_user, make_event, n, start) for n in (1, 2)]
+    steps = TICK_SCENARIOS[scenario]
+    for number, step in enumerate(steps):
+        seen = []
+        for world in worlds:
+            if step == "grace accepts":
+                request_id = _latest_request(app, world.ada, world.grace)
+                _post(world.grace_client, f"/connections/requests/{request_id}/accept")
+                if world.n == 1:  # Grace ticks Ada, whom she is connected to
+                    with app.app_context():
+                        grace = db.session.get(User, world.grace.id)
+                        ticks.tick(grace, db.session.get(Event, world.event.id), world.ada.id)
+                        db.session.commit()
+                answer = ""
+            else:
+                answer = _step(app, world, step, ignores=False)
+            seen.append(_seen(app, world, outbox, _normalised(world, answer)))
+        _compare(seen, f"after step {number} ({step!r}), Ada's {{}} tells whether Grace ticked her")
+
+
+def test_a_tick_that_connects_still_says_so(app, make_user, make_event, outbox) -> None:
+    start = utcnow().replace(minute=0, second=0, microsecond=0)
+    world = _world(app, make_user, make_event, 1, start)
+    _step(app, world, "grace ticks", ignores=False)
+    answer = _step(app, world, "tick", ignores=False)
+    assert "You both wanted to stay in touch: you are connected." in answer
+    assert outbox.last(world.ada.email).template == "stay_in_touch_mutual"
+    with app.app_context():
+        assert connections.is_connected(world.ada.id, world.grace.id)
