@@ -5,19 +5,19 @@ asker may see, or an event's directory that shows them to the asker as an
 ordinary attendee (a host's right to see every reply gives no right to ask).
 Ignoring is silent: to its asker an ignored request is one not answered
 yet, in every state they can reach (asking again, withdrawing, a block, the
-other's own request, ticks, suggestions): the asker's side reads only
-`seen_waiting_condition`, never whether or when the other ignored. For
-IGNORED_FOR after an ignore, what its asker asks again is recorded and shown
-to them as usual but ignored at once: the other gets no email and sees no
-request. Two people asking each other end with one connection, whatever the
-timing: the pair is locked first.
+other's own request, ticks, suggestions): their side reads only
+`request_states.seen_waiting_condition`, never whether or when the other
+ignored. For IGNORED_FOR after an ignore, what its asker asks again is
+recorded and shown to them as usual but ignored at once: the other gets no
+email and sees no request. Two people asking each other end with one
+connection, whatever the timing: the pair is locked first.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -40,11 +40,16 @@ from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
 from meetup.services.accounts.accounts import require_verified
 from meetup.services.connections.attendance import met_at
+from meetup.services.connections.request_states import (
+    REQUEST_LIFETIME,
+    between,
+    ignored_at,
+    live_request,
+    recently_withdrawn,
+)
 from meetup.services.directory.directory import shown_condition, shows_person
 from meetup.services.errors import InvalidInput, NotFound
 
-REQUEST_LIFETIME = timedelta(days=90)
-IGNORED_FOR = timedelta(days=90)
 REQUESTS_PER_DAY = 30
 
 
@@ -117,9 +122,9 @@ def relation(viewer: User | None, person: User, *, now: datetime | None = None) 
         return CANNOT_ASK
     if is_connected(viewer.id, person.id):
         return CONNECTED
-    if _live_request(viewer.id, person.id, now=now, as_seen_by_asker=True) is not None:
+    if live_request(viewer.id, person.id, now=now, as_seen_by_asker=True) is not None:
         return ASKED
-    if _live_request(person.id, viewer.id, now=now) is not None:
+    if live_request(person.id, viewer.id, now=now) is not None:
         return ASKED_YOU
     return CAN_ASK if can_ask(viewer, person) else CANNOT_ASK
 
@@ -156,31 +161,31 @@ def ask_to_connect(
     if is_connected(asker.id, person.id):
         return CONNECTED
     # Their request as they see it: one `asker` ignored is a yes too.
-    theirs = _live_request(person.id, asker.id, now=now, as_seen_by_asker=True)
+    theirs = live_request(person.id, asker.id, now=now, as_seen_by_asker=True)
     if theirs is not None:
         _accept(theirs, now=now)
         return CONNECTED
-    if _live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is not None:
+    if live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is not None:
         return ASKED
-    ignored_at = _ignored_at(asker.id, person.id, now=now)
-    withdrawn = _recently_withdrawn(asker.id, person.id, now=now)
+    ignored_since = ignored_at(asker.id, person.id, now=now)
+    withdrawn = recently_withdrawn(asker.id, person.id, now=now)
     if withdrawn is not None:
         # Asking again soon after withdrawing reopens the request without a
         # second email: withdrawing is no way to mail someone over and over.
-        _silence(withdrawn, ignored_at)
+        _make_waiting(withdrawn, ignored_since)
         withdrawn.note = note or withdrawn.note
         db.session.flush()
         return ASKED
     _check_daily_limit(asker, now=now)
-    _send_request(asker, person, note=note, event_id=event_id, now=now, ignored_at=ignored_at)
+    _send_request(asker, person, note=note, event_id=event_id, now=now, ignored_since=ignored_since)
     return ASKED
 
 
-def _silence(request: ConnectionRequest, ignored_at: datetime | None) -> None:
+def _make_waiting(request: ConnectionRequest, ignored_since: datetime | None) -> None:
     """Make `request` wait: for its addressee too, or, while their ignore of
-    its asker holds (`ignored_at`), for its asker alone."""
-    request.status = RequestStatus.PENDING if ignored_at is None else RequestStatus.IGNORED
-    request.answered_at = ignored_at
+    its asker holds (`ignored_since`), for its asker alone."""
+    request.status = RequestStatus.PENDING if ignored_since is None else RequestStatus.IGNORED
+    request.answered_at = ignored_since
 
 
 def _check_daily_limit(asker: User, *, now: datetime) -> None:
@@ -199,11 +204,11 @@ def _check_daily_limit(asker: User, *, now: datetime) -> None:
 
 def _send_request(
     asker: User, person: User, *, note: str, event_id: int | None, now: datetime,
-    ignored_at: datetime | None,
+    ignored_since: datetime | None,
 ) -> ConnectionRequest:  # fmt: skip
     """A new request, remembering where they met (the event the asker came
     from if they both attended it, else the latest they did), and its email;
-    none while `person`'s ignore of `asker` holds (`ignored_at`)."""
+    none while `person`'s ignore of `asker` holds (`ignored_since`)."""
     met = met_at(asker.id, [person.id], now=now)[person.id]
     where = next((m for m in met if m.event_id == event_id), met[0] if met else None)
     request = ConnectionRequest(
@@ -213,10 +218,10 @@ def _send_request(
         note=note,
         created_at=now,
     )
-    _silence(request, ignored_at)
+    _make_waiting(request, ignored_since)
     db.session.add(request)
     db.session.flush()
-    if ignored_at is not None:
+    if ignored_since is not None:
         return request
     queue_mail(
         Mail(
@@ -314,28 +319,14 @@ def end_between(first_id: int, second_id: int) -> None:
     _forget_ticks_between(first_id, second_id)
     db.session.execute(
         delete(ConnectionRequest).where(
-            _between(first_id, second_id), ConnectionRequest.status == RequestStatus.PENDING
+            between(first_id, second_id), ConnectionRequest.status == RequestStatus.PENDING
         )
     )
     db.session.execute(
         update(ConnectionRequest)
-        .where(_between(first_id, second_id), ConnectionRequest.status == RequestStatus.IGNORED)
+        .where(between(first_id, second_id), ConnectionRequest.status == RequestStatus.IGNORED)
         .values(status=RequestStatus.ENDED)
         .execution_options(synchronize_session="fetch")
-    )
-
-
-def _between(first_id: int, second_id: int) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: asked by either of two people of the other."""
-    return or_(
-        and_(
-            ConnectionRequest.requester_id == first_id,
-            ConnectionRequest.addressee_id == second_id,
-        ),
-        and_(
-            ConnectionRequest.requester_id == second_id,
-            ConnectionRequest.addressee_id == first_id,
-        ),
     )
 
 
@@ -366,7 +357,7 @@ def connect_pair(
     db.session.execute(
         update(ConnectionRequest)
         .where(
-            _between(first, second),
+            between(first, second),
             # An ignored request looks waiting to its asker: settled too.
             ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
         )
@@ -377,12 +368,12 @@ def connect_pair(
     # removal reaches the other again.
     db.session.execute(
         delete(ConnectionRequest).where(
-            _between(first, second), ConnectionRequest.status == RequestStatus.ENDED
+            between(first, second), ConnectionRequest.status == RequestStatus.ENDED
         )
     )
     db.session.execute(
         update(ConnectionRequest)
-        .where(_between(first, second), ConnectionRequest.status == RequestStatus.WITHDRAWN)
+        .where(between(first, second), ConnectionRequest.status == RequestStatus.WITHDRAWN)
         .values(answered_at=None)
         .execution_options(synchronize_session="fetch")
     )
@@ -435,101 +426,6 @@ def _incoming(actor: User, request_id: int, *, now: datetime) -> ConnectionReque
     ):
         raise NotFound("This request is no longer waiting.")
     return request
-
-
-def waiting_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: still waiting for an answer."""
-    return and_(
-        ConnectionRequest.status == RequestStatus.PENDING,
-        ConnectionRequest.created_at > now - REQUEST_LIFETIME,
-    )
-
-
-def seen_waiting_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: waiting, as its asker sees it: an ignored
-    request waits and expires exactly as one not answered."""
-    return and_(
-        ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
-        ConnectionRequest.created_at > now - REQUEST_LIFETIME,
-    )
-
-
-def recently_ignored_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: ignored (even if withdrawn or ended by a
-    block since) less than IGNORED_FOR ago: what its asker asks again is
-    ignored at once. Never for the asker's eyes."""
-    return and_(
-        ConnectionRequest.status.in_(
-            (RequestStatus.IGNORED, RequestStatus.WITHDRAWN, RequestStatus.ENDED)
-        ),
-        ConnectionRequest.answered_at > now - IGNORED_FOR,
-    )
-
-
-def standing_for_asker_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: a request that still stands for its asker
-    (waiting as they see it, or accepted): suggesting them its addressee
-    would only repeat it."""
-    return or_(seen_waiting_condition(now=now), ConnectionRequest.status == RequestStatus.ACCEPTED)
-
-
-def standing_request_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: a request that still stands for its
-    addressee: waiting, accepted, or ignored within IGNORED_FOR. Suggesting
-    them its asker would only repeat it. (For its asker, see
-    standing_for_asker_condition: an ignore must not show there.)"""
-    return or_(
-        waiting_condition(now=now),
-        recently_ignored_condition(now=now),
-        ConnectionRequest.status == RequestStatus.ACCEPTED,
-    )
-
-
-def _ignored_at(asker_id: int, person_id: int, *, now: datetime) -> datetime | None:
-    """When `person_id` ignored `asker_id`, if that still holds (IGNORED_FOR)."""
-    return db.session.scalar(
-        select(func.max(ConnectionRequest.answered_at)).where(
-            ConnectionRequest.requester_id == asker_id,
-            ConnectionRequest.addressee_id == person_id,
-            recently_ignored_condition(now=now),
-        )
-    )
-
-
-def _live_request(
-    asker_id: int, person_id: int, *, now: datetime, as_seen_by_asker: bool = False
-) -> ConnectionRequest | None:
-    """The request from `asker_id` to `person_id` still waiting; as its asker
-    sees it (an ignored one waits too), or as its addressee does."""
-    waiting = seen_waiting_condition(now=now) if as_seen_by_asker else waiting_condition(now=now)
-    return db.session.scalar(
-        select(ConnectionRequest)
-        .where(
-            ConnectionRequest.requester_id == asker_id,
-            ConnectionRequest.addressee_id == person_id,
-            waiting,
-        )
-        .order_by(ConnectionRequest.id.desc())
-        .limit(1)
-    )
-
-
-def _recently_withdrawn(
-    asker_id: int, person_id: int, *, now: datetime
-) -> ConnectionRequest | None:
-    """A request `asker_id` made and withdrew while it still waited for an
-    answer, as they saw it (one ignored too: they cannot tell)."""
-    return db.session.scalar(
-        select(ConnectionRequest)
-        .where(
-            ConnectionRequest.requester_id == asker_id,
-            ConnectionRequest.addressee_id == person_id,
-            ConnectionRequest.status == RequestStatus.WITHDRAWN,
-            ConnectionRequest.created_at > now - REQUEST_LIFETIME,
-        )
-        .order_by(ConnectionRequest.id.desc())
-        .limit(1)
-    )
 
 
 def lock_pair(first_id: int, second_id: int) -> None:

@@ -13,7 +13,7 @@ in the directory (directory.shown_condition), with a profile open to members
 (privacy.sees_profile). Everything that depends on the viewer is applied on
 every read, so it is honoured at once: blocks either way, connections,
 requests either way that still stand for the viewer
-(connections.standing_for_asker_condition: waiting as the asker sees it, or
+(request_states.standing_for_asker_condition: waiting as the asker sees it, or
 accepted; standing_request_condition for the addressee: also ignored within
 90 days, which its asker never sees), whether the event's directory
 shows the person to the viewer as an ordinary attendee (shows_person with
@@ -53,7 +53,7 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
-from meetup.services.connections.connections import (
+from meetup.services.connections.request_states import (
     standing_for_asker_condition,
     standing_request_condition,
 )
