@@ -42,6 +42,8 @@ class ConnectionRequest(db.Model):
         enum_column(RequestStatus, 16), default=RequestStatus.PENDING
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When it was accepted or ignored. A request asked while an ignore of its
+    # asker holds is ignored at once and carries that ignore's time.
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     requester: Mapped[User] = relationship(foreign_keys=[requester_id])

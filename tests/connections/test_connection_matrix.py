@@ -645,3 +645,82 @@ def test_the_attendance_rule_and_its_sql_twin_agree(app, make_user, make_event):
                 listed(Cell("attendee", "none", setting, choice, visibility)) and setting != "hosts"
             )
             db.session.rollback()
+
+
+# The ignore's cells (issue 34): each state an asker can reach after their
+# request, with it ignored or not answered. Her cells (the profile's button,
+# Your requests, her export) are the same for both answers; the person who
+# ignored it gets one email and sees no request. A block's cells are compared
+# between the two answers only: what a block does to a waiting request is the
+# blocks' rule. tests/connections/test_silence.py compares whole pages.
+
+ASKER_STATES = {
+    # state: (steps after the first ask, her cells or None (a block's),
+    #         (request emails, a request shown) for the person not answering)
+    "waiting": ((), ("asked", True, ["pending"]), (1, True)),
+    "asked again": (("ask",), ("asked", True, ["pending"]), (1, True)),
+    "withdrawn": (("withdraw",), ("connect", False, ["withdrawn"]), (1, False)),
+    "asked after withdrawing": (("withdraw", "ask"), ("asked", True, ["pending"]), (1, True)),
+    "expired": (("expire",), ("connect", False, ["pending"]), (1, False)),
+    "asked after it expired": (("expire", "ask"), ("asked", True, ["pending"] * 2), (2, True)),
+    "blocked and unblocked": (("block", "unblock"), None, None),
+    "asked after a block": (("block", "unblock", "ask"), None, None),
+    "blocked by the person": (("blocked", "unblocked"), None, None),
+    "asked after their block": (("blocked", "unblocked", "ask"), None, None),
+}
+
+
+def _asker_cells(app, make_user, steps, *, ignored: bool):
+    """Her cells, and the person's: (request emails, shown a request)."""
+    asker = make_user(display_name="Asker")
+    person = make_user(display_name="Person Asked")
+    mine, theirs = app.test_client(), app.test_client()
+    sign_in(mine, asker)
+    sign_in(theirs, person)
+    assert mine.submit(f"/people/{person.id}/connect", {}).status_code == 303
+    if ignored:
+        request_id = _request_id(app, asker, person)
+        assert theirs.submit(f"/connections/requests/{request_id}/ignore", {}).status_code == 303
+    for step in steps:
+        if step == "ask":
+            assert mine.submit(f"/people/{person.id}/connect", {}).status_code == 303
+        elif step == "withdraw":
+            request_id = _request_id(app, asker, person)
+            assert (
+                mine.submit(f"/connections/requests/{request_id}/withdraw", {}).status_code == 303
+            )
+        elif step in ("block", "unblock"):
+            assert mine.submit(f"/people/{person.id}/{step}", {}).status_code == 303
+        elif step in ("blocked", "unblocked"):
+            action = step.removesuffix("ed")
+            assert theirs.submit(f"/people/{asker.id}/{action}", {}).status_code == 303
+        elif step == "expire":  # her ask is 91 days old; an ignore of it, 80
+            with app.app_context():
+                for request in db.session.scalars(
+                    select(ConnectionRequest).where(ConnectionRequest.requester_id == asker.id)
+                ):
+                    request.created_at -= timedelta(days=91)
+                    if request.answered_at is not None:
+                        request.answered_at -= timedelta(days=80)
+                db.session.commit()
+
+    profile = mine.get(f"/people/{person.id}").get_data(as_text=True)
+    button = "asked" if "You asked to connect." in profile else "connect"
+    listed_ = "Person Asked" in mine.get("/connections/requests").get_data(as_text=True)
+    data = mine.get("/account/data.json").get_json()
+    export = [sent["status"] for sent in data["connection_requests"]["sent"]]
+    emails = sum(mail.recipient == person.email for mail in _mails(app, "connection_request"))
+    shown = "Asker" in theirs.get("/connections/requests").get_data(as_text=True)
+    return (button, listed_, export), (emails, shown)
+
+
+@pytest.mark.parametrize("state", ASKER_STATES)
+def test_an_ignore_changes_no_cell_of_the_asker(app, make_user, state):
+    steps, expected, not_answered = ASKER_STATES[state]
+    hers_ignored, theirs_ignored = _asker_cells(app, make_user, steps, ignored=True)
+    hers, theirs = _asker_cells(app, make_user, steps, ignored=False)
+    assert hers_ignored == hers, "the asker can tell an ignore"
+    assert theirs_ignored == (1, False), "what she asked reached the person who ignored it"
+    if expected is not None:
+        assert hers == expected
+        assert theirs == not_answered

@@ -115,6 +115,27 @@ def _request_id(asker: User, person: User) -> int:
     )  # fmt: skip
 
 
+def test_an_ignore_stands_for_the_ignorer_only(app, room) -> None:
+    """Ada's request stands for her while it waits as she sees it, ignored or
+    not; once she withdrew it, the one who ignored it comes back to her,
+    while for them her ignored request still stands (90 days)."""
+    ada, others, event = room
+    with app.app_context():
+        me = db.session.get(User, ada.id)
+        for case in ("asked", "plain"):
+            connections.ask_to_connect(me, others[case].id)
+        connections.ignore_request(db.session.get(User, others["asked"].id),
+                                   _request_id(ada, others["asked"]))  # fmt: skip
+        db.session.commit()
+        assert not {"asked", "plain"} & set(names_for(ada, event))
+        for case in ("asked", "plain"):
+            connections.withdraw_request(me, _request_id(ada, others[case]))
+        db.session.commit()
+        assert {"asked", "plain"} <= set(names_for(ada, event))
+        assert "Ada" not in names_for(others["asked"], event)
+        assert "Ada" in names_for(others["plain"], event)
+
+
 @pytest.mark.parametrize("setting", ["everyone", "attendees", "hosts"])
 def test_the_directory_setting_decides(app, room, setting) -> None:
     ada, _, event = room

@@ -68,16 +68,20 @@ def _end_between(blocker_id: int, blocked_id: int, *, now: datetime) -> None:
             StayInTouch.ticker_id == blocker_id, StayInTouch.ticked_id == blocked_id
         )
     )
-    for asker_id, person_id, values in (
-        (blocker_id, blocked_id, {"status": RequestStatus.WITHDRAWN}),
-        (blocked_id, blocker_id, {"status": RequestStatus.IGNORED, "answered_at": now}),
+    # The blocker's requests go as a withdrawal takes them, the ignored ones
+    # too (to their asker they were waiting: they must end alike), keeping
+    # when they were ignored (request_states.recently_ignored_condition).
+    waiting, pending = (RequestStatus.PENDING, RequestStatus.IGNORED), (RequestStatus.PENDING,)
+    for asker_id, person_id, statuses, values in (
+        (blocker_id, blocked_id, waiting, {"status": RequestStatus.WITHDRAWN}),
+        (blocked_id, blocker_id, pending, {"status": RequestStatus.IGNORED, "answered_at": now}),
     ):
         db.session.execute(
             update(ConnectionRequest)
             .where(
                 ConnectionRequest.requester_id == asker_id,
                 ConnectionRequest.addressee_id == person_id,
-                ConnectionRequest.status == RequestStatus.PENDING,
+                ConnectionRequest.status.in_(statuses),
             )
             .values(**values)
             .execution_options(synchronize_session="fetch")

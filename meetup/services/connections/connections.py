@@ -3,16 +3,21 @@
 A person can be asked only where they are visible to the asker: a profile the
 asker may see, or an event's directory that shows them to the asker as an
 ordinary attendee (a host's right to see every reply gives no right to ask).
-Ignoring is silent: the asker sees the request as waiting until it expires,
-and may not ask again for IGNORED_FOR. Two people asking each other end with
-one connection, whatever the timing: the pair is locked first.
+Ignoring is silent: to its asker an ignored request is one not answered
+yet, in every state they can reach (asking again, withdrawing, a block, the
+other's own request, ticks, suggestions): their side reads only
+`request_states.seen_waiting_condition`, never whether or when the other
+ignored. For IGNORED_FOR after an ignore, what its asker asks again is
+recorded and shown to them as usual but ignored at once: the other gets no
+email and sees no request. Two people asking each other end with one
+connection, whatever the timing: the pair is locked first.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
@@ -36,11 +41,16 @@ from meetup.models.types import utcnow
 from meetup.services.accounts import actions, privacy
 from meetup.services.accounts.accounts import require_verified
 from meetup.services.connections.attendance import met_at
+from meetup.services.connections.request_states import (
+    REQUEST_LIFETIME,
+    between,
+    ignored_at,
+    live_request,
+    recently_withdrawn,
+)
 from meetup.services.directory.directory import shown_condition, shows_person
 from meetup.services.errors import NotFound
 
-REQUEST_LIFETIME = timedelta(days=90)
-IGNORED_FOR = timedelta(days=90)
 REQUESTS_PER_DAY = 30
 
 
@@ -122,9 +132,9 @@ def relation(viewer: User | None, person: User, *, now: datetime | None = None) 
         return CANNOT_ASK  # the blocker's side: they know
     if is_connected(viewer.id, person.id):
         return CONNECTED
-    if _live_request(viewer.id, person.id, now=now, as_seen_by_asker=True) is not None:
+    if live_request(viewer.id, person.id, now=now, as_seen_by_asker=True) is not None:
         return ASKED
-    if _live_request(person.id, viewer.id, now=now) is not None:
+    if live_request(person.id, viewer.id, now=now) is not None:
         return ASKED_YOU
     return CAN_ASK if can_ask(viewer, person) else CANNOT_ASK
 
@@ -158,44 +168,43 @@ def ask_to_connect(
     note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
     person = find_person_to_ask(asker, person_id)
     lock_pair(asker.id, person.id)
-    if person.id in privacy.blocked_ids(asker):
-        return _ask_across_block(asker, person, note=note, now=now)
-    if is_connected(asker.id, person.id):
-        return CONNECTED
-    theirs = _live_request(person.id, asker.id, now=now)
-    if theirs is not None:
-        _accept(theirs, now=now)
-        return CONNECTED
-    if _live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is not None:
+    # `person` blocked `asker` (can_ask refuses the other way): what `asker`
+    # asks is ignored at once, so they see what an ignored request shows
+    # (waiting, no second ask, a place under the cap taken), and `person`
+    # never sees it nor gets mail. The block ended their connection and
+    # withdrew `person`'s requests (blocks._end_between).
+    blocked_by_person = person.id in privacy.blocked_ids(asker)
+    if not blocked_by_person:
+        if is_connected(asker.id, person.id):
+            return CONNECTED
+        # Their request as they see it: one `asker` ignored is a yes too.
+        theirs = live_request(person.id, asker.id, now=now, as_seen_by_asker=True)
+        if theirs is not None:
+            _accept(theirs, now=now)
+            return CONNECTED
+    if live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is not None:
         return ASKED
-    withdrawn = _recently_withdrawn(asker.id, person.id, now=now)
+    ignored_since = ignored_at(asker.id, person.id, now=now)
+    if blocked_by_person and ignored_since is None:
+        ignored_since = now
+    withdrawn = recently_withdrawn(asker.id, person.id, now=now)
     if withdrawn is not None:
         # Asking again soon after withdrawing reopens the request without a
         # second email: withdrawing is no way to mail someone over and over.
-        withdrawn.status = RequestStatus.PENDING
+        _make_waiting(withdrawn, ignored_since)
         withdrawn.note = note or withdrawn.note
         db.session.flush()
         return ASKED
     _check_daily_limit(asker, now=now)
-    _send_request(asker, person, note=note, event_id=event_id, now=now)
+    _send_request(asker, person, note=note, event_id=event_id, now=now, ignored_since=ignored_since)
     return ASKED
 
 
-def _ask_across_block(asker: User, person: User, *, note: str, now: datetime) -> str:
-    """`person` blocked `asker` (see can_ask): the request is ignored at once,
-    so its asker sees what an ignored one shows (waiting, no second ask, a
-    place under the cap taken), and `person` never sees it nor gets mail."""
-    if _live_request(asker.id, person.id, now=now, as_seen_by_asker=True) is None:
-        _check_daily_limit(asker, now=now)
-        actions.record_action(asker, ActionKind.CONNECTION_REQUEST, now=now)
-        db.session.add(
-            ConnectionRequest(
-                requester_id=asker.id, addressee_id=person.id, note=note,
-                status=RequestStatus.IGNORED, created_at=now, answered_at=now,
-            )
-        )  # fmt: skip
-        db.session.flush()
-    return ASKED
+def _make_waiting(request: ConnectionRequest, ignored_since: datetime | None) -> None:
+    """Make `request` wait: for its addressee too, or, while their ignore of
+    its asker holds (`ignored_since`), for its asker alone."""
+    request.status = RequestStatus.PENDING if ignored_since is None else RequestStatus.IGNORED
+    request.answered_at = ignored_since
 
 
 def _check_daily_limit(asker: User, *, now: datetime) -> None:
@@ -208,11 +217,13 @@ def _check_daily_limit(asker: User, *, now: datetime) -> None:
 
 
 def _send_request(
-    asker: User, person: User, *, note: str, event_id: int | None, now: datetime
-) -> ConnectionRequest:
+    asker: User, person: User, *, note: str, event_id: int | None, now: datetime,
+    ignored_since: datetime | None,
+) -> ConnectionRequest:  # fmt: skip
     """A new request, remembering where they met (the event the asker came
-    from if they both attended it, else the latest they did), and its email.
-    The email names that event only where the person may be told the asker
+    from if they both attended it, else the latest they did), and its email;
+    none while `person`'s ignore of `asker` holds (`ignored_since`). The
+    email names that event only where the person may be told the asker
     attended it (attendance.met_at from their side)."""
     met = met_at(asker.id, [person.id], now=now, told=False)[person.id]
     where = next((m for m in met if m.event_id == event_id), met[0] if met else None)
@@ -228,9 +239,13 @@ def _send_request(
         note=note,
         created_at=now,
     )
+    _make_waiting(request, ignored_since)
     db.session.add(request)
     db.session.flush()
+    # Counted whether or not it reaches them: the cap must not tell an ignore.
     actions.record_action(asker, ActionKind.CONNECTION_REQUEST, now=now)
+    if ignored_since is not None:
+        return request
     queue_mail(
         Mail(
             to=person.email,
@@ -342,20 +357,19 @@ def connect_pair(
     db.session.execute(
         update(ConnectionRequest)
         .where(
-            or_(
-                and_(
-                    ConnectionRequest.requester_id == first,
-                    ConnectionRequest.addressee_id == second,
-                ),
-                and_(
-                    ConnectionRequest.requester_id == second,
-                    ConnectionRequest.addressee_id == first,
-                ),
-            ),
+            between(first, second),
             # An ignored request looks waiting to its asker: settled too.
             ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
         )
         .values(status=RequestStatus.ACCEPTED, answered_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    # Connecting ends the ignores between them: what one asks after a
+    # removal reaches the other again.
+    db.session.execute(
+        update(ConnectionRequest)
+        .where(between(first, second), ConnectionRequest.status == RequestStatus.WITHDRAWN)
+        .values(answered_at=None)
         .execution_options(synchronize_session="fetch")
     )
     db.session.flush()
@@ -407,73 +421,6 @@ def _incoming(actor: User, request_id: int, *, now: datetime) -> ConnectionReque
     ):
         raise NotFound("This request is no longer waiting.")
     return request
-
-
-def waiting_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: still waiting for an answer."""
-    return and_(
-        ConnectionRequest.status == RequestStatus.PENDING,
-        ConnectionRequest.created_at > now - REQUEST_LIFETIME,
-    )
-
-
-def recently_ignored_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: ignored (even if withdrawn since) less
-    than IGNORED_FOR ago: its asker may not ask again yet."""
-    return and_(
-        ConnectionRequest.status.in_((RequestStatus.IGNORED, RequestStatus.WITHDRAWN)),
-        ConnectionRequest.answered_at > now - IGNORED_FOR,
-    )
-
-
-def standing_request_condition(*, now: datetime) -> ColumnElement[bool]:
-    """SQL over ConnectionRequest: a request that still stands between its
-    two people, either way: waiting, accepted, or ignored within IGNORED_FOR.
-    Suggesting either to the other would only repeat it."""
-    return or_(
-        waiting_condition(now=now),
-        recently_ignored_condition(now=now),
-        ConnectionRequest.status == RequestStatus.ACCEPTED,
-    )
-
-
-def _live_request(
-    asker_id: int, person_id: int, *, now: datetime, as_seen_by_asker: bool = False
-) -> ConnectionRequest | None:
-    """The request from `asker_id` to `person_id` still waiting. To its asker,
-    an ignored request looks waiting; and for IGNORED_FOR after it was
-    ignored (even if withdrawn since), they may not ask again."""
-    waiting = waiting_condition(now=now)
-    if as_seen_by_asker:
-        waiting = or_(waiting, recently_ignored_condition(now=now))
-    return db.session.scalar(
-        select(ConnectionRequest)
-        .where(
-            ConnectionRequest.requester_id == asker_id,
-            ConnectionRequest.addressee_id == person_id,
-            waiting,
-        )
-        .order_by(ConnectionRequest.id.desc())
-        .limit(1)
-    )
-
-
-def _recently_withdrawn(
-    asker_id: int, person_id: int, *, now: datetime
-) -> ConnectionRequest | None:
-    """A request `asker_id` made and withdrew while it still waited for an answer."""
-    return db.session.scalar(
-        select(ConnectionRequest)
-        .where(
-            ConnectionRequest.requester_id == asker_id,
-            ConnectionRequest.addressee_id == person_id,
-            ConnectionRequest.status == RequestStatus.WITHDRAWN,
-            ConnectionRequest.answered_at.is_(None),
-            ConnectionRequest.created_at > now - REQUEST_LIFETIME,
-        )
-        .order_by(ConnectionRequest.id.desc())
-        .limit(1)
-    )
 
 
 def lock_pair(first_id: int, second_id: int) -> None:

@@ -33,7 +33,8 @@ from meetup.models.types import utcnow
 from meetup.models.user import Goal, GoalDirection
 from meetup.services.accounts import privacy
 from meetup.services.connections.attendance import MetAt, met_at
-from meetup.services.connections.connections import REQUEST_LIFETIME, is_connected, ordered_pair
+from meetup.services.connections.connections import is_connected, ordered_pair
+from meetup.services.connections.request_states import REQUEST_LIFETIME, seen_waiting_condition
 from meetup.services.errors import NotFound
 
 
@@ -220,8 +221,7 @@ def my_requests(viewer: User, *, now: datetime | None = None) -> Requests:
             select(ConnectionRequest)
             .where(
                 ConnectionRequest.requester_id == viewer.id,
-                ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
-                ConnectionRequest.created_at > now - REQUEST_LIFETIME,
+                seen_waiting_condition(now=now),  # an ignored one too: silence
             )
             .options(selectinload(ConnectionRequest.addressee))
             .order_by(ConnectionRequest.created_at.desc())

@@ -40,7 +40,7 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.accounts import actions, privacy
 from meetup.services.connections.attendance import attended
-from meetup.services.connections.connections import connect_pair, lock_pair
+from meetup.services.connections.connections import connect_pair, is_connected, lock_pair
 from meetup.services.directory.directory import (
     DirectoryFilters,
     DirectoryPage,
@@ -147,7 +147,9 @@ def tick(ticker: User, event: Event, person_id: int, *, now: datetime | None = N
     """`ticker` would like to stay in touch with `person_id`, met at `event`.
     If they ticked `ticker` for this event too, the two are connected now.
 
-    :return: TICKED (nobody is told), or CONNECTED.
+    :return: CONNECTED if the tick made a new connection, else TICKED
+        (nobody is told): ticking a connection is TICKED whether or not they
+        ticked too, as their tick is theirs alone.
     :raise InvalidInput: outside the window, `ticker` did not attend, or
         ticked TICKS_PER_DAY times in the last day.
     :raise NotFound: `person_id` is not shown to `ticker` in the directory.
@@ -168,11 +170,12 @@ def tick(ticker: User, event: Event, person_id: int, *, now: datetime | None = N
         ),
         [{"ticker_id": ticker.id, "ticked_id": person.id, "event_id": event.id, "created_at": now}],
     )
-    if not _has_ticked(person.id, ticker.id, event.id):
+    if is_connected(ticker.id, person.id) or not _has_ticked(person.id, ticker.id, event.id):
         return TICKED
     connection = connect_pair(ticker.id, person.id, event_id=event.id, now=now)
-    if connection is not None:
-        _tell_both(connection, ticker, person, event)
+    if connection is None:  # not reached: the pair is locked and was not connected
+        return TICKED
+    _tell_both(connection, ticker, person, event)
     return CONNECTED
 
 

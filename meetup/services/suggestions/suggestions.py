@@ -12,8 +12,10 @@ as candidates, exactly the people such a viewer could be shown: going, listed
 in the directory (directory.shown_condition), with a profile open to members
 (privacy.sees_profile). Everything that depends on the viewer is applied on
 every read, so it is honoured at once: blocks either way, connections,
-requests either way that still stand (connections.standing_request_condition:
-waiting, accepted, or ignored within 90 days), whether the event's directory
+requests either way that still stand for the viewer
+(request_states.standing_for_asker_condition: waiting as the asker sees it, or
+accepted; standing_request_condition for the addressee: also ignored within
+90 days, which its asker never sees), whether the event's directory
 shows the person to the viewer as an ordinary attendee (shows_person with
 as_attendee: a hosts-only directory suggests nobody), whether the viewer may
 see their profile, and whether each stored term is still true of both
@@ -37,7 +39,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select
 
 from meetup.database import begin_step, both_in, insert_ignoring_conflicts
 from meetup.extensions import db
@@ -52,7 +54,10 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
-from meetup.services.connections.connections import standing_request_condition
+from meetup.services.connections.request_states import (
+    standing_for_asker_condition,
+    standing_request_condition,
+)
 from meetup.services.directory.directory import shows_person
 from meetup.services.suggestions import room, scoring
 
@@ -349,7 +354,10 @@ class _Between:
     connections, requests either way that still stand. Three queries."""
 
     blocked: dict[int, frozenset[int]]
-    pairs: frozenset[tuple[int, int]]  # connected or asked, lower id first
+    pairs: frozenset[tuple[int, int]]  # connected, lower id first
+    # (viewer, person): a request between them stands for the viewer. Not
+    # both ways: an ignore stands for the ignorer, never for the asker.
+    asked: frozenset[tuple[int, int]]
 
     @classmethod
     def load(cls, event: Event, among: Sequence[int] | None, *, now: datetime) -> _Between:
@@ -362,20 +370,30 @@ class _Between:
                 )
             )
         }
-        for requester, addressee in db.session.execute(
-            select(ConnectionRequest.requester_id, ConnectionRequest.addressee_id).where(
-                both_in(ConnectionRequest.requester_id, ConnectionRequest.addressee_id, people),
+        asked = set()
+        for requester, addressee, for_asker, for_addressee in db.session.execute(
+            select(
+                ConnectionRequest.requester_id,
+                ConnectionRequest.addressee_id,
+                standing_for_asker_condition(now=now),
                 standing_request_condition(now=now),
+            ).where(
+                both_in(ConnectionRequest.requester_id, ConnectionRequest.addressee_id, people),
+                or_(standing_for_asker_condition(now=now), standing_request_condition(now=now)),
             )
         ):
-            pairs.add((min(requester, addressee), max(requester, addressee)))
-        return cls(privacy.blocks_among(people), frozenset(pairs))
+            if for_asker:
+                asked.add((requester, addressee))
+            if for_addressee:
+                asked.add((addressee, requester))
+        return cls(privacy.blocks_among(people), frozenset(pairs), frozenset(asked))
 
     def blocked_ids(self, person_id: int) -> frozenset[int]:
         return self.blocked.get(person_id, frozenset())
 
-    def are_linked(self, first: int, second: int) -> bool:
-        return (min(first, second), max(first, second)) in self.pairs
+    def are_linked(self, viewer: int, person: int) -> bool:
+        pair = (min(viewer, person), max(viewer, person))
+        return pair in self.pairs or (viewer, person) in self.asked
 
 
 def _may_suggest(viewer_id: int, person: room.Row, event: Event, between: _Between) -> bool:
