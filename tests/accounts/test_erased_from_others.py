@@ -38,10 +38,18 @@ NOTE = "Remember the okapi stampede"
 FRAGMENTS = ("zenobia", "quillfeather", "xylophone", "vortexcorp", "okapi stampede")
 
 
-def _profile(person: User, *, headline: str, company: str, offers=(), seeks=()) -> None:
+def _profile(
+    person: User,
+    *,
+    headline: str,
+    company: str,
+    offers=(),
+    seeks=(),
+    interests=("narwhals", "rust"),
+) -> None:
     profiles.update_profile(
         person, display_name=person.display_name, headline=headline, company=company, bio="",
-        interests=["narwhals", "rust"], links=[], offers=offers, seeks=seeks, timezone="UTC",
+        interests=list(interests), links=[], offers=offers, seeks=seeks, timezone="UTC",
     )  # fmt: skip
     privacy.update_privacy(
         person, profile_visibility="public", is_listed_in_directories=True,
@@ -51,7 +59,7 @@ def _profile(person: User, *, headline: str, company: str, offers=(), seeks=()) 
 
 def _world(app, make_user, make_event) -> dict[str, Any]:
     """Zenobia among others: a past event she created and everyone attended
-    (its follow-ups sent, naming her among the people met and suggested, her
+    (its follow-ups sent, naming her among the people met or suggested, her
     company a reason), an upcoming one she hosts (a message of hers, an
     invitation to co-host from her, stored suggestions of her), requests
     either way with her note, an accepted one, mutual ticks."""
@@ -60,9 +68,17 @@ def _world(app, make_user, make_event) -> dict[str, Any]:
     with app.app_context():
         get = lambda person: db.session.get(User, person.id)  # noqa: E731
         _profile(get(zed), headline=HEADLINE, company=COMPANY, offers=["mentoring"])
-        for person in (ada, ben, cy, dee):
+        # Ada works where Zed does (her company a reason), Ben and Cy
+        # elsewhere; Dee shares nothing with her, so Zed is among the people
+        # Dee met, not among Dee's suggestions (a person is named once).
+        for person, company in (
+            (ada, "VORTEXCORP Inc."),
+            (ben, "Quartzworks"),
+            (cy, "Quartzworks"),
+        ):
             _profile(get(person), headline=f"{person.display_name} at work",
-                     company="VORTEXCORP Inc.", seeks=["mentoring"])  # fmt: skip
+                     company=company, seeks=["mentoring"])  # fmt: skip
+        _profile(get(dee), headline="Dee at work", company="Quartzworks", interests=["knitting"])
         db.session.commit()
     past = ended_event(app, zed, [zed, ada, ben, cy, dee], directory="everyone")
     upcoming = make_event(creator=zed, directory_visibility="everyone")
@@ -138,13 +154,18 @@ def test_a_deleted_member_is_left_in_no_one_elses_rows(app, make_user, make_even
         before = {(table, column) for table, column, _, _ in _mentions(_texts())}
         assert {("outbox_message", "subject"), ("outbox_message", "context"),
                 ("suggestion_list", "candidates")} <= before  # fmt: skip
-        followup = db.session.scalar(
-            select(OutboxMessage)
-            .where(OutboxMessage.template == "followup", OutboxMessage.recipient != EMAIL)
-            .limit(1)
-        )
-        assert NAME in [entry["display_name"] for entry in followup.context["people"]]
-        assert NAME in [entry["display_name"] for entry in followup.context["suggestions"]]
+        followups = db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.template == "followup", OutboxMessage.recipient != EMAIL
+            )
+        ).all()
+        named = {
+            key
+            for followup in followups
+            for key in ("people", "suggestions")
+            if NAME in [entry["display_name"] for entry in followup.context[key]]
+        }
+        assert named == {"people", "suggestions"}
         mydata.delete_account(db.session.get(User, zed.id), password=DEFAULT_PASSWORD)
         db.session.commit()
 
@@ -193,7 +214,9 @@ def test_mail_that_existed_only_because_of_her_goes_unsent(app, make_user, make_
     # The follow-ups keep everyone else.
     for person in (ada, ben, cy, dee):
         followup = rows[(person.email, "followup")]
-        named = [entry["display_name"] for entry in followup.context["people"]]
-        assert NAME not in named
-        assert set(named) == {"Ada", "Ben", "Cy", "Dee"} - {person.display_name}
-        assert all(entry["display_name"] != NAME for entry in followup.context["suggestions"])
+        named = [
+            entry["display_name"]
+            for key in ("people", "suggestions")
+            for entry in followup.context[key]
+        ]
+        assert sorted(named) == sorted({"Ada", "Ben", "Cy", "Dee"} - {person.display_name})

@@ -185,9 +185,11 @@ def test_each_person_gets_their_own_suggestions_with_reasons(app, make_user) -> 
     assert sent[others[0].email].context["suggestions"] == []
 
 
-def test_a_person_met_is_not_suggested_again(app, make_user) -> None:
+def test_a_person_is_named_once_with_the_reasons_to_meet_them(app, make_user) -> None:
     """Issue 34, item 11: Grace was under "people you met" and under "people
-    you may want to meet" in Ada's follow-up."""
+    you may want to meet" in Ada's follow-up. She is named once, where the
+    reasons to follow up are (the suggestions come from the same room: the
+    other way round would leave none)."""
     host = make_user(display_name="Hanna Host")
     ada, grace = make_user(display_name="Ada"), make_user(display_name="Grace")
     with app.app_context():
@@ -200,15 +202,15 @@ def test_a_person_met_is_not_suggested_again(app, make_user) -> None:
         db.session.commit()
     run_job(app)
     row = _followups(app)[ada.email]
-    assert sorted(person["display_name"] for person in row.context["people"]) == [
-        "Grace",
-        "Hanna Host",
-    ]
-    assert row.context["suggestions"] == []
+    assert [person["display_name"] for person in row.context["people"]] == ["Hanna Host"]
+    assert [person["display_name"] for person in row.context["suggestions"]] == ["Grace"]
+    assert row.context["suggestions"][0]["stay_in_touch_url"]  # met here: she may tick
+    assert row.context["more_people"] == 0
     with app.app_context():
-        text, _ = render_bodies(row)
-    assert text.count("* Grace") == 1
-    assert "PEOPLE YOU MAY WANT TO MEET" not in text
+        text, html = render_bodies(row)
+    for body in (text, html):
+        assert body.count("Grace") == 1
+    assert "PEOPLE YOU MET" in text and "PEOPLE YOU MAY WANT TO MEET" in text
 
 
 def test_make_run_starts_the_jobs_loop_whose_one_pass_follows_up_the_demo(app) -> None:

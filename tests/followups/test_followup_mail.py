@@ -266,11 +266,12 @@ def test_suggestions_are_shown_with_their_links_never_across_a_block(
     )
     run_job(app)
     context = outbox.last(host.email).context
-    # Grace, met, is named once: under the people met, not suggested again.
-    assert [person["display_name"] for person in context["people"]] == ["Grace Hopper"]
+    # Grace, met, is named once: suggested, with the reasons and her tick.
+    assert context["people"] == []
     suggested = context["suggestions"]
-    assert [s["display_name"] for s in suggested] == ["Katherine Johnson"]
-    (stranger_card,) = suggested
+    assert [s["display_name"] for s in suggested] == ["Grace Hopper", "Katherine Johnson"]
+    grace_card, stranger_card = suggested
+    assert grace_card["stay_in_touch_url"]  # met here: she may be ticked
     assert stranger_card["stay_in_touch_url"] == ""  # not met here
     assert stranger_card["connect_url"].endswith(
         f"/people/{stranger.id}/connect?event={event.slug}"

@@ -237,36 +237,34 @@ def followup_context(
     }
     if kind == FollowupKind.MISSED:
         return context | {"next_events": shared.next_events_missed}
-    met, named, more = _people_met(recipient, shared, blocked)
+    suggested = [person for person in suggestions if person.user_id not in blocked]
+    # Each person once: someone suggested, with the reasons to follow up,
+    # is not named again among the people met (the suggestions come from
+    # the same room, so the other way round would leave none).
+    met, more = _people_met(recipient, shared, blocked, {p.user_id for p in suggested})
     return context | {
         "people": met,
         "more_people": more,
-        "suggestions": [
-            _suggestion(recipient, person, shared, blocked)
-            for person in suggestions
-            # Each person once: someone named under "people you met" is
-            # not suggested again below it.
-            if person.user_id not in blocked and person.user_id not in named
-        ],
+        "suggestions": [_suggestion(recipient, person, shared, blocked) for person in suggested],
         "next_events": shared.next_events,
     }
 
 
 def _people_met(
-    recipient: Attendee, shared: EventFollowup, blocked: frozenset[int]
-) -> tuple[list[dict[str, Any]], set[int], int]:
-    """The first CAP_MET people the recipient met, their ids, and how many more."""
+    recipient: Attendee, shared: EventFollowup, blocked: frozenset[int], suggested: set[int]
+) -> tuple[list[dict[str, Any]], int]:
+    """The first CAP_MET people the recipient met, but those blocked or
+    suggested, and how many more."""
+    left_out = blocked | suggested
     people: list[dict[str, Any]] = []
-    named: set[int] = set()
     for person in shared.met:
         if len(people) == CAP_MET:
             break
-        if person.id == recipient.id or person.id in blocked:
+        if person.id == recipient.id or person.id in left_out:
             continue
         people.append(_person(recipient, person, shared, blocked))
-        named.add(person.id)
-    others = len(shared.met) - (recipient.id in shared.met_ids) - len(blocked & shared.met_ids)
-    return people, named, others - len(people)
+    others = len(shared.met) - (recipient.id in shared.met_ids) - len(left_out & shared.met_ids)
+    return people, others - len(people)
 
 
 def _person(
