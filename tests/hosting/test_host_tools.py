@@ -17,6 +17,7 @@ from meetup.models import Event, EventQuestion, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.hosting import announcements, checkin
 from tests.plugins.app import sign_in
+from tests.plugins.charts import label_sizes
 
 
 def _client(app, user):
@@ -289,6 +290,15 @@ def test_the_dashboard_counts_and_draws_replies_over_time(app, world):
     assert stats["Checked in"] == "0"
     assert 'role="img"' in html and '<title id="chart-title">' in html and "<desc" in html
     assert "<td>2</td>" in html  # the table behind the chart
+
+
+def test_the_dashboards_chart_labels_are_legible_on_a_phone(app, world):
+    """Issue 34, item 11 (as the report's chart): its day labels were drawn
+    about 7 px high on a phone."""
+    html = _client(app, world["host"]).get(f"/events/{world['event'].slug}/dashboard")
+    sizes = label_sizes(html.get_data(as_text=True), "chart", ".chart")
+    assert sizes[375] >= 12
+    assert sizes[1280] <= 20  # and no shouting on a desktop
 
 
 def _links_in(html: str, landmark: str) -> set[str]:

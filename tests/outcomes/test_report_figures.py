@@ -16,6 +16,7 @@ from meetup.extensions import db
 from meetup.models import Connection, Event
 from meetup.models.types import utcnow
 from tests.plugins.app import sign_in
+from tests.plugins.charts import label_sizes
 
 STYLESHEET = Path(__file__).parents[2] / "static" / "css" / "app.css"
 REM = 16  # px
@@ -94,24 +95,12 @@ def test_an_edition_not_held_yet_shows_dashes_not_zeros(
 def test_the_rating_chart_labels_are_legible_on_a_phone(app, world_with_answers) -> None:
     host, event = world_with_answers
     page = _get(app, host, f"/events/{event.slug}/report")
-    svg = re.search(r'<svg class="chart chart--ratings".*?</svg>', page, re.S).group(0)
-    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
-    sizes = {float(size) for size in re.findall(r'<text[^>]*font-size="([\d.]+)"', svg)}
-    assert sizes and len(re.findall(r"<text", svg)) == 10  # a count and a rating per bar
-
-    # The chart fills its panel inside the page's wrap, up to its own limit
-    # (the stylesheet's rules, at their widest padding).
-    css = STYLESHEET.read_text()
-    assert ".wrap { width: min(100% - 2rem, 64rem);" in css
-    assert re.search(r"\n\.panel \{[^}]*border: 1px[^}]*padding: 1\.5rem; \}", css)
-    limit = float(re.search(r"\.chart--ratings \{ max-width: ([\d.]+)rem; \}", css)[1]) * REM
-
-    def label_px(viewport: int) -> float:
-        panel = min(viewport - 2 * REM, 64 * REM) - 2 * 1.5 * REM - 2
-        return min(sizes) * min(panel, limit) / view_width
-
-    assert label_px(375) >= 12
-    assert label_px(1280) <= 20  # and no shouting on a desktop
+    assert len(re.findall(r"<text", page.split("chart--ratings", 1)[1].split("</svg>")[0])) == 10
+    sizes = label_sizes(
+        page, "chart chart--ratings", ".chart--ratings"
+    )  # a count and a rating per bar
+    assert sizes[375] >= 12
+    assert sizes[1280] <= 20  # and no shouting on a desktop
 
 
 @pytest.fixture
