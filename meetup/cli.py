@@ -26,6 +26,11 @@ from meetup.services.suggestions import suggestions
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 
 
+def on_a_terminal() -> bool:
+    """Is a person watching (progress lines), or cron (one line of log)?"""
+    return sys.stdout.isatty()
+
+
 @meetup_cli.command("seed-demo")
 def seed_demo_command() -> None:
     """Fill an empty database with demo data; do nothing if it has data."""
@@ -120,12 +125,16 @@ def build_suggestions_command() -> None:
 
     Run it periodically (cron, every 15 minutes): an unchanged event costs
     its few reads, and pages show the last build meanwhile."""
-    verbose = sys.stdout.isatty()
+    verbose = on_a_terminal()
 
     def commit(event: Event, built: bool) -> None:
+        # Read before the commit: reading the expired event after it would
+        # open a transaction that the next step finds and cannot make a
+        # writer (SQLite's "database is locked").
+        title = event.title
         db.session.commit()  # one event, one transaction: a failure keeps the others
         if verbose and built:
-            click.echo(f"  scored: {event.title}")
+            click.echo(f"  scored: {title}")
 
     report = suggestions.build_due(now=utcnow(), after_each=commit)
     click.echo(
@@ -146,7 +155,7 @@ def send_followups_command() -> None:
         delay=config["FOLLOWUP_DELAY"], max_age=config["FOLLOWUP_MAX_AGE"]
     )
     events = people = queued = this_event = 0
-    on_terminal = sys.stdout.isatty()
+    on_terminal = on_a_terminal()
     try:
         for step in steps:
             db.session.commit()

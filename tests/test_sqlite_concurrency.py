@@ -11,9 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
-from meetup import create_app
+from meetup import cli, create_app
 from meetup.extensions import db
 from meetup.mail.transports import DirectoryTransport
 from meetup.mail.worker import MailWorker
@@ -102,9 +103,14 @@ def _world(app, *, people: int, events_count: int) -> list[int]:
     return ids
 
 
-def test_the_periodic_jobs_run_while_members_save_their_profiles(fresh_sqlite_url, caplog) -> None:
+@pytest.mark.parametrize("on_a_terminal", [False, True], ids=["cron", "terminal"])
+def test_the_periodic_jobs_run_while_members_save_their_profiles(
+    fresh_sqlite_url, caplog, monkeypatch, on_a_terminal
+) -> None:
     """Issue 34, item 10: each job step that reads then writes takes SQLite's
-    write lock first, so a profile saved meanwhile makes it wait, never fail."""
+    write lock first, so a profile saved meanwhile makes it wait, never fail.
+    On a terminal too (`make run`'s loop), where the jobs print as they go."""
+    monkeypatch.setattr(cli, "on_a_terminal", lambda: on_a_terminal)
     app = create_app(app_settings(fresh_sqlite_url("jobs.sqlite3")))
     app.test_client_class = Client
     ids = _world(app, people=30, events_count=6)
