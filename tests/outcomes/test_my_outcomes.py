@@ -98,3 +98,25 @@ def test_my_events_costs_the_same_queries_for_more_past_events(
     for _ in range(4):
         past_event(me, make_user(), make_user())
     assert cost() == one
+
+
+def test_a_connection_is_not_told_where_its_person_hid_their_attendance(
+    app, make_user, past_event
+) -> None:
+    """Issue 34, item 6: D hid that she went; my card of the event still
+    said I connected with her there."""
+    me, dora = make_user(display_name="Me"), make_user(display_name="Dora Hidden")
+    event = past_event(me, dora)
+    with app.app_context():
+        low, high = sorted((me.id, dora.id))
+        db.session.add(Connection(first_id=low, second_id=high, event_id=event.id))
+        db.session.execute(
+            update(Rsvp)
+            .where(Rsvp.event_id == event.id, Rsvp.user_id == dora.id)
+            .values(directory_choice=DirectoryChoice.HIDDEN)
+        )
+        db.session.commit()
+    assert "Dora Hidden" not in _my_events(app, me)
+    assert "connected with" not in _my_events(app, me)
+    # Her own card names me: I chose to be listed there.
+    assert ">Me</a>" in _my_events(app, dora)

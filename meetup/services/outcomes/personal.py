@@ -12,12 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
 from meetup.models import Connection, Event, Rsvp, User
 from meetup.services.accounts.privacy import can_see_profile, not_blocked_condition
-from meetup.services.connections.attendance import attended_condition
+from meetup.services.connections.attendance import (
+    attendance_shown_condition,
+    attended_condition,
+)
 from meetup.services.directory.directory import can_see_directory, shown_condition
 from meetup.services.outcomes import feedback
 
@@ -91,10 +95,18 @@ def _met_counts(person: User, event_ids: list[int], *, now: datetime) -> dict[in
 
 
 def _connections_made(person: User, event_ids: list[int]) -> dict[int, list[ConnectionMade]]:
-    """The person's connections (still standing) made at each event."""
+    """The person's connections (still standing) made at each event, where
+    they may be told the other attended it (attendance_shown: "met at" on a
+    card says it as much as My network does)."""
     other = or_(
         and_(Connection.first_id == person.id, User.id == Connection.second_id),
         and_(Connection.second_id == person.id, User.id == Connection.first_id),
+    )
+    theirs = aliased(Rsvp)
+    told = (
+        exists()
+        .where(theirs.event_id == Connection.event_id, theirs.user_id == User.id)
+        .where(attendance_shown_condition(theirs))
     )
     found: dict[int, list[ConnectionMade]] = {}
     for row in db.session.execute(
@@ -103,7 +115,7 @@ def _connections_made(person: User, event_ids: list[int]) -> dict[int, list[Conn
             User.deleted_at,
         )
         .join(User, other)
-        .where(Connection.event_id.in_(event_ids))
+        .where(Connection.event_id.in_(event_ids), told)
         .order_by(func.lower(User.display_name), User.id)
     ):  # fmt: skip
         found.setdefault(row.event_id, []).append(
