@@ -464,3 +464,43 @@ def test_signed_in_event_page_query_count_does_not_grow(
     with count_queries() as asking:
         assert "Your role?" in client.get(f"/events/{big.slug}").get_data(as_text=True)
     assert asking.count == SIGNED_IN_PAGE_STATEMENTS + 1, asking.statements
+
+
+@pytest.mark.parametrize("ended_days_ago", [1, 40], ids=["feedback open", "feedback closed"])
+def test_an_ended_events_end_stays(app, client, auth, make_user, make_event, ended_days_ago):
+    """Issue 34, item 2: moving a past event's end moved its feedback window,
+    so a host could reopen feedback after the anonymous answers were released
+    and read one more answer as the difference of two reports."""
+    host = make_user()
+    event = make_event(creator=host)
+    end = (utcnow() - timedelta(days=ended_days_ago)).replace(second=0, microsecond=0)
+    start = end - timedelta(hours=2)
+    with app.app_context():
+        row = db.session.get(Event, event.id)
+        row.timezone, row.starts_at, row.ends_at = "UTC", start, end
+        db.session.commit()
+    auth.login(host.email)
+    local = "%Y-%m-%dT%H:%M"
+    for new_end in (end - timedelta(hours=1), end + timedelta(days=3)):
+        response = client.submit(
+            f"/events/{event.slug}/edit",
+            _form(timezone="UTC", starts_at=start.strftime(local), ends_at=new_end.strftime(local)),
+            page=f"/events/{event.slug}/edit",
+        )
+        assert response.status_code == 422
+        error = re.search(r'id="ends_at-error">([^<]*)<', response.get_data(as_text=True))
+        assert error and "has ended" in error.group(1)
+    with app.app_context():
+        assert db.session.get(Event, event.id).ends_at == end
+    # Its other details still change.
+    response = client.submit(
+        f"/events/{event.slug}/edit",
+        _form(
+            timezone="UTC",
+            starts_at=start.strftime(local),
+            ends_at=end.strftime(local),
+            title="Founders breakfast, the photos",
+        ),  # fmt: skip
+        page=f"/events/{event.slug}/edit",
+    )
+    assert response.status_code == 303

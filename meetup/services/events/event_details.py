@@ -189,6 +189,10 @@ def _checked_times(event: Event, details: EventDetails, *, now: datetime, is_new
         raise InvalidInput("An event can last at most 14 days.", field="ends_at")
     if (is_new or start.utc != event.starts_at) and start.utc <= now:
         raise InvalidInput("Choose a start in the future.", field="starts_at")
+    if not is_new and event.ends_at <= now and end.utc != event.ends_at:
+        # Its follow-ups, feedback window and report count from that end: a
+        # feedback window once closed must not open again.
+        raise InvalidInput("This event has ended: its end stays as it was.", field="ends_at")
     deadline = None
     if details.rsvp_deadline_local is not None:
         deadline = local_to_utc(
