@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.models import ConnectionRequest, ProfileVisibility, User
+from meetup.models import ConnectionRequest, Event, ProfileVisibility, User
+from meetup.services.rsvps import replying
 from tests.connections.test_connections import _attend_past_event, _set
 from tests.connections.test_stay_in_touch import _client, _event, _normalised, _tick
 
@@ -163,9 +164,31 @@ def test_a_blocked_person_sees_what_a_withdrawal_or_a_removal_shows(
 
 
 def _counts_line(html: str) -> str:
-    match = re.search(r'<p class="lead">([^<]*listed[^<]*)</p>', html)
+    match = re.search(r'<p class="lead">([^<]*going[^<]*)</p>', html)
     assert match, "no counts on the page"
     return match.group(1)
+
+
+def test_an_event_list_shows_a_block_as_the_blocker_not_listed(app, make_user, make_event):
+    """Issue 34, item 7: the list said "3 people listed" above two cards to
+    the person blocked. Their page must read as if the blocker had chosen
+    not to be listed, byte for byte, and count what a visitor counts."""
+    ada, grace, hal = (make_user(display_name=name) for name in (BLOCKER, BLOCKED, "Hal Abelson"))
+    event = _event(app, make_event, ada, grace, hal, hidden=(ada,))
+    grace_client, visitor = _client(app, grace), app.test_client()
+    url = f"/events/{event.slug}/people"
+    unlisted = _page(grace_client, url)
+    visitor_unlisted = _counts_line(visitor.get(url).get_data(as_text=True))
+    ada_client = _client(app, ada)
+    with app.app_context():
+        replying.set_directory_choice(
+            db.session.get(User, ada.id), db.session.get(Event, event.id), "shown"
+        )
+        db.session.commit()
+    assert BLOCKER in visitor.get(url).get_data(as_text=True)
+    assert _block(ada_client, grace.id).status_code == 303
+    assert _page(grace_client, url) == unlisted
+    assert _counts_line(visitor.get(url).get_data(as_text=True)) == visitor_unlisted
 
 
 def test_a_blocked_person_counts_what_a_visitor_counts(app, make_user, make_event) -> None:

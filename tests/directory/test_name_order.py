@@ -94,7 +94,7 @@ def test_a_deleted_account_leaves_the_list_and_the_order(app, make_user, make_ev
         db.session.commit()
     page = app.test_client().get(f"/events/{event.slug}/people").get_data(as_text=True)
     assert [int(found) for found in CARD.findall(page)] == [anna.id, cy.id]
-    assert "2 people listed." in page
+    assert "2 people going." in page
 
 
 def _room(app, make_user, make_event, reply, size):

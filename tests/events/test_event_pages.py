@@ -500,7 +500,7 @@ def test_an_ended_events_end_stays(app, client, auth, make_user, make_event, end
             starts_at=start.strftime(local),
             ends_at=end.strftime(local),
             title="Founders breakfast, the photos",
-        ),  # fmt: skip
+        ),
         page=f"/events/{event.slug}/edit",
     )
     assert response.status_code == 303

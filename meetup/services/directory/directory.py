@@ -84,8 +84,9 @@ class Card(NamedTuple):
 class DirectoryPage:
     people: list[Card]
     statuses: dict[int, RsvpStatus]  # for hosts: everyone's status
-    hidden: int  # going, not shown to this viewer
-    shown_total: int
+    # Everyone going, the same for every viewer: never how many are listed,
+    # as a page of cards short of it would tell a block from a choice.
+    going_total: int
     page: int
     has_next: bool
     viewer_is_host: bool
@@ -250,17 +251,16 @@ def visible_attendees(
     # Plain columns: the connection runs them without the ORM's compile step.
     rows = db.session.connection().execute(statement, params).all()
     if rows:
-        going_total, going_shown = rows[0][-2:]
+        going_total = rows[0][-1]
     else:  # nothing on the page to carry the counts
-        going_total, going_shown = db.session.connection().execute(_counts_query(), params).one()
+        going_total = db.session.connection().execute(_counts_query(), params).scalar_one()
     has_next, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
     sees_as_attendee = not host or can_see_directory(viewer, event, as_attendee=True)
     cards = _cards(rows, viewer, _tags_of_rows(rows), sees_as_attendee=sees_as_attendee)
     return DirectoryPage(
         people=cards,
         statuses={row[0]: row[7] for row in rows},  # see _cards
-        hidden=0 if host else going_total - going_shown,
-        shown_total=going_total if host else going_shown,
+        going_total=going_total,
         page=page,
         has_next=has_next,
         viewer_is_host=host,
@@ -328,7 +328,6 @@ def _page_query(
                 for direction in (GoalDirection.OFFERS, GoalDirection.SEEKS)
             ),
             counts.c.going_total,
-            counts.c.going_shown,
         )
         .select_from(page.join(counts, true()))
         .order_by(page.c.sort_key, page.c.user_key)
@@ -366,16 +365,14 @@ def _tags_of_rows(rows: list[Any]) -> Tags:
 
 @cache
 def _counts_query() -> Any:
-    """The event's people going (going_total), and those of them shown
-    (going_shown), the same for every viewer but hosts: blocks hide names,
-    never change a count. Counted from the replies' index alone, not joined
-    to 2,000 people: the replies carry their person's listing
-    (services.directory.copies), and a deleted account has no replies left.
+    """The event's people going (going_total), the same for every viewer: a
+    block hides a name, never changes a count, and how many are listed is
+    never said (see DirectoryPage). Counted from the replies' index alone,
+    not joined to 2,000 people; a deleted account has no replies left.
     Parameter: event_id."""
     reply = aliased(Rsvp, name="counted")  # apart from the page's replies
-    shown = shown_by_copies(reply)
     return (
-        select(func.count().label("going_total"), func.count().filter(shown).label("going_shown"))
+        select(func.count().label("going_total"))
         .select_from(reply)
         .where(reply.event_id == bindparam("event_id"), reply.status == RsvpStatus.GOING)
     )
