@@ -220,3 +220,34 @@ def test_mail_that_existed_only_because_of_her_goes_unsent(app, make_user, make_
             for entry in followup.context[key]
         ]
         assert sorted(named) == sorted({"Ada", "Ben", "Cy", "Dee"} - {person.display_name})
+
+
+def test_only_what_names_her_is_rewritten(app, make_user) -> None:
+    """Erasure replaced her name as a word wherever it stood: "Sam" gone,
+    "Sam Lee" in someone else's follow-up read "a former member Lee", and an
+    event's title or the hosts' words that held the name were rewritten."""
+    host = make_user(display_name="Hanna Host")
+    sam, sam_lee, ada = (make_user(display_name=n) for n in ("Sam", "Sam Lee", "Ada"))
+    event = ended_event(app, host, [host, sam, sam_lee, ada], title="Sam's dinner")
+    with app.app_context():
+        row = db.session.get(Event, event.id)
+        row.followup_message = "Thanks to Sam for the slides!"
+        db.session.commit()
+    run_job(app)
+    with app.app_context():
+        mydata.delete_account(db.session.get(User, sam.id), password=DEFAULT_PASSWORD)
+        db.session.commit()
+        followup = db.session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.recipient == ada.email, OutboxMessage.template == "followup"
+            )
+        )
+        named = [
+            entry["display_name"]
+            for key in ("people", "suggestions")
+            for entry in followup.context[key]
+        ]
+        assert sorted(named) == ["Hanna Host", "Sam Lee"]  # Sam's entry went, by its link
+        assert followup.context["event_title"] == "Sam's dinner"
+        assert followup.context["host_message"] == "Thanks to Sam for the slides!"
+        assert "Sam's dinner" in followup.subject

@@ -9,9 +9,12 @@ dedupe keys, which say who each kind of message is about, and:
   request to connect, the news that they accepted one, that they ticked you
   too): nobody is told about someone who no longer exists;
 - rewrites the others, sent or waiting: the person becomes "a former
-  member" (their stored name, wherever it stands), their address and note
-  go, and a follow-up's lists of people met and suggested lose their entry
-  (found by the links to them), so a follow-up still due is still sent.
+  member" in a subject that names them and in the fields that do (NAME_FIELDS, as
+  the message stored their name then), their address and note go, and a
+  follow-up's lists of people met and suggested lose their entry (found by
+  the links to them), so a follow-up still due is still sent. Nothing else
+  is rewritten: another person's name, an event's title or a host's words
+  that merely contain theirs stay as they were.
 
 My data (mydata.delete_account) calls this before anything else is erased:
 it reads the person's replies, hostings and requests to find the rows.
@@ -41,6 +44,12 @@ from meetup.models import (
 )
 
 FORMER_MEMBER = "a former member"
+# The context fields that hold a person's name (the sender of a request, the
+# one who accepted or ticked too, a host's message, an invitation, the hosts
+# of a follow-up): the only ones a name is replaced in.
+NAME_FIELDS = ("asker", "other", "host_name", "inviter", "host_names")
+# The templates whose subject names the person (the others name an event).
+SUBJECT_NAMES = ("connection_request", "connection_accepted", "stay_in_touch_mutual")
 
 # Kinds of mail (the dedupe key's first part) that exist only because of the
 # person they name, and where that person's id stands in the key (see
@@ -63,8 +72,10 @@ def erase_mentions(user: User) -> None:
             db.session.delete(message)
             continue
         names = {person.name, *_stored_names(message)}
-        message.subject = person.scrubbed(message.subject, names)
-        context = person.scrubbed(_without_entries(message.context, person), names)
+        if message.template in SUBJECT_NAMES:
+            message.subject = person.scrubbed(message.subject, names)
+        context = person.without_address(_without_entries(message.context, person))
+        context = _scrub_fields(context, person, names)
         if message.template == "connection_request":
             context |= {"note": "", "met_at": ""}  # their words, their attendance
         message.context = context
@@ -89,16 +100,17 @@ class _Person:
             ask_url=external_url("connections.ask", person_id=user.id),
         )
 
-    def scrubbed(self, value: Any, names: set[str]) -> Any:
-        """`value` (text, or JSON of texts) without the person's address and
-        with each of `names` (whole words) said as a former member."""
+    def without_address(self, value: Any) -> Any:
+        """`value` (text, or JSON of texts) without the person's address."""
         if isinstance(value, dict):
-            return {key: self.scrubbed(item, names) for key, item in value.items()}
+            return {key: self.without_address(item) for key, item in value.items()}
         if isinstance(value, list):
-            return [self.scrubbed(item, names) for item in value]
-        if not isinstance(value, str):
-            return value
-        text = value.replace(self.email, "")
+            return [self.without_address(item) for item in value]
+        return value.replace(self.email, "") if isinstance(value, str) else value
+
+    def scrubbed(self, text: str, names: set[str]) -> str:
+        """`text` with each of `names` (whole words, the longest first) said
+        as a former member."""
         for name in sorted(filter(None, names), key=len, reverse=True):
             pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
             text = re.sub(pattern, lambda m: _former(m.string, m.start()), text)
@@ -112,6 +124,21 @@ class _Person:
         return entry.get("profile_url") == self.profile_url or (
             connect == self.ask_url or connect.startswith(self.ask_url + "?")
         )
+
+
+def _scrub_fields(context: dict[str, Any], person: _Person, names: set[str]) -> dict[str, Any]:
+    """`context` with `names` replaced in NAME_FIELDS, and in its calendar
+    invitation's organizer (the event's creator, as the REQUEST names them)."""
+    scrubbed = {
+        key: person.scrubbed(value, names) if key in NAME_FIELDS and isinstance(value, str)
+        else value
+        for key, value in context.items()
+    }  # fmt: skip
+    invitation = scrubbed.get("invitation")
+    if isinstance(invitation, dict) and isinstance(invitation.get("organizer_name"), str):
+        organizer = person.scrubbed(invitation["organizer_name"], names)
+        scrubbed["invitation"] = invitation | {"organizer_name": organizer}
+    return scrubbed
 
 
 def _former(text: str, at: int) -> str:
