@@ -133,8 +133,9 @@ class BlockedPerson:
 
 
 def blocked_by(actor: User) -> list[BlockedPerson]:
-    """The people `actor` blocked (never those who blocked `actor`), by the
-    name they could see when they blocked them (may_block)."""
+    """The people `actor` blocked (never those who blocked `actor`), by
+    their display name: only people `actor` knew of could be blocked
+    (may_block), and a name is all the list shows of them."""
     return [
         BlockedPerson(user_id, name)
         for user_id, name in db.session.execute(

@@ -42,7 +42,7 @@ MIN_ANONYMOUS = 5
 class Release(enum.Enum):
     PENDING = "pending"  # the window has not closed: signed answers only
     RELEASED = "released"  # anonymous answers are in, for good
-    WITHHELD = "withheld"  # closed with too few anonymous answers: never shown
+    WITHHELD = "withheld"  # closed with too few anonymous answers: hidden (see the module)
 
 
 @dataclass(frozen=True)
