@@ -29,6 +29,7 @@ from sqlalchemy import (
     exists,
     func,
     select,
+    update,
 )
 from sqlalchemy.orm import selectinload
 
@@ -403,15 +404,27 @@ def mark_cancelled(event: Event, *, message: str, now: datetime | None = None) -
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now or utcnow()
     event.sequence += 1
-    void_host_invitations(event)
+    close_host_invitations(event, now=event.cancelled_at)
     db.session.flush()
     invitations.queue_cancellations(event)  # calendars remove the entry
 
 
+def close_host_invitations(event: Event, *, now: datetime) -> None:
+    """A cancelled event takes no more hosts: its pending invitations stop
+    working in the transaction of the cancellation (the row lock waits for
+    an accept under way). Their rows stay, so the link can say why."""
+    db.session.execute(
+        update(HostInvitation)
+        .where(HostInvitation.event_id == event.id, HostInvitation.expires_at > now)
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def void_host_invitations(event: Event) -> None:
-    """Nobody may join the hosts through an invitation its event or its
-    inviter can no longer stand behind (a cancelled event, a creator who
-    left): in the transaction of that change, so no link works after it."""
+    """Nobody may join the hosts through an invitation its inviter can no
+    longer stand behind (a creator who left): in the transaction of that
+    change, so no link works after it."""
     db.session.execute(delete(HostInvitation).where(HostInvitation.event_id == event.id))
 
 

@@ -9,8 +9,10 @@ shown nowhere; only the creator sees the pending invitation, by the address
 they typed. Inviting answers the same whatever the address (no oracle).
 
 An invitation is only as good as its event and its inviter: cancelling the
-event or the creator leaving voids it (`events.void_host_invitations`, in
-that change's transaction), and accepting checks again, under the row's
+event closes it (`events.close_host_invitations`: the link then says the
+event was cancelled), the creator leaving voids it
+(`events.void_host_invitations`), each in that change's transaction, and
+accepting checks again, under the row's
 lock, that the event still runs under the creator who invited and that the
 two have not blocked each other (silently: the same answer as a withdrawn one).
 """
@@ -204,9 +206,12 @@ def find_host_invitation(
     if lock:  # two accepts, or an accept and a cancellation, one after the other
         statement = statement.with_for_update().execution_options(populate_existing=True)
     invitation = db.session.scalar(statement)
-    if invitation is None or invitation.expires_at <= (now or utcnow()):
+    if invitation is None:
         raise NotFound(WITHDRAWN)
     event = invitation.event
+    # A cancelled event's invitations were closed with it: the page says so.
+    if event.status != EventStatus.CANCELLED and invitation.expires_at <= (now or utcnow()):
+        raise NotFound(WITHDRAWN)
     if not any(host.user_id == event.created_by_id for host in event.hosts):
         raise NotFound(WITHDRAWN)  # its inviter left: nobody stands behind it
     return invitation
