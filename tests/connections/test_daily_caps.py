@@ -87,3 +87,19 @@ def _ticked(app, ticker) -> bool:
             db.session.scalar(select(StayInTouch.id).where(StayInTouch.ticker_id == ticker.id))
             is not None
         )
+
+
+def test_tick_block_unblock_rounds_mail_the_other_once(app, make_user, make_event, outbox):
+    """A variant of item 4: Vera ticked Xavier; each round of his tick (a
+    connection), block and unblock sent her "You and Xavier both wanted to
+    stay in touch" again. It is said once per event and pair."""
+    vera, xavier = make_user(display_name="Vera"), make_user(display_name="Xavier")
+    event = _event(app, make_event, vera, xavier)
+    assert _tick(_client(app, vera), event, xavier).status_code == 303
+    client = _client(app, xavier)
+    for _ in range(3):
+        assert _tick(client, event, vera).status_code == 303
+        for action in ("block", "unblock"):
+            assert client.submit(f"/people/{vera.id}/{action}", {}).status_code == 303
+    mutual = [m for m in outbox.messages(vera.email) if m.template == "stay_in_touch_mutual"]
+    assert len(mutual) == 1

@@ -182,7 +182,7 @@ def _naming(key: str, user_id: int) -> tuple[bool, bool]:
         return parts[1] == mine, True
     if kind == _ACCEPTED and len(parts) > 2:  # ... to the requester, of the addressee
         return parts[2] == mine, True
-    if kind == _MUTUAL and len(parts) > 3:  # id, first, second, time..., recipient
+    if kind == _MUTUAL and len(parts) == 4:  # event, first, second, recipient
         return mine in parts[1:3] and parts[-1] != mine, True
     return kind in (*_BY_EVENT, "host-invitation", "rsvp-change"), False
 

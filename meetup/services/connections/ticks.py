@@ -214,7 +214,9 @@ def _has_ticked(ticker_id: int, ticked_id: int, event_id: int) -> bool:
 
 
 def _tell_both(connection: Connection, first: User, second: User, event: Event) -> None:
-    """One email each, once per connection (a double submit finds it made)."""
+    """One email each, once per event and pair: a connection their ticks
+    make again (after a removal or a block) is not told twice, or ticking,
+    blocking and unblocking would mail the other at will."""
     for person, other in ((first, second), (second, first)):
         queue_mail(
             Mail(
@@ -222,7 +224,7 @@ def _tell_both(connection: Connection, first: User, second: User, event: Event) 
                 user_id=person.id,
                 subject=f"You and {other.display_name} both wanted to stay in touch",
                 template="stay_in_touch_mutual",
-                dedupe_key=_dedupe_key(connection, person),
+                dedupe_key=_dedupe_key(event, connection, person),
                 context={
                     "name": person.display_name,
                     "other": other.display_name,
@@ -234,13 +236,10 @@ def _tell_both(connection: Connection, first: User, second: User, event: Event) 
         )
 
 
-def _dedupe_key(connection: Connection, person: User) -> str:
-    """Once per connection and person: the id alone is not enough, since
-    SQLite gives a removed connection's id to the next one."""
-    return (
-        f"stay-in-touch:{connection.id}:{connection.first_id}:{connection.second_id}"
-        f":{connection.created_at.isoformat()}:{person.id}"
-    )
+def _dedupe_key(event: Event, connection: Connection, person: User) -> str:
+    """Once per event, pair and person (see _tell_both); services.accounts.
+    mentions reads the pair and the recipient from it."""
+    return f"stay-in-touch:{event.id}:{connection.first_id}:{connection.second_id}:{person.id}"
 
 
 # The directory, as the ticker sees it
