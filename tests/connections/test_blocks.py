@@ -224,9 +224,17 @@ def test_a_blocked_person_sees_a_public_profile_and_asks_in_vain(app, make_user,
     assert f"/people/{grace.id}/connect" not in ada_client.get(f"/people/{grace.id}").get_data(
         as_text=True
     )
-    # A members-only profile: what an "only me" one answers.
+    # A members-only profile opens to her as to any member (a 404 beside a
+    # visitor's log-in page and every other member's 200 would tell), and
+    # an "only me" one to nobody.
     _set(app, ada, profile_visibility=ProfileVisibility.MEMBERS)
-    assert grace_client.get(f"/people/{ada.id}").status_code == 404
+    other_member = _client(app, make_user())
+    assert grace_client.get(f"/people/{ada.id}").status_code == 200
+    assert other_member.get(f"/people/{ada.id}").status_code == 200
+    assert app.test_client().get(f"/people/{ada.id}").status_code == 302
+    _set(app, ada, profile_visibility=ProfileVisibility.PRIVATE)
+    for client in (grace_client, other_member, app.test_client()):
+        assert client.get(f"/people/{ada.id}").status_code == 404
 
 
 def test_a_block_keeps_the_blocked_persons_own_ticks_in_their_data(

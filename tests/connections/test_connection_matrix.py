@@ -115,19 +115,23 @@ def may_block(cell: Cell) -> bool:
 
 
 def opens_profile(cell: Cell) -> bool:
-    """The profile page: across a block, as a logged-out visitor sees it."""
-    if cell.block != "none":
+    """The profile page: the blocker sees the other as a logged-out visitor
+    does; the person blocked, as any member with no tie to them (a 404 on a
+    profile for members would tell them apart from every other member)."""
+    if cell.block == "viewer blocked person":
         return cell.visibility == "public"
+    if cell.block == "person blocked viewer":
+        return cell.visibility in ("public", "members")
     return sees_profile(cell)
 
 
 def may_ask(cell: Cell) -> bool:
-    """Asking looks allowed. Across a block the person blocked asks as a
-    visitor would see (a public profile), in vain: see reaches."""
+    """Asking looks allowed. Across a block the person blocked asks where
+    the profile opens to them, in vain: see reaches."""
     if cell.viewer == "anonymous" or cell.block == "viewer blocked person":
         return False
     if cell.block == "person blocked viewer":
-        return cell.visibility == "public"
+        return opens_profile(cell)
     return sees_profile(cell) or shown_as_attendee(cell)
 
 

@@ -243,12 +243,16 @@ def test_blocking_hides_both_ways_and_ends_the_connection(app, people, make_even
     assert response.status_code == 303
     assert _count(app, Connection) == 0
     for client, other in ((ada_client, grace), (grace_client, ada)):
-        assert client.get(f"/people/{other.id}").status_code == 404
+        client.get("/")  # the flashed answers to their requests, said already
         assert other.display_name not in client.get(f"/events/{event.slug}/people").get_data(
             as_text=True
         )
-        assert client.get(f"/people/{other.id}/connect").status_code == 404
         assert other.display_name not in client.get("/connections").get_data(as_text=True)
+    # Grace, who blocked, sees Ada's members-only profile as a visitor would:
+    # not at all. Ada sees Grace's as any member would (a 404 would tell).
+    assert grace_client.get(f"/people/{ada.id}").status_code == 404
+    assert grace_client.get(f"/people/{ada.id}/connect").status_code == 404
+    assert ada_client.get(f"/people/{grace.id}").status_code == 200
     # Ada is not told, and cannot see she was blocked; the host still sees both.
     assert "Grace Hopper" not in ada_client.get("/connections/blocked").get_data(as_text=True)
     host_page = app.test_client()

@@ -156,12 +156,26 @@ def _not_blocked(viewer_id: Any) -> Any:
 
 def profile_viewer(viewer: User | None, person: User) -> User | None:
     """Whom `person`'s profile page is shown to: `viewer`, or across a block
-    (either way) nobody signed in. A block must not show on the page: the
-    other sees it exactly as they would after logging out (a profile for
-    members answers as an "only me" one), not a 404 a visitor would not get."""
+    (either way) nobody signed in: no tie of theirs (a shared event, a
+    connection, an address) shows on it."""
     if viewer is not None and viewer.id != person.id and person.id in blocked_ids(viewer):
         return None
     return viewer
+
+
+def may_open_profile(viewer: User | None, person: User) -> bool:
+    """May `viewer` open `person`'s profile page? can_see_profile, but for
+    someone `person` blocked as for any member with no tie to them (a
+    profile for members opens, an "only me" one does not): a 404 where every
+    other member and a logged-out visitor's log-in page say it exists would
+    tell the block. A blocker knows: they see the other as a visitor would."""
+    shown_to = profile_viewer(viewer, person)
+    if shown_to is None and viewer is not None and not has_blocked(viewer.id, person.id):
+        return sees_profile(ANY_MEMBER, person, blocked=frozenset())
+    return can_see_profile(shown_to, person)
+
+
+ANY_MEMBER = 0  # no account has this id: a member with no tie to anyone
 
 
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:

@@ -29,12 +29,12 @@ def get_profile(viewer: User | None, person_id: int) -> User:
 
     :raise LoginRequired: the profile is for members and `viewer` is anonymous.
     :raise NotFound: no such person, or their profile is private to `viewer`
-        (across a block: to a visitor, see privacy.profile_viewer).
+        (across a block: as to any member, see privacy.may_open_profile).
     """
     person = db.session.get(User, person_id)
     if person is None:
         raise NotFound("There is no such profile.")
-    if not privacy.can_see_profile(privacy.profile_viewer(viewer, person), person):
+    if not privacy.may_open_profile(viewer, person):
         if viewer is None and privacy.profile_needs_login(person):
             raise LoginRequired("Log in to see this profile.")
         raise NotFound("There is no such profile.")

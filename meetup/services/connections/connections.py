@@ -71,12 +71,13 @@ def is_connected(first_id: int, second_id: int) -> bool:
 def can_ask(asker: User, person: User) -> bool:
     """May `asker` ask `person` to connect? Only where `person` is visible to
     them, never themselves, and with a confirmed address. Across a block: the
-    blocker never; the person blocked as a visitor would (a public profile),
-    for a block is silent, and their request is ignored at once."""
+    blocker never; the person blocked where the profile opens to them
+    (privacy.may_open_profile), for a block is silent, and their request is
+    ignored at once."""
     if asker.id == person.id or person.deleted_at is not None or not asker.is_verified:
         return False
     if person.id in privacy.blocked_ids(asker):
-        return _blocked_only_by(person, asker) and privacy.can_see_profile(None, person)
+        return _blocked_only_by(person, asker) and privacy.may_open_profile(asker, person)
     return privacy.can_see_profile(asker, person) or shown_in_a_directory(asker, person)
 
 
