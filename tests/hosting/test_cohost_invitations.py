@@ -358,6 +358,12 @@ def test_a_block_either_way_voids_the_invitation_silently(
     client = _client(app, who)
     assert client.submit(f"/people/{whom.id}/block", {}, page="/").status_code == 303
     assert _is_void(app, invitee, event, accept)
+    # Opened from another account (theirs, or anyone's), the link answers as
+    # a withdrawn one, not "sent to another address": that would tell a
+    # block from a withdrawal.
+    second_account = _client(app, make_user())
+    page = second_account.get(accept)
+    assert page.status_code == 404 and "withdrawn" in page.get_data(as_text=True)
     # Invited again while blocked: the creator's page answers as always, and
     # no email reaches the invitee.
     before = len(outbox.messages(invitee.email))

@@ -240,10 +240,18 @@ def host_invitation_page(
     invitation = find_host_invitation(token, now=now, lock=lock)
     if invitation.event.status == EventStatus.CANCELLED:
         return InvitationPage(invitation, CANCELLED_REFUSAL, is_closed=True)
-    refusal = invitee_refusal(actor, invitation)
-    if refusal is None and invitation.event.created_by_id in privacy.blocked_ids(actor):
+    if _blocked_apart(invitation):
         raise NotFound(WITHDRAWN)
-    return InvitationPage(invitation, refusal)
+    return InvitationPage(invitation, invitee_refusal(actor, invitation))
+
+
+def _blocked_apart(invitation: HostInvitation) -> bool:
+    """Did the creator and the account of the invited address block each
+    other (either way)? The link is then void for whoever opens it, with a
+    withdrawal's answer: another account's "sent to another address" would
+    tell a block apart."""
+    invitee = find_user_by_email(invitation.email)
+    return invitee is not None and invitation.event.created_by_id in privacy.blocked_ids(invitee)
 
 
 def invitee_refusal(actor: User, invitation: HostInvitation) -> str | None:
