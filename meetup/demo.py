@@ -221,13 +221,14 @@ EVENTS = [
         replies=["ben@example.org", "chloe@example.org"],
     ),
     DemoEvent(
-        "Engineering leadership breakfast (October)", "ada@example.org", -30, "08:00", 2,
+        "Engineering leadership breakfast (October)", "ada@example.org", -35, "08:00", 2,
         "Europe/London",
         "Last month's edition: delegation and promotions.",
         ["engineering management", "leadership"],
         venue_name="The Library, Shoreditch", venue_address="12 Curtain Road, London EC2A 3NH",
         capacity=30, directory_visibility="everyone",
-        replies=["ben@example.org", "chloe@example.org", "fatima@example.org"],
+        replies=["ben@example.org", "chloe@example.org", "fatima@example.org",
+                 "emil@example.org", "grace@example.org", "hugo@example.org"],
     ),
     DemoEvent(
         "Climate data hack evening", "ben@example.org", -3, "17:30", 4, "Europe/Stockholm",
@@ -312,25 +313,38 @@ def _seed_connections(people: dict[str, User], events_by_title: dict, now: datet
         ticks.tick(people[ticker], events_by_title[title], people[person].id, now=now)
 
 
-# Feedback on the past event (email, rating, would come again, comment,
-# signed): the report shows the signed one; the three anonymous answers
-# stay out of it (fewer than five, and feedback is still open).
-FEEDBACK_EVENT = "Climate data hack evening"
-FEEDBACK = [
-    ("ada@example.org", 5, True, "Great mix of data people and climate founders.", True),
-    ("chloe@example.org", 4, True, "More time for the demos next time, please.", False),
-    ("fatima@example.org", 5, True, "", False),
-    ("emil@example.org", 3, False, "The room was too loud for conversations.", False),
-]
+# Feedback (email, rating, would come again, comment, signed), given the day
+# after each event. The climate hack's report shows the signed answer; its
+# three anonymous ones stay out of it (fewer than five, and feedback is still
+# open). October's breakfast closed its feedback with five anonymous answers
+# from guests: its report shows them, as one batch.
+FEEDBACK = {
+    "Climate data hack evening": [
+        ("ada@example.org", 5, True, "Great mix of data people and climate founders.", True),
+        ("chloe@example.org", 4, True, "More time for the demos next time, please.", False),
+        ("fatima@example.org", 5, True, "", False),
+        ("emil@example.org", 3, False, "The room was too loud for conversations.", False),
+    ],
+    "Engineering leadership breakfast (October)": [
+        ("ben@example.org", 5, True, "Honest talk about promotions, thank you.", True),
+        ("chloe@example.org", 4, True, "Good pace; the tables mixed people well.", False),
+        ("fatima@example.org", 5, True, "I left with two mentors to follow up.", False),
+        ("emil@example.org", 3, True, "", False),
+        ("grace@example.org", 4, True, "More time for questions, please.", False),
+        ("hugo@example.org", 4, False, "", False),
+    ],
+}
 # The upcoming breakfast is the next edition of last month's (as if copied).
 SERIES = [("Engineering leadership breakfast", "Engineering leadership breakfast (October)")]
 
 
 def _seed_outcomes(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
-    event = events_by_title[FEEDBACK_EVENT]
-    for email, rating, again, comment, signed in FEEDBACK:
-        answer = feedback.Answer(rating, again, comment, signed)
-        feedback.give_feedback(people[email], event, answer, now=now)
+    for title, answers in FEEDBACK.items():
+        event = events_by_title[title]
+        answered_at = min(now, event.ends_at + timedelta(days=1))
+        for email, rating, again, comment, signed in answers:
+            answer = feedback.Answer(rating, again, comment, signed)
+            feedback.give_feedback(people[email], event, answer, now=answered_at)
     for edition, previous in SERIES:
         events_by_title[edition].previous_edition_id = events_by_title[previous].id
 

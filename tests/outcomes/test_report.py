@@ -327,3 +327,13 @@ def test_the_demos_past_event_has_a_filled_report(app, runner) -> None:
     assert "Anonymous answers are shown once feedback closes on" in text
     assert "The room was too loud for conversations." not in text
     assert "<dt>In total</dt><dd>1</dd>" in text
+    # Last month's breakfast closed with five anonymous answers: one batch.
+    with app.app_context():
+        october = db.session.scalar(
+            select(Event).where(Event.title == "Engineering leadership breakfast (October)")
+        )
+        ada = db.session.scalar(select(User).where(User.email == "ada@example.org"))
+        db.session.expunge_all()
+    text = _text(app, ada, f"/events/{october.slug}/report")
+    assert "<dt>Answers</dt><dd>6</dd>" in text
+    assert "I left with two mentors to follow up." in text
