@@ -204,6 +204,15 @@ def find_host_invitation(
     """
     statement = select(HostInvitation).where(HostInvitation.token_hash == _hash(token or ""))
     if lock:  # two accepts, or an accept and a cancellation, one after the other
+        # The event's row first, as cancelling takes it (then its
+        # invitations'): one order on both sides, or they deadlock.
+        its_event = statement.with_only_columns(HostInvitation.event_id).scalar_subquery()
+        db.session.execute(
+            select(Event)
+            .where(Event.id == its_event)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         statement = statement.with_for_update().execution_options(populate_existing=True)
     invitation = db.session.scalar(statement)
     if invitation is None:
