@@ -169,13 +169,23 @@ def may_open_profile(viewer: User | None, person: User) -> bool:
     profile for members opens, an "only me" one does not): a 404 where every
     other member and a logged-out visitor's log-in page say it exists would
     tell the block. A blocker knows: they see the other as a visitor would."""
-    shown_to = profile_viewer(viewer, person)
-    if shown_to is None and viewer is not None and not has_blocked(viewer.id, person.id):
-        return sees_profile(ANY_MEMBER, person, blocked=frozenset())
-    return can_see_profile(shown_to, person)
+    if viewer is not None and is_blocked_only_by(viewer, person):
+        return opens_to_any_member(person)
+    return can_see_profile(profile_viewer(viewer, person), person)
 
 
 ANY_MEMBER = 0  # no account has this id: a member with no tie to anyone
+
+
+def opens_to_any_member(person: Person) -> bool:
+    """Would any member with no tie to `person` see their profile?"""
+    return sees_profile(ANY_MEMBER, person, blocked=frozenset())
+
+
+def is_blocked_only_by(viewer: User, person: User) -> bool:
+    """Did `person` block `viewer`, who did not block them back? Then
+    `viewer` is the one who must not be able to tell."""
+    return person.id in blocked_ids(viewer) and not has_blocked(viewer.id, person.id)
 
 
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:

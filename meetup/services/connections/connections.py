@@ -77,15 +77,8 @@ def can_ask(asker: User, person: User) -> bool:
     if asker.id == person.id or person.deleted_at is not None or not asker.is_verified:
         return False
     if person.id in privacy.blocked_ids(asker):
-        return _blocked_only_by(person, asker) and privacy.may_open_profile(asker, person)
+        return privacy.is_blocked_only_by(asker, person) and privacy.may_open_profile(asker, person)
     return privacy.can_see_profile(asker, person) or shown_in_a_directory(asker, person)
-
-
-def _blocked_only_by(blocker: User, blocked: User) -> bool:
-    """`blocker` blocked `blocked`, who did not block them back."""
-    return privacy.has_blocked(blocker.id, blocked.id) and not privacy.has_blocked(
-        blocked.id, blocker.id
-    )
 
 
 def shown_in_a_directory(viewer: User, person: User) -> bool:
@@ -129,7 +122,7 @@ def relation(viewer: User | None, person: User, *, now: datetime | None = None) 
         return CANNOT_ASK
     if viewer.id == person.id:
         return SELF
-    if person.id in privacy.blocked_ids(viewer) and not _blocked_only_by(person, viewer):
+    if person.id in privacy.blocked_ids(viewer) and not privacy.is_blocked_only_by(viewer, person):
         return CANNOT_ASK  # the blocker's side: they know
     if is_connected(viewer.id, person.id):
         return CONNECTED

@@ -12,9 +12,9 @@ An invitation is only as good as its event and its inviter: cancelling the
 event closes it (`events.close_host_invitations`: the link then says the
 event was cancelled), the creator leaving voids it
 (`events.void_host_invitations`), each in that change's transaction, and
-accepting checks again, under the row's
-lock, that the event still runs under the creator who invited and that the
-two have not blocked each other (silently: the same answer as a withdrawn one).
+accepting checks again, under the event's and the row's locks, that the
+event still runs under the creator who invited and that the two have not
+blocked each other (silently: the same answer as a withdrawn one).
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ def accept_host_invitation(actor: User, token: str, *, now: datetime | None = No
     """
     page = host_invitation_page(actor, token, now=now, lock=True)
     if page.is_closed:
-        raise InvalidInput(page.refusal or CANCELLED_REFUSAL)
+        raise InvalidInput(CANCELLED_REFUSAL)
     if page.refusal is not None:
         raise PermissionDenied(page.refusal)
     invitation = page.invitation
@@ -336,10 +336,11 @@ def hand_over_events(person: User, *, now: datetime | None = None) -> None:
         mine = next(host for host in event.hosts if host.user_id == person.id)
         others = [host for host in event.hosts if host.user_id != person.id]
         event.hosts.remove(mine)
-        if event.created_by_id == person.id or mine.role == HostRole.CREATOR:
+        was_creator = event.created_by_id == person.id or mine.role == HostRole.CREATOR
+        if was_creator:
             void_host_invitations(event)  # their invitations: the heir never made them
         if others:
-            if event.created_by_id == person.id or mine.role == HostRole.CREATOR:
+            if was_creator:
                 heir = min(others, key=lambda host: (host.added_at, host.user_id))
                 heir.role = HostRole.CREATOR
                 event.created_by_id = heir.user_id

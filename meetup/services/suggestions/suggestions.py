@@ -64,8 +64,6 @@ from meetup.services.suggestions import room, scoring
 BUILD_WINDOW = timedelta(days=30)  # events that ended longer ago are not rebuilt
 DEFAULT_LIMIT = 5
 STORE_CHUNK = 1000  # lists per INSERT
-# No account has this id: "some signed-in attendee other than the person".
-_ANY_MEMBER = 0
 
 
 # Building
@@ -94,7 +92,7 @@ def build_suggestions(event: Event, *, now: datetime | None = None) -> bool:
             company=scoring.company_key(row.company),
             past_events=past.get(row.id, ()),
             past_events_shown=past_shown.get(row.id, ()),
-            is_candidate=row.shown and privacy.sees_profile(_ANY_MEMBER, row, blocked=frozenset()),
+            is_candidate=row.shown and privacy.opens_to_any_member(row),
         )
         for row in rows
     ]
