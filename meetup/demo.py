@@ -18,8 +18,9 @@ from meetup.services.accounts.accounts import register_user
 from meetup.services.accounts.privacy import update_privacy
 from meetup.services.accounts.profiles import update_profile
 from meetup.services.connections import connections, ticks
-from meetup.services.events import events, hosts, questions
+from meetup.services.events import questions
 from meetup.services.events.event_details import details_from
+from meetup.services.hosting import hosts, lifecycle
 from meetup.services.outcomes import feedback
 from meetup.services.rsvps import replying
 from meetup.services.suggestions.suggestions import build_due
@@ -252,7 +253,7 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> Even
     creator = people[demo.host]
     # The demo's fields are named as EventDetails' are: nothing to copy by hand.
     details = details_from(demo, starts_local=start, ends_local=start + timedelta(hours=demo.hours))
-    event = events.create_event(creator, details, now=now).event
+    event = lifecycle.create_event(creator, details, now=now).event
     for email in demo.cohosts:  # invited, and accepted
         token = hosts.invite_cohost(creator, event, email=email, now=now)
         hosts.accept_host_invitation(people[email], token, now=now)
@@ -260,7 +261,7 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> Even
         questions.add_question(
             creator, event, questions.QuestionDraft(label, kind, required, choices)
         )
-    events.publish_event(creator, event, now=now)
+    lifecycle.publish_event(creator, event, now=now)
     for email in demo.replies:
         person = people[email]
         answers = {
@@ -271,7 +272,7 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> Even
         choice = "hidden" if email in demo.hidden else None
         replying.respond(person, event, replying.Reply(True, guests, answers, choice), now=now)
     if demo.cancelled:
-        events.cancel_event(creator, event, message=demo.cancelled, now=now)
+        lifecycle.cancel_event(creator, event, message=demo.cancelled, now=now)
     if demo.days_from_now < 0:
         shift = timedelta(days=2 * abs(demo.days_from_now))
         event.starts_at -= shift

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from meetup.services.events.events import slugify
+from meetup.lib.text import slugify
 
 
 def private_download(body: str, *, title: str, suffix: str, mimetype: str) -> Response:

@@ -23,8 +23,8 @@ from werkzeug.wrappers import Response
 from meetup.database import end_read, request_writes
 from meetup.errorpages import render_error
 from meetup.extensions import db, login_manager
+from meetup.lib.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 from meetup.login import touch_session_if_due
-from meetup.services.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 
 View = TypeVar("View", bound=Callable[..., object])
 

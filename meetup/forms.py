@@ -15,10 +15,10 @@ from wtforms import Field, SelectMultipleField, ValidationError, widgets
 from wtforms.fields.choices import SelectChoice
 
 from meetup.extensions import db
+from meetup.lib.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 from meetup.lib.text import CONTROL_CHARACTERS
 from meetup.lib.timezones import EVENT_RANGE_MESSAGE, is_in_event_range, timezone_choices
 from meetup.rendering import rendered_once
-from meetup.services.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 
 
 def strip_control_characters(value: Any) -> Any:

@@ -30,7 +30,8 @@ from meetup.extensions import db, limiter
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
-from meetup.services.events import events, hosts
+from meetup.services.events.event_details import EventDetails
+from meetup.services.hosting import hosts, lifecycle
 
 pytest.register_assert_rewrite("tests.plugins")
 
@@ -257,12 +258,12 @@ def make_event(app: Flask, make_user: Callable[..., User]) -> Callable[..., Even
         }
         with app.app_context():
             actor = db.session.get(User, creator.id)
-            event = events.create_event(actor, events.EventDetails(**values)).event
+            event = lifecycle.create_event(actor, EventDetails(**values)).event
             for cohost in cohosts:  # invited, and accepted
                 token = hosts.invite_cohost(actor, event, email=cohost.email)
                 hosts.accept_host_invitation(db.session.get(User, cohost.id), token)
             if publish:
-                events.publish_event(actor, event)
+                lifecycle.publish_event(actor, event)
             db.session.commit()
             slug = event.slug
         with app.app_context():

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from meetup.database import writes_on_get
 from meetup.edge import returns_to
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, LoginRequired, NotFound, PermissionDenied
 from meetup.models import User
 from meetup.security import csrf_exempt
-from meetup.services.errors import InvalidInput, LoginRequired, NotFound, PermissionDenied
 
 
 def _add_person(name: str) -> None:

@@ -51,7 +51,7 @@ def test_a_refusal_says_why_and_offers_a_way_back(client, make_user, make_event,
     """A 404 or 403 from a rule shows the rule's own words, then where to go."""
     from meetup.extensions import db
     from meetup.models import User
-    from meetup.services.events import hosts
+    from meetup.services.hosting import hosts
 
     creator, stranger = make_user(), make_user()
     event = make_event(creator=creator)

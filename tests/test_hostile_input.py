@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput
 from meetup.mail.compose import build_message
 from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services.errors import InvalidInput
-from meetup.services.events import event_listing, events
+from meetup.services.events import event_details, event_listing
+from meetup.services.hosting import lifecycle
 
 HUGE = "99999999999999999999"
 NEXT_YEAR = utcnow().year + 1
@@ -229,12 +230,12 @@ def test_the_service_bounds_event_times_too(app, make_user) -> None:
         actor = db.session.get(User, person.id)
         for start in (datetime(1, 1, 1, 0, 0), datetime(9999, 12, 31, 22, 0),
                       datetime(2200, 1, 1, 0, 0)):  # fmt: skip
-            details = events.EventDetails(
+            details = event_details.EventDetails(
                 title="Far away", timezone="Asia/Tokyo", venue_name="Somewhere",
                 starts_local=start, ends_local=start + timedelta(minutes=30),
             )  # fmt: skip
             with pytest.raises(InvalidInput) as refused:
-                events.create_event(actor, details)
+                lifecycle.create_event(actor, details)
             assert refused.value.field == "starts_at"
 
 

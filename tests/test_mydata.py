@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.models import User
-from meetup.services.accounts import mydata
+from meetup.services.personal_data import registry
 
 PASSWORD = "correct horse battery"
 PROFILE = {
@@ -39,12 +39,12 @@ def test_every_table_pointing_at_a_person_is_exported_and_erased() -> None:
     """Fails when a new model holds a person's data but is left out of my data."""
     covered = {
         (column.class_.__table__.name, column.key)
-        for entry in mydata.REGISTRY
+        for entry in registry.REGISTRY
         for column in entry.references
     }
     missing = _user_foreign_keys() - covered
     assert not missing, f"add these to meetup.services.accounts.mydata.REGISTRY: {sorted(missing)}"
-    for entry in mydata.REGISTRY:
+    for entry in registry.REGISTRY:
         assert callable(entry.export) and callable(entry.erase), entry.section
 
 
@@ -72,7 +72,7 @@ def test_export_holds_everything_about_the_person(app, client, auth, make_user) 
     data = json.loads(response.get_data(as_text=True))
     assert data["format"] == "meetup.personal-data"
     assert data["version"] == 1
-    assert {entry.section for entry in mydata.REGISTRY} <= set(data)
+    assert {entry.section for entry in registry.REGISTRY} <= set(data)
     assert data["account"]["email"] == "katherine@example.org"
     assert data["account"]["id"] == person.id
     assert data["profile"] == {
@@ -127,7 +127,7 @@ def test_delete_account_erases_the_person(app, client, auth, make_user) -> None:
             table = db.metadata.tables[table_name]
             keeps = any(
                 entry.keeps_rows
-                for entry in mydata.REGISTRY
+                for entry in registry.REGISTRY
                 for ref in entry.references
                 if (ref.class_.__table__.name, ref.key) == (table_name, column)
             )

@@ -21,7 +21,8 @@ from meetup.mail.worker import MailWorker
 from meetup.models import OutboxMessage, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
-from meetup.services.events import events
+from meetup.services.events import event_details
+from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
 from tests.plugins.app import Client, app_settings, sign_in
 
@@ -86,12 +87,12 @@ def _world(app, *, people: int, events_count: int) -> list[int]:
         start = (utcnow() + timedelta(hours=12)).astimezone(ZoneInfo("Europe/Paris"))
         start = start.replace(second=0, microsecond=0, tzinfo=None)
         for number in range(events_count):
-            details = events.EventDetails(
+            details = event_details.EventDetails(
                 title=f"Evening {number}", timezone="Europe/Paris", starts_local=start,
                 ends_local=start + timedelta(hours=2), venue_name="Hall", venue_address="Paris",
             )  # fmt: skip
-            event = events.create_event(members[0], details).event
-            events.publish_event(members[0], event)
+            event = lifecycle.create_event(members[0], details).event
+            lifecycle.publish_event(members[0], event)
             for member in members:
                 replying.respond(member, event, replying.Reply(going=True))
             if number == 0:  # over: its follow-ups are due

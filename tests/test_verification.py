@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.lib.errors import PermissionDenied
 from meetup.models import User
 from meetup.services.accounts import accounts
-from meetup.services.errors import PermissionDenied
 
 
 def _user(app, email: str) -> User:

@@ -13,12 +13,13 @@ from meetup.database import write_apart, writes_on_get
 from meetup.events.access import event_or_404
 from meetup.extensions import db
 from meetup.forms import refusals_shown_on
+from meetup.lib import text
 from meetup.lib.urls import external_url
 from meetup.models import Event
 from meetup.models.types import utcnow
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services.calendar import entries, feeds, ical
-from meetup.services.events import events
+from meetup.services.events import lookup
 from meetup.services.rsvps import replying
 
 bp = Blueprint("calendar", __name__)
@@ -40,14 +41,14 @@ def event_file(slug: str) -> Response:
         entry = ical.entry_for(
             event,
             rsvp_status=rsvp.status if rsvp else None,
-            is_host=events.is_host(viewer, event),
+            is_host=lookup.is_host(viewer, event),
             alarm_minutes=viewer.calendar_alarm_minutes if viewer else None,
         )
         title, calendar = event.title, ical.event_file(entry, now=utcnow())
         _store_after(calendar)
     response = Response(calendar.body, content_type=CALENDAR_TYPE)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{events.slugify(title) or "event"}.ics"'
+        f'attachment; filename="{text.slugify(title) or "event"}.ics"'
     )
     response.headers["Cache-Control"] = "private, no-store" if viewer else "no-cache"
     return response

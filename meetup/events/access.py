@@ -11,19 +11,19 @@ from typing import Any
 
 from meetup.models import Event, Rsvp
 from meetup.security import current_viewer
-from meetup.services.events import events
+from meetup.services.events import lookup
 from meetup.services.rsvps import replying
 
 
 def event_or_404(slug: str, *loader_options: Any) -> Event:
     """The event with its hosts (and what `loader_options` load), if the
     viewer may know it exists."""
-    return events.find_event(current_viewer(), slug, *loader_options)
+    return lookup.find_event(current_viewer(), slug, *loader_options)
 
 
 def hosted_event(slug: str, *loader_options: Any) -> Event:
     """The event, for its hosts only (403 for anyone else who may see it)."""
-    return events.find_hosted_event(current_viewer(), slug, *loader_options)
+    return lookup.find_hosted_event(current_viewer(), slug, *loader_options)
 
 
 def reply_or_404(event: Event, rsvp_id: int) -> Rsvp:

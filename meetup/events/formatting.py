@@ -15,7 +15,7 @@ from meetup.models import Event, EventStatus
 from meetup.rendering import rendered_once
 from meetup.routing import url_for_each
 from meetup.services.events.event_listing import EventCard
-from meetup.services.events.events import HostSummary
+from meetup.services.pages.event_page import HostSummary
 
 
 def event_when(event: Event | EventCard, zone: str | None = None) -> str:

@@ -30,8 +30,8 @@ from meetup.models.event import (
     VENUE_NAME_MAX_LENGTH,
     WHAT_TO_BRING_MAX_LENGTH,
 )
-from meetup.services.events.event_details import MAX_GUEST_LIMIT
-from meetup.services.events.events import MAX_COPY_WEEKS, EventDetails
+from meetup.services.events.event_details import MAX_GUEST_LIMIT, EventDetails
+from meetup.services.hosting.lifecycle import MAX_COPY_WEEKS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 

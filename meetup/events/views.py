@@ -12,15 +12,16 @@ from meetup.edge import returns_to
 from meetup.events import formatting
 from meetup.events.access import event_or_404, hosted_event
 from meetup.events.forms import CancelForm, CohostForm, CopyForm, EventForm, ListingForm
-from meetup.events.page import render_event_page
 from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event, EventHost, EventStatus
 from meetup.models.types import utcnow
 from meetup.routing import page_number, page_url
+from meetup.rsvps.event_page import render_event_page
 from meetup.security import current_viewer, form_checks_csrf, shared_page
-from meetup.services.events import event_listing, events
-from meetup.services.events import hosts as hosts_service
+from meetup.services.events import event_listing
+from meetup.services.hosting import hosts as hosts_service
+from meetup.services.hosting import lifecycle
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")
@@ -96,7 +97,7 @@ def create() -> Response | tuple[str, int]:
     form = EventForm.for_new(current_user.timezone)
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            result = events.create_event(current_user, form.details())
+            result = lifecycle.create_event(current_user, form.details())
             _flash_saved(result, "Your draft is saved. Publish it when it is ready.")
             return redirect(_event_url(result.event), 303)
     return render_form("events/form.html", form, event=None)
@@ -113,13 +114,13 @@ def edit(slug: str) -> Response | tuple[str, int]:
     form = EventForm.for_event(event)
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            result = events.update_event(current_user, event, form.details())
+            result = lifecycle.update_event(current_user, event, form.details())
             _flash_saved(result, "Your changes are saved.")
             return redirect(_event_url(event), 303)
     return render_form("events/form.html", form, event=event)
 
 
-def _flash_saved(result: events.SaveResult, message: str) -> None:
+def _flash_saved(result: lifecycle.SaveResult, message: str) -> None:
     flash(message, "success")
     if result.resolved_ambiguity:
         flash(
@@ -134,7 +135,7 @@ def _flash_saved(result: events.SaveResult, message: str) -> None:
 @returns_to("events.detail")
 def publish(slug: str) -> Response:
     event = hosted_event(slug)
-    events.publish_event(current_user, event)
+    lifecycle.publish_event(current_user, event)
     flash("Your event is published.", "success")
     return redirect(_event_url(event), 303)
 
@@ -147,7 +148,7 @@ def cancel(slug: str) -> Response | tuple[str, int]:
     form = CancelForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            events.cancel_event(current_user, event, message=form.message.data or "")
+            lifecycle.cancel_event(current_user, event, message=form.message.data or "")
             flash("The event is cancelled. Its page stays up and says so.", "info")
             return redirect(_event_url(event), 303)
     return render_form("events/cancel.html", form, event=event)
@@ -158,7 +159,7 @@ def cancel(slug: str) -> Response | tuple[str, int]:
 @returns_to("events.detail")
 def delete(slug: str) -> Response:
     event = hosted_event(slug)
-    events.delete_event(current_user, event)
+    lifecycle.delete_event(current_user, event)
     flash("The draft is deleted.", "info")
     return redirect(url_for("events.index"), 303)
 
@@ -171,7 +172,7 @@ def copy(slug: str) -> Response | tuple[str, int]:
     form = CopyForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            new = events.copy_event(current_user, event, weeks=form.weeks.data)
+            new = lifecycle.copy_event(current_user, event, weeks=form.weeks.data)
             flash("Here is the next edition, as a draft. Check it, then publish it.", "success")
             return redirect(url_for("events.edit", slug=new.slug), 303)
     return render_form("events/copy.html", form, event=event)
@@ -212,7 +213,7 @@ def hosts(slug: str) -> Response | tuple[str, int]:
 @login_required
 def revoke_invitation(slug: str, invitation_id: int) -> Response:
     event = hosted_event(slug)
-    hosts_service.revoke_host_invitation(current_user, event, invitation_id=invitation_id)
+    hosts.revoke_host_invitation(current_user, event, invitation_id=invitation_id)
     flash("The invitation is withdrawn: its link no longer works.", "info")
     return redirect(url_for("events.hosts", slug=slug), 303)
 
@@ -222,7 +223,7 @@ def revoke_invitation(slug: str, invitation_id: int) -> Response:
 def remove_host(slug: str, user_id: int) -> Response:
     """The creator removes a co-host; a co-host removes themselves (steps down)."""
     event = event_or_404(slug)
-    hosts_service.remove_cohost(current_user, event, user_id=user_id)
+    hosts.remove_cohost(current_user, event, user_id=user_id)
     if user_id == current_user.id:
         flash("You no longer co-host this event.", "info")
         return redirect(_event_url(event), 303)

@@ -15,9 +15,8 @@ from meetup.forms import refusals_shown_on, render_form
 from meetup.hosting.forms import CheckInSearchForm, FollowupForm, MessageForm
 from meetup.models import RsvpStatus
 from meetup.security import form_checks_csrf, framed_email
-from meetup.services.events import hosts
 from meetup.services.followups import settings as followup_settings
-from meetup.services.hosting import announcements, checkin, dashboard
+from meetup.services.hosting import announcements, checkin, dashboard, hosts
 from meetup.services.rsvps import read_models
 from meetup.services.rsvps.waitlist import count_seats
 

@@ -10,11 +10,13 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-from meetup.models.user import EMAIL_MAX_LENGTH
-from meetup.services.errors import InvalidInput
+from meetup.lib.errors import InvalidInput
 
 # Letters and digits in any script, and the punctuation of names like
 # "c++", "c#", "ui/ux", "r&d", "node.js", "women's health".
+# The longest address SMTP carries (RFC 5321: a 256-octet path less its brackets).
+EMAIL_MAX_LENGTH = 254
+
 TAG_PATTERN = re.compile(r"^\w[\w .+#&/'-]*$")
 # C0 controls but tab and newline, and DEL: never meant, and PostgreSQL refuses NUL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -164,3 +166,8 @@ def in_words(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from meetup.services.errors import InvalidInput
+from meetup.lib.errors import InvalidInput
 
 # Wall times an event may have: any real event fits, and every zone's offset,
 # a copy weeks later and a calendar reader's arithmetic stay far from the

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from meetup.services.errors import InvalidInput
+from meetup.lib.errors import InvalidInput
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

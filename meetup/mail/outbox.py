@@ -20,10 +20,10 @@ from flask import current_app
 
 from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput
 from meetup.lib.text import normalize_email
 from meetup.models import OutboxMessage, OutboxStatus
 from meetup.models.types import utcnow
-from meetup.services.errors import InvalidInput
 
 SUBJECT_MAX_LENGTH = 255
 CALENDAR_METHODS = frozenset({"PUBLISH", "REQUEST", "REPLY", "CANCEL"})

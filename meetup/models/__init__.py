@@ -24,11 +24,10 @@ from meetup.models.event import (
 from meetup.models.feedback import Feedback
 from meetup.models.followup import Followup, FollowupDone, FollowupKind
 from meetup.models.outbox import OutboxMessage, OutboxStatus
+from meetup.models.question import EventQuestion, QuestionKind
 from meetup.models.rsvp import (
     ACTIVE_STATUSES,
     DirectoryChoice,
-    EventQuestion,
-    QuestionKind,
     Rsvp,
     RsvpChange,
     RsvpStatus,

@@ -16,7 +16,7 @@ from meetup.models.types import UTCDateTime, enum_column, utcnow
 from meetup.models.user import EMAIL_MAX_LENGTH, User
 
 if TYPE_CHECKING:
-    from meetup.models.rsvp import EventQuestion
+    from meetup.models.question import EventQuestion
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 50_000

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false, select
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,8 +16,6 @@ from meetup.models.event import Event
 from meetup.models.types import UTCDateTime, enum_column, utcnow
 from meetup.models.user import DISPLAY_NAME_MAX_LENGTH, User
 
-QUESTION_LABEL_MAX_LENGTH = 200
-CHOICE_MAX_LENGTH = 100
 SORT_NAME_MAX_LENGTH = 2 * DISPLAY_NAME_MAX_LENGTH
 # Compared byte by byte on PostgreSQL too (as SQLite does), so the order is
 # the same on both and in every database locale.
@@ -148,23 +146,3 @@ class RsvpChange(db.Model):
 
     rsvp: Mapped[Rsvp] = relationship(back_populates="changes")
     actor: Mapped[User | None] = relationship()
-
-
-class QuestionKind(enum.StrEnum):
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    CHOICE = "choice"  # one of `choices`
-
-
-class EventQuestion(db.Model):
-    """A registration question the hosts ask everyone who replies "going"."""
-
-    __tablename__ = "event_question"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind, 16))
-    label: Mapped[str] = mapped_column(String(QUESTION_LABEL_MAX_LENGTH))
-    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
-    is_required: Mapped[bool] = mapped_column(server_default=false())

@@ -10,9 +10,9 @@ from sqlalchemy import JSON, ForeignKey, String, Text, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetup.extensions import db
+from meetup.lib.text import EMAIL_MAX_LENGTH
 from meetup.models.types import UTCDateTime, enum_column, utcnow
 
-EMAIL_MAX_LENGTH = 254
 DISPLAY_NAME_MAX_LENGTH = 80
 HEADLINE_MAX_LENGTH = 120
 COMPANY_MAX_LENGTH = 100

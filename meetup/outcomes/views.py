@@ -15,7 +15,8 @@ from meetup.lib import figures
 from meetup.models.types import utcnow
 from meetup.outcomes.forms import FeedbackForm
 from meetup.security import form_checks_csrf
-from meetup.services.outcomes import feedback, report
+from meetup.services.outcomes import feedback
+from meetup.services.pages import event_report
 
 bp = Blueprint("outcomes", __name__)
 # The report's page writes its figures as its CSV does: one rule for both.
@@ -53,7 +54,7 @@ def give_feedback(slug: str) -> Response | tuple[str, int]:
 @login_required
 def report_page(slug: str) -> str:
     event = hosted_event(slug)
-    outcome = report.event_report(current_user, event, now=utcnow())
+    outcome = event_report.event_report(current_user, event, now=utcnow())
     return render_template("outcomes/report.html", event=event, report=outcome)
 
 
@@ -61,5 +62,5 @@ def report_page(slug: str) -> str:
 @login_required
 def report_csv(slug: str) -> Response:
     event = hosted_event(slug)
-    body = report.report_csv(current_user, event, now=utcnow())
+    body = event_report.report_csv(current_user, event, now=utcnow())
     return private_download(body, title=event.title, suffix="report.csv", mimetype="text/csv")

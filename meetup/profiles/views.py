@@ -20,12 +20,13 @@ from meetup.profiles.forms import (
     ProfileForm,
 )
 from meetup.security import csrf_exempt, current_viewer, form_checks_csrf, private_page
-from meetup.services.accounts import mydata, privacy, profiles
+from meetup.services.accounts import privacy, profiles
 from meetup.services.connections import connections
 from meetup.services.directory import directory
 from meetup.services.events import event_listing
 from meetup.services.followups import unsubscribe
 from meetup.services.outcomes import feedback
+from meetup.services.personal_data import registry
 
 bp = Blueprint("profiles", __name__)
 
@@ -119,7 +120,7 @@ def unsubscribe_followups(token: str) -> tuple[str, int]:
 def my_data() -> str:
     return render_template(
         "profiles/my_data.html",
-        export_version=mydata.EXPORT_VERSION,
+        export_version=registry.EXPORT_VERSION,
         feedback=feedback.my_feedback(current_user),
     )
 
@@ -127,7 +128,7 @@ def my_data() -> str:
 @bp.get("/account/data.json")
 @login_required
 def export_data() -> Response:
-    data = mydata.export_user_data(current_user)
+    data = registry.export_user_data(current_user)
     return private_download(
         json.dumps(data, indent=2, ensure_ascii=False),
         title="meetup data",
@@ -143,7 +144,7 @@ def delete_account() -> Response | tuple[str, int]:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            mydata.delete_account(current_user, password=form.password.data)
+            registry.delete_account(current_user, password=form.password.data)
             logout_user()
             flash("Your account and your data are deleted. Thank you for being here.", "info")
             return redirect(url_for("main.index"), 303)

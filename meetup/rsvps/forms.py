@@ -18,7 +18,7 @@ from wtforms.validators import Optional, ValidationError
 
 from meetup.forms import Form
 from meetup.models import EventQuestion, QuestionKind, Rsvp, RsvpStatus
-from meetup.models.rsvp import QUESTION_LABEL_MAX_LENGTH
+from meetup.models.question import QUESTION_LABEL_MAX_LENGTH
 from meetup.services.events.questions import (
     LONG_ANSWER_MAX_LENGTH,
     MAX_CHOICES,

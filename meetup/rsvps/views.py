@@ -15,15 +15,16 @@ from werkzeug.wrappers import Response
 from meetup.downloads import private_download
 from meetup.edge import returns_to
 from meetup.events.access import event_or_404, hosted_event, reply_or_404
-from meetup.events.page import render_event_page
 from meetup.forms import form_status, refusals_shown_on, render_form
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.models.types import utcnow
+from meetup.rsvps.event_page import render_event_page
 from meetup.rsvps.forms import QuestionForm, ReasonForm, ReplyFilterForm, RsvpForm
 from meetup.security import form_checks_csrf
 from meetup.services.events import questions
 from meetup.services.events.questions import MAX_QUESTIONS
 from meetup.services.hosting import attendee_csv
+from meetup.services.pages import my_events as my_events_page
 from meetup.services.rsvps import decisions, read_models, replying
 from meetup.services.rsvps.waitlist import count_seats
 
@@ -86,7 +87,7 @@ def directory_choice(slug: str) -> Response:
 @bp.get("/my/events")
 @login_required
 def my_events() -> str:
-    mine = read_models.my_events(current_user, now=utcnow())
+    mine = my_events_page.my_events(current_user, now=utcnow())
     return render_template(
         "rsvps/my_events.html",
         mine=mine,

@@ -20,10 +20,10 @@ from meetup.extensions import db
 from meetup.mail.compose import build_message, render_bodies
 from meetup.models import Event, OutboxMessage, OutboxStatus, SuggestionList, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import mydata, privacy, profiles
+from meetup.services.accounts import privacy, profiles
 from meetup.services.connections import connections, ticks
-from meetup.services.events import hosts
-from meetup.services.hosting import announcements
+from meetup.services.hosting import announcements, hosts
+from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
 from meetup.services.suggestions import suggestions
 from tests.followups.helpers import ended_event, run_job
@@ -166,7 +166,7 @@ def test_a_deleted_member_is_left_in_no_one_elses_rows(app, make_user, make_even
             if NAME in [entry["display_name"] for entry in followup.context[key]]
         }
         assert named == {"people", "suggestions"}
-        mydata.delete_account(db.session.get(User, zed.id), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, zed.id), password=DEFAULT_PASSWORD)
         db.session.commit()
 
         left = [
@@ -193,7 +193,7 @@ def test_mail_that_existed_only_because_of_her_goes_unsent(app, make_user, make_
     world = _world(app, make_user, make_event)
     zed, (ada, ben, cy, dee) = world["zed"], world["others"]
     with app.app_context():
-        mydata.delete_account(db.session.get(User, zed.id), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, zed.id), password=DEFAULT_PASSWORD)
         db.session.commit()
         rows = {
             (message.recipient, message.template): message
@@ -235,7 +235,7 @@ def test_only_what_names_her_is_rewritten(app, make_user) -> None:
         db.session.commit()
     run_job(app)
     with app.app_context():
-        mydata.delete_account(db.session.get(User, sam.id), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, sam.id), password=DEFAULT_PASSWORD)
         db.session.commit()
         followup = db.session.scalar(
             select(OutboxMessage).where(

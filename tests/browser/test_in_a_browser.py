@@ -13,6 +13,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, User
 from meetup.models.types import utcnow
+from meetup.services.hosting import lifecycle
 
 NEXT_YEAR = utcnow().year + 1
 
@@ -119,16 +120,16 @@ def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
     from datetime import datetime
 
     from meetup.services.accounts import accounts
-    from meetup.services.events import events
+    from meetup.services.events import event_details
 
     with live_server.app.app_context():
         host = accounts.register_user(
             email="host@example.org", display_name="Host", password="correct horse battery"
         )
         host.email_verified_at = utcnow()
-        event = events.create_event(
+        event = lifecycle.create_event(
             host,
-            events.EventDetails(
+            event_details.EventDetails(
                 title="A rather long title for a networking evening on a small screen",
                 timezone="Europe/Paris",
                 starts_local=datetime(NEXT_YEAR, 6, 10, 18, 0),
@@ -139,7 +140,7 @@ def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
                 topics=["python", "machine learning"],
             ),
         ).event
-        events.publish_event(host, event)
+        lifecycle.publish_event(host, event)
         db.session.commit()
         slug = event.slug
     browser.set_window_size(360, 800)
@@ -176,13 +177,13 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
     from datetime import datetime
 
     from meetup.models import EventQuestion
-    from meetup.services.events import events
+    from meetup.services.events import event_details
 
     with live_server.app.app_context():
         people = _members("Host", "Ada", "Grace")
-        event = events.create_event(
+        event = lifecycle.create_event(
             people[0],
-            events.EventDetails(
+            event_details.EventDetails(
                 title="One seat supper", timezone="Europe/Paris",
                 starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
                 ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0),
@@ -193,7 +194,7 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
             EventQuestion(position=1, kind="choice", label="Which table?",
                           choices=["Hiring", "Mentoring"], is_required=True)
         )  # fmt: skip
-        events.publish_event(people[0], event)
+        lifecycle.publish_event(people[0], event)
         db.session.commit()
         page = f"{live_server.url}/events/{event.slug}"
     browser.set_window_size(360, 800)
@@ -233,20 +234,20 @@ def test_reply_join_the_waitlist_and_move_up_on_a_phone(live_server, browser) ->
 
 
 def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
-    from meetup.services.events import events
+    from meetup.services.events import event_details
     from meetup.services.rsvps import replying
 
     with live_server.app.app_context():
         people = _members("Host", "Ada", "Grace", "Linus")
-        event = events.create_event(
+        event = lifecycle.create_event(
             people[0],
-            events.EventDetails(
+            event_details.EventDetails(
                 title="Door test", timezone="UTC",
                 starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
                 ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0), venue_name="Hall",
             ),
         ).event  # fmt: skip
-        events.publish_event(people[0], event)
+        lifecycle.publish_event(people[0], event)
         for person in people[1:]:
             replying.respond(person, event, replying.Reply(going=True))
         db.session.commit()
@@ -270,21 +271,21 @@ def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
 
 def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
     from meetup.services.accounts import privacy, profiles
-    from meetup.services.events import events
+    from meetup.services.events import event_details
     from meetup.services.rsvps import replying
 
     with live_server.app.app_context():
         host, ada, grace, linus = _members("Host", "Ada", "Grace", "Linus")
-        event = events.create_event(
+        event = lifecycle.create_event(
             host,
-            events.EventDetails(
+            event_details.EventDetails(
                 title="Mentors and mentees", timezone="UTC",
                 starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
                 ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0), venue_name="Hall",
                 directory_visibility="attendees",
             ),
         ).event  # fmt: skip
-        events.publish_event(host, event)
+        lifecycle.publish_event(host, event)
         profiles.update_profile(
             grace, display_name="Grace", headline="Rear admiral", company="US Navy", bio="",
             interests=["compilers"], links=[], offers=["mentoring"], seeks=[], timezone="UTC",
@@ -400,21 +401,21 @@ def test_the_replies_answers_read_on_a_phone(live_server, browser) -> None:
     """Issue 34, item 11: at 375 px the answer columns were 71-98 px wide and
     each row 137 px tall. Answers now wrap in a readable column, the table
     scrolls sideways in its box, its first column kept."""
-    from meetup.services.events import events, questions
+    from meetup.services.events import event_details, questions
     from meetup.services.rsvps import replying
 
     answer = "We build open-source tools for climate data and look for a mentor in policy."
     with live_server.app.app_context():
         people = _members("Host", "Ada", "Grace")
-        event = events.create_event(
+        event = lifecycle.create_event(
             people[0],
-            events.EventDetails(
+            event_details.EventDetails(
                 title="Answers test", timezone="UTC",
                 starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
                 ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0), venue_name="Hall",
             ),
         ).event  # fmt: skip
-        events.publish_event(people[0], event)
+        lifecycle.publish_event(people[0], event)
         for label in ("What do you work on?", "Dietary needs?"):
             draft = questions.QuestionDraft(label, "short_text")
             questions.add_question(people[0], event, draft)

@@ -13,7 +13,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from meetup.extensions import db
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
-from meetup.services.events import events
+from meetup.services.events import event_details
+from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
 
 NEXT_YEAR = utcnow().year + 1
@@ -115,15 +116,15 @@ def test_reply_check_in_and_message_with_the_keyboard_alone(live_server, browser
             )
             person.email_verified_at = utcnow()
             people.append(person)
-        event = events.create_event(
+        event = lifecycle.create_event(
             people[0],
-            events.EventDetails(
+            event_details.EventDetails(
                 title="Keyboard evening", timezone="UTC",
                 starts_local=datetime(NEXT_YEAR, 6, 10, 19, 0),
                 ends_local=datetime(NEXT_YEAR, 6, 10, 22, 0), venue_name="Hall",
             ),
         ).event  # fmt: skip
-        events.publish_event(people[0], event)
+        lifecycle.publish_event(people[0], event)
         replying.respond(people[2], event, replying.Reply(going=True))
         db.session.commit()
         page = f"{live_server.url}/events/{event.slug}"

@@ -17,7 +17,7 @@ from meetup.lib.urls import external_url
 from meetup.models import Event, EventCalendarEntry, EventStatus, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.calendar import ical
-from meetup.services.events import events as event_service
+from meetup.services.hosting import lifecycle
 from tests.plugins.app import sign_in
 
 YEAR = utcnow().year + 1
@@ -210,7 +210,7 @@ def test_files_are_byte_for_byte_what_icalendar_builds(app, make_user, make_even
     reply(person, events[0]), reply(person, events[1]), reply(person, events[3])
     with app.app_context():
         called_off = db.session.get(Event, events[3].id)
-        event_service.cancel_event(db.session.get(User, host.id), called_off)
+        lifecycle.cancel_event(db.session.get(User, host.id), called_off)
         db.session.get(User, person.id).calendar_alarm_minutes = 15
         db.session.commit()
     client = app.test_client()

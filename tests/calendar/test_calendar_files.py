@@ -14,7 +14,8 @@ from meetup.extensions import db
 from meetup.models import Event, User
 from meetup.models.types import utcnow
 from meetup.services.calendar import feeds
-from meetup.services.events import events
+from meetup.services.events import event_details
+from meetup.services.hosting import lifecycle
 from tests.calendar.readers import read_all
 from tests.plugins.app import sign_in
 
@@ -226,7 +227,7 @@ def test_public_feeds_keep_cancelled_and_recent_events_and_hide_the_rest(
     make_event(creator=host, title="Secret", visibility="unlisted", topics=["python"])
     make_event(creator=host, title="Draft", publish=False, topics=["python"])
     with app.app_context():
-        events.cancel_event(db.session.get(User, host.id), db.session.get(Event, cancelled.id))
+        lifecycle.cancel_event(db.session.get(User, host.id), db.session.get(Event, cancelled.id))
         old = make_past(app, host, "Long ago", weeks=8)
         recent = make_past(app, host, "Last week", weeks=1)
     client = app.test_client()
@@ -247,11 +248,11 @@ def make_past(app, host, title: str, *, weeks: int) -> str:
     """An event that happened `weeks` ago (moved back after publishing)."""
     actor = db.session.get(User, host.id)
     start = (utcnow() + timedelta(days=2)).replace(tzinfo=None, second=0, microsecond=0)
-    event = events.create_event(
-        actor, events.EventDetails(title=title, timezone="UTC", starts_local=start,
+    event = lifecycle.create_event(
+        actor, event_details.EventDetails(title=title, timezone="UTC", starts_local=start,
                                    ends_local=start + timedelta(hours=1), venue_name="Room"),
     ).event  # fmt: skip
-    events.publish_event(actor, event)
+    lifecycle.publish_event(actor, event)
     event.starts_at -= timedelta(weeks=weeks, days=2)
     event.ends_at -= timedelta(weeks=weeks, days=2)
     db.session.commit()

@@ -15,11 +15,11 @@ from sqlalchemy.exc import OperationalError
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts, mydata
+from meetup.services.accounts import accounts
 from meetup.services.calendar import feeds
-from meetup.services.events import events as event_service
-from meetup.services.events import hosts
 from meetup.services.events.event_details import EventDetails
+from meetup.services.hosting import hosts, lifecycle
+from meetup.services.personal_data import registry
 from meetup.services.rsvps import decisions
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
@@ -176,7 +176,7 @@ def test_an_event_cancelled_or_deleted(app, feed_world):
     event_id, host_id = feed_world["event"].id, feed_world["people"]["host"].id
     _in_app(
         app,
-        lambda: event_service.cancel_event(
+        lambda: lifecycle.cancel_event(
             db.session.get(User, host_id), db.session.get(Event, event_id), message="Flooded."
         ),
     )
@@ -278,7 +278,7 @@ def test_a_deleted_account_has_no_feed(app, feed_world):
     person_id = feed_world["people"]["going"].id
     _in_app(
         app,
-        lambda: mydata.delete_account(db.session.get(User, person_id), password=DEFAULT_PASSWORD),
+        lambda: registry.delete_account(db.session.get(User, person_id), password=DEFAULT_PASSWORD),
     )
     assert reader.revalidate() == 404
 
@@ -321,8 +321,8 @@ def _committed_world(app) -> tuple[int, int, int]:
             title="Race", timezone="Europe/Paris", starts_local=start,
             ends_local=start + timedelta(hours=2), venue_name="Here",
         )  # fmt: skip
-        event = event_service.create_event(host, details).event
-        event_service.publish_event(host, event)
+        event = lifecycle.create_event(host, details).event
+        lifecycle.publish_event(host, event)
         db.session.commit()
         return event.id, host.id, person.id
 

@@ -16,7 +16,8 @@ from meetup.mail.worker import MailWorker
 from meetup.models import Event, User
 from meetup.models.types import utcnow
 from meetup.services.calendar import feeds
-from meetup.services.events import events
+from meetup.services.events import event_details
+from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import decisions
 from tests.calendar.readers import read_all
 from tests.plugins.app import sign_in
@@ -50,7 +51,8 @@ def _edit(app, host: User, event: Event, **changes) -> None:
             "venue_address": record.venue_address, "capacity": record.capacity,
             **changes,
         }  # fmt: skip
-        events.update_event(db.session.get(User, host.id), record, events.EventDetails(**values))
+        details = event_details.EventDetails(**values)
+        lifecycle.update_event(db.session.get(User, host.id), record, details)
         db.session.commit()
 
 
@@ -67,7 +69,7 @@ def test_a_lifecycle_yields_request_updates_and_cancel_in_order(
     _edit(app, host, event, title="Founders breakfast, second helping")
     _edit(app, host, event, description="Now with **croissants**.")
     with app.app_context():
-        events.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id),
+        lifecycle.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id),
                             message="Venue flooded.")  # fmt: skip
         db.session.commit()
     _deliver(app, smtp_server)
@@ -230,7 +232,7 @@ def test_an_invitation_says_what_the_download_says(
     reply(person, event)
     if cancelled:
         with app.app_context():
-            events.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id),
+            lifecycle.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id),
                                 message="Venue flooded.")  # fmt: skip
             db.session.commit()
     from meetup.mail.compose import build_message

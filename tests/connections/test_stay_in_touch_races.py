@@ -16,7 +16,8 @@ from meetup.extensions import db
 from meetup.models import Connection, Event, OutboxMessage, StayInTouch, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
-from meetup.services.events import events
+from meetup.services.events import event_details
+from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
 from tests.plugins.app import Client, sign_in
 
@@ -36,13 +37,13 @@ def _setup(app: Flask) -> tuple[str, list[User]]:
             people.append(person)
         host, people = people[0], people[1:]
         start = (utcnow() + timedelta(days=7)).replace(tzinfo=None, second=0, microsecond=0)
-        details = events.EventDetails(
+        details = event_details.EventDetails(
             title="Founders breakfast", timezone="UTC", starts_local=start,
             ends_local=start + timedelta(hours=2), venue_name="Small room",
         )  # fmt: skip
-        event = events.create_event(host, details).event
+        event = lifecycle.create_event(host, details).event
         event.directory_visibility = "everyone"
-        events.publish_event(host, event)
+        lifecycle.publish_event(host, event)
         for person in people:
             replying.respond(person, event, replying.Reply(going=True, directory_choice="shown"))
         started = utcnow() - timedelta(minutes=30)

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.models import ProfileVisibility, User
-from meetup.services.accounts import mydata, privacy
+from meetup.services.accounts import privacy
 from meetup.services.connections.blocks import block_person
+from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
 from tests.conftest import DEFAULT_PASSWORD
 from tests.plugins.app import sign_in
@@ -75,7 +76,7 @@ def test_counts_follow_every_choice_that_lists_or_hides(app, make_user, make_eve
     _settings(app, people["Fay"], listed=False)
     _settings(app, people["Fay"], listed=True)  # and back
     with app.app_context():
-        mydata.delete_account(db.session.get(User, ids["Gil"]), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, ids["Gil"]), password=DEFAULT_PASSWORD)
         db.session.commit()
     anonymous = app.test_client()
     shown = {ids["Ada"], ids["Eve"], ids["Fay"]}

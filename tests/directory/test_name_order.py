@@ -9,7 +9,8 @@ import pytest
 from meetup.extensions import db
 from meetup.lib.folding import folded_for_sorting
 from meetup.models import ProfileVisibility, User
-from meetup.services.accounts import mydata, profiles
+from meetup.services.accounts import profiles
+from meetup.services.personal_data import registry
 from tests.conftest import DEFAULT_PASSWORD
 from tests.plugins.app import sign_in
 
@@ -90,7 +91,7 @@ def test_a_deleted_account_leaves_the_list_and_the_order(app, make_user, make_ev
     for person in (anna, bea, cy):
         reply(person, event)
     with app.app_context():
-        mydata.delete_account(db.session.get(User, bea.id), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, bea.id), password=DEFAULT_PASSWORD)
         db.session.commit()
     page = app.test_client().get(f"/events/{event.slug}/people").get_data(as_text=True)
     assert [int(found) for found in CARD.findall(page)] == [anna.id, cy.id]

@@ -12,8 +12,8 @@ from flask_wtf.csrf import generate_csrf
 from meetup.extensions import db
 from meetup.models import Event, User
 from meetup.security import is_shared_response
-from meetup.services.events import events
 from meetup.services.events.event_details import details_from
+from meetup.services.hosting import lifecycle
 
 SHARED_PAGES = ["/", "/events", "/events?q=networking", "/events/past", "/topics/python"]
 
@@ -68,7 +68,7 @@ def test_a_change_to_the_event_changes_the_etag(app, client, make_event, make_us
             ends_local=mine.ends_at.astimezone(zone).replace(tzinfo=None),
             topics=[topic.name for topic in mine.topics],
         )
-        events.update_event(db.session.get(User, mine.created_by_id), mine, details)
+        lifecycle.update_event(db.session.get(User, mine.created_by_id), mine, details)
         db.session.commit()
     renamed = client.get(url, headers={"If-None-Match": _etag(after_reply)})
     assert renamed.status_code == 200 and "Renamed evening" in renamed.get_data(as_text=True)

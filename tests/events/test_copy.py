@@ -11,8 +11,9 @@ from meetup import demo
 from meetup.extensions import db
 from meetup.lib.timezones import utc_to_local
 from meetup.models import Event, EventStatus, EventVisibility, HostRole, User
-from meetup.services.events import events, questions
+from meetup.services.events import questions
 from meetup.services.events.event_details import NOT_COPIED
+from meetup.services.hosting import lifecycle
 
 SHIFTED = {"starts_at", "ends_at", "rsvp_deadline"}
 
@@ -33,8 +34,8 @@ def test_a_copy_carries_every_detail_and_none_of_the_state(app, make_user, make_
             db.session.get(User, creator.id), source,
             questions.QuestionDraft("Your role?", "choice", True, ["Dev", "Design"]),
         )  # fmt: skip
-        events.cancel_event(db.session.get(User, creator.id), source, message="Rain.")
-        copy = events.copy_event(db.session.get(User, cohost.id), source, weeks=3)
+        lifecycle.cancel_event(db.session.get(User, creator.id), source, message="Rain.")
+        copy = lifecycle.copy_event(db.session.get(User, cohost.id), source, weeks=3)
         columns = [column.key for column in inspect(Event).column_attrs]
 
         for name in set(columns) - NOT_COPIED - SHIFTED:

@@ -9,6 +9,7 @@ import pytest
 from meetup.extensions import db
 from meetup.models import Event, ProfileVisibility, User
 from meetup.services.accounts import privacy
+from meetup.services.personal_data import registry
 from tests.plugins.app import sign_in
 
 
@@ -76,9 +77,8 @@ def test_a_deleted_host_has_no_host_page(app, make_user, make_event):
     make_event(creator=person)
     with app.app_context():
         db.session.get(User, person.id).profile_visibility = ProfileVisibility.PUBLIC
-        from meetup.services.accounts import mydata
 
-        mydata.delete_account(db.session.get(User, person.id), password="correct horse battery")
+        registry.delete_account(db.session.get(User, person.id), password="correct horse battery")
         db.session.commit()
     assert app.test_client().get(f"/people/{person.id}/events").status_code == 404
     assert app.test_client().get(f"/people/{person.id}/calendar.ics").status_code == 404

@@ -13,8 +13,9 @@ from meetup.models import Event, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
 from meetup.services.connections import blocks
-from meetup.services.events import events
+from meetup.services.events import event_details
 from meetup.services.followups import followups
+from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
 
 WEEK = timedelta(days=7)
@@ -37,14 +38,14 @@ def ended_event(
     hours); `checked_in`: those the hosts checked in (None: nobody)."""
     with app.app_context():
         start = (utcnow() + WEEK).replace(tzinfo=None, second=0, microsecond=0)
-        details = events.EventDetails(
+        details = event_details.EventDetails(
             title=title, timezone=zone, starts_local=start, ends_local=start + timedelta(hours=2),
             venue_name="Small room",
         )  # fmt: skip
         actor = db.session.get(User, host.id)
-        event = events.create_event(actor, details).event
+        event = lifecycle.create_event(actor, details).event
         event.directory_visibility = directory
-        events.publish_event(actor, event)
+        lifecycle.publish_event(actor, event)
         hidden_ids = {person.id for person in hidden}
         for person in going:
             choice = "hidden" if person.id in hidden_ids else "shown"

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, NotFound
 from meetup.models import Event, EventHost, EventStatus, ProfileVisibility, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import mydata
-from meetup.services.errors import InvalidInput, NotFound
-from meetup.services.events import hosts
+from meetup.services.hosting import hosts
+from meetup.services.personal_data import registry
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
 
@@ -326,7 +326,7 @@ def test_the_creator_leaving_voids_their_invitations(app, make_user, make_event,
             record.ends_at = record.starts_at + timedelta(hours=2)
             db.session.commit()
     with app.app_context():
-        mydata.delete_account(db.session.get(User, creator.id), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, creator.id), password=DEFAULT_PASSWORD)
         db.session.commit()
     assert _is_void(app, invitee, event, accept)
 

@@ -13,9 +13,9 @@ from meetup.extensions import db
 from meetup.lib.timezones import utc_to_local
 from meetup.models import Event, EventChange, FollowupSending, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import mydata
-from meetup.services.events import events
 from meetup.services.events.event_details import details_from
+from meetup.services.hosting import lifecycle
+from meetup.services.personal_data import registry
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
 
@@ -138,7 +138,7 @@ def test_bad_input_is_refused_next_to_its_field(app, world, data, field):
 def test_a_cancelled_event_sends_no_follow_up(app, world):
     event = world["event"]
     with app.app_context():
-        events.cancel_event(db.session.get(User, world["host"].id), _event(app, event.id))
+        lifecycle.cancel_event(db.session.get(User, world["host"].id), _event(app, event.id))
         db.session.commit()
     client = _client(app, world["host"])
     assert "sends no follow-up" in client.get(f"/events/{event.slug}/follow-up").get_data(
@@ -155,7 +155,7 @@ def test_the_next_edition_starts_without_the_follow_up_choices(app, world):
     _move_into_the_past(app, event)
     _save(client, event.slug, message="See you next time", sending="now")
     with app.app_context():
-        copy = events.copy_event(db.session.get(User, world["host"].id), _event(app, event.id),
+        copy = lifecycle.copy_event(db.session.get(User, world["host"].id), _event(app, event.id),
                                  weeks=4)  # fmt: skip
         assert copy.followup_message == "" and copy.followup_message_html == ""
         assert copy.followup_sending == FollowupSending.AUTOMATIC
@@ -170,10 +170,10 @@ def test_the_history_records_edits_publishing_and_cancelling(app, world, make_ev
         local = utc_to_local(record.starts_at, record.timezone).replace(tzinfo=None)
         unchanged = details_from(record, starts_local=local, ends_local=local + timedelta(hours=2),
                                  topics=[])  # fmt: skip
-        events.update_event(actor, record, unchanged)
-        events.update_event(actor, record, replace(unchanged, title="A new title", capacity=20))
-        events.publish_event(actor, record)
-        events.cancel_event(actor, record)
+        lifecycle.update_event(actor, record, unchanged)
+        lifecycle.update_event(actor, record, replace(unchanged, title="A new title", capacity=20))
+        lifecycle.publish_event(actor, record)
+        lifecycle.cancel_event(actor, record)
         db.session.commit()
     assert _history(app, draft) == [
         "Changed the title and capacity",
@@ -187,11 +187,11 @@ def test_deleting_a_host_keeps_the_history_by_nobody(app, world):
     _save(_client(app, world["cohost"]), event.slug, message="Hi", sending="automatic")
     with app.app_context():
         cohost = db.session.get(User, world["cohost"].id)
-        assert mydata.export_user_data(cohost)["event_changes"] == [
+        assert registry.export_user_data(cohost)["event_changes"] == [
             {"event": event.slug, "summary": "Wrote the follow-up message",
-             "changed_at": mydata.export_user_data(cohost)["event_changes"][0]["changed_at"]}
+             "changed_at": registry.export_user_data(cohost)["event_changes"][0]["changed_at"]}
         ]  # fmt: skip
-        mydata.delete_account(cohost, password=DEFAULT_PASSWORD)
+        registry.delete_account(cohost, password=DEFAULT_PASSWORD)
         db.session.commit()
         change = db.session.scalars(
             select(EventChange).where(EventChange.summary == "Wrote the follow-up message")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, HostRole, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import mydata
+from meetup.services.personal_data import registry
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
 
@@ -94,7 +94,7 @@ def test_a_past_event_keeps_its_history_hostless(app, make_user, make_event, rep
         db.session.commit()
     before = len(outbox.messages())
     with app.app_context():
-        mydata.delete_account(db.session.get(User, host.id), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, host.id), password=DEFAULT_PASSWORD)
         db.session.commit()
     status, created_by, roles = _hosts(app, event)
     assert status == EventStatus.PUBLISHED and roles == {} and created_by == host.id

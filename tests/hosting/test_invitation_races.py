@@ -15,7 +15,8 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, User
 from meetup.models.types import utcnow
-from meetup.services.events import events, hosts
+from meetup.services.events import event_details
+from meetup.services.hosting import hosts, lifecycle
 from tests.followups.helpers import make_person
 from tests.plugins.app import sign_in
 
@@ -25,12 +26,12 @@ def _event_with_invitation(app: Flask) -> tuple[str, str, User, User]:
     with app.app_context():
         start = datetime.now() + timedelta(days=7)
         actor = db.session.get(User, creator.id)
-        event = events.create_event(
+        event = lifecycle.create_event(
             actor,
-            events.EventDetails(title="Race night", timezone="UTC", starts_local=start,
+            event_details.EventDetails(title="Race night", timezone="UTC", starts_local=start,
                                 ends_local=start + timedelta(hours=2), venue_name="Hall"),
         ).event  # fmt: skip
-        events.publish_event(actor, event, now=utcnow())
+        lifecycle.publish_event(actor, event, now=utcnow())
         token = hosts.invite_cohost(actor, event, email=invitee.email)
         db.session.commit()
         slug = event.slug

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from meetup.extensions import db
 from meetup.models import Event, User
-from meetup.services.events import events
+from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import decisions
 
 LINK = "https://meet.example.org/secret-room"
@@ -31,7 +31,7 @@ def test_cancellation_mail_carries_the_link_only_to_people_going(
     pending = make_user(email="pending@example.org")
     reply(pending, event)
     with app.app_context():
-        events.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id))
+        lifecycle.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id))
         db.session.commit()
     cancelled = {
         message.recipient: message

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from meetup.extensions import db
+from meetup.lib.errors import PermissionDenied
 from meetup.models import Event, Feedback, User
-from meetup.services.errors import PermissionDenied
 from meetup.services.outcomes import feedback
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 

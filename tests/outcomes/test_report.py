@@ -25,7 +25,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.events import events
+from meetup.services.hosting import lifecycle
 from meetup.services.outcomes import feedback
 from tests.plugins.app import sign_in
 
@@ -221,7 +221,7 @@ def test_the_report_compares_earlier_editions_the_viewer_hosts(
     first = past_event(*people[:2], not_attended=(people[2],), creator=host, title="Breakfast")
     _connect(app, first, people[0], people[1], at=utcnow())
     with app.app_context():  # the next edition, copied, its co-host added, then held
-        copy = events.copy_event(db.session.get(User, host.id), db.session.get(Event, first.id),
+        copy = lifecycle.copy_event(db.session.get(User, host.id), db.session.get(Event, first.id),
                                  weeks=1)  # fmt: skip
         assert copy.previous_edition_id == first.id
         db.session.commit()

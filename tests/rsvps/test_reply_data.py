@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.models import Event, EventQuestion, Rsvp, RsvpChange, User
-from meetup.services.accounts import mydata
+from meetup.services.personal_data import registry
 from meetup.services.rsvps import decisions
 
 PASSWORD = "correct horse battery"
@@ -24,7 +24,7 @@ def test_the_export_holds_my_replies_answers_and_history(app, make_user, make_ev
     person = make_user()
     reply(person, event, answers={key: "Curiosity"})
     with app.app_context():
-        exported = mydata.export_user_data(db.session.get(User, person.id))["replies"]
+        exported = registry.export_user_data(db.session.get(User, person.id))["replies"]
     assert exported == [
         {
             "event": "Data breakfast",
@@ -63,7 +63,7 @@ def test_deleting_my_account_gives_my_seat_to_the_waitlist(
     removed = reply(make_user(display_name="Removed"), hosted)
     host_acts(decisions.remove, leaver, removed)
     with app.app_context():
-        mydata.delete_account(db.session.get(User, leaver.id), password=PASSWORD)
+        registry.delete_account(db.session.get(User, leaver.id), password=PASSWORD)
         db.session.commit()
         assert (
             db.session.scalar(

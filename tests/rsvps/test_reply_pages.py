@@ -13,7 +13,7 @@ from meetup.extensions import db
 from meetup.mail.compose import build_message
 from meetup.models import Event, EventQuestion, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services.events import events
+from meetup.services.hosting import lifecycle
 from tests.plugins.app import sign_in
 
 
@@ -130,7 +130,7 @@ def test_replies_after_the_deadline_to_cancelled_or_draft_events_are_refused(
     cancelled = make_event(creator=host)
     draft = make_event(publish=False)
     with app.app_context():
-        events.cancel_event(db.session.get(User, host.id), db.session.get(Event, cancelled.id))
+        lifecycle.cancel_event(db.session.get(User, host.id), db.session.get(Event, cancelled.id))
         record = db.session.get(Event, closed.id)
         record.rsvp_deadline = utcnow() - timedelta(minutes=1)
         db.session.commit()

@@ -19,7 +19,8 @@ from meetup.extensions import db
 from meetup.models import OutboxMessage, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import accounts
-from meetup.services.events import events
+from meetup.services.events import event_details
+from meetup.services.hosting import lifecycle
 from tests.plugins.app import Client, sign_in
 
 SEATS = 5
@@ -40,12 +41,12 @@ def _setup(app: Flask) -> tuple[str, list[User]]:
             people.append(person)
         host, people = people[0], people[1:]
         start = (utcnow() + timedelta(days=7)).replace(tzinfo=None, second=0, microsecond=0)
-        details = events.EventDetails(
+        details = event_details.EventDetails(
             title="The last seats", timezone="UTC", starts_local=start,
             ends_local=start + timedelta(hours=2), venue_name="Small room", capacity=SEATS,
         )  # fmt: skip
-        event = events.create_event(host, details).event
-        events.publish_event(host, event)
+        event = lifecycle.create_event(host, details).event
+        lifecycle.publish_event(host, event)
         db.session.commit()
         slug = event.slug
         for person in people:

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, PermissionDenied
 from meetup.lib.timezones import utc_to_local
 from meetup.models import Event, Rsvp, RsvpChange, User
 from meetup.models.types import utcnow
-from meetup.services.errors import InvalidInput, PermissionDenied
-from meetup.services.events import events
+from meetup.services.events import event_details
+from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import decisions
 from tests.plugins.replies import waitlist_positions
 
@@ -73,12 +74,12 @@ def test_raising_the_capacity_promotes_in_the_same_save(app, make_user, make_eve
     with app.app_context():
         record = db.session.get(Event, event.id)
         local = utc_to_local(record.starts_at, record.timezone).replace(tzinfo=None)
-        details = events.EventDetails(
+        details = event_details.EventDetails(
             title=record.title, timezone=record.timezone, starts_local=local,
             ends_local=local + timedelta(hours=2), venue_name=record.venue_name,
             capacity=4, guest_limit=2,
         )  # fmt: skip
-        events.update_event(db.session.get(User, host.id), record, details)
+        lifecycle.update_event(db.session.get(User, host.id), record, details)
         db.session.commit()
     assert lineup(event)[trio.display_name] == ("going", None)
     assert lineup(event)[b.display_name] == ("waitlisted", 1)  # 1 + 3 = 4 seats taken
@@ -158,7 +159,7 @@ def test_no_reply_to_a_cancelled_event(app, make_user, make_event, reply):
     host = make_user()
     event = make_event(creator=host)
     with app.app_context():
-        events.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id))
+        lifecycle.cancel_event(db.session.get(User, host.id), db.session.get(Event, event.id))
         db.session.commit()
     with pytest.raises(InvalidInput, match="cancelled"):
         reply(make_user(), event)

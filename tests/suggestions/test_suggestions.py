@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 from meetup.extensions import db
 from meetup.models import Event, SuggestionBuild, SuggestionList, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import mydata, privacy, profiles
+from meetup.services.accounts import privacy, profiles
 from meetup.services.connections import blocks, connections
+from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
 from meetup.services.suggestions import suggestions
 from tests.plugins.app import DEFAULT_PASSWORD
@@ -94,7 +95,7 @@ def test_every_read_applies_the_exclusions_of_now(app, room) -> None:
         replying.set_directory_choice(get("hidden"), db.session.get(Event, event.id), "hidden")
         set_privacy(others["private"], "private")
         replying.respond(get("left"), db.session.get(Event, event.id), replying.Reply(False))
-        mydata.delete_account(get("deleted"), password=DEFAULT_PASSWORD)
+        registry.delete_account(get("deleted"), password=DEFAULT_PASSWORD)
         db.session.commit()
         privacy.forget_blocks(me)
         assert set(names_for(ada, event)) == SUGGESTED
@@ -251,16 +252,16 @@ def test_my_data_exports_and_erases_them(app, room) -> None:
     ada, others, event = room
     with app.app_context():
         me = db.session.get(User, ada.id)
-        section = mydata.export_user_data(me)["suggestions"]
+        section = registry.export_user_data(me)["suggestions"]
         assert section == [{"event": event.title, "people_scored": len(CASES)}]
         plain = others["plain"].id
-        mydata.delete_account(db.session.get(User, plain), password=DEFAULT_PASSWORD)
+        registry.delete_account(db.session.get(User, plain), password=DEFAULT_PASSWORD)
         db.session.commit()
         assert "plain" not in names_for(ada, event)  # read skips them at once
         # ... and no stored list keeps them (their id, the terms they shared).
         for candidates in db.session.scalars(select(SuggestionList.candidates)):
             assert plain not in [entry[0] for entry in candidates]
-        mydata.delete_account(me, password=DEFAULT_PASSWORD)
+        registry.delete_account(me, password=DEFAULT_PASSWORD)
         db.session.commit()
         assert (
             db.session.scalars(select(SuggestionList).where(SuggestionList.user_id == ada.id)).all()

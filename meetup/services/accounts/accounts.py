@@ -12,6 +12,12 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meetup.extensions import db
+from meetup.lib.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidInput,
+    PermissionDenied,
+)
 from meetup.lib.text import clean_line, normalize_email
 from meetup.lib.tokens import make_token, read_token
 from meetup.lib.urls import external_url
@@ -20,12 +26,6 @@ from meetup.models import User
 from meetup.models.types import utcnow
 from meetup.models.user import DISPLAY_NAME_MAX_LENGTH
 from meetup.services.accounts.sessions import end_all_sessions, end_other_sessions
-from meetup.services.errors import (
-    EmailTaken,
-    InvalidCredentials,
-    InvalidInput,
-    PermissionDenied,
-)
 
 PASSWORD_MIN_LENGTH = 10
 # Long enough for any passphrase, short enough that hashing stays cheap.

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput
 from meetup.models import ActionKind, PersonAction, User
-from meetup.services.errors import InvalidInput
 
 DAY = timedelta(days=1)
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from meetup.extensions import db
+from meetup.lib.errors import (
+    EmailTaken,
+    InvalidInput,
+)
 from meetup.lib.text import normalize_email
 from meetup.lib.tokens import read_token
 from meetup.models import FormerEmail, User
@@ -20,10 +24,6 @@ from meetup.services.accounts.accounts import (
     verify_password,
 )
 from meetup.services.accounts.sessions import end_all_sessions
-from meetup.services.errors import (
-    EmailTaken,
-    InvalidInput,
-)
 
 CHANGE_EMAIL = "confirm-email-change"
 CHANGE_EMAIL_VALID_FOR = timedelta(days=1)

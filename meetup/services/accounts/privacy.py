@@ -15,9 +15,9 @@ from sqlalchemy import and_, bindparam, exists, or_, select, true
 
 from meetup.database import both_in
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput
 from meetup.models import Block, Connection, ProfileVisibility, User
-from meetup.services.directory.copies import relist
-from meetup.services.errors import InvalidInput
+from meetup.services.accounts.copies import relist
 
 
 class Person(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, LoginRequired, NotFound
 from meetup.lib.text import clean_line, clean_tags, clean_text, clean_web_address
 from meetup.lib.timezones import timezone_names
 from meetup.models import Goal, GoalDirection, User, UserGoal, UserInterest
@@ -16,8 +17,7 @@ from meetup.models.user import (
 )
 from meetup.services.accounts import privacy
 from meetup.services.accounts.accounts import clean_display_name
-from meetup.services.directory.copies import rename
-from meetup.services.errors import InvalidInput, LoginRequired, NotFound
+from meetup.services.accounts.copies import rename
 
 MAX_INTERESTS = 15
 MAX_LINKS = 5

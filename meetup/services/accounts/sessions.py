@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, delete, select, update
 
 from meetup.extensions import db
+from meetup.lib.errors import NotFound
 from meetup.lib.user_agents import describe_user_agent
 from meetup.models import LoginSession, User
 from meetup.models.session import SESSION_LABEL_MAX_LENGTH
 from meetup.models.types import utcnow
-from meetup.services.errors import NotFound
 
 # Last-seen is written at most this often per session, so reading pages does
 # not turn every request into a write.

@@ -40,6 +40,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.types import NullType
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, NotFound
 from meetup.lib.text import normalize_tag
 from meetup.lib.urls import external_url
 from meetup.models import (
@@ -64,7 +65,6 @@ from meetup.services.calendar.ical import (
     reader_view,
     variant,
 )
-from meetup.services.errors import InvalidInput, NotFound
 from meetup.services.events.event_listing import find_host
 
 PAST_WINDOW = timedelta(weeks=4)

@@ -14,7 +14,7 @@ from typing import Any
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.services.calendar.ical import invitation_snapshot
 from meetup.services.events.event_mail import can_see_online_link, event_context, online_link_for
-from meetup.services.rsvps.recipients import queue_to_each, replies_in
+from meetup.services.events.recipients import queue_to_each, replies_in
 
 
 def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:

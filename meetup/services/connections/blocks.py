@@ -18,6 +18,7 @@ from sqlalchemy import delete, exists, or_, select, update
 
 from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
+from meetup.lib.errors import NotFound
 from meetup.models import (
     Block,
     Connection,
@@ -30,7 +31,6 @@ from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
 from meetup.services.connections.attendance import met_at
 from meetup.services.connections.connections import ordered_pair, shown_in_a_directory
-from meetup.services.errors import NotFound
 
 
 def block_person(actor: User, person_id: int) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
+from meetup.lib.errors import NotFound
 from meetup.lib.text import clean_text
 from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
@@ -49,7 +50,6 @@ from meetup.services.connections.request_states import (
     recently_withdrawn,
 )
 from meetup.services.directory.directory import shown_condition, shows_person
-from meetup.services.errors import NotFound
 
 REQUESTS_PER_DAY = 30
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
+from meetup.lib.errors import NotFound
 from meetup.models import (
     Connection,
     ConnectionRequest,
@@ -35,7 +36,6 @@ from meetup.services.accounts import privacy
 from meetup.services.connections.attendance import MetAt, met_at
 from meetup.services.connections.connections import is_connected, ordered_pair
 from meetup.services.connections.request_states import REQUEST_LIFETIME, seen_waiting_condition
-from meetup.services.errors import NotFound
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 
 from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, NotFound
 from meetup.lib.tokens import read_token, token_maker
 from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
@@ -48,7 +49,6 @@ from meetup.services.directory.directory import (
     shows_person,
     visible_attendees,
 )
-from meetup.services.errors import InvalidInput, NotFound
 
 TICK_WINDOW = timedelta(days=30)  # after the event's end
 LINK_LIFETIME = timedelta(days=14)

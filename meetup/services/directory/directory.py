@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased, selectinload
 
 from meetup.extensions import db
+from meetup.lib.errors import LoginRequired, PermissionDenied
 from meetup.lib.spreadsheets import csv_text
 from meetup.models import (
     DirectoryChoice,
@@ -41,9 +42,8 @@ from meetup.models import (
     UserInterest,
 )
 from meetup.services.accounts import privacy
-from meetup.services.errors import LoginRequired, PermissionDenied
 from meetup.services.events.event_listing import EventCard
-from meetup.services.events.events import is_host
+from meetup.services.events.lookup import is_host
 
 PER_PAGE = 50
 PROFILE_EVENTS = 10  # per list on a profile

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 
+from meetup.lib.errors import InvalidInput
 from meetup.lib.markdown import render_markdown
 from meetup.lib.text import (
     clean_line,
@@ -33,7 +34,6 @@ from meetup.models.event import (
     VENUE_NAME_MAX_LENGTH,
     WHAT_TO_BRING_MAX_LENGTH,
 )
-from meetup.services.errors import InvalidInput
 
 MAX_TOPICS = 10
 MAX_GUEST_LIMIT = 10

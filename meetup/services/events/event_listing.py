@@ -17,11 +17,11 @@ from itertools import groupby
 from sqlalchemy import Row, Select, bindparam, exists, or_, select, text
 
 from meetup.extensions import db
+from meetup.lib.errors import NotFound
 from meetup.lib.text import fold_for_search, normalize_tag
 from meetup.lib.timezones import EARLIEST_EVENT_TIME, LATEST_EVENT_TIME
 from meetup.models import Event, EventHost, EventStatus, EventTopic, EventVisibility, User
 from meetup.models.event import EventPlace
-from meetup.services.errors import NotFound
 
 _PLAN_FOR_VALUES = text("SET LOCAL plan_cache_mode = force_custom_plan")
 PER_PAGE = 20

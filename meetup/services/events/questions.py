@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, NotFound
 from meetup.lib.text import clean_line, clean_text
 from meetup.models import Event, EventQuestion, EventStatus, QuestionKind, User
-from meetup.models.rsvp import CHOICE_MAX_LENGTH, QUESTION_LABEL_MAX_LENGTH
-from meetup.services.errors import InvalidInput, NotFound
-from meetup.services.events.events import require_host
+from meetup.models.question import CHOICE_MAX_LENGTH, QUESTION_LABEL_MAX_LENGTH
+from meetup.services.events.lookup import require_host
 
 MAX_QUESTIONS = 5
 MAX_CHOICES = 10

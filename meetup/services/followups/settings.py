@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from meetup.lib.errors import InvalidInput
 from meetup.lib.markdown import render_markdown
 from meetup.lib.text import clean_text
 from meetup.lib.timezones import describe_lead_time
 from meetup.models import Event, EventStatus, FollowupSending, User
 from meetup.models.event import FOLLOWUP_MESSAGE_MAX_LENGTH
 from meetup.models.types import utcnow
-from meetup.services.errors import InvalidInput
-from meetup.services.events.events import require_host
 from meetup.services.events.history import HistoryLine, latest_changes, record_change
+from meetup.services.events.lookup import require_host
 from meetup.services.followups.context import sample_context
 from meetup.services.followups.followups import followups_queued, full_subject, is_followed_up
 

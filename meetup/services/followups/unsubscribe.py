@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput
 from meetup.lib.tokens import read_token, token_maker
 from meetup.lib.urls import external_url
 from meetup.models import User
-from meetup.services.errors import InvalidInput
 
 PURPOSE = "unsubscribe-followups"
 LIFETIME = timedelta(days=365)

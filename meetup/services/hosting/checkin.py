@@ -15,12 +15,12 @@ import qrcode.image.svg
 from sqlalchemy import func, select
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, NotFound
 from meetup.lib.tokens import make_token, read_token
 from meetup.lib.urls import external_url
 from meetup.models import Event, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services.errors import InvalidInput, NotFound
-from meetup.services.events.events import require_host
+from meetup.services.events.lookup import require_host
 
 TICKET = "ticket"
 # Tickets do not expire: an event may be months away, and a ticket's link

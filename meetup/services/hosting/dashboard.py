@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from meetup.extensions import db
 from meetup.lib.timezones import utc_to_local
 from meetup.models import Event, Rsvp, RsvpChange, RsvpStatus, User
-from meetup.services.events.events import require_host
+from meetup.services.events.lookup import require_host
 from meetup.services.hosting.checkin import checked_in_count
 from meetup.services.rsvps.waitlist import SeatCount, count_seats
 

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, PermissionDenied
 from meetup.lib.text import clean_text
 from meetup.lib.timezones import utc_to_local
 from meetup.lib.urls import external_url
 from meetup.models import Event, EventStatus, Feedback, User
 from meetup.models.feedback import COMMENT_MAX_LENGTH
 from meetup.services.connections.attendance import attended
-from meetup.services.errors import InvalidInput, PermissionDenied
 
 FEEDBACK_DAYS = 30
 RATINGS = range(1, 6)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput
 from meetup.lib.text import clean_text
 from meetup.models import (
     ACTIVE_STATUSES,
@@ -16,8 +17,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.errors import InvalidInput
-from meetup.services.events.events import require_host
+from meetup.services.events.lookup import require_host
 from meetup.services.rsvps.replying import REASON_MAX_LENGTH, closed_reason
 from meetup.services.rsvps.waitlist import (
     Notice,

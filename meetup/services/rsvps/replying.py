@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.lib.timezones import describe_moment
 from meetup.models import (
     ACTIVE_STATUSES,
@@ -30,8 +31,7 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.accounts.accounts import require_verified
 from meetup.services.accounts.privacy import is_listed_by_default
-from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
-from meetup.services.events.events import can_view_event, is_host
+from meetup.services.events.lookup import can_view_event, is_host
 from meetup.services.events.questions import clean_answers, list_questions
 from meetup.services.rsvps.waitlist import (
     Notice,

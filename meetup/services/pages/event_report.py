@@ -32,7 +32,7 @@ from meetup.models import (
     User,
 )
 from meetup.services.connections.attendance import attended_condition
-from meetup.services.events.events import require_host
+from meetup.services.events.lookup import require_host
 from meetup.services.followups.followups import followups_queued
 from meetup.services.outcomes.anonymity import (
     Comment,

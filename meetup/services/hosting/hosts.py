@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from meetup.extensions import db
+from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.lib.text import normalize_email
 from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
@@ -34,16 +35,9 @@ from meetup.models import Event, EventHost, EventStatus, HostInvitation, HostRol
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
 from meetup.services.accounts.accounts import find_user_by_email
-from meetup.services.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.services.events.event_mail import event_context
-from meetup.services.events.events import (
-    is_creator,
-    is_host,
-    mark_cancelled,
-    require_creator,
-    require_host,
-    void_host_invitations,
-)
+from meetup.services.events.lookup import is_creator, is_host, require_creator, require_host
+from meetup.services.hosting.lifecycle import mark_cancelled, void_host_invitations
 
 INVITATION_DAYS = 7
 INVITATIONS_PER_HOUR = 10  # per creator, on the web form: no guessing in bulk

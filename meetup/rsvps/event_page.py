@@ -13,10 +13,9 @@ from meetup.rsvps.forms import RsvpForm
 from meetup.security import current_viewer
 from meetup.services.calendar import ical
 from meetup.services.directory import directory
-from meetup.services.events import events
 from meetup.services.events.event_mail import can_see_online_link
 from meetup.services.outcomes.feedback import offers_feedback
-from meetup.services.rsvps import read_models
+from meetup.services.pages import event_page
 from meetup.services.rsvps.replying import closed_reason
 
 
@@ -24,10 +23,10 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
     """The page of the event `slug` for the current viewer (404 if hidden from
     them); `rsvp_form` is a submitted reply form to show with its errors."""
     viewer = current_viewer()
-    page = events.get_event_page(viewer, slug)
+    page = event_page.get_event_page(viewer, slug)
     event = page.event
     now = utcnow()
-    panel = read_models.rsvp_panel(viewer, page, now=now)
+    panel = event_page.rsvp_panel(viewer, page, now=now)
     if rsvp_form is None and viewer is not None and not panel.closed:
         rsvp_form = RsvpForm.for_event(
             panel.questions, guest_limit=event.guest_limit, rsvp=panel.rsvp
