@@ -35,6 +35,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from meetup.services.suggestions import lists
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -74,7 +76,7 @@ def _rss_mib() -> float:
 def measure(size: int) -> dict:
     """One size, in this process: baseline, then scoring."""
     from meetup.services.suggestions import scoring
-    from meetup.services.suggestions.suggestions import STORE_CHUNK, _stored
+    from meetup.services.suggestions.lists import STORE_CHUNK, _stored
 
     fields = person_fields(size)
     room = [
@@ -129,7 +131,6 @@ def measure_database(size: int) -> dict:
         UserInterest,
     )
     from meetup.models.types import utcnow
-    from meetup.services.suggestions import suggestions
 
     url = os.environ.get("MEETUP_DATABASE_URL") or (
         f"sqlite:///{Path(tempfile.mkdtemp(prefix='meetup-sugg-')) / 'bench.sqlite3'}"
@@ -185,19 +186,19 @@ def measure_database(size: int) -> dict:
     with app.app_context():
         event = db.session.get(Event, event_id)
         began = time.perf_counter()
-        suggestions.build_suggestions(event)
+        lists.build_suggestions(event)
         db.session.commit()
         build = time.perf_counter() - began
         began = time.perf_counter()
-        unchanged = not suggestions.build_suggestions(event)
+        unchanged = not lists.build_suggestions(event)
         check = time.perf_counter() - began
         db.session.rollback()
         began = time.perf_counter()
-        found = suggestions.suggestions_for_many(event, ids)
+        found = lists.suggestions_for_many(event, ids)
         read = time.perf_counter() - began
         one = ids[len(ids) // 2]
         began = time.perf_counter()
-        suggestions.suggestions_for_many(event, [one])
+        lists.suggestions_for_many(event, [one])
         read_one = time.perf_counter() - began
     return {
         "size": size, "database": dialect,

@@ -19,9 +19,9 @@ from meetup.mail.transports import transport_from_config
 from meetup.mail.worker import MailWorker
 from meetup.models import Event
 from meetup.models.types import utcnow
-from meetup.services.followups import followups
+from meetup.services.followups import sending
 from meetup.services.hosting import announcements
-from meetup.services.suggestions import suggestions
+from meetup.services.suggestions import lists
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 
@@ -136,7 +136,7 @@ def build_suggestions_command() -> None:
         if verbose and built:
             click.echo(f"  scored: {title}")
 
-    report = suggestions.build_due(now=utcnow(), after_each=commit)
+    report = lists.build_due(now=utcnow(), after_each=commit)
     click.echo(
         f"Suggestions: {report.built} of {report.events} event(s) scored again "
         f"({report.people} people); the others had not changed."
@@ -151,7 +151,7 @@ def send_followups_command() -> None:
     as it is done: killed halfway, the next run finishes the rest, and each
     person gets one follow-up per event however often it runs."""
     config = current_app.config
-    steps = followups.follow_up_due(
+    steps = sending.follow_up_due(
         delay=config["FOLLOWUP_DELAY"], max_age=config["FOLLOWUP_MAX_AGE"]
     )
     events = people = queued = this_event = 0

@@ -14,16 +14,16 @@ from sqlalchemy import delete, exists, select
 from meetup.extensions import db
 from meetup.models import ConnectionRequest, Event, OutboxMessage, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services.accounts.accounts import register_user
+from meetup.services.accounts.credentials import register_user
 from meetup.services.accounts.privacy import update_privacy
 from meetup.services.accounts.profiles import update_profile
-from meetup.services.connections import connections, ticks
+from meetup.services.connections import asking, ticks
 from meetup.services.events import questions
 from meetup.services.events.event_details import details_from
 from meetup.services.hosting import hosts, lifecycle
 from meetup.services.outcomes import feedback
 from meetup.services.rsvps import replying
-from meetup.services.suggestions.suggestions import build_due
+from meetup.services.suggestions.lists import build_due
 
 DEMO_PASSWORD = "networking-demo"
 DEMO_LOGIN_EMAIL = "ada@example.org"
@@ -301,7 +301,7 @@ TICKS = [("chloe@example.org", "ada@example.org", "Climate data hack evening")]
 
 def _seed_connections(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
     for asker, person, note in CONNECTIONS:
-        connections.ask_to_connect(people[asker], people[person].id, note=note, now=now)
+        asking.ask_to_connect(people[asker], people[person].id, note=note, now=now)
     for asker, person in ACCEPTED:
         request = db.session.scalar(
             select(ConnectionRequest).where(
@@ -309,7 +309,7 @@ def _seed_connections(people: dict[str, User], events_by_title: dict, now: datet
                 ConnectionRequest.addressee_id == people[person].id,
             )
         )
-        connections.accept_request(people[person], request.id, now=now)
+        asking.accept_request(people[person], request.id, now=now)
     for ticker, person, title in TICKS:
         ticks.tick(people[ticker], events_by_title[title], people[person].id, now=now)
 

@@ -29,7 +29,7 @@ from meetup.config import normalize_database_url
 from meetup.extensions import db, limiter
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from meetup.services.events.event_details import EventDetails
 from meetup.services.hosting import hosts, lifecycle
 
@@ -223,7 +223,7 @@ def make_user(app: Flask) -> Callable[..., User]:
             **overrides,
         }
         with app.app_context():
-            user = accounts.register_user(**values)
+            user = credentials.register_user(**values)
             if verified:
                 user.email_verified_at = utcnow()
             db.session.commit()

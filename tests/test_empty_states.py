@@ -34,12 +34,12 @@ def test_nobody_going_yet_on_the_host_pages(client, make_user, make_event, auth)
 def test_an_expired_confirmation_link_leads_to_log_in(client, auth, outbox, monkeypatch) -> None:
     from datetime import timedelta
 
-    from meetup.services.accounts import accounts
+    from meetup.services.accounts import credentials
 
     auth.signup(email="new@example.org")
     link = outbox.link("new@example.org")
     auth.logout()
-    monkeypatch.setattr(accounts, "VERIFY_EMAIL_VALID_FOR", timedelta(seconds=-1))
+    monkeypatch.setattr(credentials, "VERIFY_EMAIL_VALID_FOR", timedelta(seconds=-1))
     response = client.get(link)
     assert response.status_code in (302, 303)
     assert response.headers["Location"].endswith("/login")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a fresh new passphrase"
@@ -55,7 +55,7 @@ def test_the_answer_is_the_same_for_unknown_addresses(client, make_user, outbox)
 def test_expired_reset_links_are_refused(app, client, make_user, outbox, monkeypatch) -> None:
     user = make_user()
     client.submit("/password/forgot", {"email": user.email})
-    monkeypatch.setattr(accounts, "RESET_PASSWORD_VALID_FOR", timedelta(seconds=-1))
+    monkeypatch.setattr(credentials, "RESET_PASSWORD_VALID_FOR", timedelta(seconds=-1))
     response = client.get(outbox.link(user.email), follow_redirects=True)
     assert "This link has expired" in response.get_data(as_text=True)
 

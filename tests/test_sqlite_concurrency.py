@@ -20,7 +20,7 @@ from meetup.mail.transports import DirectoryTransport
 from meetup.mail.worker import MailWorker
 from meetup.models import OutboxMessage, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from meetup.services.events import event_details
 from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
@@ -78,7 +78,7 @@ def _world(app, *, people: int, events_count: int) -> list[int]:
     with app.app_context():
         members = []
         for number in range(people):
-            member = accounts.register_user(
+            member = credentials.register_user(
                 email=f"m{number}@example.org", display_name=f"M {number}", password="x" * 12
             )
             member.email_verified_at = utcnow()

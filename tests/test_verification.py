@@ -10,7 +10,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.lib.errors import PermissionDenied
 from meetup.models import User
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 
 
 def _user(app, email: str) -> User:
@@ -60,7 +60,7 @@ def test_forged_links_are_refused(app, client, auth, outbox, tamper: str) -> Non
 def test_expired_links_are_refused(app, client, auth, outbox, monkeypatch) -> None:
     auth.signup(email="new@example.org")
     link = outbox.link("new@example.org")
-    monkeypatch.setattr(accounts, "VERIFY_EMAIL_VALID_FOR", timedelta(seconds=-1))
+    monkeypatch.setattr(credentials, "VERIFY_EMAIL_VALID_FOR", timedelta(seconds=-1))
     response = client.get(link, follow_redirects=True)
     assert "This link has expired. Ask for a new one." in response.get_data(as_text=True)
     assert not _user(app, "new@example.org").is_verified
@@ -91,8 +91,8 @@ def test_resend_queues_a_new_link_and_is_rate_limited(app, client, auth, outbox)
 def test_unverified_people_cannot_act_on_events(app, make_user) -> None:
     unverified, verified = make_user(verified=False), make_user()
     with pytest.raises(PermissionDenied, match="Confirm your email address first"):
-        accounts.require_verified(unverified)
-    accounts.require_verified(verified)
+        credentials.require_verified(unverified)
+    credentials.require_verified(verified)
 
 
 def test_unverified_people_can_edit_their_profile(client, auth, make_user) -> None:

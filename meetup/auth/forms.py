@@ -5,7 +5,7 @@ from wtforms.validators import InputRequired
 
 from meetup.forms import Form
 from meetup.models.user import DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
-from meetup.services.accounts.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from meetup.services.accounts.credentials import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 EMAIL_ATTRS = {"autocomplete": "email", "maxlength": EMAIL_MAX_LENGTH, "spellcheck": "false"}
 NEW_PASSWORD_ATTRS = {

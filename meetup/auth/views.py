@@ -24,7 +24,7 @@ from meetup.forms import refusals_shown_on, render_form
 from meetup.lib.text import email_key
 from meetup.login import log_in, log_out
 from meetup.security import form_checks_csrf, private_page, safe_next_url
-from meetup.services.accounts import accounts, email_changes, sessions
+from meetup.services.accounts import credentials, email_changes, sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -56,7 +56,7 @@ def signup() -> Response | tuple[str, int]:
     form = SignupForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            email = accounts.sign_up(
+            email = credentials.sign_up(
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
@@ -84,7 +84,7 @@ def login() -> Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            user = accounts.authenticate(email=form.email.data, password=form.password.data)
+            user = credentials.authenticate(email=form.email.data, password=form.password.data)
             log_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.", "success")
             return redirect(next_url, 303)
@@ -142,7 +142,7 @@ def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            accounts.change_password(
+            credentials.change_password(
                 current_user,
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
@@ -216,7 +216,7 @@ def confirm_email_change(token: str) -> Response:
 # notice on every page offers a new link.
 @returns_to("auth.login")
 def verify_email(token: str) -> Response:
-    user = accounts.verify_email(token)
+    user = credentials.verify_email(token)
     if current_user.is_authenticated:
         flash(f"Thank you: {user.email} is confirmed.", "success")
         return redirect(url_for("main.index"))
@@ -231,7 +231,7 @@ def resend_verification() -> Response:
     if current_user.is_verified:
         flash("Your email address is already confirmed.", "info")
     else:
-        accounts.send_verification_email(current_user, reason=secrets.token_hex(8))
+        credentials.send_verification_email(current_user, reason=secrets.token_hex(8))
         flash(f"We sent a new link to {current_user.email}.", "success")
     return redirect(safe_next_url(request.form.get("next"), url_for("main.index")), 303)
 
@@ -243,7 +243,7 @@ def resend_verification() -> Response:
 def forgot_password() -> Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
+        credentials.request_password_reset(form.email.data)
         # The same answer whether or not the address has an account.
         flash(
             "If an account uses that address, we have sent it a link to choose a new "
@@ -260,11 +260,11 @@ def forgot_password() -> Response | tuple[str, int]:
 @private_page
 @returns_to("auth.forgot_password")
 def reset_password(token: str) -> Response | tuple[str, int]:
-    accounts.check_reset_token(token)
+    credentials.check_reset_token(token)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            user = accounts.reset_password(token, new_password=form.new_password.data)
+            user = credentials.reset_password(token, new_password=form.new_password.data)
             log_in(user)
             flash("Your password is changed, and every other session is logged out.", "success")
             return redirect(url_for("main.index"), 303)

@@ -15,7 +15,7 @@ from meetup.extensions import db, limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event
 from meetup.models.user import GOAL_LABELS
-from meetup.services.connections import blocks, connections, ticks, vcards
+from meetup.services.connections import asking, blocks, ticks, vcards
 from meetup.services.connections import network as network_service
 
 bp = Blueprint("connections", __name__)
@@ -44,20 +44,20 @@ def _asker_key() -> str:
 @bp.route("/people/<id:person_id>/connect", methods=["GET", "POST"])
 @login_required
 @limiter.limit(
-    f"{connections.REQUESTS_PER_DAY} per day",
+    f"{asking.REQUESTS_PER_DAY} per day",
     methods=["POST"],
     key_func=_asker_key,
     deduct_when=lambda response: response.status_code == 303,
 )
 def ask(person_id: int) -> Response | tuple[str, int]:
-    person = connections.find_person_to_ask(current_user, person_id)
+    person = asking.find_person_to_ask(current_user, person_id)
     form = AskForm(event=request.args.get("event", ""))
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            answer = connections.ask_to_connect(
+            answer = asking.ask_to_connect(
                 current_user, person.id, note=form.note.data or "", event_id=_event_id(form)
             )
-            if answer == connections.CONNECTED:
+            if answer == asking.CONNECTED:
                 flash(f"You and {person.display_name} are connected.", "success")
             else:
                 flash(f"Your request is on its way to {person.display_name}.", "success")
@@ -96,7 +96,7 @@ def requests() -> str:
 @login_required
 @returns_to("connections.requests")
 def accept(request_id: int) -> Response:
-    asker = connections.accept_request(current_user, request_id)
+    asker = asking.accept_request(current_user, request_id)
     flash(f"You and {asker.display_name} are connected.", "success")
     return redirect(url_for("connections.requests"), 303)
 
@@ -105,7 +105,7 @@ def accept(request_id: int) -> Response:
 @login_required
 @returns_to("connections.requests")
 def ignore(request_id: int) -> Response:
-    connections.ignore_request(current_user, request_id)
+    asking.ignore_request(current_user, request_id)
     flash("Ignored. Nobody is told.", "info")
     return redirect(url_for("connections.requests"), 303)
 
@@ -114,7 +114,7 @@ def ignore(request_id: int) -> Response:
 @login_required
 @returns_to("connections.requests")
 def withdraw(request_id: int) -> Response:
-    connections.withdraw_request(current_user, request_id)
+    asking.withdraw_request(current_user, request_id)
     flash("Your request is withdrawn.", "info")
     return redirect(url_for("connections.requests"), 303)
 
@@ -123,7 +123,7 @@ def withdraw(request_id: int) -> Response:
 @login_required
 @returns_to("connections.network")
 def remove(person_id: int) -> Response:
-    connections.remove_connection(current_user, person_id)
+    asking.remove_connection(current_user, person_id)
     flash("The connection is removed. Nobody is told.", "info")
     return redirect(url_for("connections.network"), 303)
 

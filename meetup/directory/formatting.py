@@ -9,7 +9,7 @@ from markupsafe import Markup
 from meetup.models import Goal, RsvpStatus
 from meetup.models.user import GOAL_LABELS
 from meetup.rendering import rendered_once
-from meetup.services.directory.directory import Card, DirectoryPage
+from meetup.services.directory.attendee_list import Card, DirectoryPage
 
 
 def card_heads(page: DirectoryPage, profile_url: str) -> list[Markup]:

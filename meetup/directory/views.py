@@ -17,7 +17,7 @@ from meetup.models import Goal, GoalDirection, RsvpStatus
 from meetup.models.user import GOAL_LABELS
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
-from meetup.services.directory import directory
+from meetup.services.directory import attendee_list
 from meetup.services.suggestions.people_page import people_page
 
 bp = Blueprint("directory", __name__)
@@ -52,7 +52,7 @@ def people(slug: str) -> Response | str:
     viewer = current_viewer()
     event = event_or_404(slug)
     form = DirectoryForm(request.args)
-    filters = directory.DirectoryFilters(
+    filters = attendee_list.DirectoryFilters(
         query=form.q.data or "", interest=form.interest.data or "",
         offers=form.offers.data or "", seeks=form.seeks.data or "",
     )  # fmt: skip
@@ -76,5 +76,5 @@ def people(slug: str) -> Response | str:
 @login_required
 def people_csv(slug: str) -> Response:
     event = event_or_404(slug)
-    body = directory.directory_csv(current_user, event)
+    body = attendee_list.directory_csv(current_user, event)
     return private_download(body, title=event.title, suffix="people.csv", mimetype="text/csv")

@@ -1,6 +1,6 @@
 """Loading an event (or one of its replies) for a view, as the current viewer.
 
-The rules are the services' (services.events.find_event: drafts exist only
+The rules are the services' (services.events.lookup.find_event: drafts exist only
 for their hosts); a refusal is answered by the edge: NotFound is a 404 where
 the viewer may not know the thing exists, PermissionDenied a 403.
 """

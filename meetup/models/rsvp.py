@@ -95,7 +95,7 @@ class Rsvp(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    # Copies of the person's, for the directory's index (services.directory.copies
+    # Copies of the person's, for the directory's index (services.accounts.copies
     # keeps them current): their display name folded for sorting
     # (name_sort_key()), and whether they are listed by default
     # (privacy.is_listed_by_default; the reply's own choice is directory_choice).

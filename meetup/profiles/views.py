@@ -21,8 +21,8 @@ from meetup.profiles.forms import (
 )
 from meetup.security import csrf_exempt, current_viewer, form_checks_csrf, private_page
 from meetup.services.accounts import privacy, profiles
-from meetup.services.connections import connections
-from meetup.services.directory import directory
+from meetup.services.connections import asking
+from meetup.services.directory import attendee_list
 from meetup.services.events import event_listing
 from meetup.services.followups import unsubscribe
 from meetup.services.outcomes import feedback
@@ -48,11 +48,11 @@ def detail(person_id: int) -> str | Response:
         person=person,
         is_own=viewer is not None and viewer.id == person.id,
         shows_email=privacy.can_see_email(shown_to, person),
-        events=directory.events_showing(shown_to, person, now=now),
-        hosting=upcoming_hosted[: directory.PROFILE_EVENTS],
-        hosted=past_hosted[: directory.PROFILE_EVENTS],
-        relation=connections.relation(viewer, person, now=now),
-        relations=connections,
+        events=attendee_list.events_showing(shown_to, person, now=now),
+        hosting=upcoming_hosted[: attendee_list.PROFILE_EVENTS],
+        hosted=past_hosted[: attendee_list.PROFILE_EVENTS],
+        relation=asking.relation(viewer, person, now=now),
+        relations=asking,
     )
 
 

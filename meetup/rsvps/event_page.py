@@ -12,7 +12,7 @@ from meetup.models.types import utcnow
 from meetup.rsvps.forms import RsvpForm
 from meetup.security import current_viewer
 from meetup.services.calendar import ical
-from meetup.services.directory import directory
+from meetup.services.directory import attendee_list
 from meetup.services.events.event_mail import can_see_online_link
 from meetup.services.outcomes.feedback import offers_feedback
 from meetup.services.pages import event_page
@@ -55,7 +55,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
         # Hosts see it; the page knows who hosts, so the rule is asked as of an attendee.
         can_see_directory=page.viewer_is_host
-        or directory.can_see_directory(
+        or attendee_list.can_see_directory(
             viewer, event, viewer_is_going=panel.is_going, as_attendee=True
         ),
         offers_feedback=offers_feedback(viewer, event, going=panel.is_going, now=now),

@@ -18,14 +18,21 @@ from sqlalchemy import JSON, String, Text, select, update
 
 from meetup.extensions import db
 from meetup.mail.compose import build_message, render_bodies
-from meetup.models import Event, OutboxMessage, OutboxStatus, SuggestionList, User
+from meetup.models import (
+    ConnectionRequest,
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    SuggestionList,
+    User,
+)
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy, profiles
-from meetup.services.connections import connections, ticks
+from meetup.services.connections import asking, ticks
 from meetup.services.hosting import announcements, hosts
 from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
-from meetup.services.suggestions import suggestions
+from meetup.services.suggestions import lists
 from tests.followups.helpers import ended_event, run_job
 from tests.plugins.app import DEFAULT_PASSWORD
 
@@ -83,28 +90,26 @@ def _world(app, make_user, make_event) -> dict[str, Any]:
     past = ended_event(app, zed, [zed, ada, ben, cy, dee], directory="everyone")
     upcoming = make_event(creator=zed, directory_visibility="everyone")
     with app.app_context():
-        assert suggestions.build_suggestions(db.session.get(Event, past.id))
+        assert lists.build_suggestions(db.session.get(Event, past.id))
         db.session.commit()
     assert run_job(app)[-1].queued == 5
     with app.app_context():
         row = db.session.get(Event, upcoming.id)
         for person in (zed, ada, ben):
             replying.respond(get(person), row, replying.Reply(True))
-        assert suggestions.build_suggestions(row)
+        assert lists.build_suggestions(row)
         announcements.message_attendees(
             get(zed), row, audience="going", subject="Doors", body="See you at seven."
         )
         hosts.invite_cohost(get(zed), row, email=cy.email)
-        connections.ask_to_connect(get(zed), cy.id, note=NOTE)
-        connections.ask_to_connect(get(zed), ada.id, note=NOTE)
-        connections.ask_to_connect(get(ben), zed.id, note="Hello")
+        asking.ask_to_connect(get(zed), cy.id, note=NOTE)
+        asking.ask_to_connect(get(zed), ada.id, note=NOTE)
+        asking.ask_to_connect(get(ben), zed.id, note="Hello")
         db.session.commit()
         request_id = db.session.scalar(
-            select(connections.ConnectionRequest.id).where(
-                connections.ConnectionRequest.requester_id == ben.id
-            )
+            select(ConnectionRequest.id).where(ConnectionRequest.requester_id == ben.id)
         )
-        connections.accept_request(get(zed), request_id)
+        asking.accept_request(get(zed), request_id)
         past_row = db.session.get(Event, past.id)
         ticks.tick(get(zed), past_row, dee.id)
         ticks.tick(get(dee), past_row, zed.id)

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, User
 from meetup.models.types import utcnow
+from meetup.services.accounts import credentials
+from meetup.services.connections import asking
 from meetup.services.hosting import lifecycle
 
 NEXT_YEAR = utcnow().year + 1
@@ -119,11 +121,10 @@ def test_bad_input_comes_back_at_the_field(live_server, browser) -> None:
 def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
     from datetime import datetime
 
-    from meetup.services.accounts import accounts
     from meetup.services.events import event_details
 
     with live_server.app.app_context():
-        host = accounts.register_user(
+        host = credentials.register_user(
             email="host@example.org", display_name="Host", password="correct horse battery"
         )
         host.email_verified_at = utcnow()
@@ -153,11 +154,10 @@ def test_pages_fit_a_phone_and_break_no_policy(live_server, browser) -> None:
 def _members(*names: str) -> list:
     """Verified members named `names`, with <name>@example.org addresses
     (inside an app context; the caller commits)."""
-    from meetup.services.accounts import accounts
 
     people = []
     for name in names:
-        person = accounts.register_user(
+        person = credentials.register_user(
             email=f"{name.lower()}@example.org", display_name=name,
             password="correct horse battery",
         )  # fmt: skip
@@ -347,13 +347,12 @@ def test_log_out_another_session_from_a_phone(live_server, browser) -> None:
 
 
 def test_connect_answer_and_download_a_card_on_a_phone(live_server, browser) -> None:
-    from meetup.services.connections import connections
 
     with live_server.app.app_context():
         ada, grace = _members("Ada", "Grace")
         grace.headline = "Compiler engineer"
         db.session.flush()
-        connections.ask_to_connect(grace, ada.id, note="We met at the compilers meetup!")
+        asking.ask_to_connect(grace, ada.id, note="We met at the compilers meetup!")
         db.session.commit()
     browser.set_window_size(360, 800)
     _log_in(browser, live_server.url, "ada@example.org")

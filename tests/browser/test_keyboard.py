@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from meetup.extensions import db
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from meetup.services.events import event_details
 from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
@@ -111,7 +111,7 @@ def test_reply_check_in_and_message_with_the_keyboard_alone(live_server, browser
     with live_server.app.app_context():
         people = []
         for name in ("Host", "Ada", "Grace"):
-            person = accounts.register_user(
+            person = credentials.register_user(
                 email=f"{name.lower()}@example.org", display_name=name, password=PASSWORD
             )
             person.email_verified_at = utcnow()

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from meetup.extensions import db
 from meetup.models import Event, EventHost, EventStatus, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from meetup.services.calendar import feeds
 from meetup.services.events.event_details import EventDetails
 from meetup.services.hosting import hosts, lifecycle
@@ -311,7 +311,7 @@ def _committed_world(app) -> tuple[int, int, int]:
     """A published event, its host and a stranger to it, committed."""
     with app.app_context():
         host, person = (
-            accounts.register_user(email=f"{name}@example.org", display_name=name,
+            credentials.register_user(email=f"{name}@example.org", display_name=name,
                                    password=DEFAULT_PASSWORD)
             for name in ("host", "person")
         )  # fmt: skip

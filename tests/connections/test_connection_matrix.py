@@ -35,7 +35,7 @@ from meetup.extensions import db
 from meetup.mail.compose import render_bodies
 from meetup.models import Block, ConnectionRequest, Event, OutboxMessage, OutboxStatus, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts, privacy, profiles
+from meetup.services.accounts import credentials, privacy, profiles
 from meetup.services.rsvps import replying
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
@@ -214,7 +214,7 @@ def _account_maker(start: int = 1):
     numbers = itertools.count(start)
 
     def add(name: str) -> User:
-        user = accounts.register_user(
+        user = credentials.register_user(
             email=f"matrix{next(numbers)}@example.org", display_name=name,
             password=DEFAULT_PASSWORD,
         )  # fmt: skip
@@ -623,7 +623,7 @@ def test_the_attendance_rule_and_its_sql_twin_agree(app, make_user, make_event):
         attendance_shown,
         attendance_shown_condition,
     )
-    from meetup.services.directory.directory import shown_condition
+    from meetup.services.directory.attendee_list import shown_condition
 
     person = make_user()
     for setting, choice, visibility in PEOPLE:

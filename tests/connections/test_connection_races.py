@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from meetup.extensions import db
 from meetup.models import Connection, ConnectionRequest, OutboxMessage, RequestStatus, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from tests.plugins.app import DEFAULT_PASSWORD, Client, sign_in
 
 PAIRS = 5
@@ -32,7 +32,7 @@ def _pairs(app: Flask) -> list[tuple[User, User]]:
     with app.app_context():
         people = []
         for number in range(2 * PAIRS):
-            person = accounts.register_user(
+            person = credentials.register_user(
                 email=f"asker{number}@example.org", display_name=f"Asker {number}",
                 password=DEFAULT_PASSWORD,
             )  # fmt: skip

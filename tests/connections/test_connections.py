@@ -20,7 +20,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.connections import attendance, connections
+from meetup.services.connections import asking, attendance
 from meetup.services.rsvps import replying
 from tests.plugins.app import sign_in
 
@@ -316,7 +316,7 @@ def test_asking_needs_a_confirmed_address(app, make_user) -> None:
 
 def test_requests_are_limited_per_day(app, people, make_user, monkeypatch) -> None:
     _, _, ada_client, _ = people
-    monkeypatch.setattr(connections, "REQUESTS_PER_DAY", 2)
+    monkeypatch.setattr(asking, "REQUESTS_PER_DAY", 2)
     others = [make_user() for _ in range(3)]
     statuses = [
         ada_client.submit(f"/people/{other.id}/connect", {}).status_code for other in others
@@ -394,10 +394,10 @@ def test_network_pages_cost_the_same_whatever_the_number_of_people(
         with app.app_context():
             me = db.session.get(User, ada.id)
             for friend in friends:
-                connections.ask_to_connect(me, friend.id)
-                connections.ask_to_connect(db.session.get(User, friend.id), ada.id)
+                asking.ask_to_connect(me, friend.id)
+                asking.ask_to_connect(db.session.get(User, friend.id), ada.id)
             for asker in askers:
-                connections.ask_to_connect(db.session.get(User, asker.id), ada.id)
+                asking.ask_to_connect(db.session.get(User, asker.id), ada.id)
             db.session.commit()
 
     def queries() -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.models import ConnectionRequest, StayInTouch
-from meetup.services.connections import connections, ticks
+from meetup.services.connections import asking, ticks
 from tests.connections.test_stay_in_touch import _client, _event, _tick
 from tests.plugins.app import DEFAULT_PASSWORD
 
@@ -20,7 +20,7 @@ def _mails_to(outbox, person) -> int:
 def test_block_and_unblock_do_not_reset_the_request_cap(
     app, make_user, outbox, monkeypatch
 ) -> None:
-    monkeypatch.setattr(connections, "REQUESTS_PER_DAY", 3)
+    monkeypatch.setattr(asking, "REQUESTS_PER_DAY", 3)
     asker, target = make_user(), make_user()
     client = _client(app, asker)
     answers = []
@@ -37,7 +37,7 @@ def test_block_and_unblock_do_not_reset_the_request_cap(
 def test_withdrawn_ignored_removed_or_deleted_requests_still_count(
     app, make_user, outbox, monkeypatch
 ) -> None:
-    monkeypatch.setattr(connections, "REQUESTS_PER_DAY", 4)
+    monkeypatch.setattr(asking, "REQUESTS_PER_DAY", 4)
     asker = make_user()
     gone, ignoring, withdrawn, connected, last = (make_user() for _ in range(5))
     client = _client(app, asker)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import ConnectionRequest, Event, User
 from meetup.models.types import utcnow
-from meetup.services.connections import connections, ticks
+from meetup.services.connections import asking, ticks
 from meetup.services.rsvps import replying
 from tests.plugins.app import sign_in
 from tests.suggestions.test_suggestions import build, set_profile
@@ -339,4 +339,4 @@ def test_a_tick_that_connects_still_says_so(app, make_user, make_event, outbox) 
     assert "You both wanted to stay in touch: you are connected." in answer
     assert outbox.last(world.ada.email).template == "stay_in_touch_mutual"
     with app.app_context():
-        assert connections.is_connected(world.ada.id, world.grace.id)
+        assert asking.is_connected(world.ada.id, world.grace.id)

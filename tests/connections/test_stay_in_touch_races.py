@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from meetup.extensions import db
 from meetup.models import Connection, Event, OutboxMessage, StayInTouch, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from meetup.services.events import event_details
 from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
@@ -29,7 +29,7 @@ def _setup(app: Flask) -> tuple[str, list[User]]:
     with app.app_context():
         people = []
         for number in range(2 * PAIRS + 1):
-            person = accounts.register_user(
+            person = credentials.register_user(
                 email=f"ticker{number}@example.org", display_name=f"Ticker {number}",
                 password="correct horse battery",
             )  # fmt: skip

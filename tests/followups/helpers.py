@@ -11,10 +11,10 @@ from sqlalchemy import delete, update
 from meetup.extensions import db
 from meetup.models import Event, OutboxMessage, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from meetup.services.connections import blocks
 from meetup.services.events import event_details
-from meetup.services.followups import followups
+from meetup.services.followups import sending
 from meetup.services.hosting import lifecycle
 from meetup.services.rsvps import replying
 
@@ -74,7 +74,7 @@ def ended_event(
 def make_person(app: Flask, number: int, **values: object) -> User:
     """A member with a confirmed address, committed (for apps without make_user)."""
     with app.app_context():
-        person = accounts.register_user(
+        person = credentials.register_user(
             email=f"member{number}@example.org", display_name=f"Member {number}",
             password="correct horse battery",
         )  # fmt: skip
@@ -105,12 +105,12 @@ def run_job(
     delay: timedelta | None = timedelta(hours=1),
     now: datetime | None = None,
     max_age: timedelta = WEEK,
-    batch_size: int = followups.BATCH_SIZE,
-) -> list[followups.Step]:
+    batch_size: int = sending.BATCH_SIZE,
+) -> list[sending.Step]:
     """Run the job to its end, committing after each step as the CLI does."""
     steps = []
     with app.app_context():
-        for step in followups.follow_up_due(
+        for step in sending.follow_up_due(
             delay=delay, max_age=max_age, now=now, batch_size=batch_size
         ):
             db.session.commit()

@@ -13,7 +13,7 @@ from meetup.config import ConfigError
 from meetup.extensions import db
 from meetup.mail import outbox as outbox_module
 from meetup.models import Event, Followup, FollowupDone, OutboxMessage
-from meetup.services.followups import followups
+from meetup.services.followups import sending
 from meetup.services.followups.due import due_at, recipient_zone
 from tests.followups.helpers import ended_event, run_job, set_values
 
@@ -116,15 +116,15 @@ def test_a_run_killed_halfway_is_finished_by_the_next(app, make_user, monkeypatc
             raise RuntimeError("killed")
         return real(mails)
 
-    monkeypatch.setattr(followups, "queue_mail_bulk", dies_on_the_third_batch)
+    monkeypatch.setattr(sending, "queue_mail_bulk", dies_on_the_third_batch)
     with pytest.raises(RuntimeError), app.app_context():
-        for _ in followups.follow_up_due(delay=timedelta(hours=1), max_age=timedelta(days=7),
+        for _ in sending.follow_up_due(delay=timedelta(hours=1), max_age=timedelta(days=7),
                                          batch_size=2):  # fmt: skip
             db.session.commit()
     with app.app_context():
         db.session.rollback()
     assert len(_followups_by_person(app)) == 4  # two batches committed
-    monkeypatch.setattr(followups, "queue_mail_bulk", real)
+    monkeypatch.setattr(sending, "queue_mail_bulk", real)
     run_job(app, batch_size=2)
     counts = _followups_by_person(app)
     assert len(counts) == 7 and set(counts.values()) == {1}

@@ -238,7 +238,7 @@ def test_suggestions_are_shown_with_their_links_never_across_a_block(
 ) -> None:
     from dataclasses import dataclass
 
-    from meetup.services.followups import followups
+    from meetup.services.followups import sending
 
     @dataclass
     class Suggestion:
@@ -254,7 +254,7 @@ def test_suggestions_are_shown_with_their_links_never_across_a_block(
     event = ended_event(app, host, [host, grace])
     block(app, blocked, host)
     monkeypatch.setattr(
-        followups,
+        sending,
         "suggestions_for",
         lambda event, ids, **_: {
             host.id: [

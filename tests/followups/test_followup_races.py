@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.models import Followup, OutboxMessage
-from meetup.services.followups import followups
+from meetup.services.followups import sending
 from tests.followups.helpers import ended_event, make_person
 
 PEOPLE = 24
@@ -31,7 +31,7 @@ def test_runs_at_once_queue_one_follow_up_per_person(racing_app: Flask) -> None:
         with racing_app.app_context():
             barrier.wait(timeout=30)
             try:
-                for step in followups.follow_up_due(
+                for step in sending.follow_up_due(
                     delay=timedelta(hours=1), max_age=timedelta(days=7), batch_size=5
                 ):
                     db.session.commit()

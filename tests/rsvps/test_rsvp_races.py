@@ -18,7 +18,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import OutboxMessage, Rsvp, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import accounts
+from meetup.services.accounts import credentials
 from meetup.services.events import event_details
 from meetup.services.hosting import lifecycle
 from tests.plugins.app import Client, sign_in
@@ -33,7 +33,7 @@ def _setup(app: Flask) -> tuple[str, list[User]]:
     with app.app_context():
         people = []
         for number in range(PEOPLE + 1):
-            person = accounts.register_user(
+            person = credentials.register_user(
                 email=f"racer{number}@example.org", display_name=f"Racer {number}",
                 password="correct horse battery",
             )  # fmt: skip

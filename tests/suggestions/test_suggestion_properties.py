@@ -25,7 +25,7 @@ from meetup.models import (
     UserInterest,
 )
 from meetup.services.accounts import privacy
-from meetup.services.suggestions import suggestions
+from meetup.services.suggestions import lists
 
 INTERESTS = ["go", "rust", "sql", "ml", "art"]
 GOALS = [Goal.ADVICE, Goal.MENTORING, Goal.HIRING, Goal.NEW_JOB]
@@ -81,9 +81,9 @@ def test_no_suggestion_reveals_what_the_viewer_may_not_see(app, make_event, draw
     with app.app_context():
         try:
             users = _seed(event, room, blocked_pairs)
-            suggestions.build_suggestions(db.session.get(Event, event.id))
+            lists.build_suggestions(db.session.get(Event, event.id))
             _change(users, room, blocked_pairs, changes)
-            found = suggestions.suggestions_for_many(
+            found = lists.suggestions_for_many(
                 db.session.get(Event, event.id), [user.id for user in users], limit=10
             )
             _check(users, room, blocked_pairs, found)

@@ -12,10 +12,10 @@ from meetup.extensions import db
 from meetup.models import Event, SuggestionBuild, SuggestionList, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy, profiles
-from meetup.services.connections import blocks, connections
+from meetup.services.connections import asking, blocks
 from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
-from meetup.services.suggestions import suggestions
+from meetup.services.suggestions import lists
 from tests.plugins.app import DEFAULT_PASSWORD
 
 
@@ -38,14 +38,14 @@ def set_privacy(person: User, visibility: str) -> None:
 
 
 def build(event: Event) -> bool:
-    built = suggestions.build_suggestions(db.session.get(Event, event.id))
+    built = lists.build_suggestions(db.session.get(Event, event.id))
     db.session.commit()
     return built
 
 
 def names_for(person: User, event: Event, limit: int = 20) -> list[str]:
     viewer = db.session.get(User, person.id)
-    found = suggestions.suggestions_for(viewer, db.session.get(Event, event.id), limit=limit)
+    found = lists.suggestions_for(viewer, db.session.get(Event, event.id), limit=limit)
     return [suggestion.display_name for suggestion in found]
 
 
@@ -82,14 +82,14 @@ def test_every_read_applies_the_exclusions_of_now(app, room) -> None:
         me = db.session.get(User, ada.id)
         get = lambda case: db.session.get(User, others[case].id)  # noqa: E731
         assert set(names_for(ada, event)) == set(CASES)
-        connections.ask_to_connect(me, others["connected"].id)
-        connections.accept_request(get("connected"), _request_id(ada, others["connected"]))
-        connections.ask_to_connect(me, others["asked"].id)
-        connections.ask_to_connect(get("asked_by"), ada.id)
-        connections.ask_to_connect(get("ignored_recently"), ada.id)
-        connections.ignore_request(me, _request_id(others["ignored_recently"], ada))
-        connections.ask_to_connect(get("ignored_long_ago"), ada.id, now=old)
-        connections.ignore_request(me, _request_id(others["ignored_long_ago"], ada), now=old)
+        asking.ask_to_connect(me, others["connected"].id)
+        asking.accept_request(get("connected"), _request_id(ada, others["connected"]))
+        asking.ask_to_connect(me, others["asked"].id)
+        asking.ask_to_connect(get("asked_by"), ada.id)
+        asking.ask_to_connect(get("ignored_recently"), ada.id)
+        asking.ignore_request(me, _request_id(others["ignored_recently"], ada))
+        asking.ask_to_connect(get("ignored_long_ago"), ada.id, now=old)
+        asking.ignore_request(me, _request_id(others["ignored_long_ago"], ada), now=old)
         blocks.block_person(me, others["blocked"].id)
         blocks.block_person(get("blocked_by"), ada.id)
         replying.set_directory_choice(get("hidden"), db.session.get(Event, event.id), "hidden")
@@ -124,13 +124,13 @@ def test_an_ignore_stands_for_the_ignorer_only(app, room) -> None:
     with app.app_context():
         me = db.session.get(User, ada.id)
         for case in ("asked", "plain"):
-            connections.ask_to_connect(me, others[case].id)
-        connections.ignore_request(db.session.get(User, others["asked"].id),
+            asking.ask_to_connect(me, others[case].id)
+        asking.ignore_request(db.session.get(User, others["asked"].id),
                                    _request_id(ada, others["asked"]))  # fmt: skip
         db.session.commit()
         assert not {"asked", "plain"} & set(names_for(ada, event))
         for case in ("asked", "plain"):
-            connections.withdraw_request(me, _request_id(ada, others[case]))
+            asking.withdraw_request(me, _request_id(ada, others[case]))
         db.session.commit()
         assert {"asked", "plain"} <= set(names_for(ada, event))
         assert "Ada" not in names_for(others["asked"], event)
@@ -181,7 +181,7 @@ def test_a_stale_build_is_read_as_it_is_with_terms_checked_again(app, room) -> N
         assert build(event)  # the room changed
         assert db.session.get(SuggestionBuild, event.id).built_at >= built_at
         assert names_for(ada, event)[0] == "plain"  # "go" is rarer than "rust" now
-        reasons = suggestions.suggestions_for(
+        reasons = lists.suggestions_for(
             db.session.get(User, ada.id), db.session.get(Event, event.id)
         )[0].reasons
         assert reasons == ["You both work on go"]
@@ -208,7 +208,7 @@ def test_the_batch_reads_in_constant_queries(app, make_user, make_event, reply, 
     with app.app_context():
         for number, person in enumerate(people):
             set_profile(person, interests=[f"topic {number % 4}"], company=f"Co {number % 3}")
-        connections.ask_to_connect(db.session.get(User, people[0].id), people[4].id)
+        asking.ask_to_connect(db.session.get(User, people[0].id), people[4].id)
         blocks.block_person(db.session.get(User, people[1].id), people[5].id)
         db.session.commit()
         build(event)
@@ -217,7 +217,7 @@ def test_the_batch_reads_in_constant_queries(app, make_user, make_event, reply, 
         with app.app_context():
             loaded = db.session.get(Event, event.id)
             with count_queries() as counted:
-                found = suggestions.suggestions_for_many(loaded, [p.id for p in viewers])
+                found = lists.suggestions_for_many(loaded, [p.id for p in viewers])
             assert all(found[person.id] for person in viewers)
             return counted.count
 
@@ -294,7 +294,7 @@ def test_the_batch_answers_for_everyone_asked(app, room, make_user) -> None:
     ada, _, event = room
     stranger = make_user()
     with app.app_context():
-        found = suggestions.suggestions_for_many(
+        found = lists.suggestions_for_many(
             db.session.get(Event, event.id), [ada.id, stranger.id], limit=3
         )
         assert set(found) == {ada.id, stranger.id}
@@ -323,7 +323,7 @@ def test_an_attendance_hidden_after_the_build_is_no_reason_at_once(
 
         def reasons() -> list[str]:
             viewer = db.session.get(User, ada.id)
-            (found,) = suggestions.suggestions_for(viewer, db.session.get(Event, upcoming.id))
+            (found,) = lists.suggestions_for(viewer, db.session.get(Event, upcoming.id))
             return found.reasons
 
         assert "You both went to Breakfast of founders" in reasons()

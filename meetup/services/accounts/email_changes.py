@@ -15,7 +15,7 @@ from meetup.lib.text import normalize_email
 from meetup.lib.tokens import read_token
 from meetup.models import FormerEmail, User
 from meetup.models.types import utcnow
-from meetup.services.accounts.accounts import (
+from meetup.services.accounts.credentials import (
     find_user_by_email,
     live_account_in,
     notify,

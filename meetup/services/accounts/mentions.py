@@ -16,7 +16,7 @@ dedupe keys, which say who each kind of message is about, and:
   is rewritten: another person's name, an event's title or a host's words
   that merely contain theirs stay as they were.
 
-My data (mydata.delete_account) calls this before anything else is erased:
+My data (personal_data.registry.delete_account) calls this before anything else is erased:
 it reads the person's replies, hostings and requests to find the rows.
 """
 
@@ -175,7 +175,7 @@ def _stored_names(message: OutboxMessage) -> Iterator[str]:
 def _naming(key: str, user_id: int) -> tuple[bool, bool]:
     """(Does the message of this dedupe key name the person, does it exist
     only because of them?) Mail to the person themselves is theirs, not
-    here: mydata erases it."""
+    here: My data (services.personal_data) erases it."""
     kind, *parts = key.split(":")
     mine = str(user_id)
     if kind == _REQUEST and len(parts) > 2:  # id, requester, addressee, time: to the addressee

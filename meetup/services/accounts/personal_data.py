@@ -71,7 +71,7 @@ def erase_profile(user: User) -> None:
 def erase_account(user: User) -> None:
     """Empty the account row; it stays as an anonymous tombstone."""
     user.email = f"deleted-{user.id}@deleted.invalid"
-    rename(user, DELETED_NAME)  # replies carry copies (services.directory.copies)
+    rename(user, DELETED_NAME)  # replies carry copies (accounts.copies)
     user.password_hash = "!"  # matches no password
     user.last_login_at = None
     user.deleted_at = utcnow()

@@ -16,8 +16,8 @@ from meetup.models.user import (
     INTEREST_MAX_LENGTH,
 )
 from meetup.services.accounts import privacy
-from meetup.services.accounts.accounts import clean_display_name
 from meetup.services.accounts.copies import rename
+from meetup.services.accounts.credentials import clean_display_name
 
 MAX_INTERESTS = 15
 MAX_LINKS = 5

@@ -100,7 +100,7 @@ def _stored_query() -> Select[Any]:
 def stored_public(slug: str, variant: str) -> tuple[str, str] | None:
     """The title and stored `variant` body of the event at `slug`, if it is
     current and the event open to anyone (published or cancelled: the draft
-    rule of services.events.is_visible for a viewer who hosts nothing)."""
+    rule of services.events.lookup.is_visible for a viewer who hosts nothing)."""
     row = (
         db.session.connection()
         .execute(_public_query(), {"slug": slug, "variant": variant, "format": current_format()})

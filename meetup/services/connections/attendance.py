@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
 from meetup.models import DirectoryVisibility, Event, EventStatus, Rsvp, RsvpStatus
-from meetup.services.directory.directory import shown_by_copies, shows_person
+from meetup.services.directory.attendee_list import shown_by_copies, shows_person
 
 
 def attended_condition(

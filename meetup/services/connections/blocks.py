@@ -29,8 +29,8 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
+from meetup.services.connections.asking import ordered_pair, shown_in_a_directory
 from meetup.services.connections.attendance import met_at
-from meetup.services.connections.connections import ordered_pair, shown_in_a_directory
 
 
 def block_person(actor: User, person_id: int) -> None:

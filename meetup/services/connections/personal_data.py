@@ -1,5 +1,5 @@
 """The connections part of My data: a person's connections, requests, blocks
-and ticks, to export and to erase (services.accounts.mydata registers them).
+and ticks, to export and to erase (services.personal_data registers them).
 What the export says follows the app: an ignored request reads "pending" to
 its asker (and goes with a block, as a waiting one does), and nobody learns
 who blocked or ticked them."""

@@ -40,9 +40,9 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts import actions, privacy
+from meetup.services.connections.asking import connect_pair, is_connected, lock_pair
 from meetup.services.connections.attendance import attended
-from meetup.services.connections.connections import connect_pair, is_connected, lock_pair
-from meetup.services.directory.directory import (
+from meetup.services.directory.attendee_list import (
     DirectoryFilters,
     DirectoryPage,
     shown_condition,

@@ -29,11 +29,11 @@ from meetup.models import Event, EventHost, EventTopic, FollowupKind, Rsvp, Rsvp
 from meetup.services.accounts import privacy
 from meetup.services.connections.attendance import attended_condition
 from meetup.services.connections.ticks import tick_links
-from meetup.services.directory.directory import shown_condition, shows_person
+from meetup.services.directory.attendee_list import shown_condition, shows_person
 from meetup.services.events.event_mail import event_context
 from meetup.services.followups.unsubscribe import unsubscribe_links
 from meetup.services.outcomes.feedback import feedback_url
-from meetup.services.suggestions.suggestions import Suggestion, suggestions_for_many
+from meetup.services.suggestions.lists import Suggestion, suggestions_for_many
 
 CAP_MET = 20  # people named; the directory has the rest
 NEXT_EVENTS = 3

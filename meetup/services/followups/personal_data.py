@@ -1,4 +1,4 @@
-"""The follow-ups part of My data (services.accounts.mydata registers it):
+"""The follow-ups part of My data (services.personal_data registers it):
 which events' follow-ups the person was sent, and their erasure."""
 
 from __future__ import annotations

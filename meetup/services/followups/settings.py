@@ -18,7 +18,7 @@ from meetup.models.types import utcnow
 from meetup.services.events.history import HistoryLine, latest_changes, record_change
 from meetup.services.events.lookup import require_host
 from meetup.services.followups.context import sample_context
-from meetup.services.followups.followups import followups_queued, full_subject, is_followed_up
+from meetup.services.followups.sending import followups_queued, full_subject, is_followed_up
 
 SENDING_LABELS = {
     FollowupSending.AUTOMATIC: "Send automatically, the morning after the event",

@@ -34,7 +34,7 @@ from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Event, EventHost, EventStatus, HostInvitation, HostRole, User
 from meetup.models.types import utcnow
 from meetup.services.accounts import privacy
-from meetup.services.accounts.accounts import find_user_by_email
+from meetup.services.accounts.credentials import find_user_by_email
 from meetup.services.events.event_mail import event_context
 from meetup.services.events.lookup import is_creator, is_host, require_creator, require_host
 from meetup.services.hosting.lifecycle import mark_cancelled, void_host_invitations
@@ -320,7 +320,7 @@ def hand_over_events(person: User, *, now: datetime | None = None) -> None:
     creator. An upcoming published event with no host left is cancelled the
     usual way (one email to each person replying, with the calendar CANCEL);
     a past one keeps its history, hostless. Drafts are erased with the
-    account (mydata). Call it before the person's host rows are deleted.
+    account (services.personal_data). Call it before the person's host rows are deleted.
     """
     now = now or utcnow()
     hosted = db.session.scalars(

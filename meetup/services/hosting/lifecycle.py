@@ -30,7 +30,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.accounts.accounts import require_verified
+from meetup.services.accounts.credentials import require_verified
 from meetup.services.calendar import invitations
 from meetup.services.events.event_details import (
     EventDetails,

@@ -22,7 +22,7 @@ from meetup.services.connections.attendance import (
     attendance_shown_condition,
     attended_condition,
 )
-from meetup.services.directory.directory import can_see_directory, shown_condition
+from meetup.services.directory.attendee_list import can_see_directory, shown_condition
 from meetup.services.outcomes import feedback
 
 

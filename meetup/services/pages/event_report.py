@@ -33,7 +33,7 @@ from meetup.models import (
 )
 from meetup.services.connections.attendance import attended_condition
 from meetup.services.events.lookup import require_host
-from meetup.services.followups.followups import followups_queued
+from meetup.services.followups.sending import followups_queued
 from meetup.services.outcomes.anonymity import (
     Comment,
     FeedbackFigures,

@@ -42,7 +42,7 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.accounts import actions
 from meetup.services.accounts import personal_data as account_data
-from meetup.services.accounts.accounts import verify_password
+from meetup.services.accounts.credentials import verify_password
 from meetup.services.accounts.mentions import erase_mentions
 from meetup.services.connections import personal_data
 from meetup.services.followups import personal_data as followup_data

@@ -29,7 +29,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.accounts.accounts import require_verified
+from meetup.services.accounts.credentials import require_verified
 from meetup.services.accounts.privacy import is_listed_by_default
 from meetup.services.events.lookup import can_view_event, is_host
 from meetup.services.events.questions import clean_answers, list_questions

@@ -19,7 +19,7 @@ from meetup.services.connections.attendance import (
     attendance_shown_condition,
     attended_condition,
 )
-from meetup.services.directory.directory import shown_condition
+from meetup.services.directory.attendee_list import shown_condition
 
 # Up to this many people, reads name them (IN); beyond, they read the whole
 # room of the event: a follow-up batch asks for thousands at once.

@@ -58,7 +58,7 @@ from meetup.services.connections.request_states import (
     standing_for_asker_condition,
     standing_request_condition,
 )
-from meetup.services.directory.directory import shows_person
+from meetup.services.directory.attendee_list import shows_person
 from meetup.services.suggestions import room, scoring
 
 BUILD_WINDOW = timedelta(days=30)  # events that ended longer ago are not rebuilt

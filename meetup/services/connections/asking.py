@@ -40,7 +40,7 @@ from meetup.models import (
 from meetup.models.connection import NOTE_MAX_LENGTH
 from meetup.models.types import utcnow
 from meetup.services.accounts import actions, privacy
-from meetup.services.accounts.accounts import require_verified
+from meetup.services.accounts.credentials import require_verified
 from meetup.services.connections.attendance import met_at
 from meetup.services.connections.request_states import (
     REQUEST_LIFETIME,
@@ -49,7 +49,7 @@ from meetup.services.connections.request_states import (
     live_request,
     recently_withdrawn,
 )
-from meetup.services.directory.directory import shown_condition, shows_person
+from meetup.services.directory.attendee_list import shown_condition, shows_person
 
 REQUESTS_PER_DAY = 30
 

@@ -139,7 +139,7 @@ def shown_by_copies(reply: Any) -> Any:
     """shown_condition over the reply's own columns (`reply`: Rsvp or an
     alias): its person's listing as the reply carries it
     (Rsvp.is_person_listed, kept equal to privacy.listed_by_default_condition
-    by services.directory.copies)."""
+    by services.accounts.copies)."""
     return or_(
         reply.directory_choice == DirectoryChoice.SHOWN,
         and_(reply.directory_choice.is_(None), reply.is_person_listed.is_(True)),
