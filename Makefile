@@ -43,6 +43,7 @@ $(AXE): tests/browser/js/package.json tests/browser/js/package-lock.json
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -60,7 +60,9 @@ def _world(app: Flask, make_user, make_event, n: int, start) -> World:
         set_profile(grace, interests=["rust"], offers=["advice"])
         for i, person in enumerate(others):
             set_profile(person, interests=[f"topic {i}"])
-        row.starts_at, row.ends_at = start - timedelta(hours=1), start + timedelta(hours=1)
+        # Ends hours after the next hour strikes: a test that runs across it
+        # must not see the event end between two of its worlds.
+        row.starts_at, row.ends_at = start - timedelta(hours=1), start + timedelta(hours=3)
         db.session.commit()
         build(event)
     clients = []
