@@ -22,7 +22,7 @@ from meetup.lib.timezones import utc_to_local
 from meetup.lib.urls import external_url
 from meetup.models import Event, EventStatus, Feedback, User
 from meetup.models.feedback import COMMENT_MAX_LENGTH
-from meetup.services.connections.attendance import attended
+from meetup.services.rsvps.attendance import attended
 
 FEEDBACK_DAYS = 30
 RATINGS = range(1, 6)
