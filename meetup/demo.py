@@ -15,7 +15,7 @@ from meetup.extensions import db
 from meetup.models import ConnectionRequest, Event, OutboxMessage, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.accounts.credentials import register_user
-from meetup.services.accounts.privacy import update_privacy
+from meetup.services.accounts.privacy_settings import update_privacy
 from meetup.services.accounts.profiles import update_profile
 from meetup.services.connections import asking, ticks
 from meetup.services.events import questions

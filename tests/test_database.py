@@ -12,7 +12,7 @@ from meetup.demo import seed_demo
 from meetup.extensions import db
 from meetup.models import User
 from meetup.models.rsvp import name_sort_key
-from meetup.services.accounts.privacy import is_listed_by_default
+from meetup.services.privacy import is_listed_by_default
 
 ISOLATION_EMAIL = "isolation-check@example.org"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from meetup.models import ProfileVisibility
-from meetup.services.accounts import privacy
+from meetup.services import privacy
 
 PASSWORD = "correct horse battery"
 

@@ -3,25 +3,45 @@ what its Card shows, rendered once per distinct value."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from flask import current_app
 from markupsafe import Markup
 
-from meetup.models import Goal, RsvpStatus
+from meetup.models import Event, Goal, RsvpStatus
 from meetup.models.user import GOAL_LABELS
 from meetup.rendering import rendered_once
+from meetup.routing import url_for_each
 from meetup.services.directory.attendee_list import Card, DirectoryPage
 
 
-def card_heads(page: DirectoryPage, profile_url: str) -> list[Markup]:
+class PersonLinks(NamedTuple):
+    """The links a directory page makes for each person (by id), each
+    built once a page: a page has fifty people."""
+
+    profile: Callable[[int], str]
+    connect: Callable[[int], str]  # asking, from this event
+    tick: Callable[[int], str]  # the stay-in-touch form's action
+
+
+def person_links(event: Event) -> PersonLinks:
+    return PersonLinks(
+        profile=url_for_each("profiles.detail", "person_id"),
+        connect=url_for_each("connections.ask", "person_id", event=event.slug),
+        tick=url_for_each("connections.stay_in_touch", "person_id", slug=event.slug),
+    )
+
+
+def card_heads(page: DirectoryPage, profile_url: Callable[[int], str]) -> list[Markup]:
     """Each card of `page` up to its actions, unclosed, in the page's order
     (directory/_person_card.html).
 
     Cached by every value a card shows, so it follows from its key alone and
     holds nothing another viewer's key would not name: the email and status
-    are in it (and shown) for hosts only; what privacy hides is already
-    blank in the Card. The actions (ticks, connect, each with the viewer's
-    form token) are never in it. Rendered anew when templates reload."""
-    host = page.viewer_is_host
+    are in the page for hosts only, and what privacy hides is already blank
+    in the Card. The actions (ticks, connect, each with the viewer's form
+    token) are never in it. Rendered anew when templates reload."""
     return [
         _card_head(
             card.user_id,
@@ -32,9 +52,9 @@ def card_heads(page: DirectoryPage, profile_url: str) -> list[Markup]:
             tuple(card.interests),
             tuple(card.offers),
             tuple(card.seeks),
-            card.email if host else None,
-            page.statuses[card.user_id] if host else None,
-            profile_url,
+            card.email,
+            page.statuses.get(card.user_id),
+            profile_url(card.user_id),
         )
         for card in page.people
     ]
@@ -50,8 +70,8 @@ def _card_head(
     interests: tuple[str, ...],
     offers: tuple[Goal, ...],
     seeks: tuple[Goal, ...],
-    email: str | None,  # None: not a host's card
-    status: RsvpStatus | None,
+    email: str,  # for hosts only (else empty)
+    status: RsvpStatus | None,  # for hosts only
     profile_url: str,
 ) -> Markup:
     card = Card(
@@ -60,12 +80,12 @@ def _card_head(
         shows_profile=shows_profile,
         headline=headline,
         company=company,
-        email=email or "",
+        email=email,
         interests=list(interests),
         offers=list(offers),
         seeks=list(seeks),
     )
     template = current_app.jinja_env.get_template("directory/_person_card.html")
     return template.module.card_head(  # type: ignore[attr-defined]
-        card, email is not None, status, profile_url, GOAL_LABELS
+        card, status, profile_url, GOAL_LABELS
     )

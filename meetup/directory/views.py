@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from meetup.directory.formatting import card_heads
+from meetup.directory.formatting import card_heads, person_links
 from meetup.downloads import private_download
 from meetup.events.access import event_or_404
 from meetup.forms import Form
@@ -18,6 +18,7 @@ from meetup.models.user import GOAL_LABELS
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
 from meetup.services.directory import attendee_list
+from meetup.services.directory.people_csv import directory_csv
 from meetup.services.suggestions.people_page import people_page
 
 bp = Blueprint("directory", __name__)
@@ -68,6 +69,7 @@ def people(slug: str) -> Response | str:
         page_url=page_url,
         goal_directions=GoalDirection,
         card_heads=card_heads,
+        person_links=person_links,
         statuses=RsvpStatus,
     )
 
@@ -76,5 +78,5 @@ def people(slug: str) -> Response | str:
 @login_required
 def people_csv(slug: str) -> Response:
     event = event_or_404(slug)
-    body = attendee_list.directory_csv(current_user, event)
+    body = directory_csv(current_user, event)
     return private_download(body, title=event.title, suffix="people.csv", mimetype="text/csv")

@@ -20,9 +20,11 @@ from meetup.profiles.forms import (
     ProfileForm,
 )
 from meetup.security import csrf_exempt, current_viewer, form_checks_csrf, private_page
-from meetup.services.accounts import privacy, profiles
+from meetup.services import privacy
+from meetup.services.accounts import profiles
+from meetup.services.accounts.privacy_settings import update_privacy
 from meetup.services.connections import asking
-from meetup.services.directory import attendee_list
+from meetup.services.directory import profile_events
 from meetup.services.events import event_listing
 from meetup.services.followups import unsubscribe
 from meetup.services.outcomes import feedback
@@ -48,9 +50,9 @@ def detail(person_id: int) -> str | Response:
         person=person,
         is_own=viewer is not None and viewer.id == person.id,
         shows_email=privacy.can_see_email(shown_to, person),
-        events=attendee_list.events_showing(shown_to, person, now=now),
-        hosting=upcoming_hosted[: attendee_list.PROFILE_EVENTS],
-        hosted=past_hosted[: attendee_list.PROFILE_EVENTS],
+        events=profile_events.events_showing(shown_to, person, now=now),
+        hosting=upcoming_hosted[: profile_events.PROFILE_EVENTS],
+        hosted=past_hosted[: profile_events.PROFILE_EVENTS],
         relation=asking.relation(viewer, person, now=now),
         relations=asking,
     )
@@ -89,7 +91,7 @@ def privacy_settings() -> Response | tuple[str, int]:
     form = PrivacyForm.for_person(current_user)
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            privacy.update_privacy(
+            update_privacy(
                 current_user,
                 profile_visibility=form.profile_visibility.data,
                 is_listed_in_directories=form.is_listed_in_directories.data,

@@ -12,10 +12,9 @@ from meetup.models.types import utcnow
 from meetup.rsvps.forms import RsvpForm
 from meetup.security import current_viewer
 from meetup.services.calendar import ical
-from meetup.services.directory import attendee_list
-from meetup.services.events.event_mail import can_see_online_link
 from meetup.services.outcomes.feedback import offers_feedback
 from meetup.services.pages import event_page
+from meetup.services.privacy import may_open_list, sees_online_link
 from meetup.services.rsvps.replying import closed_reason
 
 
@@ -44,8 +43,9 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         statuses=RsvpStatus,
         viewer=viewer,
         new_replies_closed=closed_reason(event, now, for_new_reply=True),
-        shows_online_link=can_see_online_link(
-            viewer_is_host=page.viewer_is_host, viewer_is_going=panel.is_going
+        shows_online_link=sees_online_link(
+            reply_status=panel.rsvp.status if panel.rsvp else None,
+            viewer_is_host=page.viewer_is_host,
         ),
         viewer_zone=viewer_zone if viewer_zone and viewer_zone != event.timezone else None,
         ambiguity=formatting.ambiguity_note(event),
@@ -53,10 +53,8 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
         share_url=share_url,
         map_url=formatting.map_url(event),
         json_ld=formatting.json_ld(event, page.hosts, share_url, description=text[:500]),
-        # Hosts see it; the page knows who hosts, so the rule is asked as of an attendee.
-        can_see_directory=page.viewer_is_host
-        or attendee_list.can_see_directory(
-            viewer, event, viewer_is_going=panel.is_going, as_attendee=True
+        can_see_directory=may_open_list(
+            event, viewer_is_host=page.viewer_is_host, viewer_is_going=panel.is_going
         ),
         offers_feedback=offers_feedback(viewer, event, going=panel.is_going, now=now),
         google_calendar_url=ical.google_calendar_link(event),

@@ -27,7 +27,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy, profiles
+from meetup.services.accounts import privacy_settings, profiles
 from meetup.services.connections import asking, ticks
 from meetup.services.hosting import announcements, hosts
 from meetup.services.personal_data import registry
@@ -58,7 +58,7 @@ def _profile(
         person, display_name=person.display_name, headline=headline, company=company, bio="",
         interests=list(interests), links=[], offers=offers, seeks=seeks, timezone="UTC",
     )  # fmt: skip
-    privacy.update_privacy(
+    privacy_settings.update_privacy(
         person, profile_visibility="public", is_listed_in_directories=True,
         is_email_shared_with_connections=True, is_followup_email_wanted=True,
     )  # fmt: skip

@@ -270,7 +270,7 @@ def test_check_in_at_the_door_on_a_phone(live_server, browser) -> None:
 
 
 def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
-    from meetup.services.accounts import privacy, profiles
+    from meetup.services.accounts import privacy_settings, profiles
     from meetup.services.events import event_details
     from meetup.services.rsvps import replying
 
@@ -290,7 +290,7 @@ def test_see_who_is_coming_and_filter_on_a_phone(live_server, browser) -> None:
             grace, display_name="Grace", headline="Rear admiral", company="US Navy", bio="",
             interests=["compilers"], links=[], offers=["mentoring"], seeks=[], timezone="UTC",
         )  # fmt: skip
-        privacy.update_privacy(
+        privacy_settings.update_privacy(
             linus, profile_visibility="members", is_listed_in_directories=False,
             is_email_shared_with_connections=False, is_followup_email_wanted=True,
         )  # fmt: skip

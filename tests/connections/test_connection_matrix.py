@@ -35,7 +35,7 @@ from meetup.extensions import db
 from meetup.mail.compose import render_bodies
 from meetup.models import Block, ConnectionRequest, Event, OutboxMessage, OutboxStatus, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import credentials, privacy, profiles
+from meetup.services.accounts import credentials, privacy_settings, profiles
 from meetup.services.rsvps import replying
 from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 
@@ -183,7 +183,7 @@ def _build(app: Flask, make_event, viewer_role: str, block: str) -> World:
                 bio="", interests=["okapi"], links=[f"https://example.org/{_slug_of(name)}"],
                 offers=["mentoring"], seeks=[], timezone="UTC",
             )  # fmt: skip
-            privacy.update_privacy(
+            privacy_settings.update_privacy(
                 person, profile_visibility=visibility, is_listed_in_directories=True,
                 is_email_shared_with_connections=shares_email(setting, choice),
                 is_followup_email_wanted=False,
@@ -619,18 +619,18 @@ def test_where_they_met_follows_the_profiles_rule(app, make_user, make_event, se
 
 def test_the_attendance_rule_and_its_sql_twin_agree(app, make_user, make_event):
     from meetup.models import Rsvp
-    from meetup.services.connections.attendance import (
+    from meetup.services.privacy import (
         attendance_shown,
         attendance_shown_condition,
+        shown_condition,
     )
-    from meetup.services.directory.attendee_list import shown_condition
 
     person = make_user()
     for setting, choice, visibility in PEOPLE:
         event = make_event(directory_visibility=setting)
         with app.app_context():
             me = db.session.get(User, person.id)
-            privacy.update_privacy(
+            privacy_settings.update_privacy(
                 me, profile_visibility=visibility, is_listed_in_directories=True,
                 is_email_shared_with_connections=False, is_followup_email_wanted=False,
             )  # fmt: skip

@@ -20,8 +20,8 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.connections import asking, attendance
-from meetup.services.rsvps import replying
+from meetup.services.connections import asking
+from meetup.services.rsvps import attendance, replying
 from tests.plugins.app import sign_in
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import DirectoryChoice, ProfileVisibility, Rsvp, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy, profiles
+from meetup.services.accounts import privacy_settings, profiles
 from meetup.services.rsvps import replying
 from tests.plugins.app import sign_in
 
@@ -43,7 +43,7 @@ def world(app, make_user, make_event, reply, host_acts):
     with app.app_context():
         for person in (shown, hidden):
             user = db.session.get(User, person.id)
-            privacy.update_privacy(
+            privacy_settings.update_privacy(
                 user, profile_visibility="public", is_listed_in_directories=person is shown,
                 is_email_shared_with_connections=False, is_followup_email_wanted=True,
             )  # fmt: skip

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.models import ProfileVisibility, User
-from meetup.services.accounts import privacy
+from meetup.services import privacy
+from meetup.services.accounts import privacy_settings
 from meetup.services.connections.blocks import block_person
 from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
@@ -43,7 +44,7 @@ def test_the_listing_a_reply_copies_is_the_privacy_rule(app, make_user, deleted,
 
 def _settings(app, person, *, listed=True, visibility="members"):
     with app.app_context():
-        privacy.update_privacy(
+        privacy_settings.update_privacy(
             db.session.get(User, person.id), profile_visibility=visibility,
             is_listed_in_directories=listed, is_email_shared_with_connections=False,
             is_followup_email_wanted=True,

@@ -8,7 +8,7 @@ import pytest
 
 from meetup.extensions import db
 from meetup.models import Event, ProfileVisibility, User
-from meetup.services.accounts import privacy
+from meetup.services.accounts import privacy_settings
 from meetup.services.personal_data import registry
 from tests.plugins.app import sign_in
 
@@ -16,7 +16,7 @@ from tests.plugins.app import sign_in
 def _private(app, person, **fields):
     with app.app_context():
         user = db.session.get(User, person.id)
-        privacy.update_privacy(
+        privacy_settings.update_privacy(
             user, profile_visibility="private", is_listed_in_directories=False,
             is_email_shared_with_connections=False, is_followup_email_wanted=False,
         )  # fmt: skip

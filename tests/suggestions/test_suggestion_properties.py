@@ -24,7 +24,7 @@ from meetup.models import (
     UserGoal,
     UserInterest,
 )
-from meetup.services.accounts import privacy
+from meetup.services import privacy
 from meetup.services.suggestions import lists
 
 INTERESTS = ["go", "rust", "sql", "ml", "art"]

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from meetup.extensions import db
 from meetup.models import Event, SuggestionBuild, SuggestionList, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy, profiles
+from meetup.services import privacy
+from meetup.services.accounts import privacy_settings, profiles
 from meetup.services.connections import asking, blocks
 from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
@@ -30,7 +31,7 @@ def set_profile(person: User, *, interests=(), offers=(), seeks=(), company="") 
 
 
 def set_privacy(person: User, visibility: str) -> None:
-    privacy.update_privacy(
+    privacy_settings.update_privacy(
         db.session.get(User, person.id), profile_visibility=visibility,
         is_listed_in_directories=True, is_email_shared_with_connections=False,
         is_followup_email_wanted=True,

@@ -3,7 +3,7 @@
 A directory page reads its people in name order from an index on the
 replies, and counts them from that index alone: each reply carries its
 person's name folded for sorting (Rsvp.sort_name) and whether they are
-listed by default (Rsvp.is_person_listed, privacy.is_listed_by_default). So
+listed by default (Rsvp.is_person_listed, services.privacy.is_listed_by_default). So
 every change of a display name goes through rename(), and every change of
 the listing through relist(), which keep the copies current in the same
 transaction: one statement on the replies' index on user_id.
@@ -29,7 +29,7 @@ def rename(person: User, display_name: str) -> None:
 
 def relist(person: User, *, listed: bool) -> None:
     """After `person`'s privacy choices changed: `listed` (the answer of
-    privacy.is_listed_by_default) onto their replies."""
+    services.privacy.is_listed_by_default) onto their replies."""
     _copy_to_replies(person, is_person_listed=listed)
 
 

@@ -53,7 +53,7 @@ SUBJECT_NAMES = ("connection_request", "connection_accepted", "stay_in_touch_mut
 
 # Kinds of mail (the dedupe key's first part) that exist only because of the
 # person they name, and where that person's id stands in the key (see
-# connections._dedupe_key and ticks._dedupe_key).
+# services.connections.mails: _request_key and queue_mutual_mails).
 _REQUEST, _ACCEPTED, _MUTUAL = "connection-request", "connection-accepted", "stay-in-touch"
 # Kinds about an event the person replied to or hosted, "<kind>:<event>:...":
 # a follow-up names the people met and the hosts, a host's message its host,

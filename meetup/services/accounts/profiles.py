@@ -15,7 +15,7 @@ from meetup.models.user import (
     HEADLINE_MAX_LENGTH,
     INTEREST_MAX_LENGTH,
 )
-from meetup.services.accounts import privacy
+from meetup.services import privacy
 from meetup.services.accounts.copies import rename
 from meetup.services.accounts.credentials import clean_display_name
 

@@ -31,7 +31,7 @@ from meetup.lib.timezones import describe_span
 from meetup.lib.urls import external_url
 from meetup.models import Event, EventStatus, RsvpStatus
 from meetup.services.calendar import entries
-from meetup.services.events.event_mail import can_see_online_link
+from meetup.services.privacy import sees_online_link
 
 PRODID = "-//Meetup//Meetup networking events//EN"
 FEED_TTL = timedelta(hours=1)
@@ -349,9 +349,8 @@ def entry_for(
 def reader_view(*, rsvp_status: RsvpStatus | None, is_host: bool) -> tuple[bool, bool]:
     """Whether a reader with this reply (or hosting) sees the online link, and
     whether their entry is tentative (waitlisted)."""
-    going = rsvp_status == RsvpStatus.GOING
     return (
-        can_see_online_link(viewer_is_host=is_host, viewer_is_going=going),
+        sees_online_link(reply_status=rsvp_status, viewer_is_host=is_host),
         rsvp_status == RsvpStatus.WAITLISTED and not is_host,
     )
 
@@ -371,7 +370,7 @@ def invitation_snapshot(event: Event, *, method: str, shows_online_link: bool) -
     snapshot = snapshot_of(
         event,
         url=url,
-        # The online link only for people going (event_mail.can_see_online_link).
+        # The online link only for people going (privacy.sees_online_link).
         shows_online_link=shows_online_link,
         status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
     )

@@ -13,8 +13,9 @@ from typing import Any
 
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.services.calendar.ical import invitation_snapshot
-from meetup.services.events.event_mail import can_see_online_link, event_context, online_link_for
+from meetup.services.events.event_mail import event_context
 from meetup.services.events.recipients import queue_to_each, replies_in
+from meetup.services.privacy import online_link_for, sees_online_link
 
 
 def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
@@ -23,9 +24,7 @@ def invitation_context(rsvp: Rsvp, *, method: str) -> dict[str, Any]:
         "invitation": invitation_snapshot(
             rsvp.event,
             method=method,
-            shows_online_link=can_see_online_link(
-                viewer_is_host=False, viewer_is_going=rsvp.status == RsvpStatus.GOING
-            ),
+            shows_online_link=sees_online_link(reply_status=rsvp.status),
         ),
         "alarm_minutes": rsvp.user.calendar_alarm_minutes,
     }
@@ -41,7 +40,7 @@ def queue_cancellations(event: Event) -> int:
     waiting (no calendar entry of theirs to remove)."""
     sent = _queue_for_going(event, method="CANCEL", template="event_cancelled")
     waiting = replies_in(event, (RsvpStatus.WAITLISTED, RsvpStatus.PENDING))
-    context = _event_context(event, is_going=False)
+    context = _event_context(event, reply_status=RsvpStatus.WAITLISTED)  # or pending: not going
     return sent + queue_to_each(
         waiting,
         subject=f"Cancelled: {event.title}",
@@ -53,8 +52,9 @@ def queue_cancellations(event: Event) -> int:
 
 def _queue_for_going(event: Event, *, method: str, template: str) -> int:
     # Sent to people going only: the link is theirs.
-    snapshot = invitation_snapshot(event, method=method, shows_online_link=True)
-    context = _event_context(event, is_going=True) | {"invitation": snapshot}
+    shown = sees_online_link(reply_status=RsvpStatus.GOING)
+    snapshot = invitation_snapshot(event, method=method, shows_online_link=shown)
+    context = _event_context(event, reply_status=RsvpStatus.GOING) | {"invitation": snapshot}
     subject = f"Cancelled: {event.title}" if method == "CANCEL" else f"Changed: {event.title}"
     return queue_to_each(
         replies_in(event, (RsvpStatus.GOING,)),
@@ -67,8 +67,9 @@ def _queue_for_going(event: Event, *, method: str, template: str) -> int:
     )
 
 
-def _event_context(event: Event, *, is_going: bool) -> dict[str, Any]:
+def _event_context(event: Event, *, reply_status: RsvpStatus) -> dict[str, Any]:
+    """What a message to the replies of this status says of `event`."""
     return event_context(event) | {
-        "online_url": online_link_for(event, is_going=is_going),
+        "online_url": online_link_for(event, reply_status=reply_status),
         "cancellation_message": event.cancellation_message,
     }

@@ -1,2 +1,4 @@
-"""Connections: who attended what (attendance), asking, answering and the
-network (connections), blocks (blocks) and contact cards (vcards)."""
+"""Connections: asking and answering (asking), the pair lock and connecting
+(pairs), their emails (mails), ticks (ticks), the network (network), blocks
+(blocks), contact cards (vcards) and the connections' part of My data
+(personal_data). Who may ask or tick whom is services.privacy's."""

@@ -1,55 +1,46 @@
-"""Connections: asking, answering, and one's network.
+"""Asking to connect, and answering: requests from asking to a connection.
 
-A person can be asked only where they are visible to the asker: a profile the
-asker may see, or an event's directory that shows them to the asker as an
-ordinary attendee (a host's right to see every reply gives no right to ask).
-Ignoring is silent: to its asker an ignored request is one not answered
-yet, in every state they can reach (asking again, withdrawing, a block, the
-other's own request, ticks, suggestions): their side reads only
+Who may ask whom is services.privacy's (can_ask). Ignoring is silent: to
+its asker an ignored request is one not answered yet, in every state they
+can reach (asking again, withdrawing, a block, the other's own request,
+ticks, suggestions): their side reads only
 `request_states.seen_waiting_condition`, never whether or when the other
 ignored. For IGNORED_FOR after an ignore, what its asker asks again is
 recorded and shown to them as usual but ignored at once: the other gets no
 email and sees no request. Two people asking each other end with one
-connection, whatever the timing: the pair is locked first.
+connection, whatever the timing: the pair is locked first (pairs).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete
 
 from meetup.extensions import db
 from meetup.lib.errors import NotFound
 from meetup.lib.text import clean_text
-from meetup.lib.urls import external_url
-from meetup.mail.outbox import Mail, queue_mail
-from meetup.models import (
-    ActionKind,
-    Connection,
-    ConnectionRequest,
-    Event,
-    EventStatus,
-    RequestStatus,
-    Rsvp,
-    RsvpStatus,
-    StayInTouch,
-    User,
-)
+from meetup.models import ActionKind, Connection, ConnectionRequest, RequestStatus, User
 from meetup.models.connection import NOTE_MAX_LENGTH
 from meetup.models.types import utcnow
-from meetup.services.accounts import actions, privacy
+from meetup.services import privacy
+from meetup.services.accounts import actions
 from meetup.services.accounts.credentials import require_verified
-from meetup.services.connections.attendance import met_at
+from meetup.services.connections.mails import queue_accepted_mail, queue_request_mail
+from meetup.services.connections.pairs import (
+    connect_pair,
+    forget_ticks_between,
+    is_connected,
+    lock_pair,
+    ordered_pair,
+)
 from meetup.services.connections.request_states import (
     REQUEST_LIFETIME,
-    between,
     ignored_at,
     live_request,
     recently_withdrawn,
 )
-from meetup.services.directory.attendee_list import shown_condition, shows_person
+from meetup.services.rsvps.attendance import met_at
 
 REQUESTS_PER_DAY = 30
 
@@ -58,61 +49,6 @@ REQUESTS_PER_DAY = 30
 SELF, CONNECTED, ASKED, ASKED_YOU, CAN_ASK, CANNOT_ASK = (
     "self", "connected", "asked", "asked_you", "can_ask", "cannot_ask",
 )  # fmt: skip
-
-
-def ordered_pair(first: int, second: int) -> tuple[int, int]:
-    return (first, second) if first < second else (second, first)
-
-
-def is_connected(first_id: int, second_id: int) -> bool:
-    return privacy.are_connected(first_id, second_id)
-
-
-def can_ask(asker: User, person: User) -> bool:
-    """May `asker` ask `person` to connect? Only where `person` is visible to
-    them, never themselves, and with a confirmed address. Across a block: the
-    blocker never; the person blocked where the profile opens to them
-    (privacy.may_open_profile), for a block is silent, and their request is
-    ignored at once."""
-    if asker.id == person.id or person.deleted_at is not None or not asker.is_verified:
-        return False
-    if person.id in privacy.blocked_ids(asker):
-        return privacy.is_blocked_only_by(asker, person) and privacy.may_open_profile(asker, person)
-    return privacy.can_see_profile(asker, person) or shown_in_a_directory(asker, person)
-
-
-def shown_in_a_directory(viewer: User, person: User) -> bool:
-    """Does some event's directory show `person` to `viewer` as an attendee?"""
-    rows = db.session.execute(
-        select(Event, shown_condition().label("shown"))
-        .join(Rsvp, Rsvp.event_id == Event.id)
-        .join(User, User.id == Rsvp.user_id)
-        .where(
-            Rsvp.user_id == person.id,
-            Rsvp.status == RsvpStatus.GOING,
-            Event.status == EventStatus.PUBLISHED,
-            shown_condition(),
-        )
-        .options(selectinload(Event.hosts))
-    ).all()
-    if not rows:
-        return False
-    viewer_going = set(
-        db.session.scalars(
-            select(Rsvp.event_id).where(
-                Rsvp.user_id == viewer.id,
-                Rsvp.status == RsvpStatus.GOING,
-                Rsvp.event_id.in_([event.id for event, _ in rows]),
-            )
-        )
-    )
-    return any(
-        shows_person(
-            viewer, event, person_shown=shown, viewer_is_going=event.id in viewer_going,
-            as_attendee=True,
-        )
-        for event, shown in rows
-    )  # fmt: skip
 
 
 def relation(viewer: User | None, person: User, *, now: datetime | None = None) -> str:
@@ -130,7 +66,7 @@ def relation(viewer: User | None, person: User, *, now: datetime | None = None) 
         return ASKED
     if live_request(person.id, viewer.id, now=now) is not None:
         return ASKED_YOU
-    return CAN_ASK if can_ask(viewer, person) else CANNOT_ASK
+    return CAN_ASK if privacy.can_ask(viewer, person) else CANNOT_ASK
 
 
 def find_person_to_ask(asker: User, person_id: int) -> User:
@@ -140,7 +76,7 @@ def find_person_to_ask(asker: User, person_id: int) -> User:
         answer either way: asking reveals nothing).
     """
     person = db.session.get(User, person_id)
-    if person is None or not can_ask(asker, person):
+    if person is None or not privacy.can_ask(asker, person):
         raise NotFound("There is no such person.")
     return person
 
@@ -162,7 +98,7 @@ def ask_to_connect(
     note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
     person = find_person_to_ask(asker, person_id)
     lock_pair(asker.id, person.id)
-    # `person` blocked `asker` (can_ask refuses the other way): what `asker`
+    # `person` blocked `asker` (privacy.can_ask refuses the other way): what `asker`
     # asks is ignored at once, so they see what an ignored request shows
     # (waiting, no second ask, a place under the cap taken), and `person`
     # never sees it nor gets mail. The block ended their connection and
@@ -240,22 +176,7 @@ def _send_request(
     actions.record_action(asker, ActionKind.CONNECTION_REQUEST, now=now)
     if ignored_since is not None:
         return request
-    queue_mail(
-        Mail(
-            to=person.email,
-            user_id=person.id,
-            subject=f"{asker.display_name} would like to connect",
-            template="connection_request",
-            dedupe_key=_dedupe_key("connection-request", request),
-            context={
-                "name": person.display_name,
-                "asker": asker.display_name,
-                "note": note,
-                "met_at": said.title if said else "",
-                "url": external_url("connections.requests"),
-            },
-        )
-    )
+    queue_request_mail(request, met_at=said.title if said else "")
     return request
 
 
@@ -321,62 +242,7 @@ def remove_connection(actor: User, person_id: int) -> None:
     if ended.rowcount == 0:
         raise NotFound("You are not connected to this person.")
     # Their ticks of each other would connect them again at the next tick.
-    _forget_ticks_between(actor.id, person_id)
-
-
-def _forget_ticks_between(first_id: int, second_id: int) -> None:
-    db.session.execute(
-        delete(StayInTouch).where(
-            or_(
-                and_(StayInTouch.ticker_id == first_id, StayInTouch.ticked_id == second_id),
-                and_(StayInTouch.ticker_id == second_id, StayInTouch.ticked_id == first_id),
-            )
-        )
-    )
-
-
-def connect_pair(
-    first_id: int, second_id: int, *, event_id: int | None, now: datetime
-) -> Connection | None:
-    """Connect two people (the caller locked the pair, see lock_pair) and
-    settle the requests between them that still wait: they are answered.
-
-    :return: the new connection, or None if they were connected already.
-    """
-    first, second = ordered_pair(first_id, second_id)
-    connection = None
-    if not is_connected(first, second):
-        connection = Connection(first_id=first, second_id=second, event_id=event_id, created_at=now)
-        db.session.add(connection)
-    db.session.execute(
-        update(ConnectionRequest)
-        .where(
-            between(first, second),
-            # An ignored request looks waiting to its asker: settled too.
-            ConnectionRequest.status.in_((RequestStatus.PENDING, RequestStatus.IGNORED)),
-        )
-        .values(status=RequestStatus.ACCEPTED, answered_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
-    # Connecting ends the ignores between them: what one asks after a
-    # removal reaches the other again.
-    db.session.execute(
-        update(ConnectionRequest)
-        .where(between(first, second), ConnectionRequest.status == RequestStatus.WITHDRAWN)
-        .values(answered_at=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    db.session.flush()
-    return connection
-
-
-def _dedupe_key(kind: str, request: ConnectionRequest) -> str:
-    """The outbox key of a request's email: its id alone is not enough, since
-    SQLite gives a deleted request's id (a deleted account's go) to the next."""
-    return (
-        f"{kind}:{request.id}:{request.requester_id}:{request.addressee_id}"
-        f":{request.created_at.isoformat()}"
-    )
+    forget_ticks_between(actor.id, person_id)
 
 
 def _accept(request: ConnectionRequest, *, now: datetime) -> None:
@@ -384,24 +250,7 @@ def _accept(request: ConnectionRequest, *, now: datetime) -> None:
     request.answered_at = now
     db.session.flush()
     connect_pair(request.requester_id, request.addressee_id, event_id=request.event_id, now=now)
-    asker, answerer = request.requester, request.addressee
-    queue_mail(
-        Mail(
-            to=asker.email,
-            user_id=asker.id,
-            subject=f"{answerer.display_name} accepted your request to connect",
-            template="connection_accepted",
-            dedupe_key=_dedupe_key("connection-accepted", request),
-            context={
-                "name": asker.display_name,
-                "other": answerer.display_name,
-                "email": (
-                    answerer.email if privacy.can_see_email(asker, answerer, connected=True) else ""
-                ),
-                "url": external_url("connections.network"),
-            },
-        )
-    )
+    queue_accepted_mail(request)
 
 
 def _incoming(actor: User, request_id: int, *, now: datetime) -> ConnectionRequest:
@@ -415,17 +264,3 @@ def _incoming(actor: User, request_id: int, *, now: datetime) -> ConnectionReque
     ):
         raise NotFound("This request is no longer waiting.")
     return request
-
-
-def lock_pair(first_id: int, second_id: int) -> None:
-    """Serialise what two people do to each other: both rows locked, lower id
-    first (PostgreSQL; on SQLite the write transaction is already exclusive)."""
-    db.session.execute(
-        select(User.id)
-        .where(User.id.in_(ordered_pair(first_id, second_id)))
-        .order_by(User.id)
-        .with_for_update()
-    )
-
-
-# Reading

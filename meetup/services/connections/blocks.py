@@ -28,9 +28,9 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy
-from meetup.services.connections.asking import ordered_pair, shown_in_a_directory
-from meetup.services.connections.attendance import met_at
+from meetup.services import privacy
+from meetup.services.connections.pairs import ordered_pair
+from meetup.services.rsvps.attendance import met_at
 
 
 def block_person(actor: User, person_id: int) -> None:
@@ -98,7 +98,7 @@ def may_block(actor: User, person: User) -> bool:
         return False
     if privacy.sees_profile(actor.id, person, blocked=frozenset()):
         return True
-    if _heard_from_or_blocked(actor, person) or shown_in_a_directory(actor, person):
+    if _heard_from_or_blocked(actor, person) or privacy.shown_in_some_list(actor, person):
         return True
     return bool(met_at(actor.id, [person.id], now=utcnow())[person.id])
 

@@ -32,10 +32,10 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.models.user import Goal, GoalDirection
-from meetup.services.accounts import privacy
-from meetup.services.connections.asking import is_connected, ordered_pair
-from meetup.services.connections.attendance import MetAt, met_at
+from meetup.services import privacy
+from meetup.services.connections.pairs import is_connected, ordered_pair
 from meetup.services.connections.request_states import REQUEST_LIFETIME, seen_waiting_condition
+from meetup.services.rsvps.attendance import MetAt, met_at
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """ "I'd like to stay in touch": a private tick that connects only when mutual.
 
 From an event's start until TICK_WINDOW after its end, a person who attended
-it (attendance's rule; before its end, going is enough) may tick the people
-its directory shows them as an ordinary attendee (a host's right to see every
-reply gives no right to tick), and untick them. Nobody but the ticker ever
+it (rsvps.attendance's rule; before its end, going is enough) may tick the
+people its list shows them as an attendee (privacy.tickable_condition: a
+host's right to see every reply gives no right to tick), and untick them. Nobody but the ticker ever
 learns of a tick: no page, count, email or export shows it to anyone else.
 When two people tick each other for the same event, they are connected at
 once (remembering that event), the requests between them are settled, and
@@ -27,28 +27,18 @@ from meetup.extensions import db
 from meetup.lib.errors import InvalidInput, NotFound
 from meetup.lib.tokens import read_token, token_maker
 from meetup.lib.urls import external_url
-from meetup.mail.outbox import Mail, queue_mail
-from meetup.models import (
-    ActionKind,
-    Connection,
-    Event,
-    EventStatus,
-    Rsvp,
-    RsvpStatus,
-    StayInTouch,
-    User,
-)
+from meetup.models import ActionKind, Event, EventStatus, Rsvp, RsvpStatus, StayInTouch, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import actions, privacy
-from meetup.services.connections.asking import connect_pair, is_connected, lock_pair
-from meetup.services.connections.attendance import attended
+from meetup.services import privacy
+from meetup.services.accounts import actions
+from meetup.services.connections.mails import queue_mutual_mails
+from meetup.services.connections.pairs import connect_pair, is_connected, lock_pair
 from meetup.services.directory.attendee_list import (
     DirectoryFilters,
     DirectoryPage,
-    shown_condition,
-    shows_person,
     visible_attendees,
 )
+from meetup.services.rsvps.attendance import attended
 
 TICK_WINDOW = timedelta(days=30)  # after the event's end
 LINK_LIFETIME = timedelta(days=14)
@@ -82,15 +72,11 @@ def may_tick_at(ticker: User, event: Event, *, now: datetime) -> bool:
 
 
 def tickable_ids(ticker: User, event: Event, candidates: list[int]) -> frozenset[int]:
-    """Those of `candidates` whom `event`'s directory shows `ticker` as an
-    ordinary attendee (directory.shows_person with as_attendee: hosts get no
-    extra right), never across a block, never `ticker`. One query."""
-    if not candidates or not shows_person(
-        ticker,
-        event,
-        person_shown=True,  # the query below keeps only people shown
-        viewer_is_going=_is_going(ticker.id, event.id),
-        as_attendee=True,
+    """Those of `candidates` whom `ticker` may tick on `event`'s list
+    (privacy.tickable_condition, where the list opens to them as an
+    attendee: hosts get no extra right). One query."""
+    if not candidates or not privacy.may_open_list(
+        event, viewer_is_host=False, viewer_is_going=_is_going(ticker.id, event.id)
     ):
         return frozenset()
     return frozenset(
@@ -99,11 +85,7 @@ def tickable_ids(ticker: User, event: Event, candidates: list[int]) -> frozenset
             .join(Rsvp, Rsvp.user_id == User.id)
             .where(
                 Rsvp.event_id == event.id,
-                Rsvp.status == RsvpStatus.GOING,
-                shown_condition(),
-                privacy.not_blocked_condition(ticker),
-                User.deleted_at.is_(None),
-                User.id != ticker.id,
+                privacy.tickable_condition(ticker),
                 User.id.in_(candidates),
             )
         )
@@ -175,7 +157,7 @@ def tick(ticker: User, event: Event, person_id: int, *, now: datetime | None = N
     connection = connect_pair(ticker.id, person.id, event_id=event.id, now=now)
     if connection is None:  # not reached: the pair is locked and was not connected
         return TICKED
-    _tell_both(connection, ticker, person, event)
+    queue_mutual_mails(connection, ticker, person, event)
     return CONNECTED
 
 
@@ -211,35 +193,6 @@ def _has_ticked(ticker_id: int, ticked_id: int, event_id: int) -> bool:
         )
         is not None
     )
-
-
-def _tell_both(connection: Connection, first: User, second: User, event: Event) -> None:
-    """One email each, once per event and pair: a connection their ticks
-    make again (after a removal or a block) is not told twice, or ticking,
-    blocking and unblocking would mail the other at will."""
-    for person, other in ((first, second), (second, first)):
-        queue_mail(
-            Mail(
-                to=person.email,
-                user_id=person.id,
-                subject=f"You and {other.display_name} both wanted to stay in touch",
-                template="stay_in_touch_mutual",
-                dedupe_key=_dedupe_key(event, connection, person),
-                context={
-                    "name": person.display_name,
-                    "other": other.display_name,
-                    "event_title": event.title,
-                    "email": other.email if privacy.can_see_email(person, other) else "",
-                    "url": external_url("connections.network"),
-                },
-            )
-        )
-
-
-def _dedupe_key(event: Event, connection: Connection, person: User) -> str:
-    """Once per event, pair and person (see _tell_both); services.accounts.
-    mentions reads the pair and the recipient from it."""
-    return f"stay-in-touch:{event.id}:{connection.first_id}:{connection.second_id}:{person.id}"
 
 
 # The directory, as the ticker sees it

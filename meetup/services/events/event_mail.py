@@ -1,4 +1,5 @@
-"""What every email about an event says of it, for the templates."""
+"""What every email about an event says of it, for the templates. (Whose
+message may carry the online link is services.privacy's: online_link_for.)"""
 
 from __future__ import annotations
 
@@ -7,18 +8,6 @@ from typing import Any
 from meetup.lib.timezones import describe_span
 from meetup.lib.urls import external_url
 from meetup.models import Event
-
-
-def can_see_online_link(*, viewer_is_host: bool, viewer_is_going: bool) -> bool:
-    """The online link is for hosts and people going: never public pages, never
-    people waitlisted, pending or gone (pages, calendar files and every email)."""
-    return viewer_is_host or viewer_is_going
-
-
-def online_link_for(event: Event, *, is_going: bool, is_host: bool = False) -> str:
-    """The online link as a message to this person may carry it ("" if not theirs)."""
-    shown = can_see_online_link(viewer_is_host=is_host, viewer_is_going=is_going)
-    return event.online_url if shown else ""
 
 
 def event_context(event: Event) -> dict[str, Any]:

@@ -26,13 +26,14 @@ from meetup.lib.text import in_words
 from meetup.lib.timezones import describe_span
 from meetup.lib.urls import external_url, url_per_id
 from meetup.models import Event, EventHost, EventTopic, FollowupKind, Rsvp, RsvpStatus, User
-from meetup.services.accounts import privacy
-from meetup.services.connections.attendance import attended_condition
+from meetup.services import privacy
 from meetup.services.connections.ticks import tick_links
-from meetup.services.directory.attendee_list import shown_condition, shows_person
+from meetup.services.directory.access import shows_person
 from meetup.services.events.event_mail import event_context
 from meetup.services.followups.unsubscribe import unsubscribe_links
 from meetup.services.outcomes.feedback import feedback_url
+from meetup.services.privacy import shown_condition
+from meetup.services.rsvps.attendance import attended_condition
 from meetup.services.suggestions.lists import Suggestion, suggestions_for_many
 
 CAP_MET = 20  # people named; the directory has the rest

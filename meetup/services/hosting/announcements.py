@@ -16,9 +16,10 @@ from meetup.lib.errors import InvalidInput
 from meetup.lib.text import clean_line, clean_text
 from meetup.models import Event, EventStatus, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services.events.event_mail import event_context, online_link_for
+from meetup.services.events.event_mail import event_context
 from meetup.services.events.lookup import require_host
 from meetup.services.events.recipients import queue_to_each, replies_in
+from meetup.services.privacy import online_link_for
 
 SUBJECT_MAX_LENGTH = 150
 MESSAGE_MAX_LENGTH = 5000
@@ -108,7 +109,7 @@ def _starts_soon(now: datetime, lead: timedelta) -> ColumnElement[bool]:
 def _remind(event: Event) -> int:
     context = event_context(event) | {
         "what_to_bring": event.what_to_bring,
-        "online_url": online_link_for(event, is_going=True),  # to people going only
+        "online_url": online_link_for(event, reply_status=RsvpStatus.GOING),  # mailed to them
     }
     return queue_to_each(
         replies_in(event, (RsvpStatus.GOING,)),

@@ -33,7 +33,7 @@ from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Event, EventHost, EventStatus, HostInvitation, HostRole, User
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy
+from meetup.services import privacy
 from meetup.services.accounts.credentials import find_user_by_email
 from meetup.services.events.event_mail import event_context
 from meetup.services.events.lookup import is_creator, is_host, require_creator, require_host

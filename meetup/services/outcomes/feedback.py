@@ -1,7 +1,7 @@
 """Feedback: who may give it and when, giving and changing it, and a
 person's own answers (My events, My data).
 
-Only people who attended (services.connections.attendance) may answer, from
+Only people who attended (services.rsvps.attendance) may answer, from
 the event's end for FEEDBACK_DAYS days, once each; they may change their
 answer in that window. An answer is anonymous to the hosts unless signed
 (what the hosts see of answers is services.outcomes.anonymity's business).
@@ -22,7 +22,7 @@ from meetup.lib.timezones import utc_to_local
 from meetup.lib.urls import external_url
 from meetup.models import Event, EventStatus, Feedback, User
 from meetup.models.feedback import COMMENT_MAX_LENGTH
-from meetup.services.connections.attendance import attended
+from meetup.services.rsvps.attendance import attended
 
 FEEDBACK_DAYS = 30
 RATINGS = range(1, 6)

@@ -17,13 +17,15 @@ from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
 from meetup.models import Connection, Event, Rsvp, User
-from meetup.services.accounts.privacy import can_see_profile, not_blocked_condition
-from meetup.services.connections.attendance import (
-    attendance_shown_condition,
-    attended_condition,
-)
-from meetup.services.directory.attendee_list import can_see_directory, shown_condition
+from meetup.services.directory.access import can_see_directory
 from meetup.services.outcomes import feedback
+from meetup.services.privacy import (
+    attendance_shown_condition,
+    can_see_profile,
+    not_blocked_condition,
+    shown_condition,
+)
+from meetup.services.rsvps.attendance import attended_condition
 
 
 @dataclass(frozen=True)

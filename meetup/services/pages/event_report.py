@@ -31,7 +31,6 @@ from meetup.models import (
     RsvpStatus,
     User,
 )
-from meetup.services.connections.attendance import attended_condition
 from meetup.services.events.lookup import require_host
 from meetup.services.followups.sending import followups_queued
 from meetup.services.outcomes.anonymity import (
@@ -40,6 +39,7 @@ from meetup.services.outcomes.anonymity import (
     comments,
     feedback_figures,
 )
+from meetup.services.rsvps.attendance import attended_condition
 
 FIRST_WEEK = timedelta(days=7)
 MAX_EDITIONS = 10  # earlier editions compared, latest first

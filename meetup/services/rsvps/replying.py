@@ -30,9 +30,9 @@ from meetup.models import (
 )
 from meetup.models.types import utcnow
 from meetup.services.accounts.credentials import require_verified
-from meetup.services.accounts.privacy import is_listed_by_default
 from meetup.services.events.lookup import can_view_event, is_host
 from meetup.services.events.questions import clean_answers, list_questions
+from meetup.services.privacy import is_listed_by_default
 from meetup.services.rsvps.waitlist import (
     Notice,
     change_status,

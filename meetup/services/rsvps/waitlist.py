@@ -27,7 +27,8 @@ from meetup.lib.urls import external_url
 from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import ACTIVE_STATUSES, Event, EventStatus, Rsvp, RsvpChange, RsvpStatus, User
 from meetup.services.calendar.invitations import invitation_context
-from meetup.services.events.event_mail import event_context, online_link_for
+from meetup.services.events.event_mail import event_context
+from meetup.services.privacy import online_link_for
 
 
 class Notice(enum.StrEnum):
@@ -261,7 +262,7 @@ def _notice_mail(rsvp: Rsvp, notice: Notice, *, note: str, change_id: int, was_g
             "when_for_you": (
                 describe_span(event.starts_at, event.ends_at, own_zone) if own_zone else ""
             ),
-            "online_url": online_link_for(event, is_going=status == RsvpStatus.GOING),
+            "online_url": online_link_for(event, reply_status=status),
             "my_events_url": external_url("rsvps.my_events"),
         }
         | invitation,

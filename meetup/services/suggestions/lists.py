@@ -53,12 +53,12 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy
+from meetup.services import privacy
 from meetup.services.connections.request_states import (
     standing_for_asker_condition,
     standing_request_condition,
 )
-from meetup.services.directory.attendee_list import shows_person
+from meetup.services.directory.access import shows_person
 from meetup.services.suggestions import room, scoring
 
 BUILD_WINDOW = timedelta(days=30)  # events that ended longer ago are not rebuilt

@@ -8,7 +8,8 @@ from datetime import datetime
 from meetup.models import Event, User
 from meetup.models.types import utcnow
 from meetup.services.connections.ticks import TickingDirectory, directory_with_ticks
-from meetup.services.directory.attendee_list import DirectoryFilters, can_see_directory
+from meetup.services.directory.access import can_see_directory
+from meetup.services.directory.attendee_list import DirectoryFilters
 from meetup.services.suggestions.lists import Suggestion, suggestions_for
 
 

@@ -15,11 +15,8 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.models import Event, EventStatus, Rsvp, RsvpStatus, User, UserGoal, UserInterest
 from meetup.models.user import GoalDirection
-from meetup.services.connections.attendance import (
-    attendance_shown_condition,
-    attended_condition,
-)
-from meetup.services.directory.attendee_list import shown_condition
+from meetup.services.privacy import attendance_shown_condition, shown_condition
+from meetup.services.rsvps.attendance import attended_condition
 
 # Up to this many people, reads name them (IN); beyond, they read the whole
 # room of the event: a follow-up batch asks for thousands at once.

@@ -1,16 +1,15 @@
-"""Who attended an event: the one rule connections, follow-ups and suggestions use.
+"""Who attended an event: the one rule connections, follow-ups, outcomes and
+suggestions use. It is about replies, so it lives with them.
 
 A person attended an event when they were going at its start; where the
 hosts checked in at least half of those going, only the people checked in
 count. "Met at" an event means both attended it. Hosts count as ordinary
 attendees: their replies decide, not their role.
 
-Whether someone may be told that a person attended an event is the
-profile's rule for that event (directory.shows_person), for a viewer who
-attended it too, as an ordinary attendee: the person chose to appear in
-its list of people, and the list shows its people to attendees. Where two
-people met, a past event a suggestion names, all say only that
-(attendance_shown and its SQL twin attendance_shown_condition).
+Whether someone may be told that a person attended an event is a privacy
+fact (services.privacy.attendance_shown and its SQL twin
+attendance_shown_condition): where two people met, a past event a
+suggestion names, all say only that.
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
-from meetup.models import DirectoryVisibility, Event, EventStatus, Rsvp, RsvpStatus
-from meetup.services.directory.attendee_list import shown_by_copies, shows_person
+from meetup.models import Event, EventStatus, Rsvp, RsvpStatus
+from meetup.services.privacy import attendance_shown_condition
 
 
 def attended_condition(
@@ -52,37 +51,6 @@ def attended_condition(
             checked_in.scalar_subquery() * 2 < going.scalar_subquery(),
         ),
     )
-
-
-def attendance_shown(event: Event, *, person_shown: bool) -> bool:
-    """May someone who attended `event` too be told that a person attended
-    it? (`person_shown`: their choice, directory.shown_condition.) The
-    profile's rule, with hosts as ordinary attendees."""
-    return shows_person(
-        _FELLOW, event, person_shown=person_shown, viewer_is_going=True, as_attendee=True
-    )
-
-
-def attendance_shown_condition(rsvp: type[Rsvp] = Rsvp) -> object:
-    """SQL over a reply: attendance_shown for its person and event (the
-    matrix tests hold the two together)."""
-    event = aliased(Event)
-    open_to_attendees = select(event.id).where(
-        event.directory_visibility.in_(
-            (DirectoryVisibility.EVERYONE, DirectoryVisibility.ATTENDEES)
-        )
-    )
-    return and_(shown_by_copies(rsvp), rsvp.event_id.in_(open_to_attendees))
-
-
-@dataclass(frozen=True)
-class _Fellow:
-    """Someone else who attended: what shows_person reads of a viewer."""
-
-    id: int = 0
-
-
-_FELLOW = _Fellow()
 
 
 @dataclass(frozen=True)
