@@ -16,7 +16,7 @@ from meetup.services.directory import attendee_list
 from meetup.services.events.event_mail import can_see_online_link
 from meetup.services.outcomes.feedback import offers_feedback
 from meetup.services.pages import event_page
-from meetup.services.rsvps.replying import closed_reason
+from meetup.services.rsvps.seats import closed_reason
 
 
 def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: int = 200):
