@@ -12,7 +12,9 @@ inside one module does not, library code in between is transparent). Then:
   ("returning to a module it had left"): entries minus modules.
 
 Each resumption of a generator is a call to Python, so it counts as one
-more entry when it crosses a module. Counted, not timed: the same on a busy
+more entry when it crosses a module. Code Python generates (a dataclass's
+__init__, whose globals are its module's) is not counted: building a value
+is not entering the module's code. Counted, not timed: the same on a busy
 machine. A fresh SQLite file each run (PostgreSQL when
 MEETUP_DATABASE_URL is set: **its schema is dropped and rebuilt**); one
 identical POST first, untraced, so imports and caches do not count.
@@ -72,7 +74,7 @@ def _ours(frame: FrameType | None, prefix: str) -> str:
     """The module of the innermost frame of ours at or below `frame`."""
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
-        if _is_ours(name, prefix):
+        if _is_ours(name, prefix) and not frame.f_code.co_filename.startswith("<"):
             return name
         frame = frame.f_back
     return ""
@@ -84,7 +86,7 @@ def tracing(prefix: str) -> Iterator[Trail]:
     trail = Trail()
 
     def profile(frame: FrameType, event: str, _arg: Any) -> None:
-        if event != "call":
+        if event != "call" or frame.f_code.co_filename.startswith("<"):
             return
         module = frame.f_globals.get("__name__", "")
         if not _is_ours(module, prefix):

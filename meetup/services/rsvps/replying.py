@@ -23,7 +23,7 @@ from meetup.models import ACTIVE_STATUSES, DirectoryChoice, Event, Rsvp, User
 from meetup.models.types import utcnow
 from meetup.services.accounts.credentials import require_verified
 from meetup.services.accounts.privacy import is_listed_by_default
-from meetup.services.events.lookup import is_host, is_visible
+from meetup.services.events.lookup import can_view_event
 from meetup.services.events.questions import clean_answers, list_questions
 from meetup.services.rsvps import seats
 from meetup.services.rsvps.seats import closed_reason, find_rsvp
@@ -52,8 +52,7 @@ def respond(actor: User, event: Event, reply: Reply, *, now: datetime | None = N
     :raise InvalidInput: replies are closed, or a field breaks its rules.
     """
     require_verified(actor)
-    actor_hosts = is_host(actor, event)
-    if not is_visible(event, viewer_is_host=actor_hosts):
+    if not can_view_event(actor, event):
         raise NotFound("There is no such event.")
     choice = _directory_choice(reply.directory_choice)
     guests, answers = 0, {}
@@ -67,7 +66,6 @@ def respond(actor: User, event: Event, reply: Reply, *, now: datetime | None = N
         answers=answers,
         is_choosing_directory=reply.directory_choice is not None,
         directory_choice=choice,
-        is_host=actor_hosts,
         is_listed_by_default=is_listed_by_default(actor),
     )
     return seats.change_reply(event, own, actor=actor, now=now or utcnow())

@@ -44,6 +44,7 @@ from meetup.models import (
     RsvpStatus,
     User,
 )
+from meetup.services.events.lookup import is_host
 from meetup.services.rsvps import waitlist
 from meetup.services.rsvps.notices import Notice, queue_notice
 from meetup.services.rsvps.seat_count import count_seats
@@ -59,7 +60,6 @@ class OwnReply:
     answers: Mapping[str, str] = field(default_factory=dict)
     is_choosing_directory: bool = False  # False: directory_choice stays as it is
     directory_choice: DirectoryChoice | None = None  # None: follow the privacy setting
-    is_host: bool = False  # hosts need no approval
     is_listed_by_default: bool = True  # a new reply's Rsvp.is_person_listed
 
 
@@ -175,9 +175,10 @@ def _own_reply_move(
     if rsvp is not None and rsvp.status in ACTIVE_STATUSES:
         return rsvp, _changed_party(event, rsvp, ask, now)
     _require_open(event, now, for_new_reply=True)
-    rsvp = rsvp or _new_reply(event, ask, now)
+    if rsvp is None:
+        rsvp = _new_reply(event, ask, now)
     rsvp.guests, rsvp.answers = ask.guests, dict(ask.answers)
-    if event.is_approval_required and not ask.is_host:
+    if event.is_approval_required and not is_host(ask.person, event):
         return rsvp, _Move(RsvpStatus.PENDING, Notice.PENDING)
     if count_seats(event).fits(rsvp.party_size):
         return rsvp, _Move(RsvpStatus.GOING, Notice.GOING)
