@@ -18,7 +18,7 @@ from meetup.security import form_checks_csrf, framed_email
 from meetup.services.followups import settings as followup_settings
 from meetup.services.hosting import announcements, checkin, dashboard, hosts
 from meetup.services.rsvps import read_models
-from meetup.services.rsvps.waitlist import count_seats
+from meetup.services.rsvps.seat_count import count_seats
 
 bp = Blueprint("hosting", __name__)
 

@@ -15,7 +15,7 @@ from meetup.services.calendar import ical
 from meetup.services.outcomes.feedback import offers_feedback
 from meetup.services.pages import event_page
 from meetup.services.privacy import may_open_list, sees_online_link
-from meetup.services.rsvps.replying import closed_reason
+from meetup.services.rsvps.seats import closed_reason
 
 
 def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: int = 200):

@@ -26,7 +26,7 @@ from meetup.services.events.questions import MAX_QUESTIONS
 from meetup.services.hosting import attendee_csv
 from meetup.services.pages import my_events as my_events_page
 from meetup.services.rsvps import decisions, read_models, replying
-from meetup.services.rsvps.waitlist import count_seats
+from meetup.services.rsvps.seat_count import count_seats
 
 bp = Blueprint("rsvps", __name__)
 

@@ -70,7 +70,7 @@ def _invitation(method: str) -> dict[str, Any]:
 
 
 def _rsvp(notice: str, status: str, *, position: int | None = None, **extra: Any) -> dict:
-    """services.waitlist._notice_mail's context."""
+    """services.rsvps.notices._notice_mail's context."""
     method = "REQUEST" if status == "going" else None
     return (
         _event(

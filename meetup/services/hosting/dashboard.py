@@ -12,7 +12,7 @@ from meetup.lib.timezones import utc_to_local
 from meetup.models import Event, Rsvp, RsvpChange, RsvpStatus, User
 from meetup.services.events.lookup import require_host
 from meetup.services.hosting.checkin import checked_in_count
-from meetup.services.rsvps.waitlist import SeatCount, count_seats
+from meetup.services.rsvps.seat_count import SeatCount, count_seats
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,7 @@ from meetup.services.events.event_details import (
 )
 from meetup.services.events.history import record_change
 from meetup.services.events.lookup import require_creator, require_host
-from meetup.services.rsvps.waitlist import (
-    lock_event,
-    promote_waitlist,
-)
+from meetup.services.rsvps.seats import changing_event
 
 MAX_COPY_WEEKS = 104
 
@@ -84,23 +81,24 @@ def update_event(
     :raise InvalidInput: a field breaks its rules; nothing is changed.
     """
     require_host(actor, event)
-    lock_event(event)  # capacity decides who gets a seat: no RSVP may interleave
-    if event.status == EventStatus.CANCELLED:
-        raise InvalidInput("A cancelled event cannot be edited.")
     now = now or utcnow()
-    before = _calendar_fields(event)
-    snapshot = details_snapshot(event)
-    ambiguous = apply_details(event, details, now=now, is_new=False)
-    changed = describe_changes(snapshot, details_snapshot(event))
-    if changed:
-        record_change(event, actor, changed, now=now)
-    raised = _calendar_fields(event) != before
-    if raised:
-        event.sequence += 1
-    db.session.flush()
-    if raised and event.status == EventStatus.PUBLISHED:
-        invitations.queue_updates(event)  # calendars move the entry
-    promote_waitlist(event, now=now)
+    # Capacity decides who gets a seat: no reply may interleave; seats it
+    # frees go to the waitlist.
+    with changing_event(event, now=now):
+        if event.status == EventStatus.CANCELLED:
+            raise InvalidInput("A cancelled event cannot be edited.")
+        before = _calendar_fields(event)
+        snapshot = details_snapshot(event)
+        ambiguous = apply_details(event, details, now=now, is_new=False)
+        changed = describe_changes(snapshot, details_snapshot(event))
+        if changed:
+            record_change(event, actor, changed, now=now)
+        raised = _calendar_fields(event) != before
+        if raised:
+            event.sequence += 1
+        db.session.flush()
+        if raised and event.status == EventStatus.PUBLISHED:
+            invitations.queue_updates(event)  # calendars move the entry
     return SaveResult(event, resolved_ambiguity=ambiguous, sequence_raised=raised)
 
 

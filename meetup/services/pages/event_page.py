@@ -40,12 +40,8 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.events.lookup import is_creator, is_visible
 from meetup.services.events.questions import list_questions
-from meetup.services.rsvps.replying import closed_reason
-from meetup.services.rsvps.waitlist import (
-    SeatCount,
-    seat_count_columns,
-    seat_count_of,
-)
+from meetup.services.rsvps.seat_count import SeatCount, seat_count_columns, seat_count_of
+from meetup.services.rsvps.seats import closed_reason
 
 
 @dataclass(frozen=True)

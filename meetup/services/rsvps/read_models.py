@@ -21,10 +21,8 @@ from meetup.models import (
 )
 from meetup.services.events.lookup import is_host, require_host
 from meetup.services.events.questions import list_questions
-from meetup.services.rsvps.replying import (
-    find_rsvp,
-    reply_in,
-)
+from meetup.services.rsvps.replying import reply_in
+from meetup.services.rsvps.seats import find_rsvp
 
 _HOST_LIST_ORDER = (
     RsvpStatus.PENDING, RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.NOT_GOING,
