@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote_plus
 
 from flask import current_app, request
 from markupsafe import Markup
 
+from meetup.lib.markdown import html_to_text
 from meetup.lib.timezones import describe_moment, describe_span, is_ambiguous, utc_to_local
-from meetup.models import Event, EventStatus
+from meetup.lib.urls import external_url
+from meetup.models import Event, EventStatus, User
 from meetup.rendering import rendered_once
-from meetup.routing import url_for_each
+from meetup.routing import url_for_each, url_for_each_id
+from meetup.services.calendar import ical
 from meetup.services.events.event_listing import EventCard
-from meetup.services.pages.event_page import HostSummary
+from meetup.services.pages.event_page import EventPage, HostSummary
 
 
 def event_when(event: Event | EventCard, zone: str | None = None) -> str:
@@ -107,3 +110,41 @@ def json_ld(
         else "https://schema.org/OfflineEventAttendanceMode"
     )
     return data
+
+
+class HostLink(NamedTuple):
+    name: str
+    url: str | None  # their host page; None: the name links nowhere
+
+
+def host_links(page: EventPage) -> list[HostLink]:
+    """The hosts' names, each linked to its host page (events.hosted_by) when
+    the event is public: hosting a public event makes the name public; other
+    events' hosts link nowhere. The link is built once, not per host: a big
+    event has hundreds."""
+    if not page.is_public:
+        return [HostLink(host.display_name, None) for host in page.hosts]
+    host_url = url_for_each_id("events.hosted_by", "person_id")
+    return [HostLink(host.display_name, host_url(host.user_id)) for host in page.hosts]
+
+
+def event_page_display(page: EventPage, viewer: User | None) -> dict[str, Any]:
+    """How the event page reads, beyond its read model: the viewer's time zone
+    when it differs, the summary, the links to share, map and calendars, and
+    the structured data (the template's values, by name)."""
+    event = page.event
+    viewer_zone = viewer.timezone if viewer is not None else None
+    share_url = external_url("events.detail", slug=event.slug)
+    text = html_to_text(event.description_html)
+    return {
+        "event": event,
+        "host_links": host_links(page),
+        "viewer_zone": viewer_zone if viewer_zone and viewer_zone != event.timezone else None,
+        "ambiguity": ambiguity_note(event),
+        "summary": text[:300],
+        "share_url": share_url,
+        "map_url": map_url(event),
+        "json_ld": json_ld(event, page.hosts, share_url, description=text[:500]),
+        "google_calendar_url": ical.google_calendar_link(event),
+        "outlook_calendar_url": ical.outlook_calendar_link(event),
+    }

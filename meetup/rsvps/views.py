@@ -22,9 +22,9 @@ from meetup.rsvps.event_page import render_event_page
 from meetup.rsvps.forms import QuestionForm, ReasonForm, ReplyFilterForm, RsvpForm
 from meetup.security import form_checks_csrf
 from meetup.services.events import questions
-from meetup.services.events.questions import MAX_QUESTIONS
 from meetup.services.hosting import attendee_csv
 from meetup.services.pages import my_events as my_events_page
+from meetup.services.pages.registration_questions import questions_page
 from meetup.services.rsvps import decisions, read_models, replying
 from meetup.services.rsvps.seat_count import count_seats
 
@@ -114,7 +114,6 @@ def replies(slug: str) -> str:
         form=form,
         questions=questions.list_questions(event),
         seats=count_seats(event),
-        statuses=RsvpStatus,
     )
 
 
@@ -212,13 +211,7 @@ def edit_questions(slug: str) -> Response | tuple[str, int]:
             questions.add_question(current_user, event, form.draft())
             flash("The question is added.", "success")
             return redirect(url_for("rsvps.edit_questions", slug=slug), 303)
-    return render_form(
-        "rsvps/questions.html",
-        form,
-        event=event,
-        questions=questions.list_questions(event),
-        max_questions=MAX_QUESTIONS,
-    )
+    return render_form("rsvps/questions.html", form, event=event, page=questions_page(event))
 
 
 @bp.route("/events/<slug>/questions/<id:question_id>", methods=["GET", "POST"])

@@ -1,5 +1,7 @@
 """The event page's read model: the event, its seats, its hosts and the
-viewer's reply, read in one statement, and which host tools it offers."""
+viewer's reply, read in one statement, and every flag the page shows (host
+tools, the online link, the list of people, feedback, the reply box), each
+decided by its rule's own module so the templates decide nothing."""
 
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services.events.lookup import is_creator, is_visible
 from meetup.services.events.questions import list_questions
+from meetup.services.outcomes.feedback import offers_feedback
+from meetup.services.privacy import is_listed_by_default, may_open_list, online_link_for
 from meetup.services.rsvps.seat_count import SeatCount, seat_count_columns, seat_count_of
 from meetup.services.rsvps.seats import closed_reason
 
@@ -58,7 +62,7 @@ class HostSummary:
 class HostTools:
     """Which of the hosts' tools the event page offers, by the event's state."""
 
-    can_edit: bool
+    can_edit: bool  # is_editable
     can_publish: bool
     can_cancel: bool
     runs_replies: bool  # dashboard, replies, check-in, messages: once published
@@ -80,10 +84,27 @@ class EventPage:
     seats: SeatCount
     viewer_rsvp: Rsvp | None  # None also for an anonymous viewer
     has_questions: bool
+    # What the viewer may see and do, by the rules of their own modules:
+    online_link: str  # the event's online link if it is the viewer's to see, else ""
+    opens_attendee_list: bool  # the viewer may open the event's list of people
+    offers_feedback: bool  # the viewer went, and the feedback form is open now
 
     @property
     def takes_replies(self) -> bool:
         """A draft has no reply box (nobody but its hosts sees it)."""
+        return self.event.status != EventStatus.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        return self.event.status == EventStatus.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.event.status == EventStatus.CANCELLED
+
+    @property
+    def offers_calendar(self) -> bool:
+        """Calendar files and links, once published (a draft may still change)."""
         return self.event.status != EventStatus.DRAFT
 
     @property
@@ -92,10 +113,16 @@ class EventPage:
         return self.takes_replies and self.event.visibility == EventVisibility.PUBLIC
 
 
+def is_editable(event: Event) -> bool:
+    """Hosts may still change the event and its questions: not once cancelled
+    (lifecycle.update_event and questions refuse it)."""
+    return event.status != EventStatus.CANCELLED
+
+
 def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:
     status = event.status
     return HostTools(
-        can_edit=status != EventStatus.CANCELLED,
+        can_edit=is_editable(event),
         can_publish=status == EventStatus.DRAFT,
         can_cancel=status == EventStatus.PUBLISHED,
         runs_replies=status != EventStatus.DRAFT,
@@ -103,12 +130,14 @@ def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:
     )
 
 
-def get_event_page(viewer: User | None, slug: str) -> EventPage:
+def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = None) -> EventPage:
     """Return what the event page shows: the event with its topics, its
-    seats, its hosts and the viewer's reply (one statement).
+    seats, its hosts and the viewer's reply (one statement), and what the
+    viewer may see and do on it at `now`.
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
     """
+    now = now or utcnow()
     parameters = {"slug": slug} if viewer is None else {"slug": slug, "viewer_id": viewer.id}
     query = _event_page_query(db.session.get_bind().dialect.name, with_reply=viewer is not None)
     found = db.session.execute(query, parameters).one_or_none()
@@ -122,6 +151,7 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
         raise NotFound("There is no such event.")
     viewer_is_creator = is_creator(viewer, event)
     tools = host_tools(event, viewer_is_creator=viewer_is_creator) if viewer_is_host else None
+    is_going = viewer_rsvp is not None and viewer_rsvp.status == RsvpStatus.GOING
     return EventPage(
         event=event,
         topics=[name for (name,) in _rows(topic_rows)],
@@ -133,6 +163,15 @@ def get_event_page(viewer: User | None, slug: str) -> EventPage:
         seats=seat_count_of(event, *json.loads(going), waitlisted, pending),
         viewer_rsvp=viewer_rsvp,
         has_questions=bool(has_questions),
+        online_link=online_link_for(
+            event,
+            reply_status=viewer_rsvp.status if viewer_rsvp else None,
+            viewer_is_host=viewer_is_host,
+        ),
+        opens_attendee_list=may_open_list(
+            event, viewer_is_host=viewer_is_host, viewer_is_going=is_going
+        ),
+        offers_feedback=offers_feedback(viewer, event, going=is_going, now=now),
     )
 
 
@@ -222,6 +261,16 @@ class RsvpPanel:
     shows_ticket: bool
     shows_waitlist_rule: bool  # the event is full or has a queue: say how seats move
     shows_pending_link: bool  # for hosts: replies waiting for their approval
+    # Why new replies are closed while the viewer, holding a place, may
+    # still withdraw (said above the form); None otherwise.
+    withdraw_only: str | None
+    # The viewer's privacy setting lists them in attendee lists (the default
+    # of the form's directory choice).
+    listed_by_default: bool
+
+    @property
+    def shows_form(self) -> bool:
+        return self.state == "form"
 
     @property
     def is_going(self) -> bool:
@@ -239,6 +288,7 @@ def rsvp_panel(viewer: User | None, page: EventPage, *, now: datetime | None = N
     asks = page.has_questions and viewer is not None and not closed
     questions = list_questions(event) if asks else []
     asks_approval = event.is_approval_required and not page.viewer_is_host
+    still_withdraws = holds_place and not closed
     return RsvpPanel(
         seats=seats,
         rsvp=rsvp,
@@ -262,6 +312,8 @@ def rsvp_panel(viewer: User | None, page: EventPage, *, now: datetime | None = N
         ),
         shows_waitlist_rule=bool(seats.waitlisted or (seats.capacity and not seats.left)),
         shows_pending_link=page.viewer_is_host and bool(seats.pending),
+        withdraw_only=closed_reason(event, now, for_new_reply=True) if still_withdraws else None,
+        listed_by_default=viewer is not None and is_listed_by_default(viewer),
     )
 
 

@@ -1,11 +1,13 @@
-"""What pages show of replies, as read models: the reply box of the event
-page, the hosts' list, one reply with its history, and My events. Flags and
-labels are decided here, so templates only show them."""
+"""What pages show of replies, as read models: the hosts' list, one reply
+with its history, and the host decisions each allows. Flags and labels are
+decided here, so templates only show them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -13,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from meetup.extensions import db
 from meetup.lib.errors import NotFound
 from meetup.models import (
+    ACTIVE_STATUSES,
     Event,
     Rsvp,
     RsvpChange,
@@ -30,6 +33,59 @@ _HOST_LIST_ORDER = (
 )  # fmt: skip
 
 
+class Decision(StrEnum):
+    """A host's decision on a reply (services.rsvps.decisions), by its endpoint's name."""
+
+    APPROVE = "approve"
+    DECLINE = "decline"
+    PROMOTE = "promote"  # let in from the waitlist
+    REMOVE = "remove"
+
+
+@cache
+def allowed_decisions(status: RsvpStatus) -> frozenset[Decision]:
+    """The decisions a reply in `status` allows: the checks decisions.py
+    makes before each (approve and decline a pending request, let in from
+    the waitlist, remove anyone who holds or asks for a place)."""
+    allowed = set()
+    if status == RsvpStatus.PENDING:
+        allowed |= {Decision.APPROVE, Decision.DECLINE}
+    if status == RsvpStatus.WAITLISTED:
+        allowed.add(Decision.PROMOTE)
+    if status in ACTIVE_STATUSES:
+        allowed.add(Decision.REMOVE)
+    return frozenset(allowed)
+
+
+@dataclass(frozen=True)
+class HostChoices:
+    """The decisions the hosts' pages offer on a reply: those its status
+    allows, but a pending request is declined rather than removed (both take
+    a reason; the pages offer one)."""
+
+    approve: bool
+    decline: bool
+    let_in: bool
+    remove: bool
+
+    @property
+    def takes_reason(self) -> bool:
+        """A decision that takes a reason applies: decline, else remove (the
+        reply's page asks the reason and offers the one that applies)."""
+        return self.decline or self.remove
+
+
+@cache
+def host_choices(status: RsvpStatus) -> HostChoices:
+    allowed = allowed_decisions(status)
+    return HostChoices(
+        approve=Decision.APPROVE in allowed,
+        decline=Decision.DECLINE in allowed,
+        let_in=Decision.PROMOTE in allowed,
+        remove=Decision.REMOVE in allowed and Decision.DECLINE not in allowed,
+    )
+
+
 @dataclass(frozen=True)
 class ReplyRow:
     """One line of the hosts' list of replies."""
@@ -45,6 +101,10 @@ class ReplyRow:
     checked_in_at: datetime | None
     replied_at: datetime
     updated_at: datetime
+
+    @property
+    def decisions(self) -> HostChoices:
+        return host_choices(self.status)
 
 
 def list_replies(
@@ -81,6 +141,9 @@ def list_replies(
     return replies
 
 
+_NO_CHOICES = HostChoices(approve=False, decline=False, let_in=False, remove=False)
+
+
 @dataclass(frozen=True)
 class AnsweredQuestion:
     question: str
@@ -95,6 +158,11 @@ class ReplyDetails:
     answers: list[AnsweredQuestion]
     changes: list[RsvpChange]
     viewer_is_host: bool
+
+    @property
+    def decisions(self) -> HostChoices:
+        """What the hosts may decide on the reply (nothing, for anyone else)."""
+        return host_choices(self.rsvp.status) if self.viewer_is_host else _NO_CHOICES
 
 
 def get_reply(viewer: User, event: Event, rsvp_id: int | None = None) -> ReplyDetails:
