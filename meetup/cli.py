@@ -12,7 +12,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from meetup import demo
-from meetup.database import begin_step
 from meetup.extensions import db
 from meetup.mail import delivery
 from meetup.mail.transports import transport_from_config
@@ -22,6 +21,7 @@ from meetup.models.types import utcnow
 from meetup.services.followups import sending
 from meetup.services.hosting import announcements
 from meetup.services.suggestions import lists
+from meetup.transactions import begin_step
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 

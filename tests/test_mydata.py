@@ -43,7 +43,9 @@ def test_every_table_pointing_at_a_person_is_exported_and_erased() -> None:
         for column in entry.references
     }
     missing = _user_foreign_keys() - covered
-    assert not missing, f"add these to meetup.services.personal_data.registry.REGISTRY: {sorted(missing)}"
+    assert not missing, (
+        f"add these to meetup.services.personal_data.registry.REGISTRY: {sorted(missing)}"
+    )
     for entry in registry.REGISTRY:
         assert callable(entry.export) and callable(entry.erase), entry.section
 

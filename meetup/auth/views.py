@@ -17,7 +17,6 @@ from meetup.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from meetup.database import writes_on_get
 from meetup.edge import returns_to
 from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
@@ -25,6 +24,7 @@ from meetup.lib.text import email_key
 from meetup.login import log_in, log_out
 from meetup.security import form_checks_csrf, private_page, safe_next_url
 from meetup.services.accounts import credentials, email_changes, sessions
+from meetup.transactions import writes_on_get
 
 bp = Blueprint("auth", __name__)
 

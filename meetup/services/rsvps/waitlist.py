@@ -8,7 +8,7 @@ Writers that change who holds a seat call lock_event first. On PostgreSQL it
 takes the event's row lock, so counting the free seats and the write that
 depends on the count cannot interleave with another request's; on SQLite the
 transaction already holds the database's write lock (BEGIN IMMEDIATE, see
-database.begin_write).
+transactions.begin_write).
 """
 
 from __future__ import annotations

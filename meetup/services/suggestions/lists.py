@@ -41,7 +41,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 
-from meetup.database import begin_step, both_in, insert_ignoring_conflicts
+from meetup.database import both_in, insert_ignoring_conflicts
 from meetup.extensions import db
 from meetup.models import (
     Connection,
@@ -60,6 +60,7 @@ from meetup.services.connections.request_states import (
 )
 from meetup.services.directory.attendee_list import shows_person
 from meetup.services.suggestions import room, scoring
+from meetup.transactions import begin_step
 
 BUILD_WINDOW = timedelta(days=30)  # events that ended longer ago are not rebuilt
 DEFAULT_LIMIT = 5
