@@ -11,7 +11,7 @@ from meetup.models import RsvpStatus
 from meetup.models.types import utcnow
 from meetup.rsvps.forms import RsvpForm
 from meetup.security import current_viewer
-from meetup.services.calendar import ical
+from meetup.services.calendar import add_to_calendar
 from meetup.services.directory import attendee_list
 from meetup.services.events.event_mail import can_see_online_link
 from meetup.services.outcomes.feedback import offers_feedback
@@ -59,7 +59,7 @@ def render_event_page(slug: str, *, rsvp_form: RsvpForm | None = None, status: i
             viewer, event, viewer_is_going=panel.is_going, as_attendee=True
         ),
         offers_feedback=offers_feedback(viewer, event, going=panel.is_going, now=now),
-        google_calendar_url=ical.google_calendar_link(event),
-        outlook_calendar_url=ical.outlook_calendar_link(event),
+        google_calendar_url=add_to_calendar.google_calendar_link(event),
+        outlook_calendar_url=add_to_calendar.outlook_calendar_link(event),
     )
     return html, status
