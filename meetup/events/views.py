@@ -18,7 +18,7 @@ from meetup.models import Event, EventHost, EventStatus
 from meetup.models.types import utcnow
 from meetup.routing import page_number, page_url
 from meetup.rsvps.event_page import render_event_page
-from meetup.security import current_viewer, form_checks_csrf, shared_page
+from meetup.security import action_done, current_viewer, form_checks_csrf, shared_page
 from meetup.services.events import event_listing
 from meetup.services.hosting import hosts as hosts_service
 from meetup.services.hosting import lifecycle
@@ -188,7 +188,7 @@ def _inviter_key() -> str:
     f"{hosts_service.INVITATIONS_PER_HOUR} per hour",
     methods=["POST"],
     key_func=_inviter_key,
-    deduct_when=lambda response: response.status_code == 303,
+    deduct_when=action_done,
 )
 @form_checks_csrf
 def hosts(slug: str) -> Response | tuple[str, int]:
@@ -213,7 +213,7 @@ def hosts(slug: str) -> Response | tuple[str, int]:
 @login_required
 def revoke_invitation(slug: str, invitation_id: int) -> Response:
     event = hosted_event(slug)
-    hosts.revoke_host_invitation(current_user, event, invitation_id=invitation_id)
+    hosts_service.revoke_host_invitation(current_user, event, invitation_id=invitation_id)
     flash("The invitation is withdrawn: its link no longer works.", "info")
     return redirect(url_for("events.hosts", slug=slug), 303)
 
@@ -223,7 +223,7 @@ def revoke_invitation(slug: str, invitation_id: int) -> Response:
 def remove_host(slug: str, user_id: int) -> Response:
     """The creator removes a co-host; a co-host removes themselves (steps down)."""
     event = event_or_404(slug)
-    hosts.remove_cohost(current_user, event, user_id=user_id)
+    hosts_service.remove_cohost(current_user, event, user_id=user_id)
     if user_id == current_user.id:
         flash("You no longer co-host this event.", "info")
         return redirect(_event_url(event), 303)
