@@ -16,7 +16,7 @@ from icalendar import Event as VEvent
 from meetup import create_app
 from meetup.lib.urls import external_url
 from meetup.models.types import utcnow
-from meetup.services.calendar import feeds, ical
+from meetup.services.calendar import feeds, vevents
 
 
 def main(token: str) -> None:
@@ -30,8 +30,8 @@ def main(token: str) -> None:
             prepared.append(
                 {
                     "uid": event.ical_uid, "dtstart": event.starts_at, "dtend": event.ends_at,
-                    "summary": event.title, "description": ical.describe(event, url),
-                    "location": ical.location_text(event, shows_online_link=True),
+                    "summary": event.title, "description": vevents.describe(event, url),
+                    "location": vevents.location_text(event, shows_online_link=True),
                     "url": url, "status": "CONFIRMED", "sequence": event.sequence,
                     "last-modified": event.updated_at, "created": event.created_at,
                     "categories": [topic.name for topic in event.topics],
@@ -41,7 +41,7 @@ def main(token: str) -> None:
     for _ in range(10):
         began = time.perf_counter()
         calendar = Calendar()
-        calendar.add("prodid", ical.PRODID)
+        calendar.add("prodid", vevents.PRODID)
         calendar.add("version", "2.0")
         now = utcnow()
         for values in prepared:

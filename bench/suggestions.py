@@ -35,7 +35,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from meetup.services.suggestions import lists
+from meetup.services.suggestions import builds, lists
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,7 +76,7 @@ def _rss_mib() -> float:
 def measure(size: int) -> dict:
     """One size, in this process: baseline, then scoring."""
     from meetup.services.suggestions import scoring
-    from meetup.services.suggestions.lists import STORE_CHUNK, _stored
+    from meetup.services.suggestions.builds import STORE_CHUNK, _stored
 
     fields = person_fields(size)
     room = [
@@ -186,11 +186,11 @@ def measure_database(size: int) -> dict:
     with app.app_context():
         event = db.session.get(Event, event_id)
         began = time.perf_counter()
-        lists.build_suggestions(event)
+        builds.build_suggestions(event)
         db.session.commit()
         build = time.perf_counter() - began
         began = time.perf_counter()
-        unchanged = not lists.build_suggestions(event)
+        unchanged = not builds.build_suggestions(event)
         check = time.perf_counter() - began
         db.session.rollback()
         began = time.perf_counter()

@@ -34,8 +34,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from meetup import edge, errorpages, login, models, security
-    from meetup.database import begin_request_writes, configure_engine
+    from meetup.database import configure_engine
     from meetup.extensions import csrf, db, limiter, migrate
+    from meetup.transactions import begin_request_writes
 
     db.init_app(app)
     with app.app_context():

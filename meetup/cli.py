@@ -12,7 +12,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from meetup import demo
-from meetup.database import begin_step
 from meetup.extensions import db
 from meetup.mail import delivery
 from meetup.mail.transports import transport_from_config
@@ -21,7 +20,8 @@ from meetup.models import Event
 from meetup.models.types import utcnow
 from meetup.services.followups import sending
 from meetup.services.hosting import announcements
-from meetup.services.suggestions import lists
+from meetup.services.suggestions import builds
+from meetup.transactions import begin_step
 
 meetup_cli = AppGroup("meetup", help="Meetup commands.")
 
@@ -136,7 +136,7 @@ def build_suggestions_command() -> None:
         if verbose and built:
             click.echo(f"  scored: {title}")
 
-    report = lists.build_due(now=utcnow(), after_each=commit)
+    report = builds.build_due(now=utcnow(), after_each=commit)
     click.echo(
         f"Suggestions: {report.built} of {report.events} event(s) scored again "
         f"({report.people} people); the others had not changed."

@@ -23,7 +23,7 @@ from meetup.services.events.event_details import details_from
 from meetup.services.hosting import hosts, lifecycle
 from meetup.services.outcomes import feedback
 from meetup.services.rsvps import replying
-from meetup.services.suggestions.lists import build_due
+from meetup.services.suggestions.builds import build_due
 
 DEMO_PASSWORD = "networking-demo"
 DEMO_LOGIN_EMAIL = "ada@example.org"

@@ -20,11 +20,11 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import NotFound as NotFoundPage
 from werkzeug.wrappers import Response
 
-from meetup.database import end_read, request_writes
 from meetup.errorpages import render_error
 from meetup.extensions import db, login_manager
 from meetup.lib.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 from meetup.login import touch_session_if_due
+from meetup.transactions import end_read, request_writes
 
 View = TypeVar("View", bound=Callable[..., object])
 
@@ -47,7 +47,7 @@ def mark_failed() -> None:
 
 def finish_request(response: Response) -> Response:
     """Commit a writing request that succeeded; roll back anything else (a
-    read ends as database.end_read says)."""
+    read ends as transactions.end_read says)."""
     if g.pop("request_failed", False) or response.status_code >= 400:
         db.session.rollback()
     elif request_writes():

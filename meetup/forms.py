@@ -18,6 +18,7 @@ from meetup.extensions import db
 from meetup.lib.errors import DomainError, LoginRequired, NotFound, PermissionDenied
 from meetup.lib.text import CONTROL_CHARACTERS
 from meetup.lib.timezones import EVENT_RANGE_MESSAGE, is_in_event_range, timezone_choices
+from meetup.models.user import GOAL_LABELS
 from meetup.rendering import rendered_once
 
 
@@ -113,6 +114,12 @@ def form_status(form: FlaskForm) -> int:
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """Render a form page with the status form_status gives."""
     return render_template(template, form=form, **context), form_status(form)
+
+
+# The goals a person offers or seeks, as a profile names them; a filter by
+# goal (a directory's, My network's) adds "Anything" first.
+GOAL_CHOICES = [SelectChoice(goal.value, label) for goal, label in GOAL_LABELS.items()]
+GOAL_FILTER_CHOICES = [SelectChoice("", "Anything"), *GOAL_CHOICES]
 
 
 def timezone_select_choices() -> list[SelectChoice]:

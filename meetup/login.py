@@ -8,11 +8,11 @@ from flask import Flask, g, request
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from meetup.database import request_writes, write_apart
 from meetup.extensions import db, login_manager
 from meetup.models import User
 from meetup.services.accounts import sessions
 from meetup.services.connections import network
+from meetup.transactions import request_writes, write_apart
 
 
 def init_app(app: Flask) -> None:

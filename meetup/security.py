@@ -89,6 +89,13 @@ def shared_page(view: View) -> View:
     return view
 
 
+def action_done(response: Response) -> bool:
+    """A limit on an action (requests to connect, co-host invitations,
+    messages to attendees) counts only the actions done, which answer with a
+    redirect (303): a form sent back with its refusals costs nothing."""
+    return response.status_code == 303
+
+
 def refuse_large_bodies() -> None:
     """Answer 413 to a body over MAX_CONTENT_LENGTH before anything reads it,
     whatever the view (werkzeug only checks when the body is read)."""

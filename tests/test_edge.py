@@ -9,12 +9,12 @@ from flask import Blueprint, flash
 from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 
-from meetup.database import writes_on_get
 from meetup.edge import returns_to
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput, LoginRequired, NotFound, PermissionDenied
 from meetup.models import User
 from meetup.security import csrf_exempt
+from meetup.transactions import writes_on_get
 
 
 def _add_person(name: str) -> None:

@@ -104,7 +104,7 @@ def test_limits_are_shared_through_redis_when_configured(tmp_path) -> None:
         import sys, re, flask_migrate
         from meetup import create_app
         from meetup.extensions import db
-        from meetup.services.accounts.accounts import register_user
+        from meetup.services.accounts.credentials import register_user
         app = create_app({
             "TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": sys.argv[1],
             "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/15",

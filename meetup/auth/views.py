@@ -17,21 +17,21 @@ from meetup.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from meetup.database import writes_on_get
 from meetup.edge import returns_to
 from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.lib.text import email_key
 from meetup.login import log_in, log_out
-from meetup.security import form_checks_csrf, private_page, safe_next_url
+from meetup.security import action_done, form_checks_csrf, private_page, safe_next_url
 from meetup.services.accounts import credentials, email_changes, sessions
+from meetup.transactions import writes_on_get
 
 bp = Blueprint("auth", __name__)
 
 
 def _login_failed(response: Response) -> bool:
     """Count only the attempts that did not log anyone in."""
-    return response.status_code != 303
+    return not action_done(response)
 
 
 def _attempted_account() -> str:

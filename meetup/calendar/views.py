@@ -9,7 +9,6 @@ from sqlalchemy.orm import lazyload, selectinload
 from werkzeug.wrappers import Response
 
 from meetup.calendar.forms import AlarmForm
-from meetup.database import write_apart, writes_on_get
 from meetup.events.access import event_or_404
 from meetup.extensions import db
 from meetup.forms import refusals_shown_on
@@ -21,6 +20,7 @@ from meetup.security import current_viewer, form_checks_csrf
 from meetup.services.calendar import entries, feeds, ical
 from meetup.services.events import lookup
 from meetup.services.rsvps import replying
+from meetup.transactions import write_apart, writes_on_get
 
 bp = Blueprint("calendar", __name__)
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from meetup.forms import Form
+from meetup.forms import GOAL_FILTER_CHOICES, Form
 from meetup.models.connection import NOTE_MAX_LENGTH
-from meetup.models.user import GOAL_LABELS
 
 
 class AskForm(Form):
@@ -37,14 +35,5 @@ class NetworkFilterForm(Form):
 
     q = StringField("Name")
     interest = StringField("Interest")
-    offers = SelectField("Offers", validate_choice=False)
-    seeks = SelectField("Seeks", validate_choice=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [
-            SelectChoice("", "Anything"),
-            *(SelectChoice(goal.value, label) for goal, label in GOAL_LABELS.items()),
-        ]
-        self.offers.choices = choices
-        self.seeks.choices = choices
+    offers = SelectField("Offers", choices=GOAL_FILTER_CHOICES, validate_choice=False)
+    seeks = SelectField("Seeks", choices=GOAL_FILTER_CHOICES, validate_choice=False)

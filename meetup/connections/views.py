@@ -15,6 +15,7 @@ from meetup.extensions import db, limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event
 from meetup.models.user import GOAL_LABELS
+from meetup.security import action_done
 from meetup.services.connections import asking, blocks, ticks, vcards
 from meetup.services.connections import network as network_service
 
@@ -47,7 +48,7 @@ def _asker_key() -> str:
     f"{asking.REQUESTS_PER_DAY} per day",
     methods=["POST"],
     key_func=_asker_key,
-    deduct_when=lambda response: response.status_code == 303,
+    deduct_when=action_done,
 )
 def ask(person_id: int) -> Response | tuple[str, int]:
     person = asking.find_person_to_ask(current_user, person_id)

@@ -7,14 +7,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 
 from meetup.directory.formatting import card_heads, person_links
 from meetup.downloads import private_download
 from meetup.events.access import event_or_404
-from meetup.forms import Form
-from meetup.models import Goal, GoalDirection, RsvpStatus
-from meetup.models.user import GOAL_LABELS
+from meetup.forms import GOAL_FILTER_CHOICES, Form
+from meetup.models import GoalDirection, RsvpStatus
 from meetup.routing import page_number, page_url
 from meetup.security import current_viewer
 from meetup.services.directory import attendee_list
@@ -32,16 +30,8 @@ class DirectoryForm(Form):
 
     q = StringField("Name, headline or company")
     interest = StringField("Interest")
-    offers = SelectField("Offers", validate_choice=False)
-    seeks = SelectField("Seeks", validate_choice=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [SelectChoice("", "Anything")] + [
-            SelectChoice(goal.value, GOAL_LABELS[goal]) for goal in Goal
-        ]
-        self.offers.choices = choices
-        self.seeks.choices = choices
+    offers = SelectField("Offers", choices=GOAL_FILTER_CHOICES, validate_choice=False)
+    seeks = SelectField("Seeks", choices=GOAL_FILTER_CHOICES, validate_choice=False)
 
     def fields_html(self) -> Markup:
         """The fields as directory/_filters.html writes them, once per distinct query."""

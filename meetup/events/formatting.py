@@ -16,7 +16,7 @@ from meetup.lib.urls import external_url
 from meetup.models import Event, EventStatus, User
 from meetup.rendering import rendered_once
 from meetup.routing import url_for_each, url_for_each_id
-from meetup.services.calendar import ical
+from meetup.services.calendar import add_to_calendar
 from meetup.services.events.event_listing import EventCard
 from meetup.services.pages.event_page import EventPage, HostSummary
 
@@ -145,6 +145,6 @@ def event_page_display(page: EventPage, viewer: User | None) -> dict[str, Any]:
         "share_url": share_url,
         "map_url": map_url(event),
         "json_ld": json_ld(event, page.hosts, share_url, description=text[:500]),
-        "google_calendar_url": ical.google_calendar_link(event),
-        "outlook_calendar_url": ical.outlook_calendar_link(event),
+        "google_calendar_url": add_to_calendar.google_calendar_link(event),
+        "outlook_calendar_url": add_to_calendar.outlook_calendar_link(event),
     }

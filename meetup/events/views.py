@@ -18,7 +18,7 @@ from meetup.models import Event, EventHost, EventStatus
 from meetup.models.types import utcnow
 from meetup.routing import page_number, page_url
 from meetup.rsvps.event_page import render_event_page
-from meetup.security import current_viewer, form_checks_csrf, shared_page
+from meetup.security import action_done, current_viewer, form_checks_csrf, shared_page
 from meetup.services.events import event_listing
 from meetup.services.hosting import hosts as hosts_service
 from meetup.services.hosting import lifecycle
@@ -188,7 +188,7 @@ def _inviter_key() -> str:
     f"{hosts_service.INVITATIONS_PER_HOUR} per hour",
     methods=["POST"],
     key_func=_inviter_key,
-    deduct_when=lambda response: response.status_code == 303,
+    deduct_when=action_done,
 )
 @form_checks_csrf
 def hosts(slug: str) -> Response | tuple[str, int]:

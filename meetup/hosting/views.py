@@ -14,7 +14,7 @@ from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.hosting.forms import CheckInSearchForm, FollowupForm, MessageForm
 from meetup.models import RsvpStatus
-from meetup.security import form_checks_csrf, framed_email
+from meetup.security import action_done, form_checks_csrf, framed_email
 from meetup.services.followups import settings as followup_settings
 from meetup.services.hosting import announcements, checkin, dashboard, hosts
 from meetup.services.rsvps import read_models
@@ -136,7 +136,7 @@ def _event_key() -> str:
     MESSAGES_PER_EVENT,
     methods=["POST"],
     key_func=_event_key,
-    deduct_when=lambda response: response.status_code == 303,
+    deduct_when=action_done,
 )
 @form_checks_csrf
 def message(slug: str) -> Response | tuple[str, int]:

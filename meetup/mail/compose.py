@@ -18,7 +18,7 @@ from flask import current_app, render_template
 from meetup.lib.text import ascii_address
 from meetup.models import OutboxMessage
 from meetup.models.types import utcnow
-from meetup.services.calendar.ical import invitation_file
+from meetup.services.calendar.invitations import invitation_file
 
 
 def render_bodies(message: OutboxMessage) -> tuple[str, str]:

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, or_, select, update
 
-from meetup.database import begin_write
 from meetup.extensions import db
 from meetup.models import OutboxMessage, OutboxStatus
+from meetup.transactions import begin_write
 
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)

@@ -13,18 +13,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from meetup.forms import Form, MultiCheckboxField, timezone_select_choices
+from meetup.forms import GOAL_CHOICES, Form, MultiCheckboxField, timezone_select_choices
 from meetup.models import GoalDirection, ProfileVisibility, User
 from meetup.models.user import (
     BIO_MAX_LENGTH,
     COMPANY_MAX_LENGTH,
     DISPLAY_NAME_MAX_LENGTH,
-    GOAL_LABELS,
     HEADLINE_MAX_LENGTH,
 )
 from meetup.services.accounts.profiles import MAX_INTERESTS, MAX_LINKS
 
-GOAL_CHOICES = [SelectChoice(goal.value, label) for goal, label in GOAL_LABELS.items()]
 VISIBILITY_CHOICES = [
     SelectChoice(ProfileVisibility.PUBLIC.value, "Anyone, even people who are not logged in"),
     SelectChoice(ProfileVisibility.MEMBERS.value, "Members who are logged in"),

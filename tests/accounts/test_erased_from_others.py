@@ -32,7 +32,7 @@ from meetup.services.connections import asking, ticks
 from meetup.services.hosting import announcements, hosts
 from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
-from meetup.services.suggestions import lists
+from meetup.services.suggestions import builds
 from tests.followups.helpers import ended_event, run_job
 from tests.plugins.app import DEFAULT_PASSWORD
 
@@ -90,14 +90,14 @@ def _world(app, make_user, make_event) -> dict[str, Any]:
     past = ended_event(app, zed, [zed, ada, ben, cy, dee], directory="everyone")
     upcoming = make_event(creator=zed, directory_visibility="everyone")
     with app.app_context():
-        assert lists.build_suggestions(db.session.get(Event, past.id))
+        assert builds.build_suggestions(db.session.get(Event, past.id))
         db.session.commit()
     assert run_job(app)[-1].queued == 5
     with app.app_context():
         row = db.session.get(Event, upcoming.id)
         for person in (zed, ada, ben):
             replying.respond(get(person), row, replying.Reply(True))
-        assert lists.build_suggestions(row)
+        assert builds.build_suggestions(row)
         announcements.message_attendees(
             get(zed), row, audience="going", subject="Doors", body="See you at seven."
         )

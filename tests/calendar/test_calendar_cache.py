@@ -16,7 +16,7 @@ from meetup.extensions import db
 from meetup.lib.urls import external_url
 from meetup.models import Event, EventCalendarEntry, EventStatus, RsvpStatus, User
 from meetup.models.types import utcnow
-from meetup.services.calendar import ical
+from meetup.services.calendar import ical, vevents
 from meetup.services.hosting import lifecycle
 from tests.plugins.app import sign_in
 
@@ -75,13 +75,13 @@ def _built(app, slug: str, *, reply: RsvpStatus | None, hosting: bool, alarm: in
         event = db.session.scalar(select(Event).where(Event.slug == slug))
         entry = ical.entry_for(event, rsvp_status=reply, is_host=hosting, alarm_minutes=alarm)
         status = "TENTATIVE" if entry.tentative else "CONFIRMED"
-        snapshot = ical.snapshot_of(
+        snapshot = vevents.snapshot_of(
             event,
             url=external_url("events.detail", slug=slug),
             shows_online_link=entry.shows_online_link,
             status="CANCELLED" if event.status == EventStatus.CANCELLED else status,
         )
-        return ical.vevent(snapshot, now=now, alarm_minutes=alarm).to_ical()
+        return vevents.vevent(snapshot, now=now, alarm_minutes=alarm).to_ical()
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ def test_files_are_byte_for_byte_what_icalendar_builds(app, make_user, make_even
     for _ in range(2):  # built, then stored
         data = client.get(url).get_data()
         calendar = Calendar()
-        calendar.add("prodid", ical.PRODID)
+        calendar.add("prodid", vevents.PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         name = f"Meetup: {person.display_name}"
@@ -240,7 +240,7 @@ def test_files_are_byte_for_byte_what_icalendar_builds(app, make_user, make_even
         built = _built(app, events[2].slug, reply=None, hosting=True, alarm=15,
                        now=_stamp(download))  # fmt: skip
         calendar = Calendar()
-        calendar.add("prodid", ical.PRODID)
+        calendar.add("prodid", vevents.PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         assert download == calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n") + built + (

@@ -264,7 +264,7 @@ def test_an_invitation_queued_before_created_and_categories_still_builds(
     person = make_user()
     event = make_event(topics=["python"])
     reply(person, event)
-    from meetup.services.calendar.ical import invitation_file
+    from meetup.services.calendar.invitations import invitation_file
 
     with app.app_context():
         snapshot = dict(outbox.last(person.email).context["invitation"])

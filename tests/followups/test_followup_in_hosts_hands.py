@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from meetup.extensions import db
 from meetup.mail.compose import render_bodies
 from meetup.models import Event, FollowupSending, OutboxMessage, UserInterest
-from meetup.services.suggestions import lists
+from meetup.services.suggestions import builds
 from tests.followups.helpers import ended_event, run_job
 from tests.plugins.app import sign_in
 
@@ -173,7 +173,7 @@ def test_each_person_gets_their_own_suggestions_with_reasons(app, make_user) -> 
         checked_in=(host, ada, *others),
     )  # fmt: skip
     with app.app_context():
-        lists.build_suggestions(db.session.get(Event, event.id))
+        builds.build_suggestions(db.session.get(Event, event.id))
         db.session.commit()
     run_job(app)
     sent = _followups(app)
@@ -198,7 +198,7 @@ def test_a_person_is_named_once_with_the_reasons_to_meet_them(app, make_user) ->
         db.session.commit()
     event = ended_event(app, host, [host, ada, grace], ended_ago=timedelta(hours=3))
     with app.app_context():
-        lists.build_suggestions(db.session.get(Event, event.id))
+        builds.build_suggestions(db.session.get(Event, event.id))
         db.session.commit()
     run_job(app)
     row = _followups(app)[ada.email]

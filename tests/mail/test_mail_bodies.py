@@ -52,7 +52,7 @@ def _event(**extra: Any) -> dict[str, Any]:
 
 
 def _invitation(method: str) -> dict[str, Any]:
-    """services.ical.invitation_snapshot, frozen."""
+    """calendar.invitations.invitation_snapshot, frozen."""
     return {
         "method": method,
         "uid": "0f6c1d2e3b4a59687766554433221100@meetup",

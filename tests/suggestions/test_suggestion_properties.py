@@ -25,7 +25,7 @@ from meetup.models import (
     UserInterest,
 )
 from meetup.services import privacy
-from meetup.services.suggestions import lists
+from meetup.services.suggestions import builds, lists
 
 INTERESTS = ["go", "rust", "sql", "ml", "art"]
 GOALS = [Goal.ADVICE, Goal.MENTORING, Goal.HIRING, Goal.NEW_JOB]
@@ -81,7 +81,7 @@ def test_no_suggestion_reveals_what_the_viewer_may_not_see(app, make_event, draw
     with app.app_context():
         try:
             users = _seed(event, room, blocked_pairs)
-            lists.build_suggestions(db.session.get(Event, event.id))
+            builds.build_suggestions(db.session.get(Event, event.id))
             _change(users, room, blocked_pairs, changes)
             found = lists.suggestions_for_many(
                 db.session.get(Event, event.id), [user.id for user in users], limit=10

@@ -16,7 +16,7 @@ from meetup.services.accounts import privacy_settings, profiles
 from meetup.services.connections import asking, blocks
 from meetup.services.personal_data import registry
 from meetup.services.rsvps import replying
-from meetup.services.suggestions import lists
+from meetup.services.suggestions import builds, lists
 from tests.plugins.app import DEFAULT_PASSWORD
 
 
@@ -39,7 +39,7 @@ def set_privacy(person: User, visibility: str) -> None:
 
 
 def build(event: Event) -> bool:
-    built = lists.build_suggestions(db.session.get(Event, event.id))
+    built = builds.build_suggestions(db.session.get(Event, event.id))
     db.session.commit()
     return built
 

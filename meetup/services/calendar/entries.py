@@ -1,5 +1,5 @@
 """One VEVENT per event version and variant, serialized once by icalendar
-(ical.vevent) and kept in event_calendar_entry, where every process sees it:
+(vevents.vevent) and kept in event_calendar_entry, where every process sees it:
 the download and every feed join the stored texts instead of building each
 event again (a feed of 500 events costs a query and a join of strings).
 
@@ -7,7 +7,7 @@ What makes the bytes differ is the key: the event (its id; its sequence and
 updated_at, copied into the row and compared with the event's own in the
 query that reads it, so a stale entry is never read), the variant (whether
 the reader sees the online link, whether their seat is tentative: decided
-by ical.reader_variant, from the privacy rule) and FORMAT (this code's and
+by ical.reader_view, from the privacy rule) and FORMAT (this code's and
 the library's output, the site's base URL). What differs per file is
 spliced into the text, never re-serialized: the DTSTAMP (the file's build
 time, as before) and the reader's own VALARM (stored once per entry with a

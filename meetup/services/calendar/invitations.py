@@ -2,17 +2,26 @@
 confirmed, an updated REQUEST to everyone going when the time, place or title
 moves, a CANCEL when the event is cancelled or a person stops going.
 
-Each message carries a snapshot of the event (ical.invitation_snapshot); the
-mail worker turns it into the iTIP file for its recipient. Updates for a whole
-event go out in one multi-row INSERT.
+Each message carries a snapshot of the event (invitation_snapshot); the
+mail worker turns it into the iTIP file for its recipient (invitation_file,
+the same vevents.vevent as every calendar file). Updates for a whole event go
+out in one multi-row INSERT.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from meetup.lib.urls import external_url
 from meetup.models import Event, Rsvp, RsvpStatus
-from meetup.services.calendar.ical import invitation_snapshot
+from meetup.services.calendar.vevents import (
+    EventSnapshot,
+    Invitee,
+    new_calendar,
+    snapshot_of,
+    vevent,
+)
 from meetup.services.events.event_mail import event_context
 from meetup.services.events.recipients import queue_to_each, replies_in
 from meetup.services.privacy import online_link_for, sees_online_link
@@ -73,3 +82,54 @@ def _event_context(event: Event, *, reply_status: RsvpStatus) -> dict[str, Any]:
         "online_url": online_link_for(event, reply_status=reply_status),
         "cancellation_message": event.cancellation_message,
     }
+
+
+# iTIP: METHOD:REQUEST to add or update, CANCEL to remove
+
+
+def invitation_snapshot(event: Event, *, method: str, shows_online_link: bool) -> dict[str, Any]:
+    """What an invitation says, frozen as JSON when it is queued: the mail
+    worker builds the file from it (with icalendar), so a host's save queues
+    2,000 invitations without building 2,000 calendars in the request."""
+    url = external_url("events.detail", slug=event.slug)
+    # A creator who left (or is leaving: their events are being handed over) is nobody's organizer.
+    creator = event.created_by
+    hosting = any(host.user_id == creator.id for host in event.hosts)
+    organizer = creator.display_name if creator.is_active and hosting else "Meetup"
+    snapshot = snapshot_of(
+        event,
+        url=url,
+        # The online link only for people going (privacy.sees_online_link).
+        shows_online_link=shows_online_link,
+        status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
+    )
+    return {"method": method, "organizer_name": organizer, **snapshot.to_json()}
+
+
+def invitation_file(
+    snapshot: dict[str, Any],
+    *,
+    attendee_email: str,
+    attendee_name: str,
+    alarm_minutes: int | None,
+    now: datetime,
+) -> str:
+    """The iTIP calendar of one invitation, for one attendee."""
+    method = snapshot["method"]
+    calendar = new_calendar()
+    calendar.add("method", method)
+    invitee = Invitee(
+        email=attendee_email,
+        name=attendee_name,
+        organizer_name=snapshot["organizer_name"],
+        is_accepted=method == "REQUEST",
+    )
+    calendar.add_component(
+        vevent(
+            EventSnapshot.from_json(snapshot),
+            now=now,
+            alarm_minutes=alarm_minutes,
+            invitee=invitee,
+        )
+    )
+    return calendar.to_ical().decode()

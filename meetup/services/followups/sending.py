@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from meetup.database import begin_write, insert_ignoring_conflicts
+from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
 from meetup.mail.outbox import Mail, queue_mail_bulk
 from meetup.models import Event, Followup, FollowupDone, FollowupKind
@@ -46,6 +46,7 @@ from meetup.services.followups.due import (
     recipient_zone,
 )
 from meetup.services.followups.unsubscribe import list_unsubscribe_headers
+from meetup.transactions import begin_write
 
 BATCH_SIZE = 500  # people per transaction
 

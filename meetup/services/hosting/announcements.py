@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, select
 
-from meetup.database import begin_step
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput
 from meetup.lib.text import clean_line, clean_text
@@ -20,6 +19,7 @@ from meetup.services.events.event_mail import event_context
 from meetup.services.events.lookup import require_host
 from meetup.services.events.recipients import queue_to_each, replies_in
 from meetup.services.privacy import online_link_for
+from meetup.transactions import begin_step
 
 SUBJECT_MAX_LENGTH = 150
 MESSAGE_MAX_LENGTH = 5000

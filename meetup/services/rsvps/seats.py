@@ -6,7 +6,7 @@ this order, so no caller has to:
 1. Lock the event (lock_event). On PostgreSQL that takes the event's row
    lock, so counting the free seats and the write that depends on the count
    cannot interleave with another request's; on SQLite the transaction holds
-   the database's write lock already (BEGIN IMMEDIATE, database.begin_write).
+   the database's write lock already (BEGIN IMMEDIATE, transactions.begin_write).
    Everything after reads as committed by whoever held the lock before.
 2. Check the reply may move: replies open, the person not declined or
    removed, the decision applies to the status, added guests fit.
