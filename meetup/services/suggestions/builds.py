@@ -33,7 +33,7 @@ from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
 from meetup.models import Event, EventStatus, SuggestionBuild, SuggestionList
 from meetup.models.types import utcnow
-from meetup.services.accounts import privacy
+from meetup.services import privacy
 from meetup.services.suggestions import room, scoring
 from meetup.transactions import begin_step
 
