@@ -272,10 +272,6 @@ class RsvpPanel:
     def shows_form(self) -> bool:
         return self.state == "form"
 
-    @property
-    def is_going(self) -> bool:
-        return self.rsvp is not None and self.rsvp.status == RsvpStatus.GOING
-
 
 def rsvp_panel(viewer: User | None, page: EventPage, *, now: datetime | None = None) -> RsvpPanel:
     """The reply box of `page` (get_event_page read the seats and the
