@@ -14,13 +14,14 @@ from meetup.models import Event, Rsvp, RsvpStatus, User
 from meetup.services.hosting import lifecycle
 from meetup.services.pages.event_page import get_event_page, rsvp_panel
 from meetup.services.rsvps import decisions
-from meetup.services.rsvps.read_models import Decision, allowed_decisions, host_choices
+from meetup.services.rsvps.read_models import host_choices
+from meetup.services.rsvps.seats import Decision, decisions_applying_to
 from tests.plugins.app import sign_in
 
 SERVICES = {
     Decision.APPROVE: decisions.approve,
     Decision.DECLINE: decisions.decline,
-    Decision.PROMOTE: decisions.promote,
+    Decision.LET_IN: decisions.promote,
     Decision.REMOVE: decisions.remove,
 }
 
@@ -28,7 +29,7 @@ SERVICES = {
 def test_each_status_allows_exactly_the_decisions_the_services_take(
     app, make_user, make_event, reply, host_acts
 ):
-    """allowed_decisions, which the hosts' pages show, against decisions.py
+    """decisions_applying_to, which the hosts' pages show, against decisions.py
     itself: every decision on a reply in every status."""
     host = make_user()
     event = make_event(creator=host, is_approval_required=True, capacity=1)
@@ -58,7 +59,7 @@ def test_each_status_allows_exactly_the_decisions_the_services_take(
                 except InvalidInput:
                     taken = False
                 db.session.rollback()
-            assert taken == (decision in allowed_decisions(status)), (status, decision)
+            assert taken == (decision in decisions_applying_to(status)), (status, decision)
 
 
 def test_the_pages_offer_decline_for_a_request_and_removal_for_a_place():

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
-from meetup.lib.errors import NotFound, PermissionDenied
+from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.models import (
     Event,
     EventStatus,
@@ -99,3 +99,14 @@ def require_creator(viewer: User | None, event: Event) -> None:
     """:raise PermissionDenied: `viewer` did not create `event`."""
     if not is_creator(viewer, event):
         raise PermissionDenied("Only the person who created this event can do that.")
+
+
+def is_editable(event: Event) -> bool:
+    """May its hosts still change the event and its questions? Not once cancelled."""
+    return event.status != EventStatus.CANCELLED
+
+
+def require_editable(event: Event) -> None:
+    """:raise InvalidInput: `event` is cancelled (is_editable)."""
+    if not is_editable(event):
+        raise InvalidInput("A cancelled event cannot be edited.")

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput, NotFound
 from meetup.lib.text import clean_line, clean_text
-from meetup.models import Event, EventQuestion, EventStatus, QuestionKind, User
+from meetup.models import Event, EventQuestion, QuestionKind, User
 from meetup.models.question import CHOICE_MAX_LENGTH, QUESTION_LABEL_MAX_LENGTH
-from meetup.services.events.lookup import require_host
+from meetup.services.events.lookup import require_editable, require_host
 
 MAX_QUESTIONS = 5
 MAX_CHOICES = 10
@@ -102,8 +102,7 @@ def clean_answers(questions: Iterable[EventQuestion], raw: Mapping[str, str]) ->
 
 def _require_editable(actor: User, event: Event) -> None:
     require_host(actor, event)
-    if event.status == EventStatus.CANCELLED:
-        raise InvalidInput("A cancelled event cannot be edited.")
+    require_editable(event)
 
 
 def _apply(question: EventQuestion, draft: QuestionDraft) -> None:

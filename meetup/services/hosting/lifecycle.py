@@ -40,7 +40,7 @@ from meetup.services.events.event_details import (
     details_snapshot,
 )
 from meetup.services.events.history import record_change
-from meetup.services.events.lookup import require_creator, require_host
+from meetup.services.events.lookup import require_creator, require_editable, require_host
 from meetup.services.rsvps.seats import changing_event
 
 MAX_COPY_WEEKS = 104
@@ -85,8 +85,7 @@ def update_event(
     # Capacity decides who gets a seat: no reply may interleave; seats it
     # frees go to the waitlist.
     with changing_event(event, now=now):
-        if event.status == EventStatus.CANCELLED:
-            raise InvalidInput("A cancelled event cannot be edited.")
+        require_editable(event)
         before = _calendar_fields(event)
         snapshot = details_snapshot(event)
         ambiguous = apply_details(event, details, now=now, is_new=False)

@@ -40,7 +40,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.events.lookup import is_creator, is_visible
+from meetup.services.events.lookup import is_creator, is_editable, is_visible
 from meetup.services.events.questions import list_questions
 from meetup.services.outcomes.feedback import offers_feedback
 from meetup.services.privacy import is_listed_by_default, may_open_list, online_link_for
@@ -111,12 +111,6 @@ class EventPage:
     def is_indexed(self) -> bool:
         """Search engines may index listed events that are not drafts."""
         return self.takes_replies and self.event.visibility == EventVisibility.PUBLIC
-
-
-def is_editable(event: Event) -> bool:
-    """Hosts may still change the event and its questions: not once cancelled
-    (lifecycle.update_event and questions refuse it)."""
-    return event.status != EventStatus.CANCELLED
 
 
 def host_tools(event: Event, *, viewer_is_creator: bool) -> HostTools:

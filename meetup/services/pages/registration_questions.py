@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetup.models import Event, EventQuestion
+from meetup.services.events.lookup import is_editable
 from meetup.services.events.questions import MAX_QUESTIONS, list_questions
-from meetup.services.pages.event_page import is_editable
 
 
 @dataclass(frozen=True)

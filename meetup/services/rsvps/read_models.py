@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from functools import cache
 
 from sqlalchemy import func, select
@@ -15,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from meetup.extensions import db
 from meetup.lib.errors import NotFound
 from meetup.models import (
-    ACTIVE_STATUSES,
     Event,
     Rsvp,
     RsvpChange,
@@ -25,36 +23,12 @@ from meetup.models import (
 from meetup.services.events.lookup import is_host, require_host
 from meetup.services.events.questions import list_questions
 from meetup.services.rsvps.replying import reply_in
-from meetup.services.rsvps.seats import find_rsvp
+from meetup.services.rsvps.seats import Decision, decisions_applying_to, find_rsvp
 
 _HOST_LIST_ORDER = (
     RsvpStatus.PENDING, RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.NOT_GOING,
     RsvpStatus.DECLINED, RsvpStatus.REMOVED,
 )  # fmt: skip
-
-
-class Decision(StrEnum):
-    """A host's decision on a reply (services.rsvps.decisions), by its endpoint's name."""
-
-    APPROVE = "approve"
-    DECLINE = "decline"
-    PROMOTE = "promote"  # let in from the waitlist
-    REMOVE = "remove"
-
-
-@cache
-def allowed_decisions(status: RsvpStatus) -> frozenset[Decision]:
-    """The decisions a reply in `status` allows: the checks decisions.py
-    makes before each (approve and decline a pending request, let in from
-    the waitlist, remove anyone who holds or asks for a place)."""
-    allowed = set()
-    if status == RsvpStatus.PENDING:
-        allowed |= {Decision.APPROVE, Decision.DECLINE}
-    if status == RsvpStatus.WAITLISTED:
-        allowed.add(Decision.PROMOTE)
-    if status in ACTIVE_STATUSES:
-        allowed.add(Decision.REMOVE)
-    return frozenset(allowed)
 
 
 @dataclass(frozen=True)
@@ -77,11 +51,11 @@ class HostChoices:
 
 @cache
 def host_choices(status: RsvpStatus) -> HostChoices:
-    allowed = allowed_decisions(status)
+    allowed = decisions_applying_to(status)
     return HostChoices(
         approve=Decision.APPROVE in allowed,
         decline=Decision.DECLINE in allowed,
-        let_in=Decision.PROMOTE in allowed,
+        let_in=Decision.LET_IN in allowed,
         remove=Decision.REMOVE in allowed and Decision.DECLINE not in allowed,
     )
 

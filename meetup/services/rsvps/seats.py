@@ -79,6 +79,15 @@ DECISION_APPLIES_TO: Mapping[Decision, frozenset[RsvpStatus]] = {
     Decision.REMOVE: ACTIVE_STATUSES,
     Decision.LET_IN: frozenset({RsvpStatus.WAITLISTED}),
 }
+
+
+def decisions_applying_to(status: RsvpStatus) -> frozenset[Decision]:
+    """The host decisions a reply in `status` allows (the hosts' pages offer these)."""
+    return frozenset(
+        decision for decision, applies in DECISION_APPLIES_TO.items() if status in applies
+    )
+
+
 _NOT_APPLICABLE = {
     Decision.APPROVE: "{name} is not waiting for approval.",
     Decision.DECLINE: "{name} is not waiting for approval.",
