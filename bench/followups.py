@@ -130,7 +130,7 @@ QUEUE_BASELINE = """
 import sys, time
 from meetup import create_app
 from meetup.extensions import db
-from meetup.mail.outbox import Mail, queue_mail_bulk
+from meetup.outbox import Mail, queue_mail_bulk
 count = int(sys.argv[1])
 app = create_app()
 with app.app_context():

@@ -83,7 +83,7 @@ import flask_migrate
 from meetup import create_app
 from meetup.extensions import db
 from meetup.models import OutboxMessage
-from meetup.mail.outbox import Mail, queue_mail_bulk
+from meetup.outbox import Mail, queue_mail_bulk
 app = create_app()
 with app.app_context():
     flask_migrate.upgrade()

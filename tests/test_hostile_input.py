@@ -14,9 +14,9 @@ from sqlalchemy import select
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput
 from meetup.mail.compose import build_message
-from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Event, OutboxMessage, User
 from meetup.models.types import utcnow
+from meetup.outbox import Mail, queue_mail
 from meetup.services.events import event_details, event_listing
 from meetup.services.hosting import lifecycle
 

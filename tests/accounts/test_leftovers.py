@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from meetup.extensions import db
-from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import OutboxMessage, OutboxStatus, User
+from meetup.outbox import Mail, queue_mail
 
 PASSWORD = "correct horse battery"
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from meetup import outbox
 from meetup.config import ConfigError
 from meetup.extensions import db
-from meetup.mail import outbox as outbox_module
 from meetup.models import Event, Followup, FollowupDone, OutboxMessage
 from meetup.services.followups import sending
 from meetup.services.followups.due import due_at, recipient_zone
@@ -107,7 +107,7 @@ def test_a_run_killed_halfway_is_finished_by_the_next(app, make_user, monkeypatc
     host = make_user()
     guests = [make_user() for _ in range(6)]
     ended_event(app, host, [host, *guests])
-    real = outbox_module.queue_mail_bulk
+    real = outbox.queue_mail_bulk
     calls = []
 
     def dies_on_the_third_batch(mails):

@@ -16,11 +16,11 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from meetup.extensions import db
-from meetup.mail.outbox import Mail, queue_mail, queue_mail_bulk
 from meetup.mail.transports import SmtpTransport
 from meetup.mail.worker import MailWorker
 from meetup.models import OutboxMessage, OutboxStatus
 from meetup.models.types import utcnow
+from meetup.outbox import Mail, queue_mail, queue_mail_bulk
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from meetup.extensions import db
-from meetup.mail.outbox import Mail, queue_mail, queue_mail_bulk
 from meetup.models import OutboxMessage, OutboxStatus
+from meetup.outbox import Mail, queue_mail, queue_mail_bulk
 
 
 def _mail(number: int = 1, **overrides) -> Mail:

@@ -21,10 +21,10 @@ from meetup.lib.errors import (
 from meetup.lib.text import clean_line, normalize_email
 from meetup.lib.tokens import make_token, read_token
 from meetup.lib.urls import external_url
-from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import User
 from meetup.models.types import utcnow
 from meetup.models.user import DISPLAY_NAME_MAX_LENGTH
+from meetup.outbox import Mail, queue_mail
 from meetup.services.accounts.sessions import end_all_sessions, end_other_sessions
 
 PASSWORD_MIN_LENGTH = 10

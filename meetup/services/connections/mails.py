@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from meetup.lib.urls import external_url
-from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Connection, ConnectionRequest, Event, User
+from meetup.outbox import Mail, queue_mail
 from meetup.services import privacy
 
 

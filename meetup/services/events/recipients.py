@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from meetup.extensions import db
-from meetup.mail.outbox import Mail, queue_mail_bulk
 from meetup.models import Event, Rsvp, RsvpStatus
+from meetup.outbox import Mail, queue_mail_bulk
 
 
 def replies_in(event: Event, statuses: Iterable[RsvpStatus]) -> list[Rsvp]:

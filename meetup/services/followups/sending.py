@@ -27,9 +27,9 @@ from sqlalchemy import func, select
 
 from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
-from meetup.mail.outbox import Mail, queue_mail_bulk
 from meetup.models import Event, Followup, FollowupDone, FollowupKind
 from meetup.models.types import utcnow
+from meetup.outbox import Mail, queue_mail_bulk
 from meetup.services.followups.context import (
     Attendee,
     EventFollowup,

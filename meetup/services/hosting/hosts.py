@@ -30,9 +30,9 @@ from meetup.extensions import db
 from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.lib.text import normalize_email
 from meetup.lib.urls import external_url
-from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Event, EventHost, EventStatus, HostInvitation, HostRole, User
 from meetup.models.types import utcnow
+from meetup.outbox import Mail, queue_mail
 from meetup.services import privacy
 from meetup.services.accounts.credentials import find_user_by_email
 from meetup.services.events.event_mail import event_context

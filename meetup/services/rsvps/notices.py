@@ -14,8 +14,8 @@ import enum
 
 from meetup.lib.timezones import describe_span
 from meetup.lib.urls import external_url
-from meetup.mail.outbox import Mail, queue_mail
 from meetup.models import Rsvp, RsvpStatus
+from meetup.outbox import Mail, queue_mail
 from meetup.services.calendar.invitations import invitation_context
 from meetup.services.events.event_mail import event_context
 from meetup.services.privacy import online_link_for

@@ -3,7 +3,7 @@ them for delivery).
 
 A service that wants to send mail calls queue_mail (or queue_mail_bulk) in the
 same transaction as the change that caused it: if that rolls back, the mail
-never existed; if it commits, the worker (mail.delivery) delivers it.
+never existed; if it commits, the mail worker (meetup.mail.delivery) delivers it.
 Nothing here talks to an SMTP server.
 """
 
