@@ -86,18 +86,6 @@ def _number(value: int) -> str:
 _segment = lru_cache(maxsize=4096)(TextConverter(Map()).to_url)
 
 
-def url_for_each_id(endpoint: str, vary: str, **values: Any) -> Callable[[int], str]:
-    """url_for_each for an `<id:...>` segment (a list's people, by user id):
-    the URL is built once with MAX_ID standing for the id, which IdConverter
-    writes as digits and no other segment here holds."""
-    marker = str(MAX_ID)
-    built = url_for(endpoint, **{vary: MAX_ID}, **values)
-    head, found, tail = built.partition(marker)
-    if not found or marker in tail or "?" in head:
-        raise ValueError(f"{endpoint}: {vary} is not a segment of its path")
-    return lambda value: f"{head}{int(value)}{tail}"
-
-
 def register_converters(app: Flask) -> None:
     """Call before registering blueprints: rules pick their converters when added."""
     app.url_map.converters["id"] = IdConverter

@@ -15,7 +15,7 @@ from meetup.lib.timezones import describe_moment, describe_span, is_ambiguous, u
 from meetup.lib.urls import external_url
 from meetup.models import Event, EventStatus, User
 from meetup.rendering import rendered_once
-from meetup.routing import url_for_each, url_for_each_id
+from meetup.routing import url_for_each
 from meetup.services.calendar import add_to_calendar
 from meetup.services.events.event_listing import EventCard
 from meetup.services.pages.event_page import EventPage, HostSummary
@@ -124,7 +124,7 @@ def host_links(page: EventPage) -> list[HostLink]:
     event has hundreds."""
     if not page.is_public:
         return [HostLink(host.display_name, None) for host in page.hosts]
-    host_url = url_for_each_id("events.hosted_by", "person_id")
+    host_url = url_for_each("events.hosted_by", "person_id")
     return [HostLink(host.display_name, host_url(host.user_id)) for host in page.hosts]
 
 

@@ -85,16 +85,16 @@ def test_a_deleted_host_has_no_host_page(app, make_user, make_event):
 
 
 def test_host_links_built_once_match_url_for(app) -> None:
-    """url_for_each_id (the event page's links to its hosts' pages) writes
+    """url_for_each over an id (the event page's links to its hosts' pages) writes
     each id as url_for would, under a path prefix too."""
     from flask import url_for
 
-    from meetup.routing import MAX_ID, url_for_each_id
+    from meetup.routing import MAX_ID, url_for_each
 
     with app.test_request_context("/events", base_url="http://localhost/prefix"):
-        each = url_for_each_id("events.hosted_by", "person_id")
+        each = url_for_each("events.hosted_by", "person_id")
         for person_id in (1, 7, 10, 2147, MAX_ID):
             assert each(person_id) == url_for("events.hosted_by", person_id=person_id)
         assert each(42).startswith("/prefix/")
         with pytest.raises(ValueError):
-            url_for_each_id("events.index", "page")  # not a path segment
+            url_for_each("events.index", "page")  # not a path segment

@@ -2,8 +2,8 @@
 recipient's part, built by followup_context alone.
 
 "People you met" are the others who attended and whom the event's directory
-shows the recipient as an ordinary attendee (directory.shows_person with
-`as_attendee`: a hosts-only directory names nobody), never across a block,
+shows the recipient as an ordinary attendee (privacy.list_shows, the
+viewer no host: a hosts-only directory names nobody), never across a block,
 never a deleted account; their headline only where privacy.can_see_profile
 allows. The event's list is read once; each recipient's is that list less
 themselves and their blocks (read for the whole event in one query), so
@@ -28,7 +28,6 @@ from meetup.lib.urls import external_url, url_per_id
 from meetup.models import Event, EventHost, EventTopic, FollowupKind, Rsvp, RsvpStatus, User
 from meetup.services import privacy
 from meetup.services.connections.ticks import tick_links
-from meetup.services.directory.access import shows_person
 from meetup.services.events.event_mail import event_context
 from meetup.services.followups.unsubscribe import unsubscribe_links
 from meetup.services.outcomes.feedback import feedback_url
@@ -105,12 +104,8 @@ def read_event_followup(event: Event, *, now: datetime) -> EventFollowup:
     attendees = [Attendee(**row._asdict()) for row in rows]
     # Every recipient is going, so whether the directory shows its people to
     # them as an attendee is the event's answer, the same for all.
-    shows_people = shows_person(
-        None if not attendees else _Viewer(attendees[0].id),  # type: ignore[arg-type]
-        event,
-        person_shown=True,
-        viewer_is_going=True,
-        as_attendee=True,
+    shows_people = privacy.list_shows(
+        event, person_shown=True, viewer_is_host=False, viewer_is_going=True
     )
     met = sorted(
         (a for a in attendees if a.attended and a.shown and a.deleted_at is None),
@@ -132,13 +127,6 @@ def read_event_followup(event: Event, *, now: datetime) -> EventFollowup:
         profile_url=url_per_id("profiles.detail", "person_id"),
         unsubscribe_url=unsubscribe_links(),
     )
-
-
-@dataclass(frozen=True)
-class _Viewer:
-    """A person going, as directory.shows_person reads a viewer (its id)."""
-
-    id: int
 
 
 def _event_part(event: Event, *, shows_people: bool) -> dict[str, Any]:

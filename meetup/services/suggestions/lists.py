@@ -5,7 +5,7 @@ still stand for the viewer (request_states.standing_for_asker_condition:
 waiting as the asker sees it, or accepted; standing_request_condition for the
 addressee: also ignored within 90 days, which its asker never sees), whether
 the event's directory shows the person to the viewer as an ordinary attendee
-(shows_person with as_attendee: a hosts-only directory suggests nobody),
+(privacy.list_shows as to an ordinary attendee: a hosts-only directory suggests nobody),
 whether the viewer may see their profile, and whether each stored term is
 still true of both people's current fields (a term no longer true goes; a
 candidate left with none goes too). A deleted person is no longer going, so
@@ -39,7 +39,6 @@ from meetup.services.connections.request_states import (
     standing_for_asker_condition,
     standing_request_condition,
 )
-from meetup.services.directory.access import shows_person
 from meetup.services.suggestions import room, scoring
 
 DEFAULT_LIMIT = 5
@@ -235,20 +234,9 @@ def _may_suggest(viewer_id: int, person: room.Row, event: Event, between: _Betwe
     blocked = between.blocked_ids(viewer_id)
     if person.id in blocked:
         return False
-    if not shows_person(
-        _Viewer(viewer_id),
-        event,  # type: ignore[arg-type]
-        person_shown=person.shown,
-        viewer_is_going=True,
-        as_attendee=True,
+    # As an ordinary attendee: a host is suggested only whom their list shows anyone going.
+    if not privacy.list_shows(
+        event, person_shown=person.shown, viewer_is_host=False, viewer_is_going=True
     ):
         return False
     return privacy.sees_profile(viewer_id, person, blocked=blocked)
-
-
-@dataclass(frozen=True)
-class _Viewer:
-    """A viewer known by id: what the directory's rule reads of them when
-    they are going and treated as an ordinary attendee."""
-
-    id: int

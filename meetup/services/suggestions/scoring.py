@@ -20,7 +20,7 @@ Weights (a pair's score is the sum of its terms):
   suffixes): COMPANY_WEIGHT = 0.5.
 - **A past event attended together**: PAST_EVENT_WEIGHT = 0.5, once, for the
   latest such event where the candidate's attendance may be told
-  (`past_events_shown`: attendance.attendance_shown, the profile's rule).
+  (`past_events_shown`: privacy.attendance_shown, the profile's rule).
 
 Candidates come from inverted indexes built once per room (interest →
 people, offered and sought goal → people), never from all pairs. The
