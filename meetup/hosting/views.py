@@ -92,7 +92,9 @@ def check_in_by_ticket(slug: str, code: str) -> Response | str:
         checkin.check_in(current_user, rsvp)
         flash(f"{rsvp.user.display_name} is checked in.", "success")
         return redirect(url_for("hosting.check_in_by_ticket", slug=slug, code=code), 303)
-    return render_template("hosting/ticket_scan.html", event=event, rsvp=rsvp, statuses=RsvpStatus)
+    return render_template(
+        "hosting/ticket_scan.html", event=event, rsvp=rsvp, admitted=checkin.admits(rsvp)
+    )
 
 
 @bp.get("/events/<slug>/ticket")

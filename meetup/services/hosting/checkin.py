@@ -72,13 +72,18 @@ def rsvp_for_ticket(actor: User, event: Event, code: str) -> Rsvp:
     return rsvp
 
 
+def admits(rsvp: Rsvp) -> bool:
+    """Does a ticket let its person in? Only while they are going."""
+    return rsvp.status == RsvpStatus.GOING
+
+
 def check_in(actor: User, rsvp: Rsvp, *, now: datetime | None = None) -> bool:
     """Mark a person going as arrived; False if they already were.
 
     :raise PermissionDenied: not a host. :raise InvalidInput: not going.
     """
     require_host(actor, rsvp.event)
-    if rsvp.status != RsvpStatus.GOING:
+    if not admits(rsvp):
         raise InvalidInput(f"{rsvp.user.display_name} is not on the list of people going.")
     if rsvp.checked_in_at is not None:
         return False
