@@ -17,11 +17,11 @@ from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
 from meetup.models import Connection, Event, Rsvp, User
-from meetup.services.directory.access import can_see_directory
 from meetup.services.outcomes import feedback
 from meetup.services.privacy import (
     attendance_shown_condition,
     can_see_profile,
+    may_open_list,
     not_blocked_condition,
     shown_condition,
 )
@@ -60,7 +60,8 @@ def event_outcomes(person: User, events: list[Event], *, now: datetime) -> dict[
         event.id
         for event in events
         if event.id in went
-        and can_see_directory(person, event, viewer_is_going=True, as_attendee=True)
+        # As an ordinary attendee (a host's own right does not count).
+        and may_open_list(event, viewer_is_host=False, viewer_is_going=True)
     ]
     met = _met_counts(person, listed, now=now)
     made = _connections_made(person, ids)

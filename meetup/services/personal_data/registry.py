@@ -44,7 +44,7 @@ from meetup.services.accounts import actions
 from meetup.services.accounts import personal_data as account_data
 from meetup.services.accounts.credentials import verify_password
 from meetup.services.accounts.mentions import erase_mentions
-from meetup.services.connections import personal_data
+from meetup.services.connections import personal_data as connection_data
 from meetup.services.followups import personal_data as followup_data
 from meetup.services.hosting import personal_data as hosting_data
 from meetup.services.outcomes.feedback import erase_feedback, export_feedback
@@ -134,26 +134,26 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData(
         "connections",
         (Connection.first_id, Connection.second_id),
-        personal_data.export_connections,
-        personal_data.erase_connections,
+        connection_data.export_connections,
+        connection_data.erase_connections,
     ),
     PersonalData(
         "connection_requests",
         (ConnectionRequest.requester_id, ConnectionRequest.addressee_id),
-        personal_data.export_connection_requests,
-        personal_data.erase_connection_requests,
+        connection_data.export_connection_requests,
+        connection_data.erase_connection_requests,
     ),
     PersonalData(
         "blocks",
         (Block.blocker_id, Block.blocked_id),
-        personal_data.export_blocks,
-        personal_data.erase_blocks,
+        connection_data.export_blocks,
+        connection_data.erase_blocks,
     ),
     PersonalData(
         "stay_in_touch",
         (StayInTouch.ticker_id, StayInTouch.ticked_id),
-        personal_data.export_ticks,
-        personal_data.erase_ticks,
+        connection_data.export_ticks,
+        connection_data.erase_ticks,
     ),
     PersonalData(
         "recent_actions",
