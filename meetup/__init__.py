@@ -62,6 +62,7 @@ def register_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from meetup.auth import views as auth
     from meetup.calendar import views as calendar
+    from meetup.communities import views as communities
     from meetup.connections import views as connections
     from meetup.directory import views as directory
     from meetup.events import views as events
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         main, events, auth, profiles, rsvps, hosting, calendar, directory, connections, outcomes,
+        communities,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)

@@ -2,6 +2,20 @@
 
 from meetup.models.action import ActionKind, PersonAction
 from meetup.models.calendar_entry import EventCalendarEntry
+from meetup.models.community import (
+    Community,
+    CommunityAdmin,
+    CommunityAdminInvitation,
+    CommunityAnswer,
+    CommunityEvent,
+    CommunityMail,
+    CommunityMember,
+    CommunityMessage,
+    CommunityQuestion,
+    CommunityStatus,
+    CommunityTopic,
+    MembershipState,
+)
 from meetup.models.connection import (
     Block,
     Connection,
@@ -48,6 +62,17 @@ __all__ = [
     "ACTIVE_STATUSES",
     "ActionKind",
     "Block",
+    "Community",
+    "CommunityAdmin",
+    "CommunityAdminInvitation",
+    "CommunityAnswer",
+    "CommunityEvent",
+    "CommunityMail",
+    "CommunityMember",
+    "CommunityMessage",
+    "CommunityQuestion",
+    "CommunityStatus",
+    "CommunityTopic",
     "Connection",
     "ConnectionRequest",
     "DirectoryChoice",
@@ -71,6 +96,7 @@ __all__ = [
     "HostInvitation",
     "HostRole",
     "LoginSession",
+    "MembershipState",
     "OutboxMessage",
     "OutboxStatus",
     "PersonAction",

@@ -39,6 +39,9 @@ class EventStatus(enum.StrEnum):
 class EventVisibility(enum.StrEnum):
     PUBLIC = "public"  # listed and searchable
     UNLISTED = "unlisted"  # reachable only by its link
+    # A community's members only: others see that it exists and can join to
+    # see it (services.privacy.communities); listed nowhere else.
+    MEMBERS = "members"
 
 
 class DirectoryVisibility(enum.StrEnum):
@@ -173,6 +176,9 @@ class Event(EventPlace, db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.slug} {self.status}>"
+
+    # community_link: the CommunityEvent row when it belongs to a community
+    # (a backref declared there: models.community imports this module).
 
 
 class EventChange(db.Model):

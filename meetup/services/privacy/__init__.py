@@ -12,7 +12,8 @@ that shows them. Its modules, one question each:
 - event_lists: who may open an event's list, whom it shows them, and who
   may be told that a person attended;
 - asking: who may ask whom to connect, and whom one may tick;
-- online_link: who gets an online event's link.
+- online_link: who gets an online event's link;
+- communities: who belongs to a community (members-only events, its lists).
 
 The names below are the package's surface: callers write
 `privacy.can_see_profile(...)`, whichever module holds the rule.
@@ -26,6 +27,12 @@ from meetup.services.privacy.blocks import (
     has_blocked,
     not_blocked_condition,
     not_blocked_of_viewer,
+)
+from meetup.services.privacy.communities import (
+    is_admin,
+    is_member,
+    member_community_ids,
+    membership_of,
 )
 from meetup.services.privacy.email_addresses import (
     are_connected,
@@ -85,13 +92,17 @@ __all__ = [
     "forget_blocks",
     "going_among",
     "has_blocked",
+    "is_admin",
     "is_blocked_only_by",
     "is_listed_by_default",
+    "is_member",
     "is_shown",
     "list_shows",
     "listed_by_default_condition",
     "may_open_list",
     "may_open_profile",
+    "member_community_ids",
+    "membership_of",
     "not_blocked_condition",
     "not_blocked_of_viewer",
     "online_link_for",
