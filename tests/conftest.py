@@ -46,6 +46,7 @@ from tests.plugins.app import (  # noqa: E402
 
 pytest_plugins = [
     "tests.plugins.app",
+    "tests.plugins.communities",
     "tests.plugins.outcomes",
     "tests.plugins.races",
     "tests.plugins.replies",
