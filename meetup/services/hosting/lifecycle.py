@@ -63,7 +63,7 @@ def create_event(actor: User, details: EventDetails, *, now: datetime | None = N
     """
     require_verified(actor)
     now = now or utcnow()
-    event = Event(created_by=actor, status=EventStatus.DRAFT, slug=_new_slug(details.title))
+    event = Event(created_by=actor, status=EventStatus.DRAFT, slug=new_slug(details.title))
     ambiguous = apply_details(event, details, now=now, is_new=True)
     event.hosts = [EventHost(user=actor, role=HostRole.CREATOR)]
     db.session.add(event)
@@ -194,7 +194,7 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
         **details,
         created_by=actor,
         status=EventStatus.DRAFT,
-        slug=_new_slug(event.title),
+        slug=new_slug(event.title),
         hosts=[EventHost(user=actor, role=HostRole.CREATOR)],
         previous_edition_id=event.id,  # the series the report compares across
     )
@@ -219,6 +219,7 @@ def _shift_wall_time(moment: datetime, zone: str, shift: timedelta) -> datetime:
         return moment + shift  # the wall time vanished (DST gap): keep the duration
 
 
-def _new_slug(title: str) -> str:
-    """A readable, unique, permanent slug: the title and a random suffix."""
-    return f"{slugify(title) or 'event'}-{secrets.token_hex(3)}"
+def new_slug(title: str, *, fallback: str = "event") -> str:
+    """A readable, unique, permanent slug: the title (`fallback` when it has
+    no letter a URL keeps) and a random suffix. Communities' slugs too."""
+    return f"{slugify(title) or fallback}-{secrets.token_hex(3)}"
