@@ -72,7 +72,7 @@ def test_an_admin_publishes_in_the_community_and_every_admin_hosts_it(
     community = make_community(admins=(admin, other_admin))
     sign_in(client, admin)
     slug = _slug(client.submit("/events/new", _form(community=community.slug)))
-    event, community_id, hosts = _event(app, slug)
+    _, community_id, hosts = _event(app, slug)
     assert community_id == community.id
     assert hosts == {admin.id: HostRole.CREATOR, other_admin.id: HostRole.COHOST}
     page = client.get(f"/events/{slug}").get_data(as_text=True)

@@ -50,7 +50,7 @@ def world(make_user, make_community, make_member, make_event, put_in_community):
     ],
 )
 def test_the_page_for_each_viewer(client, world, viewer, sees_secret):
-    community, people, public, secret, draft = world
+    community, people, public, secret, _draft = world
     if viewer is not None:
         sign_in(client, people[viewer])
     response = client.get(f"/communities/{community.slug}")
@@ -208,7 +208,7 @@ def test_the_page_query_count_does_not_grow(client, make_community, make_event, 
 
 
 def test_the_feed_holds_its_public_events(client, world):
-    community, people, public, secret, draft = world
+    community, people, _public, _secret, _draft = world
     response = client.get(f"/communities/{community.slug}/events.ics")
     assert response.status_code == 200
     assert response.content_type.startswith("text/calendar")

@@ -49,7 +49,7 @@ from meetup.services import privacy
 from meetup.services.accounts.credentials import find_user_by_email
 from meetup.services.communities.lookup import (
     is_admin,
-    lock_community,
+    lock_as_admin,
     require_admin,
     require_open,
 )
@@ -213,12 +213,12 @@ def admin_invitation_page(
         its_community = statement.with_only_columns(
             CommunityAdminInvitation.community_id
         ).scalar_subquery()
-        db.session.execute(
+        db.session.scalars(  # read to the end: the row is refreshed as it is fetched
             select(Community)
             .where(Community.id == its_community)
             .with_for_update()
             .execution_options(populate_existing=True)
-        )
+        ).all()
         statement = statement.with_for_update().execution_options(populate_existing=True)
     invitation = db.session.scalar(statement)
     if (
@@ -298,7 +298,7 @@ def remove_admin(actor: User, community: Community, *, user_id: int) -> None:
     :raise InvalidInput: they are the last admin.
     """
     require_admin(actor, community)
-    lock_community(community)  # two admins removing each other: one of them stays
+    lock_as_admin(actor, community)  # two admins removing each other: one of them stays
     row = next((admin for admin in community.admins if admin.user_id == user_id), None)
     if row is None:
         raise NotFound("This person is not an admin of the community.")

@@ -45,7 +45,7 @@ from meetup.models.community import (
 from meetup.models.event import TOPIC_MAX_LENGTH
 from meetup.models.types import utcnow
 from meetup.services.accounts.credentials import require_verified
-from meetup.services.communities.lookup import lock_community, require_admin, require_open
+from meetup.services.communities.lookup import lock_as_admin, require_admin, require_open
 from meetup.services.events.event_details import MAX_TOPICS, searchable_text
 from meetup.services.hosting.lifecycle import new_slug
 
@@ -118,7 +118,7 @@ def edit_community(actor: User, community: Community, details: CommunityDetails)
     """
     require_admin(actor, community)
     checked = _check(details)  # before the lock: a refusal waits for no one
-    lock_community(community)
+    lock_as_admin(actor, community)
     require_open(community)
     _write(community, checked, details.is_approval_required)
     db.session.flush()
@@ -132,7 +132,7 @@ def close_community(actor: User, community: Community, *, now: datetime | None =
     :raise InvalidInput: it is closed already.
     """
     require_admin(actor, community)
-    lock_community(community)
+    lock_as_admin(actor, community)
     if not community.is_open:
         raise InvalidInput("This community is closed already.")
     community.status = CommunityStatus.CLOSED

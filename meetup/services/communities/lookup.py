@@ -65,7 +65,9 @@ def lock_community(community: Community) -> None:
     Call it before changing anything of the community: the refresh would
     undo unflushed changes.
     """
-    db.session.execute(
+    # Read to the end: the ORM refreshes the object (and loads its
+    # collections) only as the row is fetched, not when the lock is taken.
+    db.session.scalars(
         select(Community)
         .where(Community.id == community.id)
         .options(
@@ -75,4 +77,15 @@ def lock_community(community: Community) -> None:
         )
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
+
+
+def lock_as_admin(viewer: User, community: Community) -> None:
+    """lock_community, then require_admin again on what it read: an admin
+    removed while they waited for the lock acts no more.
+
+    :raise PermissionDenied: `viewer` is not (any more) an admin.
+    """
+    lock_community(community)
+    if not any(admin.user_id == viewer.id for admin in community.admins):
+        raise PermissionDenied(ADMINS_ONLY)
