@@ -181,7 +181,7 @@ def copy(slug: str) -> Response | tuple[str, int]:
     form = CopyForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            new = lifecycle.copy_event(current_user, event, weeks=form.weeks.data)
+            new = community_events.copy_event(current_user, event, weeks=form.weeks.data)
             flash("Here is the next edition, as a draft. Check it, then publish it.", "success")
             return redirect(url_for("events.edit", slug=new.slug), 303)
     return render_form("events/copy.html", form, event=event)

@@ -174,3 +174,60 @@ def test_the_listing_filters_by_community(client, make_user, make_event, make_co
     assert "The events of one community" in html
     html = client.get("/events?community=nope").get_data(as_text=True)
     assert "Inside" not in html and "No events match" in html
+
+
+def test_the_next_edition_stays_in_the_community(app, client, make_user, make_community):
+    admin = make_user()
+    community = make_community(admins=(admin,))
+    sign_in(client, admin)
+    slug = _slug(
+        client.submit("/events/new", _form(visibility="members", community=community.slug))
+    )
+    response = client.submit(f"/events/{slug}/copy", {"weeks": "4"})
+    assert response.status_code == 303
+    event, community_id, _ = _event(app, response.headers["Location"].split("/")[-2])
+    assert community_id == community.id
+    assert event.visibility == EventVisibility.MEMBERS
+
+
+def test_a_copy_by_a_host_who_runs_no_community_is_their_own_and_unlisted(
+    app, client, make_user, make_community, make_event, put_in_community
+):
+    admin, cohost = make_user(), make_user()
+    community = make_community(admins=(admin,))
+    event = put_in_community(make_event(creator=admin, cohosts=(cohost,)), community,
+                             members_only=True)  # fmt: skip
+    sign_in(client, cohost)
+    response = client.submit(f"/events/{event.slug}/copy", {"weeks": "1"})
+    assert response.status_code == 303
+    copy_slug = response.headers["Location"].split("/")[-2]
+    copied, community_id, hosts = _event(app, copy_slug)
+    assert community_id is None
+    assert copied.visibility == EventVisibility.UNLISTED
+    assert hosts == {cohost.id: HostRole.CREATOR}
+
+
+def test_a_draft_in_a_community_that_closed_is_not_published(
+    app, client, make_user, make_community, make_event, put_in_community
+):
+    admin = make_user()
+    community = make_community(admins=(admin,))
+    draft = put_in_community(make_event(creator=admin, publish=False), community)
+    sign_in(client, admin)
+    client.submit(f"/communities/{community.slug}/close", {})
+    response = client.submit(f"/events/{draft.slug}/publish", {})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Its community has closed" in page
+    assert _event(app, draft.slug)[0].status.value == "draft"
+
+
+def test_a_closed_community_takes_no_admin(client, make_user, make_community):
+    admin = make_user()
+    community = make_community(admins=(admin,), status="closed")
+    sign_in(client, admin)
+    page = client.get(f"/communities/{community.slug}/admins").get_data(as_text=True)
+    assert "Invite an admin" not in page
+    response = client.submit(f"/communities/{community.slug}/admins", {"email": "a@example.org"})
+    assert response.status_code == 422
+    assert "has closed" in response.get_data(as_text=True)

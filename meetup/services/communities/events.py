@@ -9,8 +9,9 @@ came with the community stop hosting it (those who hosted it before stay,
 as do the creator and the admin who moved it). A members-only event needs
 its community (event_details refuses the choice without one).
 
-The event form calls `create_event` and `update_event` here, which run
-hosting.lifecycle's and place the event: one call per form.
+The event form calls `create_event` and `update_event` here (and the copy
+page `copy_event`), which run hosting.lifecycle's and place the event: one
+call per form.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from meetup.models import (
     CommunityEvent,
     CommunityStatus,
     Event,
+    EventVisibility,
     HostRole,
     User,
 )
@@ -116,6 +118,25 @@ def update_event(
         if target is not None:
             put_in_community(event, target, now=now)
     return result
+
+
+def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = None) -> Event:
+    """The next edition (hosting.lifecycle.copy_event), in the same
+    community when `actor` may still publish there; otherwise it is the
+    actor's own, and a members-only original's copy is unlisted (there are
+    no members to keep it for).
+
+    :raise PermissionDenied: not a host. :raise InvalidInput: bad number of weeks.
+    """
+    now = now or utcnow()
+    copy = lifecycle.copy_event(actor, event, weeks=weeks, now=now)
+    community = current_community(event)
+    if community is not None and community.is_open and is_admin(actor, community):
+        put_in_community(copy, community, now=now)
+    elif copy.visibility == EventVisibility.MEMBERS:
+        copy.visibility = EventVisibility.UNLISTED
+        db.session.flush()
+    return copy
 
 
 def _target(actor: User, slug: str) -> Community | None:

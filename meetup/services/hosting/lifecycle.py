@@ -102,7 +102,8 @@ def update_event(
 
 
 def publish_event(actor: User, event: Event, *, now: datetime | None = None) -> None:
-    """:raise PermissionDenied: not a host. :raise InvalidInput: not a draft, or over."""
+    """:raise PermissionDenied: not a host. :raise InvalidInput: not a draft,
+    over, or in a community that closed."""
     require_host(actor, event)
     require_verified(actor)
     now = now or utcnow()
@@ -110,6 +111,11 @@ def publish_event(actor: User, event: Event, *, now: datetime | None = None) -> 
         raise InvalidInput("Only a draft can be published.")
     if event.ends_at <= now:
         raise InvalidInput("This event is over; change its dates before publishing it.")
+    link = event.community_link  # a closed community takes no new events
+    if link is not None and not link.community.is_open:
+        raise InvalidInput(
+            "Its community has closed: take the event out of it (edit it) before publishing."
+        )
     event.status = EventStatus.PUBLISHED
     event.published_at = now
     record_change(event, actor, "Published the event", now=now)
