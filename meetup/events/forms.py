@@ -103,11 +103,14 @@ class EventForm(Form):
         return self
 
     @classmethod
-    def for_new(cls, timezone: str) -> EventForm:
+    def for_new(cls, timezone: str, *, community: str = "") -> EventForm:
+        """A new event's form; `community` (a slug) chosen first when a
+        community's page sent the person here."""
         return cls(
             timezone=timezone,
             visibility=EventVisibility.PUBLIC.value,
             directory_visibility=DirectoryVisibility.ATTENDEES.value,
+            community=community,
         )
 
     @classmethod

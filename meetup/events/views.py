@@ -96,7 +96,9 @@ def detail(slug: str) -> tuple[str, int]:
 @login_required
 @form_checks_csrf
 def create() -> Response | tuple[str, int]:
-    form = EventForm.for_new(current_user.timezone).offer_communities(_communities())
+    form = EventForm.for_new(
+        current_user.timezone, community=request.args.get("community", "")
+    ).offer_communities(_communities())
     if form.validate_on_submit():
         with refusals_shown_on(form):
             result = community_events.create_event(current_user, form.details())

@@ -61,6 +61,8 @@ def test_the_form_offers_the_communities_one_administers(client, make_user, make
     html = client.get("/events/new").get_data(as_text=True)
     assert f'value="{mine.slug}"' in html and "Hosts only" in html
     assert other.slug not in html and closed.slug not in html
+    html = client.get(f"/events/new?community={mine.slug}").get_data(as_text=True)
+    assert f'selected value="{mine.slug}"' in html or f'value="{mine.slug}" selected' in html
     sign_in(client, make_user())
     assert 'name="community"' not in client.get("/events/new").get_data(as_text=True)
 
