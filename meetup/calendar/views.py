@@ -18,6 +18,7 @@ from meetup.models import Event
 from meetup.models.types import utcnow
 from meetup.security import current_viewer, form_checks_csrf
 from meetup.services.calendar import entries, feeds, ical
+from meetup.services.communities import feeds as community_feeds
 from meetup.services.events import lookup
 from meetup.services.rsvps import replying
 from meetup.transactions import write_apart, writes_on_get
@@ -72,6 +73,11 @@ def topic_feed(topic: str) -> Response:
 @bp.get("/people/<id:person_id>/calendar.ics")
 def host_feed(person_id: int) -> Response:
     return _feed_response(feeds.public_feed(now=utcnow(), host_id=person_id))
+
+
+@bp.get("/communities/<slug>/events.ics")
+def community_feed(slug: str) -> Response:
+    return _feed_response(community_feeds.community_feed(slug, now=utcnow()))
 
 
 def _feed_response(feed: feeds.Feed) -> Response:

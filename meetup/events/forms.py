@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -38,7 +39,9 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 VISIBILITY_CHOICES = [
     SelectChoice(EventVisibility.PUBLIC.value, "Public: listed and searchable"),
     SelectChoice(EventVisibility.UNLISTED.value, "Unlisted: only people with the link"),
+    SelectChoice(EventVisibility.MEMBERS.value, "Members of the community only"),
 ]
+HOSTS_ONLY = SelectChoice("", "Hosts only: no community")
 DIRECTORY_CHOICES = [
     SelectChoice(DirectoryVisibility.EVERYONE.value, "Everyone who can see the event"),
     SelectChoice(DirectoryVisibility.ATTENDEES.value, "People going, and hosts"),
@@ -83,6 +86,7 @@ class EventForm(Form):
     directory_visibility = RadioField(
         "Who can see the attendee directory", choices=DIRECTORY_CHOICES, validate_choice=False
     )
+    community = SelectField("Community", choices=[HOSTS_ONLY], validate_choice=False)
     is_approval_required = BooleanField("Hosts approve each reply")
     what_to_bring = TextAreaField(
         "What to bring", render_kw={"rows": 3, "maxlength": WHAT_TO_BRING_MAX_LENGTH}
@@ -92,12 +96,21 @@ class EventForm(Form):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_select_choices()
 
+    def offer_communities(self, choices: list[tuple[str, str]]) -> EventForm:
+        """The communities the person may publish in, as (slug, name), after
+        "Hosts only"."""
+        self.community.choices = [HOSTS_ONLY, *(SelectChoice(slug, name) for slug, name in choices)]
+        return self
+
     @classmethod
-    def for_new(cls, timezone: str) -> EventForm:
+    def for_new(cls, timezone: str, *, community: str = "") -> EventForm:
+        """A new event's form; `community` (a slug) chosen first when a
+        community's page sent the person here."""
         return cls(
             timezone=timezone,
             visibility=EventVisibility.PUBLIC.value,
             directory_visibility=DirectoryVisibility.ATTENDEES.value,
+            community=community,
         )
 
     @classmethod
@@ -118,6 +131,7 @@ class EventForm(Form):
             guest_limit=event.guest_limit,
             rsvp_deadline=local(event.rsvp_deadline),
             topics=", ".join(topic.name for topic in event.topics),
+            community=link.community.slug if (link := event.community_link) else "",
             visibility=event.visibility.value,
             directory_visibility=event.directory_visibility.value,
             is_approval_required=event.is_approval_required,
@@ -142,6 +156,7 @@ class EventForm(Form):
             directory_visibility=self.directory_visibility.data or "",
             is_approval_required=bool(self.is_approval_required.data),
             what_to_bring=self.what_to_bring.data or "",
+            community=self.community.data or "",
         )
 
 
@@ -175,6 +190,7 @@ class ListingForm(Form):
 
     q = StringField("Search")
     topic = StringField("Topic")
+    community = HiddenField()  # a community's slug (its page links here)
     starts_from = DateField("From (UTC)", [Optional(), in_event_range])
     starts_until = DateField("Until", [Optional(), in_event_range])
     mode = SelectField(

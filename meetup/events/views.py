@@ -19,6 +19,7 @@ from meetup.models.types import utcnow
 from meetup.routing import page_number, page_url
 from meetup.rsvps.event_page import render_event_page
 from meetup.security import action_done, current_viewer, form_checks_csrf, shared_page
+from meetup.services.communities import events as community_events
 from meetup.services.events import event_listing
 from meetup.services.hosting import hosts as hosts_service
 from meetup.services.hosting import lifecycle
@@ -64,6 +65,7 @@ def _listing(*, past: bool, topic: str = "") -> str:
         starts_until=form.starts_until.data if not form.starts_until.errors else None,
         mode=form.mode.data or "",
         past=past,
+        community=form.community.data or "",
     )
     page = event_listing.list_events(filters, page=page_number(), now=utcnow())
 
@@ -94,10 +96,12 @@ def detail(slug: str) -> tuple[str, int]:
 @login_required
 @form_checks_csrf
 def create() -> Response | tuple[str, int]:
-    form = EventForm.for_new(current_user.timezone)
+    form = EventForm.for_new(
+        current_user.timezone, community=request.args.get("community", "")
+    ).offer_communities(_communities())
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            result = lifecycle.create_event(current_user, form.details())
+            result = community_events.create_event(current_user, form.details())
             _flash_saved(result, "Your draft is saved. Publish it when it is ready.")
             return redirect(_event_url(result.event), 303)
     return render_form("events/form.html", form, event=None)
@@ -111,13 +115,20 @@ def edit(slug: str) -> Response | tuple[str, int]:
     if event.status == EventStatus.CANCELLED:
         flash("A cancelled event cannot be edited.", "error")
         return redirect(_event_url(event))
-    form = EventForm.for_event(event)
+    form = EventForm.for_event(event).offer_communities(_communities(event))
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            result = lifecycle.update_event(current_user, event, form.details())
+            result = community_events.update_event(current_user, event, form.details())
             _flash_saved(result, "Your changes are saved.")
             return redirect(_event_url(event), 303)
     return render_form("events/form.html", form, event=event)
+
+
+def _communities(event: Event | None = None) -> list[tuple[str, str]]:
+    return [
+        (choice.slug, choice.name)
+        for choice in community_events.community_choices(current_user, event)
+    ]
 
 
 def _flash_saved(result: lifecycle.SaveResult, message: str) -> None:
@@ -172,7 +183,7 @@ def copy(slug: str) -> Response | tuple[str, int]:
     form = CopyForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            new = lifecycle.copy_event(current_user, event, weeks=form.weeks.data)
+            new = community_events.copy_event(current_user, event, weeks=form.weeks.data)
             flash("Here is the next edition, as a draft. Check it, then publish it.", "success")
             return redirect(url_for("events.edit", slug=new.slug), 303)
     return render_form("events/copy.html", form, event=event)

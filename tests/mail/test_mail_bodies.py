@@ -291,6 +291,18 @@ CASES: dict[str, dict[str, Case]] = {
             },
         ),
     },
+    "community_admin_invitation": {
+        "default": Case(
+            "Would you help run “Paris UX Nights”?",
+            {
+                "inviter": "Camille Martin",
+                "community_name": "Paris UX Nights",
+                "url": f"{BASE}/community-admin-invitations/TOKEN",
+                "community_url": f"{BASE}/communities/paris-ux-nights-k3x9",
+                "valid_for": "7 days",
+            },
+        ),
+    },
     "confirm_email_change": {
         "default": Case(
             "Confirm your new email address",

@@ -354,6 +354,13 @@ def public_feed(*, now: datetime, topic: str = "", host_id: int | None = None) -
     return _feed(name, query.limit(PUBLIC_FEED_LIMIT))
 
 
+def public_feed_of(name: str, *conditions: Any, now: datetime) -> Feed:
+    """A public feed of the public events that meet `conditions` (over
+    Event), under `name`: a feed of a domain above this one (a community's)."""
+    query = _window(now - PAST_WINDOW).where(Event.visibility == EventVisibility.PUBLIC)
+    return _feed(name, query.where(*conditions).limit(PUBLIC_FEED_LIMIT))
+
+
 def _feed(name: str, query: Select[Any]) -> Feed:
     rows = db.session.execute(query).all()
     etag = feed_etag(name, map(tuple, rows))

@@ -70,6 +70,10 @@ class EventDetails:
     directory_visibility: str = DirectoryVisibility.ATTENDEES.value
     is_approval_required: bool = False
     what_to_bring: str = ""
+    # The slug of the community to publish it in ("": its hosts alone).
+    # services.communities.events places it there; here it only allows
+    # the members-only visibility.
+    community: str = ""
 
 
 # What an edit may change, as the event's history names it.
@@ -150,6 +154,12 @@ def apply_details(event: Event, details: EventDetails, *, now: datetime, is_new:
         max_length=TOPIC_MAX_LENGTH,
     )  # fmt: skip
     visibility = _choice(EventVisibility, details.visibility, field="visibility")
+    if visibility == EventVisibility.MEMBERS and not details.community:
+        raise InvalidInput(
+            "Only an event published in a community can be for its members only: "
+            "choose the community, or who else can find it.",
+            field="visibility",
+        )
     directory = _choice(
         DirectoryVisibility, details.directory_visibility, field="directory_visibility"
     )

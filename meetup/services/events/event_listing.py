@@ -20,7 +20,16 @@ from meetup.extensions import db
 from meetup.lib.errors import NotFound
 from meetup.lib.text import fold_for_search, normalize_tag
 from meetup.lib.timezones import EARLIEST_EVENT_TIME, LATEST_EVENT_TIME
-from meetup.models import Event, EventHost, EventStatus, EventTopic, EventVisibility, User
+from meetup.models import (
+    Community,
+    CommunityEvent,
+    Event,
+    EventHost,
+    EventStatus,
+    EventTopic,
+    EventVisibility,
+    User,
+)
 from meetup.models.event import EventPlace
 
 _PLAN_FOR_VALUES = text("SET LOCAL plan_cache_mode = force_custom_plan")
@@ -36,6 +45,7 @@ class EventFilters:
     starts_until: date | None = None
     mode: str = ""  # "online", "in_person" or "" for both
     past: bool = False
+    community: str = ""  # a community's slug: its events alone
 
 
 @dataclass(frozen=True)
@@ -92,12 +102,14 @@ def list_events(filters: EventFilters, *, page: int = 1, now: datetime) -> Page:
         starts_from=filters.starts_from is not None,
         starts_until=filters.starts_until is not None,
         mode=filters.mode if filters.mode in ("online", "in_person") else "",
+        community=bool(filters.community),
     )
     parameters: dict[str, object] = {
         "now": now,
+        "community": filters.community,
         "offset": (page - 1) * PER_PAGE,
         "topic": normalize_tag(filters.topic),
-        **{f"word_{number}": _contains(word) for number, word in enumerate(words)},
+        **{f"word_{number}": contains_pattern(word) for number, word in enumerate(words)},
     }
     if filters.starts_from:
         parameters["starts_from"] = _utc_midnight(filters.starts_from)
@@ -205,16 +217,25 @@ def _utc_midnight(day: date, *, days_later: int = 0) -> datetime:
 # than SQLite takes to run it.
 _EVENT = Event.__table__
 _TOPIC = EventTopic.__table__
+_COMMUNITY_EVENT = CommunityEvent.__table__
 
 
 @cache
 def _listing_statement(
-    *, past: bool, words: int, topic: bool, starts_from: bool, starts_until: bool, mode: str
+    *,
+    past: bool,
+    words: int,
+    topic: bool,
+    starts_from: bool,
+    starts_until: bool,
+    mode: str,
+    community: bool = False,
 ) -> Select:
     """The listing's query for one combination of filters, built once: a page
     of events (:offset, PER_PAGE + 1 rows) joined to their topics, in order.
-    The values (:now, :word_0.., :topic, :starts_from, :starts_until) are bound
-    when it runs. At most 2 × (MAX_WORDS + 1) × 2 × 2 × 2 × 3 statements."""
+    The values (:now, :word_0.., :topic, :starts_from, :starts_until,
+    :community) are bound when it runs. At most 2 × (MAX_WORDS + 1) × 2 × 2 ×
+    2 × 3 × 2 statements."""
     event = _EVENT.c
     query = select(*(event[name] for name in ("id", *_CARD_FIELDS))).where(
         event.visibility == EventVisibility.PUBLIC
@@ -231,6 +252,14 @@ def _listing_statement(
     if topic:
         query = query.where(
             exists().where(_TOPIC.c.event_id == event.id, _TOPIC.c.name == bindparam("topic"))
+        )
+    if community:
+        slug = bindparam("community")
+        its_id = select(Community.id).where(Community.slug == slug).scalar_subquery()
+        query = query.where(
+            exists().where(
+                _COMMUNITY_EVENT.c.event_id == event.id, _COMMUNITY_EVENT.c.community_id == its_id
+            )
         )
     if starts_from:
         query = query.where(event.starts_at >= bindparam("starts_from"))
@@ -251,7 +280,7 @@ def _listing_statement(
     )
 
 
-def _contains(word: str) -> str:
+def contains_pattern(word: str) -> str:
     """A LIKE pattern matching `word` anywhere, its own % and _ literal
     (escaped with "/", as SQLAlchemy's autoescape does)."""
     escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -327,19 +328,33 @@ def hand_over_events(person: User, *, now: datetime | None = None) -> None:
         select(Event).join(EventHost).where(EventHost.user_id == person.id).order_by(Event.id)
     ).all()
     for event in hosted:  # a handful: a person hosts few events
-        mine = next(host for host in event.hosts if host.user_id == person.id)
-        others = [host for host in event.hosts if host.user_id != person.id]
-        event.hosts.remove(mine)
-        was_creator = event.created_by_id == person.id or mine.role == HostRole.CREATOR
-        if was_creator:
-            void_host_invitations(event)  # their invitations: the heir never made them
-        if others:
-            if was_creator:
-                heir = min(others, key=lambda host: (host.added_at, host.user_id))
-                heir.role = HostRole.CREATOR
-                event.created_by_id = heir.user_id
-                event.created_by = heir.user
+        if leave_hosts(event, person.id):
             continue
         if event.status == EventStatus.PUBLISHED and event.ends_at > now:
             mark_cancelled(event, message=HOSTLESS_MESSAGE, now=now)
     db.session.flush()
+
+
+def leave_hosts(event: Event, person_id: int, *, heirs_first: Collection[int] = ()) -> bool:
+    """The person stops hosting `event` (hosts loaded), whoever decides it
+    (their account going, a community they no longer run). Where they
+    created it, the longest-serving other host becomes its creator (among
+    `heirs_first` when one of them hosts), and the invitations they made go
+    void: the heir never made them.
+
+    :return: whether the event still has a host.
+    """
+    mine = next((host for host in event.hosts if host.user_id == person_id), None)
+    others = [host for host in event.hosts if host.user_id != person_id]
+    if mine is None:
+        return bool(others)
+    event.hosts.remove(mine)
+    if event.created_by_id == person_id or mine.role == HostRole.CREATOR:
+        void_host_invitations(event)
+        if others:
+            preferred = [host for host in others if host.user_id in heirs_first] or others
+            heir = min(preferred, key=lambda host: (host.added_at, host.user_id))
+            heir.role = HostRole.CREATOR
+            event.created_by_id = heir.user_id
+            event.created_by = heir.user
+    return bool(others)

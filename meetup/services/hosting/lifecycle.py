@@ -63,7 +63,7 @@ def create_event(actor: User, details: EventDetails, *, now: datetime | None = N
     """
     require_verified(actor)
     now = now or utcnow()
-    event = Event(created_by=actor, status=EventStatus.DRAFT, slug=_new_slug(details.title))
+    event = Event(created_by=actor, status=EventStatus.DRAFT, slug=new_slug(details.title))
     ambiguous = apply_details(event, details, now=now, is_new=True)
     event.hosts = [EventHost(user=actor, role=HostRole.CREATOR)]
     db.session.add(event)
@@ -102,7 +102,8 @@ def update_event(
 
 
 def publish_event(actor: User, event: Event, *, now: datetime | None = None) -> None:
-    """:raise PermissionDenied: not a host. :raise InvalidInput: not a draft, or over."""
+    """:raise PermissionDenied: not a host. :raise InvalidInput: not a draft,
+    over, or in a community that closed."""
     require_host(actor, event)
     require_verified(actor)
     now = now or utcnow()
@@ -110,6 +111,11 @@ def publish_event(actor: User, event: Event, *, now: datetime | None = None) -> 
         raise InvalidInput("Only a draft can be published.")
     if event.ends_at <= now:
         raise InvalidInput("This event is over; change its dates before publishing it.")
+    link = event.community_link  # a closed community takes no new events
+    if link is not None and not link.community.is_open:
+        raise InvalidInput(
+            "Its community has closed: take the event out of it (edit it) before publishing."
+        )
     event.status = EventStatus.PUBLISHED
     event.published_at = now
     record_change(event, actor, "Published the event", now=now)
@@ -194,7 +200,7 @@ def copy_event(actor: User, event: Event, *, weeks: int, now: datetime | None = 
         **details,
         created_by=actor,
         status=EventStatus.DRAFT,
-        slug=_new_slug(event.title),
+        slug=new_slug(event.title),
         hosts=[EventHost(user=actor, role=HostRole.CREATOR)],
         previous_edition_id=event.id,  # the series the report compares across
     )
@@ -219,6 +225,7 @@ def _shift_wall_time(moment: datetime, zone: str, shift: timedelta) -> datetime:
         return moment + shift  # the wall time vanished (DST gap): keep the duration
 
 
-def _new_slug(title: str) -> str:
-    """A readable, unique, permanent slug: the title and a random suffix."""
-    return f"{slugify(title) or 'event'}-{secrets.token_hex(3)}"
+def new_slug(title: str, *, fallback: str = "event") -> str:
+    """A readable, unique, permanent slug: the title (`fallback` when it has
+    no letter a URL keeps) and a random suffix. Communities' slugs too."""
+    return f"{slugify(title) or fallback}-{secrets.token_hex(3)}"

@@ -28,6 +28,8 @@ from meetup.extensions import db
 from meetup.lib.errors import NotFound
 from meetup.models import (
     ACTIVE_STATUSES,
+    Community,
+    CommunityEvent,
     Event,
     EventHost,
     EventQuestion,
@@ -88,6 +90,9 @@ class EventPage:
     online_link: str  # the event's online link if it is the viewer's to see, else ""
     opens_attendee_list: bool  # the viewer may open the event's list of people
     offers_feedback: bool  # the viewer went, and the feedback form is open now
+    # The community it belongs to, if any (its page links from the event's).
+    community_slug: str | None = None
+    community_name: str | None = None
 
     @property
     def takes_replies(self) -> bool:
@@ -138,7 +143,8 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
     if found is None:
         raise NotFound("There is no such event.")
     event, going, waitlisted, pending, has_questions, host_rows, topic_rows = found[:7]
-    viewer_rsvp = found[7] if viewer is not None else None
+    community_slug, community_name = found[7:9]
+    viewer_rsvp = found[9] if viewer is not None else None
     hosts = [HostSummary(user_id, name, HostRole(role)) for user_id, name, role in _rows(host_rows)]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
@@ -166,6 +172,8 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
             event, viewer_is_host=viewer_is_host, viewer_is_going=is_going
         ),
         offers_feedback=offers_feedback(viewer, event, going=is_going, now=now),
+        community_slug=community_slug,
+        community_name=community_name,
     )
 
 
@@ -180,7 +188,8 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
 def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
     """What every viewer's page shows, in one row: the event, its seats,
     whether it asks questions, its hosts in the order
-    they joined, its topics, and (with `with_reply`) the viewer's own reply.
+    they joined, its topics, its community's slug and name, and (with
+    `with_reply`) the viewer's own reply.
     Parameters: slug, viewer_id."""
     # A big event has hundreds of hosts: rows, not ORM objects.
     hosts = _json_rows(
@@ -201,6 +210,13 @@ def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
         exists().where(EventQuestion.event_id == Event.id),
         hosts,
         topics,
+        *(
+            select(column)
+            .join(CommunityEvent, CommunityEvent.community_id == Community.id)
+            .where(CommunityEvent.event_id == Event.id)
+            .scalar_subquery()
+            for column in (Community.slug, Community.name)
+        ),
     ).where(Event.slug == bindparam("slug"))
     if with_reply:
         query = query.add_columns(Rsvp).outerjoin(

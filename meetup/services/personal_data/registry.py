@@ -44,6 +44,7 @@ from meetup.services.accounts import actions
 from meetup.services.accounts import personal_data as account_data
 from meetup.services.accounts.credentials import verify_password
 from meetup.services.accounts.mentions import erase_mentions
+from meetup.services.communities.admins import require_not_last_admin
 from meetup.services.connections import personal_data as connection_data
 from meetup.services.followups import personal_data as followup_data
 from meetup.services.hosting import personal_data as hosting_data
@@ -192,8 +193,11 @@ def delete_account(user: User, *, password: str) -> None:
     """Erase the person: nothing left identifies them; what others own stays.
 
     :raise InvalidCredentials: `password` is not the account's password.
+    :raise InvalidInput: they are the last admin of an open community.
     """
     verify_password(user, password, field="password")
+    # Nobody's leaving strands a community: its last admin hands it on first.
+    require_not_last_admin(user)
     # Others' mail that names the person, found through the rows erased below.
     erase_mentions(user)
     for entry in reversed(REGISTRY):
