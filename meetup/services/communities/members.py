@@ -275,9 +275,7 @@ def _tab_counts(community: Community) -> dict[str, int]:
     return {tab: sum(by_state.get(state, 0) for state in states) for tab, states in TABS.items()}
 
 
-def attendance(
-    community: Community, people: Any, *, now: datetime
-) -> dict[int, tuple[int, int]]:
+def attendance(community: Community, people: Any, *, now: datetime) -> dict[int, tuple[int, int]]:
     """For each of `people` (ids, or SQL selecting them): how many of the
     community's events they attended (rsvps.attendance's rule) and were
     checked in at. One grouped statement; people with neither are absent."""

@@ -312,6 +312,20 @@ def set_listing(person: User, community: Community, is_listed: bool | None) -> C
     return row
 
 
+def update_choices(
+    person: User, community: Community, *, mail: str, listing: str
+) -> CommunityMember:
+    """Both of a member's choices at once, as their form sends them
+    (`listing`: a key of LISTING_CHOICES).
+
+    :raise InvalidInput: a value that is not a choice (at its field).
+    """
+    if listing not in LISTING_CHOICES:
+        raise InvalidInput("Choose whether you are in the member list.", field="listing")
+    set_mail_choice(person, community, mail)
+    return set_listing(person, community, LISTING_CHOICES[listing])
+
+
 def _own_row(person: User, community: Community) -> CommunityMember:
     row = _locked_row(community.id, person.id)
     if row is None or seen_state(row) is None:

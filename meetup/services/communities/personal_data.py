@@ -132,7 +132,5 @@ def export_community_messages(user: User) -> list[dict[str, Any]]:
 def erase_community_messages(user: User) -> None:
     """The messages stay the community's record, from an admin no longer named."""
     db.session.execute(
-        update(CommunityMessage)
-        .where(CommunityMessage.sender_id == user.id)
-        .values(sender_id=None)
+        update(CommunityMessage).where(CommunityMessage.sender_id == user.id).values(sender_id=None)
     )

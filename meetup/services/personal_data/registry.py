@@ -197,19 +197,18 @@ REGISTRY: tuple[PersonalData, ...] = (
         community_data.export_admin_roles,
         community_data.erase_admin_roles,
     ),
+    # The community keeps these, unlinked from the person (see their erase).
     PersonalData(
         "community_admin_invitations_sent",
         (CommunityAdminInvitation.invited_by_id,),
         community_data.export_admin_invitations_sent,
         community_data.erase_admin_invitations_sent,
-        keeps_rows=True,
     ),
     PersonalData(
         "community_messages_sent",
         (CommunityMessage.sender_id,),
         community_data.export_community_messages,
         community_data.erase_community_messages,
-        keeps_rows=True,
     ),
 )
 

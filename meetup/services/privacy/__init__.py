@@ -30,18 +30,18 @@ from meetup.services.privacy.blocks import (
     not_blocked_condition,
     not_blocked_of_viewer,
 )
+from meetup.services.privacy.communities import (
+    is_admin,
+    is_member,
+    member_community_ids,
+    membership_of,
+)
 from meetup.services.privacy.community_lists import (
     community_listed_condition,
     is_listed_in_community,
     may_open_member_list,
     member_list_condition,
     member_list_shows,
-)
-from meetup.services.privacy.communities import (
-    is_admin,
-    is_member,
-    member_community_ids,
-    membership_of,
 )
 from meetup.services.privacy.email_addresses import (
     are_connected,
@@ -104,8 +104,8 @@ __all__ = [
     "has_blocked",
     "is_admin",
     "is_blocked_only_by",
-    "is_listed_in_community",
     "is_listed_by_default",
+    "is_listed_in_community",
     "is_member",
     "is_shown",
     "list_shows",
