@@ -138,9 +138,7 @@ def test_a_closed_community_answers_a_clear_page(app, make_user, make_community)
     assert "This community has closed; it takes no new members." in page
     response = client.submit(f"/communities/{community.slug}/join", {})
     assert response.status_code == 422
-    assert "This community has closed; it takes no new members." in response.get_data(
-        as_text=True
-    )
+    assert "This community has closed; it takes no new members." in response.get_data(as_text=True)
     assert _row(app, community, person) is None
 
 
@@ -246,9 +244,7 @@ def test_leaving_deletes_the_row_and_the_answers(app, make_user, make_community)
     assert client.submit(f"/communities/{community.slug}/leave", {}).status_code == 303
 
 
-def test_the_last_admin_cannot_leave_and_another_steps_down_first(
-    app, make_user, make_community
-):
+def test_the_last_admin_cannot_leave_and_another_steps_down_first(app, make_user, make_community):
     admin = make_user()
     community = make_community(admins=(admin,))
     client = _client(app, admin)
@@ -345,9 +341,32 @@ def test_two_admins_deciding_at_once_end_with_one_decision(app, make_user, make_
         )
         assert (
             db.session.scalar(
-                select(func.count()).select_from(CommunityMember).where(
-                    CommunityMember.community_id == community.id
-                )
+                select(func.count())
+                .select_from(CommunityMember)
+                .where(CommunityMember.community_id == community.id)
             )
             == 3
         )
+
+
+def test_the_box_the_community_page_includes(app, make_user, make_community, make_member):
+    """The public page (another view of this blueprint) includes the box
+    with its read model `page`; the box reads the viewer's row itself."""
+    from types import SimpleNamespace
+
+    from flask import g, render_template
+
+    from meetup.models import User
+
+    person = make_user()
+    community = make_community(is_approval_required=True)
+    make_member(community, person, MembershipState.DECLINED)
+    with app.test_request_context(f"/communities/{community.slug}/join"):
+        loaded = db.session.get(Community, community.id)
+        page = SimpleNamespace(community=loaded, viewer_state=None, viewer_is_admin=False,
+                               questions=[])  # fmt: skip
+        html = render_template("communities/_membership_box.html", page=page)
+        assert "Log in to join" in html
+        g._login_user = db.session.get(User, person.id)  # as Flask-Login's loader sets it
+        html = render_template("communities/_membership_box.html", page=page)
+        assert "Your request to join is pending" in html

@@ -37,9 +37,7 @@ def _setup(app: Flask, *, approval: bool) -> tuple[str, list[User]]:
             )  # fmt: skip
             person.email_verified_at = utcnow()
             people.append(person)
-        community = Community(
-            slug="racing-club", name="Racing club", is_approval_required=approval
-        )
+        community = Community(slug="racing-club", name="Racing club", is_approval_required=approval)
         db.session.add(community)
         db.session.flush()
         for admin in people[:2]:
