@@ -19,49 +19,26 @@ STATES = {
     "member": MembershipState.MEMBER,
 }
 LOGIN = 302
+
+
+def _answers(default: int, **overrides: int) -> dict[str, int]:
+    """Each viewer's answer: `default`, the log-in page for a visitor, and `overrides`."""
+    return {**dict.fromkeys(VIEWERS, default), "anonymous": LOGIN, **overrides}
+
+
+# (method, path under /communities/<slug>): the answer for each viewer.
 ROUTES = {
-    # (method, path under /communities/<slug>): the answer for each viewer.
-    ("GET", "/join"): dict.fromkeys(VIEWERS, 200),
-    ("POST", "/join"): {**dict.fromkeys(VIEWERS, 303), "anonymous": LOGIN},
-    ("POST", "/leave"): {**dict.fromkeys(VIEWERS, 303), "anonymous": LOGIN},
-    ("POST", "/my-choices"): {
-        "anonymous": LOGIN,
-        "stranger": 403,
-        "pending": 303,
-        "declined": 303,
-        "removed": 403,
-        "blocked": 403,
-        "member": 303,
-        "admin": 303,
-    },  # fmt: skip
-    ("GET", "/members"): {
-        **dict.fromkeys(VIEWERS, 403),
-        "anonymous": LOGIN,
-        "member": 200,
-        "admin": 200,
-    },  # fmt: skip
-    ("GET", "/manage/members"): {**dict.fromkeys(VIEWERS, 403), "anonymous": LOGIN, "admin": 200},
-    ("GET", "/manage/members?tab=requests"): {
-        **dict.fromkeys(VIEWERS, 403),
-        "anonymous": LOGIN,
-        "admin": 200,
-    },  # fmt: skip
-    ("GET", "/manage/members?tab=removed"): {
-        **dict.fromkeys(VIEWERS, 403),
-        "anonymous": LOGIN,
-        "admin": 200,
-    },  # fmt: skip
-    ("GET", "/manage/members.csv"): {
-        **dict.fromkeys(VIEWERS, 403),
-        "anonymous": LOGIN,
-        "admin": 200,
-    },  # fmt: skip
+    ("GET", "/join"): _answers(200, anonymous=200),
+    ("POST", "/join"): _answers(303),
+    ("POST", "/leave"): _answers(303),
+    ("POST", "/my-choices"): _answers(403, pending=303, declined=303, member=303, admin=303),
+    ("GET", "/members"): _answers(403, member=200, admin=200),
+    ("GET", "/manage/members"): _answers(403, admin=200),
+    ("GET", "/manage/members?tab=requests"): _answers(403, admin=200),
+    ("GET", "/manage/members?tab=removed"): _answers(403, admin=200),
+    ("GET", "/manage/members.csv"): _answers(403, admin=200),
     **{
-        ("POST", f"/manage/members/TARGET/{action}"): {
-            **dict.fromkeys(VIEWERS, 403),
-            "anonymous": LOGIN,
-            "admin": 303,
-        }
+        ("POST", f"/manage/members/TARGET/{action}"): _answers(403, admin=303)
         for action in ("approve", "decline", "remove", "block", "unblock")
     },
 }
