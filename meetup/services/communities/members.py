@@ -40,6 +40,7 @@ from meetup.services.communities.membership import LISTING_CHOICES, seen_state
 from meetup.services.rsvps.attendance import attended_condition
 
 PER_PAGE = 50
+MAX_WORDS = 8  # a search's words, as the event listing's
 ADMIN_PER_PAGE = 100
 MEMBERS_ONLY = "Only this community's members can see who its members are."
 
@@ -126,7 +127,7 @@ def member_list(
         raise LoginRequired(MEMBERS_ONLY)
     if not privacy.may_open_member_list(privacy.membership_of(viewer, community.id)):
         raise PermissionDenied(MEMBERS_ONLY)
-    words = query.casefold().split()
+    words = query.lower().split()[:MAX_WORDS]
     statement = (
         select(User, _is_admin_column())
         .join(CommunityMember, CommunityMember.user_id == User.id)
