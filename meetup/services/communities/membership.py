@@ -185,12 +185,12 @@ def approve(actor: User, community: Community, person_id: int) -> CommunityMembe
     """Accept a request (pending, or declined earlier): a member, welcomed by
     email. Approving a member again changes nothing.
 
-    :raise PermissionDenied: not an admin. :raise NotFound: no such request.
+    :raise PermissionDenied: not an admin. :raise InvalidInput: no such request.
     """
     require_admin(actor, community)
     row = _locked_row(community.id, person_id)
     if row is None or row.state in (MembershipState.REMOVED, MembershipState.BLOCKED):
-        raise NotFound("This request to join is no longer there.")
+        raise InvalidInput("This request to join is no longer there: it was withdrawn.")
     if row.state == MembershipState.MEMBER:
         return row
     now = utcnow()
