@@ -165,6 +165,30 @@ def test_the_rule_and_its_sql_twin_agree(app, world):
             assert (person.id in sql) is listed, subject
 
 
+def test_whom_the_list_shows_and_its_sql_twin_agree(app, world):
+    """member_list_shows (Python) and member_list_condition (SQL), per viewer."""
+    community, viewers, subjects = world
+    with app.app_context():
+        for name in ("member", "blocker", "blocked", "admin"):
+            viewer = db.session.get(User, viewers[name].id)
+            sql = set(
+                db.session.scalars(
+                    select(User.id)
+                    .join(CommunityMember, CommunityMember.user_id == User.id)
+                    .where(
+                        CommunityMember.community_id == community.id,
+                        privacy.member_list_condition(viewer),
+                    )
+                )
+            )
+            for subject, person in subjects.items():
+                user = db.session.get(User, person.id)
+                row = db.session.get(CommunityMember, (community.id, person.id))
+                shows = privacy.member_list_shows(viewer, row, user)
+                assert shows is (_listed(*subject) and name in ("member", "admin")), subject
+                assert (person.id in sql) is shows, (name, subject)
+
+
 def test_a_deleted_account_is_never_listed(app, make_user, make_community, make_member):
     from meetup.models.types import utcnow
 

@@ -88,11 +88,11 @@ def join(
     if not actor.is_verified:
         raise PermissionDenied(VERIFY_FIRST)
     _lock_community(community)
-    if not community.is_open:
-        raise InvalidInput(CLOSED)
     row = _locked_row(community.id, actor.id)
     if row is not None and row.state in (MembershipState.MEMBER, MembershipState.PENDING):
         return row.state
+    if not community.is_open:
+        raise InvalidInput(CLOSED)
     questions = list(community.questions) if community.is_approval_required else []
     texts = _checked_answers(questions, answers or {})
     now = utcnow()
