@@ -210,6 +210,12 @@ def test_removed_may_join_again_and_blocked_looks_pending(app, make_user, make_c
     assert "Your request to join is pending" in page
     assert "blocked" not in page.lower()
 
+    # Withdrawing the request that looks pending: it stops looking so; the block stays.
+    client.submit(f"/communities/{community.slug}/leave", {})
+    assert _row(app, community, blocked).state == MembershipState.BLOCKED
+    page = client.get(f"/communities/{community.slug}/join").get_data(as_text=True)
+    assert ">Join</button>" in page
+
     admin_client.submit(f"{base}/{blocked.id}/unblock", {})
     assert _row(app, community, blocked).state == MembershipState.REMOVED
     client.submit(f"/communities/{community.slug}/join", {})

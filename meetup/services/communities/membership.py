@@ -148,32 +148,29 @@ def _delete_answers(person_id: int, community_id: int) -> None:
 
 
 def leave(actor: User, community: Community) -> None:
-    """Leave `community` (or withdraw a request): the row and the answers go.
-    Leaving twice is leaving once. A removed or blocked person's row stays,
-    silently: they see themselves out already.
+    """Leave `community` (or withdraw a request, declined or not): the row
+    and the answers go. Leaving twice is leaving once. A removed or blocked
+    person's row stays, silently: they see themselves out already.
 
     :raise InvalidInput: `actor` is an admin (the last one: hand it on or
     close it; another: step down first).
     """
     if privacy.is_admin(actor, community.id):
         others = db.session.scalar(
-            select(CommunityAdmin.user_id).where(
-                CommunityAdmin.community_id == community.id, CommunityAdmin.user_id != actor.id
-            )
+            select(CommunityAdmin.user_id)
+            .where(CommunityAdmin.community_id == community.id, CommunityAdmin.user_id != actor.id)
+            .limit(1)
         )
         raise InvalidInput(ADMIN_LEAVING if others is not None else LAST_ADMIN)
     row = _locked_row(community.id, actor.id)
     if row is None or seen_state(row) is None:
         return
-    if row.state in (MembershipState.BLOCKED, MembershipState.DECLINED):
-        # Withdrawing what looks like a request: it stops looking pending.
+    if row.state == MembershipState.BLOCKED:
+        # Withdrawing what looks like a request: it stops looking pending,
+        # and the block stays.
         row.requested_at = row.decided_at or row.requested_at
-        if row.state == MembershipState.DECLINED:
-            db.session.delete(row)
-        _delete_answers(actor.id, community.id)
-        db.session.flush()
-        return
-    db.session.delete(row)
+    else:
+        db.session.delete(row)
     _delete_answers(actor.id, community.id)
     db.session.flush()
 
