@@ -350,6 +350,17 @@ CASES: dict[str, dict[str, Case]] = {
             calendar_method="REQUEST",
         ),
     },
+    "membership_welcome": {
+        "default": Case(
+            "Welcome to Paris UX Nights",
+            {
+                "name": "Ada Lovelace",
+                "community": "Paris UX Nights",
+                "url": f"{BASE}/communities/paris-ux-nights/join",
+                "choices_url": f"{BASE}/my/communities",
+            },
+        ),
+    },
     "host_invitation": {
         "default": Case(
             "Would you co-host “Product people breakfast”?",

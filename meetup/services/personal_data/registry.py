@@ -20,6 +20,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 from meetup.extensions import db
 from meetup.models import (
     Block,
+    CommunityAdmin,
+    CommunityAdminInvitation,
+    CommunityAnswer,
+    CommunityMember,
+    CommunityMessage,
     Connection,
     ConnectionRequest,
     Event,
@@ -44,6 +49,7 @@ from meetup.services.accounts import actions
 from meetup.services.accounts import personal_data as account_data
 from meetup.services.accounts.credentials import verify_password
 from meetup.services.accounts.mentions import erase_mentions
+from meetup.services.communities import personal_data as community_data
 from meetup.services.communities.admins import require_not_last_admin
 from meetup.services.connections import personal_data as connection_data
 from meetup.services.followups import personal_data as followup_data
@@ -173,6 +179,37 @@ REGISTRY: tuple[PersonalData, ...] = (
         (Followup.user_id,),
         followup_data.export_followups,
         followup_data.erase_followups,
+    ),
+    PersonalData(
+        "community_memberships",
+        (CommunityMember.user_id,),
+        community_data.export_memberships,
+        community_data.erase_memberships,
+    ),
+    PersonalData(
+        "community_join_answers",
+        (CommunityAnswer.user_id,),
+        community_data.export_join_answers,
+        community_data.erase_join_answers,
+    ),
+    PersonalData(
+        "community_admin_roles",
+        (CommunityAdmin.user_id,),
+        community_data.export_admin_roles,
+        community_data.erase_admin_roles,
+    ),
+    # The community keeps these, unlinked from the person (see their erase).
+    PersonalData(
+        "community_admin_invitations_sent",
+        (CommunityAdminInvitation.invited_by_id,),
+        community_data.export_admin_invitations_sent,
+        community_data.erase_admin_invitations_sent,
+    ),
+    PersonalData(
+        "community_messages_sent",
+        (CommunityMessage.sender_id,),
+        community_data.export_community_messages,
+        community_data.erase_community_messages,
     ),
 )
 

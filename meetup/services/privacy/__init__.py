@@ -13,7 +13,9 @@ that shows them. Its modules, one question each:
   may be told that a person attended;
 - asking: who may ask whom to connect, and whom one may tick;
 - online_link: who gets an online event's link;
-- communities: who belongs to a community (members-only events, its lists).
+- communities: who belongs to a community (members-only events, its lists);
+- community_lists: who is listed in a community's member list, and who
+  may open it (one definition, its Python and SQL forms read off it).
 
 The names below are the package's surface: callers write
 `privacy.can_see_profile(...)`, whichever module holds the rule.
@@ -33,6 +35,13 @@ from meetup.services.privacy.communities import (
     is_member,
     member_community_ids,
     membership_of,
+)
+from meetup.services.privacy.community_lists import (
+    community_listed_condition,
+    is_listed_in_community,
+    may_open_member_list,
+    member_list_condition,
+    member_list_shows,
 )
 from meetup.services.privacy.email_addresses import (
     are_connected,
@@ -87,6 +96,7 @@ __all__ = [
     "can_ask_on_list",
     "can_see_email",
     "can_see_profile",
+    "community_listed_condition",
     "email_seen_by_connection",
     "events_listing",
     "forget_blocks",
@@ -95,13 +105,17 @@ __all__ = [
     "is_admin",
     "is_blocked_only_by",
     "is_listed_by_default",
+    "is_listed_in_community",
     "is_member",
     "is_shown",
     "list_shows",
     "listed_by_default_condition",
     "may_open_list",
+    "may_open_member_list",
     "may_open_profile",
     "member_community_ids",
+    "member_list_condition",
+    "member_list_shows",
     "membership_of",
     "not_blocked_condition",
     "not_blocked_of_viewer",
