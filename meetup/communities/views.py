@@ -10,4 +10,4 @@ from flask import Blueprint
 bp = Blueprint("communities", __name__)
 
 # The blueprint's other view modules add their routes to `bp` when imported.
-from meetup.communities import event_views, member_views  # noqa: E402, F401
+from meetup.communities import event_views, member_views, report_views  # noqa: E402, F401
