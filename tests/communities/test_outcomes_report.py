@@ -5,6 +5,8 @@ number of events or people."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -45,6 +47,11 @@ def _row(text: str, title: str) -> list[str]:
     """The cells of the events table's row for `title`, as text."""
     row = next(row for row in text.split("<tr>") if f">{title}</a>" in row)
     return [re.sub(r"<[^>]+>", " ", cell).split()[0] for cell in row.split("<td>")[2:]]
+
+
+def _csv(app, user, slug: str) -> list[list[str]]:
+    body = _text(app, user, f"/communities/{slug}/report.csv")
+    return list(csv.reader(io.StringIO(body)))
 
 
 def _stat(text: str, name: str) -> str:
@@ -99,8 +106,9 @@ def world(app, make_user, make_community, make_member, past_event, put_in_commun
     [("anonymous", 302), ("stranger", 403), ("pending", 403), ("removed", 403),
      ("blocked", 403), ("member", 403), ("admin", 200)],
 )  # fmt: skip
-def test_only_admins_see_the_report(app, world, role, status) -> None:
-    response = _client(app, world[role]).get(f"/communities/{world['community'].slug}/report")
+@pytest.mark.parametrize("path", ["/communities/{slug}/report", "/communities/{slug}/report.csv"])
+def test_only_admins_see_the_report(app, world, role, status, path) -> None:
+    response = _client(app, world[role]).get(path.format(slug=world["community"].slug))
     assert response.status_code == status
     if status == 302:
         assert "/login" in response.headers["Location"]
@@ -111,7 +119,9 @@ def test_only_admins_see_the_report(app, world, role, status) -> None:
 
 
 def test_an_unknown_community_is_not_found(app, world) -> None:
-    assert _client(app, world["admin"]).get("/communities/nowhere/report").status_code == 404
+    client = _client(app, world["admin"])
+    assert client.get("/communities/nowhere/report").status_code == 404
+    assert client.get("/communities/nowhere/report.csv").status_code == 404
 
 
 def test_an_admin_of_another_community_is_refused(app, world, make_user, make_community) -> None:
@@ -175,6 +185,14 @@ def test_feedback_follows_the_events_reports_anonymity_rule(app, world, answer) 
     assert "Signed and happy" not in text  # comments stay on each event's report
     for person in people:
         assert person.display_name not in text
+    rows = _csv(app, world["admin"], world["community"].slug)
+    assert rows[1][0] == "April night" and rows[1][2] == "yes"
+    assert rows[2][0] == "March night" and rows[2][6:10] == ["6", "yes", "3.5", "67%"]
+    assert rows[1][6:10] == ["1", "no", "2.0", "0%"]
+    totals = dict(row for row in rows[rows.index(["total", "value"]) + 1 :])
+    assert totals["feedback answers"] == "7" and totals["average rating"] == "3.3"
+    body = _text(app, world["admin"], f"/communities/{world['community'].slug}/report.csv")
+    assert "Signed and happy" not in body
 
 
 def test_connections_count_what_connected_never_one_sided_interest(app, world) -> None:
@@ -240,10 +258,15 @@ def test_the_report_costs_the_same_queries_for_more_events_and_people(
 
     def cost(community, admin) -> int:
         client = _client(app, admin)
-        path = f"/communities/{community.slug}/report"
-        assert client.get(path).status_code == 200
+        paths = [
+            f"/communities/{community.slug}/report",
+            f"/communities/{community.slug}/report.csv",
+        ]
+        for path in paths:
+            assert client.get(path).status_code == 200
         with count_queries() as queries:
-            client.get(path)
+            for path in paths:
+                client.get(path)
         return queries.count
 
     assert cost(small, small_admin) == cost(big, big_admin)

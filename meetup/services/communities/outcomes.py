@@ -21,6 +21,9 @@ from sqlalchemy import func, select
 
 from meetup.extensions import db
 from meetup.lib.errors import NotFound, PermissionDenied
+from meetup.lib.figures import decimal_text, percent_text
+from meetup.lib.spreadsheets import csv_text
+from meetup.lib.timezones import utc_to_local
 from meetup.models import (
     Community,
     CommunityEvent,
@@ -212,3 +215,46 @@ def _totals(outcomes: list[EventOutcome], people: int, returning: int) -> Totals
         returning=returning,
         is_partly_signed_only=any(o.feedback.release is not Release.RELEASED for o in outcomes),
     )
+
+
+# The CSV
+
+
+def community_report_csv(actor: User, slug: str, *, now: datetime) -> str:
+    """The report as a spreadsheet: one line per past event, latest first,
+    then the totals, each figure written as the page writes it.
+
+    :raise NotFound, PermissionDenied: see community_report.
+    """
+    report = community_report(actor, slug, now=now)
+    lines: list[list[object]] = [[
+        "event", "starts", "members only", "going", "attended", "checked in",
+        "feedback answers", "anonymous answers included", "average rating", "would come again",
+        "connections", "connections per attendee",
+    ]]  # fmt: skip
+    for event in report.events:
+        figures = event.feedback
+        starts = utc_to_local(event.starts_at, event.timezone)
+        lines.append([
+            event.title, f"{starts:%Y-%m-%d %H:%M}", "yes" if event.is_members_only else "no",
+            event.going, event.attended, event.checked_in, figures.count,
+            "yes" if figures.includes_anonymous else "no", decimal_text(figures.average),
+            percent_text(figures.coming_again_share), event.connections,
+            decimal_text(event.connections_per_attendee),
+        ])  # fmt: skip
+    totals = report.totals
+    lines += [[], ["total", "value"]]
+    lines += [
+        ["events", totals.events],
+        ["going", totals.going],
+        ["attended", totals.attended],
+        ["checked in", totals.checked_in],
+        ["people who came", totals.people],
+        ["came back (two events or more)", totals.returning],
+        ["feedback answers", totals.answers],
+        ["average rating", decimal_text(totals.average_rating)],
+        ["would come again", percent_text(totals.coming_again_share)],
+        ["connections", totals.connections],
+        ["connections per attendee", decimal_text(totals.connections_per_attendee)],
+    ]
+    return csv_text(lines)
