@@ -6,13 +6,33 @@ It grows with each feature, so every page has something to show.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, select
 
 from meetup.extensions import db
-from meetup.models import ConnectionRequest, Event, OutboxMessage, ProfileVisibility, Rsvp, User
+from meetup.lib.markdown import render_markdown
+from meetup.lib.text import fold_for_search, normalize_tag
+from meetup.models import (
+    Community,
+    CommunityAdmin,
+    CommunityAnswer,
+    CommunityEvent,
+    CommunityMail,
+    CommunityMember,
+    CommunityQuestion,
+    CommunityTopic,
+    ConnectionRequest,
+    Event,
+    EventHost,
+    HostRole,
+    MembershipState,
+    OutboxMessage,
+    ProfileVisibility,
+    Rsvp,
+    User,
+)
 from meetup.models.types import utcnow
 from meetup.services.accounts.credentials import register_user
 from meetup.services.accounts.privacy_settings import update_privacy
@@ -127,6 +147,7 @@ class DemoEvent:
     replies: list[str] = field(default_factory=list)  # emails, in the order they reply
     directory_visibility: str = "attendees"  # who sees who's coming: everyone, attendees, hosts
     hidden: list[str] = field(default_factory=list)  # replied, but not in this directory
+    no_shows: list[str] = field(default_factory=list)  # went for a past event, never came
 
 
 EVENTS = [
@@ -240,6 +261,38 @@ EVENTS = [
         replies=["ada@example.org", "chloe@example.org", "fatima@example.org", "emil@example.org"],
         directory_visibility="everyone",
     ),
+    # Paris UX Nights' earlier monthly editions (the upcoming one is above).
+    DemoEvent(
+        "Paris UX Nights: inclusive forms", "chloe@example.org", -84, "19:00", 2.5,
+        "Europe/Paris",
+        "Labels, errors and autocomplete that work for everyone. Two talks, then drinks.",
+        ["product design", "accessibility"],
+        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
+        capacity=40,
+        replies=["ada@example.org", "ben@example.org", "dev@example.org", "grace@example.org",
+                 "hugo@example.org", "fatima@example.org", "emil@example.org"],
+        no_shows=["emil@example.org"],
+    ),
+    DemoEvent(
+        "Paris UX Nights: design tokens in practice", "chloe@example.org", -56, "19:00", 2.5,
+        "Europe/Paris",
+        "How three teams moved their colours, spacing and type into tokens.",
+        ["product design", "design systems"],
+        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
+        capacity=40,
+        replies=["ada@example.org", "dev@example.org", "grace@example.org",
+                 "fatima@example.org"],
+    ),
+    DemoEvent(
+        "Paris UX Nights: research ops", "chloe@example.org", -28, "19:00", 2.5,
+        "Europe/Paris",
+        "Recruiting participants, consent and a research repository people actually read.",
+        ["product design", "user research"],
+        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
+        capacity=40,
+        replies=["ben@example.org", "dev@example.org", "grace@example.org", "hugo@example.org",
+                 "ada@example.org"],
+    ),
 ]  # fmt: skip
 
 
@@ -274,11 +327,16 @@ def _seed_event(demo: DemoEvent, people: dict[str, User], now: datetime) -> Even
     if demo.cancelled:
         lifecycle.cancel_event(creator, event, message=demo.cancelled, now=now)
     if demo.days_from_now < 0:
-        shift = timedelta(days=2 * abs(demo.days_from_now))
-        event.starts_at -= shift
-        event.ends_at -= shift
+        # Moved back by whole days at the same wall time (a summer edition
+        # is not an hour late for having been created in winter).
+        length = event.ends_at - event.starts_at
+        moved = start - timedelta(days=2 * abs(demo.days_from_now))
+        event.starts_at = moved.replace(tzinfo=zone).astimezone(UTC)
+        event.ends_at = event.starts_at + length
+        missed = {people[email].id for email in demo.no_shows}
         for rsvp in db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id)):
-            rsvp.checked_in_at = event.starts_at + timedelta(minutes=10)  # they came
+            if rsvp.user_id not in missed:
+                rsvp.checked_in_at = event.starts_at + timedelta(minutes=10)  # they came
     return event
 
 
@@ -290,9 +348,15 @@ CONNECTIONS = [
     ("fatima@example.org", "ada@example.org", "Thank you for the advice on my first promotion!"),
     ("emil@example.org", "ada@example.org", "I invest in payments infrastructure: coffee?"),
     ("ada@example.org", "ben@example.org", "Happy to talk about your next role."),
+    ("dev@example.org", "grace@example.org", "Your research ops questions were spot on."),
+    ("hugo@example.org", "ben@example.org", "Let's keep talking about data jobs."),
 ]
 # Requests the addressee accepted.
-ACCEPTED = [("fatima@example.org", "ada@example.org")]
+ACCEPTED = [
+    ("fatima@example.org", "ada@example.org"),
+    ("dev@example.org", "grace@example.org"),
+    ("hugo@example.org", "ben@example.org"),
+]
 # One-sided "stay in touch" ticks (ticker, person, event): Chloé would like to
 # stay in touch with Ada after the climate hack; if Ada ticks her back on that
 # event's "Who's coming", they are connected at once.
@@ -334,9 +398,35 @@ FEEDBACK = {
         ("grace@example.org", 4, True, "More time for questions, please.", False),
         ("hugo@example.org", 4, False, "", False),
     ],
+    # Closed, with five anonymous answers from guests: released as one batch.
+    "Paris UX Nights: inclusive forms": [
+        ("ada@example.org", 5, True, "The autocomplete talk changed how we build checkout.", True),
+        ("ben@example.org", 4, True, "", False),
+        ("dev@example.org", 4, True, "Useful for our patient intake forms.", False),
+        ("grace@example.org", 5, True, "", False),
+        ("hugo@example.org", 3, True, "Too crowded near the bar.", False),
+        ("fatima@example.org", 4, False, "", False),
+    ],
+    # Closed with two anonymous answers: withheld, to keep them anonymous.
+    "Paris UX Nights: design tokens in practice": [
+        ("grace@example.org", 4, True, "Clear examples from real teams.", True),
+        ("dev@example.org", 3, True, "", False),
+        ("fatima@example.org", 5, True, "", False),
+    ],
+    # Still open: the signed answer alone.
+    "Paris UX Nights: research ops": [
+        ("ben@example.org", 5, True, "Best edition so far.", True),
+        ("hugo@example.org", 4, True, "", False),
+    ],
 }
-# The upcoming breakfast is the next edition of last month's (as if copied).
-SERIES = [("Engineering leadership breakfast", "Engineering leadership breakfast (October)")]
+# The upcoming breakfast is the next edition of last month's (as if copied),
+# and Paris UX Nights' monthly editions follow each other.
+SERIES = [
+    ("Engineering leadership breakfast", "Engineering leadership breakfast (October)"),
+    ("Paris UX Nights: design tokens in practice", "Paris UX Nights: inclusive forms"),
+    ("Paris UX Nights: research ops", "Paris UX Nights: design tokens in practice"),
+    ("Paris UX Nights: accessible design systems", "Paris UX Nights: research ops"),
+]
 
 
 def _seed_outcomes(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
@@ -348,6 +438,104 @@ def _seed_outcomes(people: dict[str, User], events_by_title: dict, now: datetime
             feedback.give_feedback(people[email], event, answer, now=answered_at)
     for edition, previous in SERIES:
         events_by_title[edition].previous_edition_id = events_by_title[previous].id
+
+
+@dataclass(frozen=True)
+class DemoCommunity:
+    slug: str
+    name: str
+    city: str
+    description: str
+    topics: list[str]
+    admins: list[str]  # emails; admins are members too, each hearing of each event
+    members: dict[str, CommunityMail]  # email: their mail choice
+    events: list[str]  # titles of the demo events it holds
+    is_approval_required: bool = False
+    questions: list[str] = field(default_factory=list)
+    pending: dict[str, list[str]] = field(default_factory=dict)  # email: their answers
+
+
+# Ada is a member of Paris UX Nights (Chloé's) and an admin of Climate tech
+# Stockholm with Ben, where Hugo's request to join waits for their answer.
+COMMUNITIES = [
+    DemoCommunity(
+        "paris-ux-nights", "Paris UX Nights", "Paris",
+        "A monthly evening for **designers, researchers and front-end developers** in "
+        "Paris: two short talks, then drinks. Talks in English or French.",
+        ["product design", "accessibility", "design systems"],
+        admins=["chloe@example.org"],
+        members={"ada@example.org": CommunityMail.EACH_EVENT,
+                 "ben@example.org": CommunityMail.WEEKLY_DIGEST,
+                 "dev@example.org": CommunityMail.EACH_EVENT,
+                 "grace@example.org": CommunityMail.WEEKLY_DIGEST,
+                 "fatima@example.org": CommunityMail.NOTHING},
+        events=["Paris UX Nights: inclusive forms", "Paris UX Nights: design tokens in practice",
+                "Paris UX Nights: research ops", "Paris UX Nights: accessible design systems"],
+    ),
+    DemoCommunity(
+        "climate-tech-stockholm", "Climate tech Stockholm", "Stockholm",
+        "People building software for **energy, grids and carbon** in Stockholm: "
+        "careers nights, hack evenings and honest talk about what works.",
+        ["climate tech", "data engineering", "energy"],
+        admins=["ada@example.org", "ben@example.org"],
+        members={"grace@example.org": CommunityMail.EACH_EVENT,
+                 "emil@example.org": CommunityMail.NOTHING,
+                 "dev@example.org": CommunityMail.WEEKLY_DIGEST},
+        events=["Climate tech careers night", "Climate data hack evening"],
+        is_approval_required=True,
+        questions=["What do you work on, or want to work on, in climate tech?"],
+        pending={"hugo@example.org": [
+            "Payments backends for five years; I want to move into grid software."
+        ]},
+    ),
+]  # fmt: skip
+
+
+def _seed_communities(people: dict[str, User], events_by_title: dict, now: datetime) -> None:
+    """The communities as rows (as their admins would have made them, months
+    ago): admins, members with their mail choices, a pending request with its
+    answer, and their events, which every admin hosts."""
+    since = now - timedelta(days=120)
+    for demo in COMMUNITIES:
+        community = Community(
+            slug=demo.slug, name=demo.name, city=demo.city, description=demo.description,
+            description_html=render_markdown(demo.description),
+            is_approval_required=demo.is_approval_required, created_at=since,
+            search_text=fold_for_search(" ".join([demo.name, demo.description, *demo.topics,
+                                                  demo.city])),
+            topics=[CommunityTopic(name=normalize_tag(topic)) for topic in demo.topics],
+            questions=[CommunityQuestion(position=n, text=text)
+                       for n, text in enumerate(demo.questions)],
+        )  # fmt: skip
+        db.session.add(community)
+        db.session.flush()
+        for email in demo.admins:
+            db.session.add(CommunityAdmin(community=community, user=people[email], added_at=since))
+        mail = dict.fromkeys(demo.admins, CommunityMail.EACH_EVENT) | demo.members
+        for email, choice in mail.items():
+            db.session.add(CommunityMember(
+                community=community, user=people[email], state=MembershipState.MEMBER,
+                mail=choice, requested_at=since, joined_at=since,
+            ))  # fmt: skip
+        for email, answers in demo.pending.items():
+            asked = now - timedelta(days=2)
+            db.session.add(CommunityMember(
+                community=community, user=people[email], state=MembershipState.PENDING,
+                requested_at=asked,
+            ))  # fmt: skip
+            for question, text in zip(community.questions, answers, strict=True):
+                db.session.add(CommunityAnswer(question=question, user_id=people[email].id,
+                                               text=text))  # fmt: skip
+        for title in demo.events:
+            event = events_by_title[title]
+            # Announced long ago: the demo's events are history, not news.
+            db.session.add(CommunityEvent(event=event, community=community,
+                                          added_at=event.created_at, announced_at=now))  # fmt: skip
+            hosting = {host.user_id for host in event.hosts}
+            for email in demo.admins:
+                if people[email].id not in hosting:
+                    event.hosts.append(EventHost(user=people[email], role=HostRole.COHOST))
+    db.session.flush()
 
 
 def _answer(person: User) -> str:
@@ -389,6 +577,7 @@ def seed_demo(*, keep_mail: bool = False) -> bool:
     events_by_title = {demo.title: _seed_event(demo, people, now) for demo in EVENTS}
     _seed_connections(people, events_by_title, now)
     _seed_outcomes(people, events_by_title, now)
+    _seed_communities(people, events_by_title, now)
     # Scored now, as the periodic job would, so that `make run` shows "People
     # you should meet" at once (Ada: the climate tech careers night).
     build_due(now=now)

@@ -64,3 +64,73 @@ def test_seed_demo_leaves_a_database_with_data_alone(app, runner, make_user) -> 
     result = runner.invoke(args=["meetup", "seed-demo"])
     assert "already has data" in result.output
     assert _count_users(app) == 1
+
+
+def test_the_demo_has_two_communities(app, runner, client) -> None:
+    from meetup.models import (
+        Community,
+        CommunityAdmin,
+        CommunityAnswer,
+        CommunityEvent,
+        CommunityMail,
+        CommunityMember,
+        Event,
+        EventHost,
+        MembershipState,
+    )
+    from meetup.services.suggestions import lists
+    from tests.plugins.app import sign_in
+
+    assert runner.invoke(args=["meetup", "seed-demo"]).exit_code == 0
+    with app.app_context():
+        ux, climate = (
+            db.session.scalar(select(Community).where(Community.name == name))
+            for name in ("Paris UX Nights", "Climate tech Stockholm")
+        )
+        people = {user.email: user for user in db.session.scalars(select(User))}
+        ada, ben, dev = (people[f"{name}@example.org"] for name in ("ada", "ben", "dev"))
+        admins = {
+            (row.community_id, row.user_id) for row in db.session.scalars(select(CommunityAdmin))
+        }
+        members = {
+            (row.community_id, row.user_id): row
+            for row in db.session.scalars(select(CommunityMember))
+        }
+        # Ada: a member of one, an admin of the other.
+        assert members[ux.id, ada.id].state == MembershipState.MEMBER
+        assert (ux.id, ada.id) not in admins and (climate.id, ada.id) in admins
+        # Stockholm asks for approval, with one question, and a request waits.
+        assert climate.is_approval_required and len(climate.questions) == 1
+        assert climate.city == "Stockholm" and not ux.is_approval_required
+        pending = [row for row in members.values() if row.state == MembershipState.PENDING]
+        assert [row.community_id for row in pending] == [climate.id]
+        answer = db.session.scalar(select(CommunityAnswer))
+        assert answer.user_id == pending[0].user_id and answer.text
+        # Members with each mail choice.
+        assert {row.mail for row in members.values()} == set(CommunityMail)
+        # Paris UX Nights' monthly editions, several past and one upcoming,
+        # in Paris, each the next edition of the one before.
+        editions = list(db.session.scalars(
+            select(Event).join(CommunityEvent, CommunityEvent.event_id == Event.id)
+            .where(CommunityEvent.community_id == ux.id).order_by(Event.starts_at)
+        ))  # fmt: skip
+        now = utcnow()
+        assert [e.starts_at < now for e in editions] == [True, True, True, False]
+        assert {e.timezone for e in editions} == {"Europe/Paris"}
+        assert [e.previous_edition_id for e in editions[1:]] == [e.id for e in editions[:-1]]
+        # The admins host their community's events.
+        for community_id, user_id in admins:
+            for link in db.session.scalars(
+                select(CommunityEvent).where(CommunityEvent.community_id == community_id)
+            ):
+                assert db.session.get(EventHost, (link.event_id, user_id)) is not None
+        # Ben, going to the next edition, is told where he met Dev before.
+        found = lists.suggestions_for(ben, editions[-1], limit=10)
+        reasons = next(s.reasons for s in found if s.user_id == dev.id)
+        assert reasons[0] == "You were both at Paris UX Nights: research ops"
+        chloe = people["chloe@example.org"]
+        db.session.expunge_all()
+    # Chloé reads what the editions did.
+    sign_in(client, chloe)
+    text = client.get(f"/communities/{ux.slug}/report").get_data(as_text=True)
+    assert "<dt>Events</dt><dd>3</dd>" in text and "<dt>Came back</dt>" in text

@@ -186,4 +186,4 @@ def admin_invitation(token: str) -> Response | tuple[str, int]:
 
 
 # The blueprint's other view modules add their routes to `bp` when imported.
-from meetup.communities import event_views, member_views  # noqa: E402, F401
+from meetup.communities import event_views, member_views, report_views  # noqa: E402, F401

@@ -10,7 +10,8 @@ whether the viewer may see their profile, and whether each stored term is
 still true of both people's current fields (a term no longer true goes; a
 candidate left with none goes too). A deleted person is no longer going, so
 never read; their own lists go with their account (My data), and so do their
-entries in others' lists.
+entries in others' lists. At a community's event, the reasons start with the
+earlier event of the community both attended, read fresh too (met_before).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from meetup.services.connections.request_states import (
     standing_for_asker_condition,
     standing_request_condition,
 )
-from meetup.services.suggestions import room, scoring
+from meetup.services.suggestions import met_before, room, scoring
 
 DEFAULT_LIMIT = 5
 
@@ -120,24 +121,40 @@ def suggestions_for_many(
         terms = (scoring.Term(*term) for term in raw_terms)
         return scoring.still_true(terms, attendee(viewer_id), attendee(candidate_id))
 
-    for viewer_id, stored in lists.items():
-        if viewer_id not in people:  # no longer going
-            continue
+    chosen = {
+        viewer_id: _best(stored, partial(terms_now, viewer_id), limit=limit)
+        for viewer_id, stored in lists.items()
+        if viewer_id in people  # else no longer going
+    }
+    met = met_before.earlier_together(
+        event, [(v, c) for v, best in chosen.items() for c, _ in best], now=now
+    )
+    for viewer_id, best in chosen.items():
         found[viewer_id] = [
             Suggestion(
                 user_id=candidate_id,
                 display_name=people[candidate_id].display_name,
                 headline=people[candidate_id].headline,
-                reasons=scoring.reasons(
-                    terms,
-                    name=people[candidate_id].display_name,
-                    company=people[candidate_id].company,
-                    event_titles=titles,
+                reasons=_reasons(
+                    terms, people[candidate_id], titles, met.get((viewer_id, candidate_id))
                 ),
             )
-            for candidate_id, terms in _best(stored, partial(terms_now, viewer_id), limit=limit)
+            for candidate_id, terms in best
         ]
     return found
+
+
+def _reasons(
+    terms: tuple[scoring.Term, ...], person: room.Row, titles: dict[int, str], met: str | None
+) -> list[str]:
+    """The terms in words; an earlier event of the community both attended
+    (`met`: its title) is said first, and stands for any past event the
+    terms name (one "you both went" is enough)."""
+    if met is not None:
+        terms = tuple(term for term in terms if term.kind != scoring.PAST_EVENT)
+    said = scoring.reasons(terms, name=person.display_name, company=person.company,
+                           event_titles=titles)  # fmt: skip
+    return [met_before.reason(met), *said][: scoring.MAX_REASONS] if met else said
 
 
 def _best(
