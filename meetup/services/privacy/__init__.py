@@ -29,9 +29,12 @@ from meetup.services.privacy.blocks import (
     not_blocked_of_viewer,
 )
 from meetup.services.privacy.communities import (
+    hidden_members_events,
     is_admin,
     is_member,
+    may_see_members_event,
     member_community_ids,
+    members_event_condition,
     membership_of,
 )
 from meetup.services.privacy.email_addresses import (
@@ -92,6 +95,7 @@ __all__ = [
     "forget_blocks",
     "going_among",
     "has_blocked",
+    "hidden_members_events",
     "is_admin",
     "is_blocked_only_by",
     "is_listed_by_default",
@@ -101,7 +105,9 @@ __all__ = [
     "listed_by_default_condition",
     "may_open_list",
     "may_open_profile",
+    "may_see_members_event",
     "member_community_ids",
+    "members_event_condition",
     "membership_of",
     "not_blocked_condition",
     "not_blocked_of_viewer",

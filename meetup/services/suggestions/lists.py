@@ -94,7 +94,9 @@ def suggestions_for_many(
         if named_events
         else ({}, {})
     )
-    titles = room.titles(named_events)
+    titles, members_only = room.titles(named_events)
+    # "You both went to ..." names a members-only event only to its members.
+    hidden = privacy.hidden_members_events(set(lists), members_only)
 
     attendees: dict[int, scoring.Attendee] = {}
 
@@ -132,7 +134,7 @@ def suggestions_for_many(
                     terms,
                     name=people[candidate_id].display_name,
                     company=people[candidate_id].company,
-                    event_titles=titles,
+                    event_titles=_without(titles, hidden.get(viewer_id)),
                 ),
             )
             for candidate_id, terms in _best(stored, partial(terms_now, viewer_id), limit=limit)
@@ -240,3 +242,9 @@ def _may_suggest(viewer_id: int, person: room.Row, event: Event, between: _Betwe
     ):
         return False
     return privacy.sees_profile(viewer_id, person, blocked=blocked)
+
+
+def _without(titles: dict[int, str], hidden: set[int] | None) -> dict[int, str]:
+    if not hidden:
+        return titles
+    return {event_id: title for event_id, title in titles.items() if event_id not in hidden}
