@@ -27,7 +27,7 @@ def upgrade():
         sa.Column("description_html", sa.Text(), nullable=False),
         sa.Column("city", sa.String(length=100), nullable=False),
         sa.Column(
-            "is_approval_required", sa.Boolean(), server_default=sa.text("0"), nullable=False
+            "is_approval_required", sa.Boolean(), server_default=sa.false(), nullable=False
         ),
         sa.Column(
             "status",
