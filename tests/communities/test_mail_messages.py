@@ -75,7 +75,7 @@ def test_a_missing_community_is_a_404(client, club) -> None:
 def test_a_message_goes_to_every_member_but_those_who_chose_nothing(
     app, client, club, outbox
 ) -> None:
-    community, people = club
+    _, people = club
     sign_in(client, people["admin"])
     response = client.submit(URL, {"subject": "Venue change", "body": "We meet at **Café B**."})
     assert response.status_code == 303
