@@ -64,11 +64,11 @@ def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
     if event is None or not is_visible(event, viewer_is_host=viewer_is_host):
         raise NotFound("There is no such event.")
     if not may_see_members_event(viewer, event, viewer_is_host=viewer_is_host):
-        raise _members_only(event)
+        raise members_only_refusal(event)
     return event
 
 
-def _members_only(event: Event) -> MembersOnly | NotFound:
+def members_only_refusal(event: Event) -> MembersOnly | NotFound:
     """The refusal of a members-only event: its community named (an event
     left members-only outside any community is private to its hosts)."""
     link = event.community_link
