@@ -152,3 +152,28 @@ def test_a_third_message_in_seven_days_is_refused_saying_when(app, client, club,
         m for m in outbox.messages(people["member"].email) if "community-message" in m.dedupe_key
     ]
     assert len(sent) == 2
+
+
+def test_the_page_s_queries_do_not_grow_with_its_messages(app, client, club, count_queries) -> None:
+    community, people = club
+    sign_in(client, people["admin"])
+    client.get(URL)
+
+    def add(number: int) -> None:
+        with app.app_context():
+            for n in range(number):
+                db.session.add(
+                    CommunityMessage(
+                        community_id=community.id, sender_id=people["admin"].id,
+                        subject=f"Old {n}", body="Hi", sent_at=utcnow() - timedelta(days=30),
+                    )
+                )  # fmt: skip
+            db.session.commit()
+
+    add(1)
+    with count_queries() as few:
+        assert client.get(URL).status_code == 200
+    add(20)
+    with count_queries() as many:
+        assert "Old 19" in client.get(URL).text
+    assert many.count == few.count

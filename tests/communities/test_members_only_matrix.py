@@ -25,7 +25,7 @@ from meetup.models.types import utcnow
 from meetup.services import privacy
 from meetup.services.calendar import feeds
 from meetup.services.rsvps.attendance import met_at
-from tests.followups.helpers import ended_event
+from tests.followups.helpers import ended_event, run_job
 from tests.plugins.app import sign_in
 
 SECRET = "Secret supper"
@@ -212,3 +212,20 @@ def test_the_python_and_sql_rules_agree(app, world) -> None:
                 )
             )
             assert python == (sql is not None) == (name in SEES), name
+
+
+def test_mail_about_it_reaches_only_those_who_may_see_it(app, client, world, outbox) -> None:
+    """The hosts' message and the follow-up go to the people who may see
+    the event: not to a person removed since they replied."""
+    people = world.people
+    sign_in(client, people["admin"])
+    sent = client.submit(
+        f"/events/{world.event.slug}/message",
+        {"audience": "going", "subject": "Menu", "body": "Soup."},
+    )
+    assert sent.status_code == 303
+    told = {m.user_id for m in outbox.messages() if m.dedupe_key.startswith("host-message:")}
+    assert people["member"].id in told and people["removed"].id not in told
+    run_job(app)
+    followed = {m.user_id for m in outbox.messages() if m.dedupe_key.startswith("followup:")}
+    assert people["member"].id in followed and people["removed"].id not in followed
