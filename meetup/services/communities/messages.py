@@ -142,7 +142,7 @@ def send_message(
     sender = CommunitySender.of(community)
     context = {
         "admin_name": actor.display_name,
-        "subject": subject,
+        "message_subject": subject,
         "body_text": markdown_to_text(body),
         "body_html": render_markdown(body),
     }
