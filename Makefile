@@ -8,7 +8,7 @@ AXE := tests/browser/js/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions bench-followups screenshots clean
+.PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions bench-followups bench-announce screenshots clean
 
 # The web server, the mail worker and the periodic jobs (reminders,
 # suggestions, follow-ups: cron in production) side by side; mail is printed
@@ -74,6 +74,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 # Our pages against a minimal Flask page under gunicorn and wrk (see bench/README.md).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+	$(BIN)/python bench/community_announce.py
 
 # Scoring suggestions for 1,000 to 100,000 people, beside a baseline (see bench/README.md).
 bench-suggestions: $(VENV)/.installed-dev
@@ -90,6 +91,10 @@ bench-message: $(VENV)/.installed-dev
 # The follow-up of one event with 1,000 and 10,000 people (see bench/README.md).
 bench-followups: $(VENV)/.installed-dev
 	$(BIN)/python bench/followups.py
+
+# A community's new event told to 10,000 members (see bench/README.md).
+bench-announce: $(VENV)/.installed-dev
+	$(BIN)/python bench/community_announce.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

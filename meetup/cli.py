@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 
 import click
@@ -18,6 +19,7 @@ from meetup.mail.transports import transport_from_config
 from meetup.mail.worker import MailWorker
 from meetup.models import Event
 from meetup.models.types import utcnow
+from meetup.services.communities import announcements as community_mail
 from meetup.services.followups import sending
 from meetup.services.hosting import announcements
 from meetup.services.suggestions import builds
@@ -184,9 +186,50 @@ def send_followups_command() -> None:
     click.echo(f"\r{summary}" if on_terminal else summary)
 
 
+@meetup_cli.command("announce-community-events")
+def announce_community_events_command() -> None:
+    """Queue the announcement of each community event published and not
+    announced yet, to the members who chose to hear of each event.
+
+    Run it periodically (cron, every few minutes). Each batch of members is
+    committed as it is done: killed halfway, the next run finishes the rest,
+    and each member gets one announcement per event however often it runs."""
+    _run_steps(community_mail.announce_events(), "announcement(s)", "event(s)")
+
+
+@meetup_cli.command("send-community-digests")
+def send_community_digests_command() -> None:
+    """Queue the weekly digest of each community's last week's new events to
+    the members who chose it: once a week each, however often it runs."""
+    _run_steps(community_mail.send_digests(), "digest(s)", "communities")
+
+
+def _run_steps(steps: Iterator[community_mail.Step], what: str, items: str) -> None:
+    """Commit a job's steps one by one (rolled back if it stops), and say
+    what it queued."""
+    done = people = queued = 0
+    try:
+        for step in steps:
+            db.session.commit()
+            people += step.people
+            queued += step.queued
+            done += step.ends_item
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()  # the list read, when nothing was due
+    click.echo(f"{queued} {what} queued to {people} member(s) of {done} {items}.")
+
+
 # The periodic jobs, in the order they build on each other: the suggestions
 # are built before the follow-ups that show them.
-PERIODIC_JOBS = ("send-reminders", "build-suggestions", "send-followups")
+PERIODIC_JOBS = (
+    "send-reminders",
+    "build-suggestions",
+    "send-followups",
+    "announce-community-events",
+    "send-community-digests",
+)
 
 
 @meetup_cli.command("run-jobs")
@@ -194,7 +237,8 @@ PERIODIC_JOBS = ("send-reminders", "build-suggestions", "send-followups")
 @click.option("--every", default=60.0, show_default=True, help="Seconds between runs.")
 @click.pass_context
 def run_jobs_command(ctx: click.Context, once: bool, every: float) -> None:
-    """Run the periodic jobs (reminders, suggestions, follow-ups) in a loop:
+    """Run the periodic jobs (reminders, suggestions, follow-ups, community
+    announcements and digests) in a loop:
     what `make run` starts beside the web server and the mail worker, so the
     demo needs no cron. Production runs each command from cron instead."""
     stopping = _stopped_by_signals("stopping after this job")

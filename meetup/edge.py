@@ -4,7 +4,8 @@ back on any error, and answers the domain errors a view lets through.
 
 - NotFound: the 404 page (also where the thing's existence is private: the
   services raise NotFound, never PermissionDenied, for a draft or a wrong token).
-- PermissionDenied: the 403 page. LoginRequired: the log-in page.
+- PermissionDenied: the 403 page (MembersOnly: the 403 page that names the
+  community to join, or to log in for). LoginRequired: the log-in page.
 - Any other refusal (InvalidInput...) outside a form: its message is flashed
   and the person goes back to the page the view names with `returns_to`
   (forms show refusals next to their fields: meetup.forms.refusals_shown_on).
@@ -14,15 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import quote
 
-from flask import Flask, current_app, flash, g, redirect, request, url_for
+from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import NotFound as NotFoundPage
 from werkzeug.wrappers import Response
 
 from meetup.errorpages import render_error
 from meetup.extensions import db, login_manager
-from meetup.lib.errors import DomainError, LoginRequired, NotFound, PermissionDenied
+from meetup.lib.errors import DomainError, LoginRequired, MembersOnly, NotFound, PermissionDenied
 from meetup.login import touch_session_if_due
 from meetup.transactions import end_read, request_writes
 
@@ -68,6 +70,24 @@ def _forbidden(error: PermissionDenied) -> tuple[str, int, list[tuple[str, str]]
     return render_error(Forbidden(), reason=error.message)
 
 
+def _members_only(error: MembersOnly) -> tuple[str, int]:
+    mark_failed()
+    page = render_template(
+        "communities/members_only.html",
+        community_name=error.community_name,
+        community_url=community_url(error.community_slug),
+    )
+    return page, 403
+
+
+def community_url(slug: str) -> str:
+    """A community's page (the communities blueprint's `page` view when it
+    has one, else its address as that view serves it)."""
+    if "communities.page" in current_app.view_functions:
+        return url_for("communities.page", slug=slug)
+    return f"{request.script_root}/communities/{quote(slug)}"
+
+
 def _login_required(error: LoginRequired) -> Response:
     mark_failed()
     return login_manager.unauthorized()
@@ -92,6 +112,7 @@ def _back_url() -> str:
 def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(PermissionDenied, _forbidden)
+    app.register_error_handler(MembersOnly, _members_only)
     app.register_error_handler(LoginRequired, _login_required)
     app.register_error_handler(DomainError, _refused)
     app.after_request(finish_request)

@@ -38,3 +38,15 @@ class NotFound(DomainError):
 
 class LoginRequired(DomainError):
     """Logging in would let the actor do this."""
+
+
+class MembersOnly(PermissionDenied):
+    """The event is for the members of a community: the viewer sees that it
+    exists and which community to join (or log in to) to see it."""
+
+    def __init__(self, *, community_slug: str, community_name: str) -> None:
+        super().__init__(
+            f"This event is for members of {community_name}. Join the community to see it."
+        )
+        self.community_slug = community_slug
+        self.community_name = community_name

@@ -123,6 +123,16 @@ def _met(user_id: int, name: str, headline: str) -> dict[str, Any]:
     }
 
 
+COMMUNITY = {
+    "name": "Ada Lovelace",
+    "community_name": "Paris UX Nights",
+    "community_url": f"{BASE}/communities/paris-ux-nights",
+    "unsubscribe_url": f"{BASE}/communities/unsubscribe/TOKEN",
+}
+COMMUNITY_HEADERS = {
+    "List-Unsubscribe": f"<{BASE}/communities/unsubscribe/TOKEN>",
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+}
 NEXT_EVENTS = [
     {
         "title": "Product people lunch",
@@ -301,6 +311,52 @@ CASES: dict[str, dict[str, Case]] = {
                 "community_url": f"{BASE}/communities/paris-ux-nights-k3x9",
                 "valid_for": "7 days",
             },
+        ),
+    },
+    "community_digest": {
+        "two events": Case(
+            "Paris UX Nights: this week's new events",
+            {
+                **COMMUNITY,
+                "events": [
+                    _event(when="Thu 12 Jun 2025, 12:30–14:30 EDT"),
+                    _event(
+                        event_title="Online critique",
+                        venue="",
+                        is_online=True,
+                        url=f"{BASE}/events/online-critique-a1b2",
+                    ),
+                ],
+            },
+            headers=COMMUNITY_HEADERS,
+        ),
+    },
+    "community_event": {
+        "in person": Case(
+            "Paris UX Nights: Product people breakfast",
+            {**COMMUNITY, **_event(when="Thu 12 Jun 2025, 12:30–14:30 EDT")},
+            headers=COMMUNITY_HEADERS,
+        ),
+        "online": Case(
+            "Paris UX Nights: Product people breakfast",
+            {**COMMUNITY, **_event(venue="", is_online=True)},
+            headers=COMMUNITY_HEADERS,
+        ),
+    },
+    "community_message": {
+        "markdown": Case(
+            "Paris UX Nights: New venue",
+            {
+                **COMMUNITY,
+                "admin_name": "Grace Hopper",
+                "message_subject": "New venue",
+                "body_text": "We meet at Station F from June.\n- bring a badge\n- arrive early",
+                "body_html": (
+                    "<p>We meet at <strong>Station F</strong> from June.</p>\n"
+                    "<ul>\n<li>bring a badge</li>\n<li>arrive early</li>\n</ul>\n"
+                ),
+            },
+            headers=COMMUNITY_HEADERS,
         ),
     },
     "confirm_email_change": {

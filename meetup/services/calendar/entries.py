@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from meetup.extensions import db
 from meetup.models import Event, EventCalendarEntry, EventStatus
+from meetup.services import privacy
 
 # Raise when vevent() changes what it writes: entries of the old format are then never read.
 FORMAT_REVISION = 1
@@ -100,7 +101,8 @@ def _stored_query() -> Select[Any]:
 def stored_public(slug: str, variant: str) -> tuple[str, str] | None:
     """The title and stored `variant` body of the event at `slug`, if it is
     current and the event open to anyone (published or cancelled: the draft
-    rule of services.events.lookup.is_visible for a viewer who hosts nothing)."""
+    rule of services.events.lookup.is_visible for a viewer who hosts nothing;
+    not for a community's members only: privacy.members_event_condition)."""
     row = (
         db.session.connection()
         .execute(_public_query(), {"slug": slug, "variant": variant, "format": current_format()})
@@ -117,6 +119,7 @@ def _public_query() -> Select[Any]:
         .join(entry, and_(entry.event_id == Event.id, entry.sequence == Event.sequence,
                           entry.updated_at == Event.updated_at))
         .where(Event.slug == bindparam("slug"), Event.status != EventStatus.DRAFT,
+               privacy.members_event_condition(None),
                entry.variant == bindparam("variant"), entry.format == bindparam("format"))
     )  # fmt: skip
 

@@ -54,6 +54,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import UTCDateTime
+from meetup.services import privacy
 from meetup.services.calendar import entries
 from meetup.services.calendar.ical import (
     CalendarEntry,
@@ -298,7 +299,11 @@ def _readers_events() -> Any:
         _window(since, _raw(Event.starts_at), _raw(Rsvp.status).label("reply"),
                 null().label("host"), ends_at)
         .join(Rsvp, Rsvp.event_id == Event.id)
-        .where(Rsvp.user_id == reader_id, Rsvp.status.in_(FEED_REPLIES))
+        .where(
+            Rsvp.user_id == reader_id,
+            Rsvp.status.in_(FEED_REPLIES),
+            privacy.members_event_condition(reader_id),
+        )
         .order_by(None)
     )  # fmt: skip
     hosted = (

@@ -42,6 +42,12 @@ def events_showing(
     viewer_going: set[int] = set()
     if viewer is not None and rows:
         viewer_going = privacy.going_among(viewer.id, [event.id for event, _ in rows])
+    hidden: set[int] = set()
+    if viewer is not None:
+        members_only = {
+            event.id for event, _ in rows if event.visibility == EventVisibility.MEMBERS
+        }
+        hidden = privacy.hidden_members_events({viewer.id}, members_only).get(viewer.id, set())
     going: list[EventCard] = []
     went: list[EventCard] = []
     together: list[EventCard] = []
@@ -54,6 +60,8 @@ def events_showing(
         if event.visibility == EventVisibility.PUBLIC:
             (went if is_past else going).append(card)
         if is_past and is_going and viewer is not None and viewer.id != person.id:
+            if event.id in hidden:  # a community's, and the viewer is no longer a member
+                continue
             together.append(card)
     going.reverse()  # soonest first
     return PersonEvents(going=going[:limit], went=went[:limit], together=together[:limit])

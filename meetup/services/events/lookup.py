@@ -20,12 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
-from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
+from meetup.lib.errors import InvalidInput, MembersOnly, NotFound, PermissionDenied
 from meetup.models import (
+    Community,
     Event,
     EventStatus,
     User,
 )
+from meetup.services.privacy import may_see_members_event
 
 
 @cache
@@ -48,6 +50,8 @@ def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
     them): their event comes alone, its hosts read when first used.
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
+    :raise MembersOnly: a community's members-only event, and `viewer`
+        neither hosts it nor is a member (the page says which community).
     """
     if loader_options:
         query = select(Event).where(Event.slug == bindparam("slug")).options(*loader_options)
@@ -56,9 +60,24 @@ def find_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
     else:
         query = _event_with_hosts_query()
     event = db.session.scalar(query, {"slug": slug})
-    if event is None or not can_view_event(viewer, event):
+    viewer_is_host = event is not None and is_host(viewer, event)
+    if event is None or not is_visible(event, viewer_is_host=viewer_is_host):
         raise NotFound("There is no such event.")
+    if not may_see_members_event(viewer, event, viewer_is_host=viewer_is_host):
+        raise members_only_refusal(event)
     return event
+
+
+def members_only_refusal(event: Event) -> MembersOnly | NotFound:
+    """The refusal of a members-only event: its community named (an event
+    left members-only outside any community is private to its hosts)."""
+    link = event.community_link
+    if link is None:
+        return NotFound("There is no such event.")
+    community = db.session.get(Community, link.community_id)
+    if community is None:
+        return NotFound("There is no such event.")
+    return MembersOnly(community_slug=community.slug, community_name=community.name)
 
 
 def find_hosted_event(viewer: User | None, slug: str, *loader_options: Any) -> Event:
@@ -72,8 +91,13 @@ def find_hosted_event(viewer: User | None, slug: str, *loader_options: Any) -> E
 
 
 def can_view_event(viewer: User | None, event: Event) -> bool:
-    """Published and cancelled events are open to anyone with the link; drafts to hosts."""
-    return is_visible(event, viewer_is_host=is_host(viewer, event))
+    """Published and cancelled events are open to anyone with the link;
+    drafts to hosts; a community's members-only event to its hosts and the
+    community's members (services.privacy.may_see_members_event)."""
+    viewer_is_host = is_host(viewer, event)
+    return is_visible(event, viewer_is_host=viewer_is_host) and may_see_members_event(
+        viewer, event, viewer_is_host=viewer_is_host
+    )
 
 
 def is_visible(event: Event, *, viewer_is_host: bool) -> bool:

@@ -13,17 +13,26 @@ from sqlalchemy.orm import contains_eager
 from meetup.extensions import db
 from meetup.models import Event, Rsvp, RsvpStatus
 from meetup.outbox import Mail, queue_mail_bulk
+from meetup.services.privacy import members_event_condition
 
 
 def replies_in(event: Event, statuses: Iterable[RsvpStatus]) -> list[Rsvp]:
     """The replies to `event` in `statuses`, oldest first, each with its person
-    loaded in the same query (one SELECT for 2,000 recipients)."""
+    loaded in the same query (one SELECT for 2,000 recipients); for a
+    community's members-only event, only the people who may see it."""
     return list(
         db.session.scalars(
             select(Rsvp)
             .join(Rsvp.user)
+            .join(Event, Event.id == Rsvp.event_id)
             .options(contains_eager(Rsvp.user))
-            .where(Rsvp.event_id == event.id, Rsvp.status.in_(tuple(statuses)))
+            .where(
+                Rsvp.event_id == event.id,
+                Rsvp.status.in_(tuple(statuses)),
+                # A members-only event's mail goes to whom may still see it
+                # (a person removed from its community keeps their reply).
+                members_event_condition(Rsvp.user_id),
+            )
             .order_by(Rsvp.id)
         )
     )

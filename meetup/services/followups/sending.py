@@ -27,9 +27,10 @@ from sqlalchemy import func, select
 
 from meetup.database import insert_ignoring_conflicts
 from meetup.extensions import db
-from meetup.models import Event, Followup, FollowupDone, FollowupKind
+from meetup.models import Event, EventVisibility, Followup, FollowupDone, FollowupKind
 from meetup.models.types import utcnow
 from meetup.outbox import Mail, queue_mail_bulk
+from meetup.services import privacy
 from meetup.services.followups.context import (
     Attendee,
     EventFollowup,
@@ -88,6 +89,9 @@ def _follow_up_event(
     shared = read_event_followup(event, now=now)
     handled = set(db.session.scalars(select(Followup.user_id).where(Followup.event_id == event.id)))
     waiting = [a for a in shared.attendees if _wants_followup(a) and a.id not in handled]
+    if event.visibility == EventVisibility.MEMBERS:  # to whom may still see it
+        hidden = privacy.hidden_members_events({a.id for a in waiting}, {event.id})
+        waiting = [a for a in waiting if a.id not in hidden]
     due = [a for a in waiting if _due(a, event, delay) <= now]
     is_finished = len(due) == len(waiting)
     # Read once for everyone due: the read loads the room, whatever the number

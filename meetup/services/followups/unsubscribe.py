@@ -1,26 +1,30 @@
-"""One-click unsubscribe from follow-ups (RFC 8058).
+"""One-click unsubscribe from follow-ups (RFC 8058, meetup.lib.unsubscribe).
 
 Every follow-up carries a signed link naming its recipient. A GET of it shows
-a confirmation page; a POST, with no session and no CSRF token (the signed
-token is the proof: mail clients post it on their own), turns follow-ups off,
-as the privacy settings' switch does. The link lives long: people unsubscribe
-from old mail.
+a confirmation page; a POST, with no session and no CSRF token, turns
+follow-ups off, as the privacy settings' switch does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from meetup.extensions import db
-from meetup.lib.errors import InvalidInput
-from meetup.lib.tokens import read_token, token_maker
-from meetup.lib.urls import external_url
+from meetup.lib.unsubscribe import LIFETIME, list_unsubscribe_headers, read_link, signed_links
 from meetup.models import User
 
+__all__ = [
+    "LIFETIME",
+    "UnsubscribeLink",
+    "list_unsubscribe_headers",
+    "read_unsubscribe_link",
+    "unsubscribe",
+    "unsubscribe_links",
+    "unsubscribe_url",
+]
+
 PURPOSE = "unsubscribe-followups"
-LIFETIME = timedelta(days=365)
 
 
 def unsubscribe_url(person_id: int) -> str:
@@ -29,16 +33,9 @@ def unsubscribe_url(person_id: int) -> str:
 
 
 def unsubscribe_links() -> Callable[[int], str]:
-    """unsubscribe_url for a job's many recipients: one signer, the page's
-    address built once (a token needs no quoting in a path)."""
-    sign = token_maker(PURPOSE)
-    prefix = external_url("profiles.unsubscribe_followups", token="-").removesuffix("-")
-    return lambda person_id: prefix + sign({"user": person_id})
-
-
-def list_unsubscribe_headers(url: str) -> dict[str, str]:
-    """The headers mail clients show as their own "Unsubscribe" (RFC 8058)."""
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    """unsubscribe_url for a job's many recipients (one signer)."""
+    link = signed_links(PURPOSE, "profiles.unsubscribe_followups")
+    return lambda person_id: link({"user": person_id})
 
 
 @dataclass(frozen=True)
@@ -52,10 +49,9 @@ class UnsubscribeLink:
 def read_unsubscribe_link(token: str) -> UnsubscribeLink:
     """The person an unsubscribe link names (a forged or expired link, or a
     deleted account: no person, and the reason to show)."""
-    try:
-        payload = read_token(PURPOSE, token, max_age=LIFETIME)
-    except InvalidInput as error:
-        return UnsubscribeLink(None, error.message)
+    payload, problem = read_link(PURPOSE, token, lifetime=LIFETIME)
+    if problem:
+        return UnsubscribeLink(None, problem)
     person_id = payload.get("user")
     person = db.session.get(User, person_id) if isinstance(person_id, int) else None
     if person is None or person.deleted_at is not None:

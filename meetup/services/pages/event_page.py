@@ -42,10 +42,20 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.services.events.lookup import is_creator, is_editable, is_visible
+from meetup.services.events.lookup import (
+    is_creator,
+    is_editable,
+    is_visible,
+    members_only_refusal,
+)
 from meetup.services.events.questions import list_questions
 from meetup.services.outcomes.feedback import offers_feedback
-from meetup.services.privacy import is_listed_by_default, may_open_list, online_link_for
+from meetup.services.privacy import (
+    is_listed_by_default,
+    may_open_list,
+    may_see_members_event,
+    online_link_for,
+)
 from meetup.services.rsvps.seat_count import SeatCount, seat_count_columns, seat_count_of
 from meetup.services.rsvps.seats import closed_reason
 
@@ -135,6 +145,7 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
     viewer may see and do on it at `now`.
 
     :raise NotFound: no such event, or a draft and `viewer` is not a host.
+    :raise MembersOnly: a community's members-only event `viewer` may not see.
     """
     now = now or utcnow()
     parameters = {"slug": slug} if viewer is None else {"slug": slug, "viewer_id": viewer.id}
@@ -149,6 +160,8 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
         raise NotFound("There is no such event.")
+    if not may_see_members_event(viewer, event, viewer_is_host=viewer_is_host):
+        raise members_only_refusal(event)
     viewer_is_creator = is_creator(viewer, event)
     tools = host_tools(event, viewer_is_creator=viewer_is_creator) if viewer_is_host else None
     is_going = viewer_rsvp is not None and viewer_rsvp.status == RsvpStatus.GOING

@@ -19,6 +19,7 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
+from meetup.services import privacy
 from meetup.services.outcomes.personal import EventOutcome, event_outcomes
 from meetup.services.rsvps.replying import (
     directory_choice_value,
@@ -53,7 +54,13 @@ def my_events(person: User, *, now: datetime | None = None) -> MyEvents:
     replies = {
         rsvp.event_id: rsvp
         for rsvp in db.session.scalars(
-            select(Rsvp).where(Rsvp.user_id == person.id).options(joinedload(Rsvp.event))
+            select(Rsvp)
+            .where(
+                Rsvp.user_id == person.id,
+                # A members-only event is theirs while they are a member (or host it).
+                Rsvp.event.has(privacy.members_event_condition(person.id)),
+            )
+            .options(joinedload(Rsvp.event))
         )
     }
     hosted = {

@@ -31,9 +31,12 @@ from meetup.services.privacy.blocks import (
     not_blocked_of_viewer,
 )
 from meetup.services.privacy.communities import (
+    hidden_members_events,
     is_admin,
     is_member,
+    may_see_members_event,
     member_community_ids,
+    members_event_condition,
     membership_of,
 )
 from meetup.services.privacy.community_lists import (
@@ -102,6 +105,7 @@ __all__ = [
     "forget_blocks",
     "going_among",
     "has_blocked",
+    "hidden_members_events",
     "is_admin",
     "is_blocked_only_by",
     "is_listed_by_default",
@@ -113,9 +117,11 @@ __all__ = [
     "may_open_list",
     "may_open_member_list",
     "may_open_profile",
+    "may_see_members_event",
     "member_community_ids",
     "member_list_condition",
     "member_list_shows",
+    "members_event_condition",
     "membership_of",
     "not_blocked_condition",
     "not_blocked_of_viewer",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
 from meetup.models import Event, EventStatus, Rsvp, RsvpStatus
-from meetup.services.privacy import attendance_shown_condition
+from meetup.services.privacy import attendance_shown_condition, members_event_condition
 
 
 def attended_condition(
@@ -78,7 +78,8 @@ def met_at(
         mine.user_id == person_id, theirs.user_id.in_(others)
     )
     if told:
-        query = query.where(attendance_shown_condition(theirs))
+        # Named to `person_id` only where they may see the event (members only).
+        query = query.where(attendance_shown_condition(theirs), members_event_condition(person_id))
     rows = db.session.execute(query.order_by(Event.starts_at.desc(), Event.id)).all()
     found: dict[int, list[MetAt]] = {other: [] for other in others}
     for row in rows:

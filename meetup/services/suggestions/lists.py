@@ -95,7 +95,9 @@ def suggestions_for_many(
         if named_events
         else ({}, {})
     )
-    titles = room.titles(named_events)
+    titles, members_only = room.titles(named_events)
+    # "You both went to ..." names a members-only event only to its members.
+    hidden = privacy.hidden_members_events(set(lists), members_only)
 
     attendees: dict[int, scoring.Attendee] = {}
 
@@ -136,7 +138,10 @@ def suggestions_for_many(
                 display_name=people[candidate_id].display_name,
                 headline=people[candidate_id].headline,
                 reasons=_reasons(
-                    terms, people[candidate_id], titles, met.get((viewer_id, candidate_id))
+                    terms,
+                    people[candidate_id],
+                    _without(titles, hidden.get(viewer_id)),
+                    met.get((viewer_id, candidate_id)),
                 ),
             )
             for candidate_id, terms in best
@@ -257,3 +262,9 @@ def _may_suggest(viewer_id: int, person: room.Row, event: Event, between: _Betwe
     ):
         return False
     return privacy.sees_profile(viewer_id, person, blocked=blocked)
+
+
+def _without(titles: dict[int, str], hidden: set[int] | None) -> dict[int, str]:
+    if not hidden:
+        return titles
+    return {event_id: title for event_id, title in titles.items() if event_id not in hidden}

@@ -13,7 +13,16 @@ from typing import Any
 from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.models import Event, EventStatus, Rsvp, RsvpStatus, User, UserGoal, UserInterest
+from meetup.models import (
+    Event,
+    EventStatus,
+    EventVisibility,
+    Rsvp,
+    RsvpStatus,
+    User,
+    UserGoal,
+    UserInterest,
+)
 from meetup.models.user import GoalDirection
 from meetup.services.privacy import attendance_shown_condition, shown_condition
 from meetup.services.rsvps.attendance import attended_condition
@@ -130,13 +139,16 @@ def past_events(
     )
 
 
-def titles(event_ids: Iterable[int]) -> dict[int, str]:
+def titles(event_ids: Iterable[int]) -> tuple[dict[int, str], set[int]]:
+    """The titles of published events among `event_ids`, and which of them
+    are a community's members only (named only to whom may see them)."""
     ids = list(event_ids)
     if not ids:
-        return {}
+        return {}, set()
     rows = db.session.execute(
-        select(Event.id, Event.title).where(
+        select(Event.id, Event.title, Event.visibility).where(
             Event.id.in_(ids), Event.status == EventStatus.PUBLISHED
         )
-    )
-    return {event_id: title for event_id, title in rows}
+    ).all()
+    members_only = {row.id for row in rows if row.visibility == EventVisibility.MEMBERS}
+    return {row.id: row.title for row in rows}, members_only
