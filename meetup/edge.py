@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import quote
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import Forbidden
@@ -75,17 +74,9 @@ def _members_only(error: MembersOnly) -> tuple[str, int]:
     page = render_template(
         "communities/members_only.html",
         community_name=error.community_name,
-        community_url=community_url(error.community_slug),
+        community_url=url_for("communities.page", slug=error.community_slug),
     )
     return page, 403
-
-
-def community_url(slug: str) -> str:
-    """A community's page (the communities blueprint's `page` view when it
-    has one, else its address as that view serves it)."""
-    if "communities.page" in current_app.view_functions:
-        return url_for("communities.page", slug=slug)
-    return f"{request.script_root}/communities/{quote(slug)}"
 
 
 def _login_required(error: LoginRequired) -> Response:

@@ -11,13 +11,11 @@ from werkzeug.wrappers import Response
 
 from meetup.communities.event_forms import CommunityMessageForm
 from meetup.communities.views import bp
-from meetup.edge import community_url
 from meetup.forms import refusals_shown_on, render_form
 from meetup.security import csrf_exempt, form_checks_csrf, private_page
-from meetup.services.communities import messages, unsubscribe
+from meetup.services.communities import lookup, messages, unsubscribe
 
 # A community's page by its slug, for templates (the members-only page's too).
-bp.add_app_template_global(community_url, "community_url")
 
 
 @bp.route("/communities/<slug>/messages", methods=["GET", "POST"])
@@ -25,7 +23,7 @@ bp.add_app_template_global(community_url, "community_url")
 @form_checks_csrf
 def messages_page(slug: str) -> Response | tuple[str, int]:
     """The admins' messages: the form, and the messages sent before."""
-    community = messages.community_for_admin(current_user, slug)
+    community = lookup.find_administered(current_user, slug)
     form = CommunityMessageForm()
     if form.validate_on_submit():
         with refusals_shown_on(form):

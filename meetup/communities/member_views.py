@@ -1,7 +1,7 @@
 """Joining a community, its members' page, and the admins' members pages.
 Each view loads the community, calls one service and answers; the edge
 commits. The membership box (templates/communities/_membership_box.html),
-which the community's page includes, reads `membership_box_of(page)`."""
+which the community's page includes, reads the page's `box`."""
 
 from __future__ import annotations
 
@@ -32,12 +32,7 @@ from meetup.services.communities.lookup import find_community
 
 @bp.context_processor
 def _membership_box() -> dict[str, Any]:
-    def membership_box_of(page: Any) -> members.MembershipBox:
-        """The box for a community page's read model (its `community`)."""
-        return members.membership_box(current_viewer(), page.community)
-
     return {
-        "membership_box_of": membership_box_of,
         "mail_labels": MAIL_LABELS,
         "listing_labels": LISTING_LABELS,
         "membership_states": MembershipState,

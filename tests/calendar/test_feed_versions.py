@@ -26,9 +26,10 @@ from tests.plugins.app import DEFAULT_PASSWORD, sign_in
 TRIGGERS = {
     "sqlite": {"feed_reply_added", "feed_reply_changed", "feed_reply_removed",
                "feed_hosting_added", "feed_hosting_changed", "feed_hosting_removed",
-               "feed_event_changed"},
+               "feed_event_changed", "feed_membership_added", "feed_membership_changed",
+               "feed_membership_removed"},
     "postgresql": {"feed_reply_left", "feed_reply_joined", "feed_hosting_left",
-                   "feed_hosting_joined", "feed_event_changed"},
+                   "feed_hosting_joined", "feed_event_changed", "feed_membership_changed"},
 }  # fmt: skip
 
 
@@ -355,3 +356,27 @@ def test_on_postgresql_a_new_reader_and_an_event_change_do_not_miss_each_other(
         feeds.feed_token(db.session.get(User, person_id))  # not committed yet
         _an_event_change_must_wait(app, event_id)
         db.session.rollback()
+
+
+def test_a_member_removed_from_a_community_gets_a_feed_without_its_members_only_event(
+    app, make_user, make_event, make_community, make_member, put_in_community, reply
+):
+    """Their reply stays, but the event is no longer theirs to see: the
+    membership's change makes the stored digest stale (a trigger too)."""
+    from meetup.models import CommunityMember, MembershipState
+
+    member = make_user()
+    community = make_community()
+    make_member(community, member)
+    event = put_in_community(make_event(), community, members_only=True)
+    reply(member, event)
+    reader = Reader(app, _token(app, member))
+    assert event.uid in reader.client.get(reader.url).text
+
+    def remove() -> None:
+        row = db.session.get(CommunityMember, (community.id, member.id))
+        row.state = MembershipState.REMOVED
+
+    _in_app(app, remove)
+    assert reader.revalidate() == 200
+    assert event.uid not in reader.client.get(reader.url).text

@@ -355,24 +355,17 @@ def test_two_admins_deciding_at_once_end_with_one_decision(app, make_user, make_
         )
 
 
-def test_the_box_the_community_page_includes(app, make_user, make_community, make_member):
-    """The public page (another view of this blueprint) includes the box
-    with its read model `page`; the box reads the viewer's row itself."""
-    from types import SimpleNamespace
-
-    from flask import g, render_template
-
-    from meetup.models import User
-
+def test_the_community_page_shows_a_declined_request_as_pending(
+    client, make_user, make_community, make_member
+):
+    """The page's box shows the standing as the viewer may see it: a
+    declined request stays pending to its author, and a visitor is asked
+    to log in."""
     person = make_user()
     community = make_community(is_approval_required=True)
     make_member(community, person, MembershipState.DECLINED)
-    with app.test_request_context(f"/communities/{community.slug}/join"):
-        loaded = db.session.get(Community, community.id)
-        page = SimpleNamespace(community=loaded, viewer_state=None, viewer_is_admin=False,
-                               questions=[])  # fmt: skip
-        html = render_template("communities/_membership_box.html", page=page)
-        assert "Log in to join" in html
-        g._login_user = db.session.get(User, person.id)  # as Flask-Login's loader sets it
-        html = render_template("communities/_membership_box.html", page=page)
-        assert "Your request to join is pending" in html
+    assert "Log in to join" in client.get(f"/communities/{community.slug}").text
+    sign_in(client, person)
+    page = client.get(f"/communities/{community.slug}").text
+    assert "Your request to join is pending" in page
+    assert "declined" not in page.casefold()

@@ -27,15 +27,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Row, exists, select, update
-from werkzeug.routing import BuildError
 
 from meetup.extensions import db
 from meetup.lib.timezones import describe_span, timezone_names
 from meetup.lib.unsubscribe import list_unsubscribe_headers
-from meetup.lib.urls import external_url, url_builder
+from meetup.lib.urls import external_url
 from meetup.models import (
     Community,
     CommunityEvent,
@@ -176,11 +174,8 @@ class CommunitySender:
 
 
 def community_url(slug: str) -> str:
-    """A community's page, for mail (its view's address when the site has it)."""
-    try:
-        return external_url("communities.page", slug=slug)
-    except BuildError:
-        return url_builder()("main.index").rstrip("/") + f"/communities/{quote(slug)}"
+    """A community's page, for mail."""
+    return external_url("communities.page", slug=slug)
 
 
 # Each event

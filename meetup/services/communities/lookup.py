@@ -40,6 +40,17 @@ def find_community(viewer: User | None, slug: str) -> Community:
     return community
 
 
+def find_administered(viewer: User | None, slug: str) -> Community:
+    """The community behind a URL, for one of its admins' pages.
+
+    :raise NotFound: no community has this slug.
+    :raise PermissionDenied: `viewer` is not one of its admins.
+    """
+    community = find_community(viewer, slug)
+    require_admin(viewer, community)
+    return community
+
+
 def is_admin(viewer: User | None, community: Community) -> bool:
     """Is `viewer` one of the community's admins (all equal)?"""
     return privacy.is_admin(viewer, community.id)
@@ -58,9 +69,10 @@ def require_open(community: Community, *, field: str | None = None) -> None:
 
 
 def lock_community(community: Community) -> None:
-    """Serialise the admins' writes on `community` (settings, admins, closing)
-    and re-read it, with its topics, questions and admins, as committed: two admins
-    acting at once act one after the other, each on what the other left.
+    """Serialise the writes on `community` (settings, admins, closing, joins,
+    the admins' messages under their weekly cap) and re-read it, with its
+    topics, questions and admins, as committed: two admins acting at once
+    act one after the other, each on what the other left.
 
     Call it before changing anything of the community: the refresh would
     undo unflushed changes.

@@ -38,7 +38,7 @@ from meetup.models.community import JOIN_ANSWER_MAX_LENGTH
 from meetup.models.types import utcnow
 from meetup.outbox import Mail, queue_mail
 from meetup.services import privacy
-from meetup.services.communities.lookup import require_admin
+from meetup.services.communities.lookup import lock_community, require_admin
 
 CLOSED = "This community has closed; it takes no new members."
 UNANSWERED = "Please answer this question."
@@ -87,7 +87,7 @@ def join(
         raise LoginRequired("Log in to join this community.")
     if not actor.is_verified:
         raise PermissionDenied(VERIFY_FIRST)
-    _lock_community(community)
+    lock_community(community)
     row = _locked_row(community.id, actor.id)
     if row is not None and row.state in (MembershipState.MEMBER, MembershipState.PENDING):
         return row.state
@@ -331,17 +331,6 @@ def _own_row(person: User, community: Community) -> CommunityMember:
 
 
 # Locks
-
-
-def _lock_community(community: Community) -> None:
-    """Serialise joins with each other and with the community's changes
-    (closing it), and re-read it as committed."""
-    db.session.execute(
-        select(Community)
-        .where(Community.id == community.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 def _locked_row(community_id: int, person_id: int) -> CommunityMember | None:

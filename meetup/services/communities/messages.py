@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from meetup.extensions import db
-from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
+from meetup.lib.errors import InvalidInput
 from meetup.lib.markdown import markdown_to_text, render_markdown
 from meetup.lib.text import clean_line, clean_text
 from meetup.lib.timezones import describe_moment
@@ -35,27 +35,13 @@ from meetup.models.community import (
 )
 from meetup.models.types import utcnow
 from meetup.outbox import queue_mail_bulk
-from meetup.services import privacy
 from meetup.services.communities.announcements import CommunitySender, members_to_mail
+from meetup.services.communities.lookup import lock_community, require_admin
 
 MESSAGES_PER_WINDOW = 2
 WINDOW = timedelta(days=7)
 # Who gets an admin's message: every member but those who chose nothing.
 RECEIVING = (CommunityMail.EACH_EVENT, CommunityMail.WEEKLY_DIGEST)
-
-
-def community_for_admin(viewer: User, slug: str) -> Community:
-    """The community at `slug`, for one of its admins' pages.
-
-    :raise NotFound: no such community.
-    :raise PermissionDenied: `viewer` is not one of its admins.
-    """
-    community = db.session.scalar(select(Community).where(Community.slug == slug))
-    if community is None:
-        raise NotFound("There is no such community.")
-    if not privacy.is_admin(viewer, community.id):
-        raise PermissionDenied("Only this community's admins can do that.")
-    return community
 
 
 @dataclass(frozen=True)
@@ -88,7 +74,7 @@ def messages_page(
 
     :raise PermissionDenied: `actor` is not one of its admins.
     """
-    _require_admin(actor, community)
+    require_admin(actor, community)
     now = now or utcnow()
     rows = db.session.execute(
         select(CommunityMessage, User.display_name)
@@ -119,7 +105,7 @@ def send_message(
     :raise InvalidInput: a bad field, the week's limit reached (saying when
         the next is possible), or nobody to send it to.
     """
-    _require_admin(actor, community)
+    require_admin(actor, community)
     subject = clean_line(subject, field="subject", max_length=COMMUNITY_MESSAGE_SUBJECT_MAX_LENGTH)
     if not subject:
         raise InvalidInput("Give the message a subject.", field="subject")
@@ -127,7 +113,7 @@ def send_message(
     if not body:
         raise InvalidInput("Write the message.", field="body")
     now = now or utcnow()
-    _lock(community)
+    lock_community(community)
     next_at = _next_possible_at(community.id, now=now)
     if next_at is not None:
         raise InvalidInput(
@@ -161,17 +147,6 @@ def send_message(
     if not queued:
         raise InvalidInput("No member receives the community's mail yet.")
     return queued
-
-
-def _require_admin(actor: User, community: Community) -> None:
-    if not privacy.is_admin(actor, community.id):
-        raise PermissionDenied("Only this community's admins can do that.")
-
-
-def _lock(community: Community) -> None:
-    """Serialise the admins' sending (FOR UPDATE on PostgreSQL; SQLite's
-    writers are one at a time already)."""
-    db.session.execute(select(Community.id).where(Community.id == community.id).with_for_update())
 
 
 def _next_possible_at(community_id: int, *, now: datetime) -> datetime | None:

@@ -20,7 +20,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from meetup.extensions import db
-from meetup.lib.errors import NotFound, PermissionDenied
 from meetup.lib.figures import decimal_text, percent_text
 from meetup.lib.spreadsheets import csv_text
 from meetup.lib.timezones import utc_to_local
@@ -35,7 +34,7 @@ from meetup.models import (
     RsvpStatus,
     User,
 )
-from meetup.services import privacy
+from meetup.services.communities.lookup import find_administered
 from meetup.services.outcomes.anonymity import FeedbackFigures, Release, feedback_figures
 from meetup.services.rsvps.attendance import attended_condition
 
@@ -108,11 +107,7 @@ def community_report(actor: User, slug: str, *, now: datetime) -> CommunityRepor
     :raise NotFound: no such community.
     :raise PermissionDenied: `actor` is not one of its admins.
     """
-    community = db.session.scalar(select(Community).where(Community.slug == slug))
-    if community is None:
-        raise NotFound("There is no such community.")
-    if not privacy.is_admin(actor, community.id):
-        raise PermissionDenied("Only this community's admins can see its report.")
+    community = find_administered(actor, slug)
     events = _past_events(community, now=now)
     ids = [event.id for event in events]
     attendance = _attendance(ids, now=now)

@@ -28,7 +28,6 @@ from meetup.models import (
     CommunityAdmin,
     CommunityEvent,
     CommunityMember,
-    CommunityQuestion,
     CommunityStatus,
     CommunityTopic,
     Event,
@@ -38,6 +37,7 @@ from meetup.models import (
     User,
 )
 from meetup.services import privacy
+from meetup.services.communities import members
 from meetup.services.events.event_listing import EventCard, cards, contains_pattern, search_words
 
 PER_PAGE = 20
@@ -67,47 +67,35 @@ class CommunityPage:
     member_count: int
     upcoming: list[CommunityEventRow]
     past: list[CommunityEventRow]
-    viewer_state: MembershipState | None  # their membership row's state, if any
-    viewer_is_admin: bool
-    questions: list[CommunityQuestion]
+    # The viewer's standing as they may see it (a block looks pending), and
+    # what they may do: join, ask, leave, their choices.
+    box: members.MembershipBox
+    sees_members_only: bool  # a member or an admin
 
     @property
     def is_closed(self) -> bool:
         return not self.community.is_open
 
     @property
-    def sees_members_only(self) -> bool:
-        return self.viewer_is_admin or self.viewer_state == MembershipState.MEMBER
+    def viewer_is_admin(self) -> bool:
+        return self.box.is_admin
 
 
 def community_page(viewer: User | None, community: Community, *, now: datetime) -> CommunityPage:
     """What the community's page shows `viewer` (None: a visitor) at `now`."""
-    membership = privacy.membership_of(viewer, community.id)
-    viewer_state = membership.state if membership is not None else None
-    viewer_is_admin = privacy.is_admin(viewer, community.id)
-    sees_members_only = viewer_is_admin or viewer_state == MembershipState.MEMBER
+    box = members.membership_box(viewer, community)
+    sees_members_only = box.is_admin or privacy.is_member(viewer, community.id)
     upcoming, past = _events(
-        community, now=now, sees_members_only=sees_members_only, with_unlisted=viewer_is_admin
+        community, now=now, sees_members_only=sees_members_only, with_unlisted=box.is_admin
     )
     return CommunityPage(
         community=community,
         admins=_admins(viewer, community),
-        member_count=member_count(community),
+        member_count=members.member_count(community),
         upcoming=upcoming,
         past=past,
-        viewer_state=viewer_state,
-        viewer_is_admin=viewer_is_admin,
-        questions=list(community.questions),
-    )
-
-
-def member_count(community: Community) -> int:
-    """How many members it has (never how many are listed)."""
-    return db.session.scalar(
-        select(func.count()).where(
-            CommunityMember.community_id == community.id,
-            CommunityMember.state == MembershipState.MEMBER,
-        )
+        box=box,
+        sees_members_only=sees_members_only,
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
 from meetup.models import DirectoryVisibility, Event, EventStatus, Rsvp, RsvpStatus, User
+from meetup.services.privacy.communities import members_event_condition
 from meetup.services.privacy.listing import shown_by_copies, shown_condition
 
 # The settings whose list opens to the people going to the event.
@@ -93,8 +94,12 @@ def going_among(viewer_id: int, event_ids: list[int]) -> set[int]:
 
 
 def shown_in_some_list(viewer: User, person: User) -> bool:
-    """Does some event's list show `person` to `viewer` as an attendee?"""
-    rows = db.session.execute(events_listing(person.id).where(shown_condition())).all()
+    """Does some event's list show `person` to `viewer` as an attendee?
+    Only among the events `viewer` may see (a members-only event's list
+    shows nobody to a non-member, whatever its setting)."""
+    rows = db.session.execute(
+        events_listing(person.id).where(shown_condition(), members_event_condition(viewer.id))
+    ).all()
     if not rows:
         return False
     going = going_among(viewer.id, [event.id for event, _ in rows])
