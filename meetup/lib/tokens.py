@@ -1,7 +1,9 @@
-"""Signed, expiring tokens for the links we mail (verify, confirm, reset)."""
+"""Signed, expiring tokens for the links we mail (verify, confirm, reset),
+and the digest under which a random token is stored (only the digest is kept)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -48,3 +50,9 @@ def read_token(purpose: str, token: str, *, max_age: timedelta) -> dict[str, Any
     if not isinstance(payload, dict):
         raise InvalidInput("This link is not valid.")
     return payload
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a random token (an invitation's, a session's): its
+    SHA-256, so the table alone opens nothing."""
+    return hashlib.sha256(token.encode()).hexdigest()

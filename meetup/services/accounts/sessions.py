@@ -9,7 +9,6 @@ whatever cookies a copy of the browser still holds.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, delete, select, update
 
 from meetup.extensions import db
 from meetup.lib.errors import NotFound
+from meetup.lib.tokens import token_digest
 from meetup.lib.user_agents import describe_user_agent
 from meetup.models import LoginSession, User
 from meetup.models.session import SESSION_LABEL_MAX_LENGTH
@@ -60,7 +60,7 @@ def start_session(user: User, *, user_agent: str = "", now: datetime | None = No
     token = secrets.token_urlsafe(32)
     row = LoginSession(
         user_id=user.id,
-        token_hash=_hash(token),
+        token_hash=token_digest(token),
         label=describe_user_agent(user_agent)[:SESSION_LABEL_MAX_LENGTH],
         created_at=now,
         last_seen_at=now,
@@ -84,7 +84,7 @@ def load_session_user(
     now = now or utcnow()
     also = also or {}
     found = db.session.execute(
-        _session_user_query(tuple(also.values())), {"token_hash": _hash(token)}
+        _session_user_query(tuple(also.values())), {"token_hash": token_digest(token)}
     ).first()
     if found is None:
         return None
@@ -192,7 +192,3 @@ def _attach(user: User, row: LoginSession, token: str) -> None:
     user.session_id = row.id  # type: ignore[attr-defined]
     user.session_seen_at = row.last_seen_at  # type: ignore[attr-defined]
     user.session_token = token  # type: ignore[attr-defined]
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()

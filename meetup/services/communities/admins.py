@@ -16,7 +16,6 @@ becomes its creator: hosting.hosts.leave_hosts, the rule of a host leaving).
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.lib.text import in_words, normalize_email
+from meetup.lib.tokens import token_digest
 from meetup.lib.urls import external_url
 from meetup.models import (
     Community,
@@ -58,10 +58,6 @@ from meetup.services.hosting.hosts import INVITATION_DAYS, invitee_refusal, leav
 INVITATIONS_PER_HOUR = 10  # per admin, on the web form: no guessing in bulk
 LAST_ADMIN = "You are the last admin: hand the community to another admin or close it first."
 WITHDRAWN = "This invitation has expired or was withdrawn."
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # The admins page
@@ -153,7 +149,7 @@ def invite_admin(
         community_id=community.id,
         email=address,
         invited_by_id=actor.id,
-        token_hash=_hash(token),
+        token_hash=token_digest(token),
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
@@ -207,7 +203,7 @@ def admin_invitation_page(
         or the invitee and the inviter blocked each other (in the same words).
     """
     statement = select(CommunityAdminInvitation).where(
-        CommunityAdminInvitation.token_hash == _hash(token or "")
+        CommunityAdminInvitation.token_hash == token_digest(token or "")
     )
     if lock:  # the community first, as closing and removing admins take it
         its_community = statement.with_only_columns(

@@ -19,7 +19,6 @@ blocked each other (silently: the same answer as a withdrawn one).
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from sqlalchemy import delete, select
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput, NotFound, PermissionDenied
 from meetup.lib.text import normalize_email
+from meetup.lib.tokens import token_digest
 from meetup.lib.urls import external_url
 from meetup.models import Event, EventHost, EventStatus, HostInvitation, HostRole, User
 from meetup.models.types import utcnow
@@ -47,10 +47,6 @@ WITHDRAWN = "This invitation has expired or was withdrawn."
 CANCELLED_REFUSAL = (
     "This event was cancelled, so it needs no more hosts: this invitation no longer works."
 )
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # The hosts page
@@ -127,7 +123,7 @@ def invite_cohost(actor: User, event: Event, *, email: str, now: datetime | None
     invitation = HostInvitation(
         event=event,
         email=address,
-        token_hash=_hash(token),
+        token_hash=token_digest(token),
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
@@ -197,7 +193,7 @@ def find_host_invitation(
     :raise NotFound: no such token, revoked, accepted already, expired, or
         its creator is no longer one of its hosts.
     """
-    statement = select(HostInvitation).where(HostInvitation.token_hash == _hash(token or ""))
+    statement = select(HostInvitation).where(HostInvitation.token_hash == token_digest(token or ""))
     if lock:  # two accepts, or an accept and a cancellation, one after the other
         # The event's row first, as cancelling takes it (then its
         # invitations'): one order on both sides, or they deadlock.
