@@ -86,7 +86,8 @@ def main() -> None:
         shoot(f"/events/{careers}/people", "people")
         shoot("/connections", "network")
         shoot("/communities/paris-ux-nights", "community", height=1200)
-        shoot("/communities/climate-tech-stockholm/manage/members?tab=requests", "community-requests")
+        requests = "/communities/climate-tech-stockholm/manage/members?tab=requests"
+        shoot(requests, "community-requests")
         # The hosts' list at the door: the table scrolls in its box, names kept in view.
         shoot(f"/events/{breakfast}/replies", "replies-phone", height=1300, width=390)
         scheme("dark")

@@ -17,7 +17,8 @@ Who gets it: members (state MEMBER) who chose each event, with a confirmed
 address (mail they did not ask for this minute goes only to an address its
 owner proved), not deleted, and not hosting the event (they published it).
 Pending, declined, removed and blocked people, and people who left (no row),
-get nothing. Every message names the community it comes from and carries
+get nothing; nobody hears of an unlisted event (its page shows it to the
+admins alone). Every message names the community it comes from and carries
 its one-click unsubscribe (RFC 8058, communities.unsubscribe).
 """
 
@@ -42,6 +43,7 @@ from meetup.models import (
     Event,
     EventHost,
     EventStatus,
+    EventVisibility,
     MembershipState,
     User,
 )
@@ -207,10 +209,16 @@ def announce_events(*, now: datetime | None = None, batch_size: int = BATCH_SIZE
         yield from _announce(link, now=now, batch_size=batch_size)
 
 
+# An unlisted event is for the people its hosts give the link to (the
+# community's page shows it to its admins alone): no member hears of it.
+ANNOUNCED_VISIBILITIES = (EventVisibility.PUBLIC, EventVisibility.MEMBERS)
+
+
 def _announceable(now: datetime) -> Any:
     return (
         (CommunityEvent.announced_at.is_(None))
         & (Event.status == EventStatus.PUBLISHED)
+        & (Event.visibility.in_(ANNOUNCED_VISIBILITIES))
         & (Event.starts_at > now)
     )
 
@@ -304,6 +312,7 @@ def send_digests(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -
         .join(Event, Event.id == CommunityEvent.event_id)
         .where(
             Event.status == EventStatus.PUBLISHED,
+            Event.visibility.in_(ANNOUNCED_VISIBILITIES),
             Event.published_at >= since,
             Event.published_at < until,
             Event.starts_at > now,

@@ -52,6 +52,12 @@ from meetup.services.hosting.lifecycle import new_slug
 # Markup in a one-line field: a name is shown as text everywhere (pages,
 # mail subjects, calendars), so an angle bracket is a mistake or a probe.
 _ANGLE_BRACKETS = re.compile(r"[<>]")
+# Bidi embeddings, overrides and isolates turn the text after them around
+# (a name reads backwards, and so does the rest of a mail's subject); a
+# line of nothing but invisible characters looks empty. Joiners (U+200D in
+# emoji) and right-to-left scripts themselves are welcome.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u034f\u180e]*")
 # An HTML tag in Markdown: the renderer would show it as text, which is
 # never what its writer meant.
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
@@ -166,7 +172,22 @@ def _one_line(raw: str, *, field: str, max_length: int) -> str:
         raise InvalidInput("Remove the invisible control characters from this text.", field=field)
     if _ANGLE_BRACKETS.search(raw or ""):
         raise InvalidInput("Use plain text here: no < or > (no HTML).", field=field)
-    return clean_line(raw, field=field, max_length=max_length)
+    return shown_line(raw, field=field, max_length=max_length)
+
+
+def shown_line(raw: str, *, field: str, max_length: int) -> str:
+    """clean_line, for a line shown to others (a name, a mail's subject):
+    with no character that turns the text around, and "" (empty) when only
+    invisible characters are left.
+
+    :raise InvalidInput: a bidi control character, or too long (at `field`).
+    """
+    if _BIDI_CONTROLS.search(raw or ""):
+        raise InvalidInput(
+            "Remove the invisible characters that change the text's direction.", field=field
+        )
+    line = clean_line(raw, field=field, max_length=max_length)
+    return "" if _INVISIBLE.fullmatch(line) else line
 
 
 def _markdown(raw: str) -> str:

@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from meetup.extensions import db
-from meetup.lib.errors import InvalidInput, LoginRequired, NotFound, PermissionDenied
+from meetup.lib.errors import InvalidInput, LoginRequired, PermissionDenied
 from meetup.lib.text import clean_text
 from meetup.lib.urls import external_url
 from meetup.models import (
@@ -232,10 +232,12 @@ def decline(actor: User, community: Community, person_id: int) -> CommunityMembe
 
 def remove(
     actor: User, community: Community, person_id: int, *, block: bool = False
-) -> CommunityMember:
+) -> CommunityMember | None:
     """Remove a person from the members (or their request), silently;
     `block`: and never let them join again. Removing the removed, or
-    blocking the blocked, changes nothing.
+    blocking the blocked, changes nothing; nor does removing someone with no
+    row (they left meanwhile, or an id typed into the address): an admin
+    learns nothing of people who are not in the community, not even a name.
 
     :raise PermissionDenied: not an admin, or `person_id` is an admin.
     """
@@ -246,11 +248,8 @@ def remove(
     target = MembershipState.BLOCKED if block else MembershipState.REMOVED
     now = utcnow()
     if row is None:
-        if db.session.get(User, person_id) is None:
-            raise NotFound("There is no such person.")
-        row = CommunityMember(community_id=community.id, user_id=person_id, requested_at=now)
-        db.session.add(row)
-    elif row.state == target or (row.state == MembershipState.BLOCKED and not block):
+        return None
+    if row.state == target or (row.state == MembershipState.BLOCKED and not block):
         return row
     row.state, row.joined_at, row.decided_at = target, None, now
     row.requested_at = min(row.requested_at, now)

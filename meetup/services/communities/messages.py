@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput
 from meetup.lib.markdown import markdown_to_text, render_markdown
-from meetup.lib.text import clean_line, clean_text
+from meetup.lib.text import clean_text
 from meetup.lib.timezones import describe_moment
 from meetup.models import (
     Community,
@@ -36,6 +36,7 @@ from meetup.models.community import (
 from meetup.models.types import utcnow
 from meetup.outbox import queue_mail_bulk
 from meetup.services.communities.announcements import CommunitySender, members_to_mail
+from meetup.services.communities.lifecycle import shown_line
 from meetup.services.communities.lookup import lock_community, require_admin
 
 MESSAGES_PER_WINDOW = 2
@@ -106,7 +107,7 @@ def send_message(
         the next is possible), or nobody to send it to.
     """
     require_admin(actor, community)
-    subject = clean_line(subject, field="subject", max_length=COMMUNITY_MESSAGE_SUBJECT_MAX_LENGTH)
+    subject = shown_line(subject, field="subject", max_length=COMMUNITY_MESSAGE_SUBJECT_MAX_LENGTH)
     if not subject:
         raise InvalidInput("Give the message a subject.", field="subject")
     body = clean_text(body, field="body", max_length=COMMUNITY_MESSAGE_BODY_MAX_LENGTH)

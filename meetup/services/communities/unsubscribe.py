@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from meetup.extensions import db
 from meetup.lib.unsubscribe import LIFETIME, read_link, signed_links
-from meetup.models import Community, CommunityMail, CommunityMember, User
+from meetup.models import Community, CommunityMail, CommunityMember, MembershipState, User
 
 PURPOSE = "unsubscribe-community"
 ENDPOINT = "communities.unsubscribe_page"
@@ -29,8 +29,8 @@ def unsubscribe_links(community_id: int) -> Callable[[int], str]:
 
 @dataclass(frozen=True)
 class CommunityUnsubscribe:
-    """What a link turned out to be: the community and the person's standing
-    with it (None once they left), or why it does not work."""
+    """What a link turned out to be: the community and the person's
+    membership of it (None once they are not a member), or why it does not work."""
 
     community: Community | None
     membership: CommunityMember | None = None
@@ -61,6 +61,10 @@ def read_unsubscribe_link(token: str) -> CommunityUnsubscribe:
     if community is None:
         return CommunityUnsubscribe(None, problem="This community no longer exists.")
     membership = db.session.get(CommunityMember, (community_id, person_id))
+    if membership is not None and membership.state != MembershipState.MEMBER:
+        # Removed, blocked or declined since: they are told what the
+        # community's page tells them (not a member), and nothing changes.
+        membership = None
     return CommunityUnsubscribe(community, membership)
 
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, update
 
 from meetup.extensions import db
-from meetup.models import Rsvp, RsvpStatus
+from meetup.models import Event, Rsvp, RsvpStatus
+from meetup.services.privacy import members_event_condition
 
 
 def next_position(event_id: int) -> int:
@@ -38,9 +39,17 @@ def close_gap(event_id: int, position: int) -> None:
 
 
 def in_order(event_id: int) -> Sequence[Rsvp]:
-    """The replies waiting, first come first."""
+    """The replies waiting that may take a seat, first come first: for a
+    community's members-only event, only the people who may still see it (a
+    person removed from the community keeps their place, but is never given
+    a seat, nor sent the event's details with it)."""
     return db.session.scalars(
         select(Rsvp)
-        .where(Rsvp.event_id == event_id, Rsvp.status == RsvpStatus.WAITLISTED)
+        .join(Event, Event.id == Rsvp.event_id)
+        .where(
+            Rsvp.event_id == event_id,
+            Rsvp.status == RsvpStatus.WAITLISTED,
+            members_event_condition(Rsvp.user_id),
+        )
         .order_by(Rsvp.waitlist_position, Rsvp.id)
     ).all()
