@@ -26,7 +26,7 @@ from meetup.forms import refusals_shown_on, render_form
 from meetup.models import MembershipState
 from meetup.routing import page_number, page_url, url_for_each
 from meetup.security import current_viewer, form_checks_csrf, safe_next_url
-from meetup.services.communities import members, membership
+from meetup.services.communities import members, membership, standing
 from meetup.services.communities.lookup import find_community
 
 
@@ -65,7 +65,7 @@ def join(slug: str) -> Response | tuple[str, int]:
     that approves its members; POST joins (or asks to)."""
     viewer = current_viewer()
     community = find_community(viewer, slug)
-    box = members.membership_box(viewer, community)
+    box = standing.membership_box(viewer, community)
     form = join_form(box.questions)
     if form.validate_on_submit():
         with refusals_shown_on(form):
@@ -104,7 +104,7 @@ def my_choices(slug: str) -> Response:
 @bp.get("/my/communities")
 @login_required
 def my_communities() -> str:
-    mine = members.my_communities(current_user)
+    mine = standing.my_communities(current_user)
     return render_template("communities/my_communities.html", mine=mine)
 
 

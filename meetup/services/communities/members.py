@@ -26,7 +26,6 @@ from meetup.models import (
     CommunityAdmin,
     CommunityAnswer,
     CommunityEvent,
-    CommunityMail,
     CommunityMember,
     CommunityQuestion,
     MembershipState,
@@ -36,7 +35,7 @@ from meetup.models import (
 from meetup.models.types import utcnow
 from meetup.services import privacy
 from meetup.services.communities.lookup import require_admin
-from meetup.services.communities.membership import LISTING_CHOICES, seen_state
+from meetup.services.communities.membership import LISTING_CHOICES
 from meetup.services.rsvps.attendance import attended_condition
 
 PER_PAGE = 50
@@ -53,7 +52,7 @@ TABS: dict[str, tuple[MembershipState, ...]] = {
 LISTING_KEYS = {value: key for key, value in LISTING_CHOICES.items()}
 
 
-def _is_admin_column() -> Any:
+def is_admin_column() -> Any:
     """SQL over CommunityMember: its person is one of the community's admins."""
     return (
         exists()
@@ -129,7 +128,7 @@ def member_list(
         raise PermissionDenied(MEMBERS_ONLY)
     words = query.lower().split()[:MAX_WORDS]
     statement = (
-        select(User, _is_admin_column())
+        select(User, is_admin_column())
         .join(CommunityMember, CommunityMember.user_id == User.id)
         .where(CommunityMember.community_id == community.id, privacy.member_list_condition(viewer))
     )
@@ -213,7 +212,7 @@ def manage_members(
     require_admin(actor, community)
     tab = tab if tab in TABS else "members"
     statement = _by_name(
-        select(CommunityMember, User, _is_admin_column())
+        select(CommunityMember, User, is_admin_column())
         .join(User, User.id == CommunityMember.user_id)
         .where(CommunityMember.community_id == community.id, CommunityMember.state.in_(TABS[tab]))
     )
@@ -321,7 +320,7 @@ def members_csv(actor: User, community: Community, *, now: datetime | None = Non
     require_admin(actor, community)
     rows = db.session.execute(
         _by_name(
-            select(CommunityMember, User, _is_admin_column())
+            select(CommunityMember, User, is_admin_column())
             .join(User, User.id == CommunityMember.user_id)
             .where(CommunityMember.community_id == community.id)
         )
@@ -341,82 +340,3 @@ def members_csv(actor: User, community: Community, *, now: datetime | None = Non
         for row, person, is_admin in rows
     )
     return csv_text([header, *lines])
-
-
-# A person's own standing
-
-
-@dataclass(frozen=True)
-class MembershipBox:
-    """The join box of a community's page, for its viewer."""
-
-    community: Community
-    state: MembershipState | None  # as the viewer sees it (membership.seen_state)
-    is_admin: bool
-    questions: list[CommunityQuestion]
-    is_signed_in: bool
-    mail: str  # their choice (CommunityMail's value), when they have a row
-    listing: str  # "default", "shown" or "hidden"
-
-    @property
-    def is_closed(self) -> bool:
-        return not self.community.is_open
-
-    @property
-    def asks_questions(self) -> bool:
-        return self.community.is_approval_required and bool(self.questions)
-
-
-def membership_box(viewer: User | None, community: Community) -> MembershipBox:
-    """What the viewer sees of their standing with `community`, and may do:
-    join (or ask to), their request pending, or their choices as a member."""
-    row = privacy.membership_of(viewer, community.id)
-    state = seen_state(row)
-    return MembershipBox(
-        community=community,
-        state=state,
-        is_admin=privacy.is_admin(viewer, community.id),
-        questions=list(community.questions) if community.is_approval_required else [],
-        is_signed_in=viewer is not None,
-        mail=row.mail.value if row is not None and state else CommunityMail.EACH_EVENT.value,
-        listing=LISTING_KEYS[row.is_listed] if row is not None and state else "default",
-    )
-
-
-@dataclass(frozen=True)
-class MyCommunity:
-    """One of a person's communities on "My communities"."""
-
-    community: Community
-    state: MembershipState  # MEMBER or PENDING, as they see it
-    is_admin: bool
-    mail: str
-    listing: str
-    is_listed: bool  # what their choice and profile give
-
-
-def my_communities(person: User) -> list[MyCommunity]:
-    """The communities `person` belongs to or asked to join, by name: one
-    statement."""
-    rows = db.session.execute(
-        select(CommunityMember, Community, _is_admin_column())
-        .join(Community, Community.id == CommunityMember.community_id)
-        .where(CommunityMember.user_id == person.id)
-        .order_by(func.lower(Community.name), Community.id)
-    ).all()
-    found = []
-    for row, community, is_admin in rows:
-        state = seen_state(row)
-        if state is None:
-            continue
-        found.append(
-            MyCommunity(
-                community=community,
-                state=state,
-                is_admin=is_admin,
-                mail=row.mail.value,
-                listing=LISTING_KEYS[row.is_listed],
-                is_listed=privacy.is_listed_in_community(row, person),
-            )
-        )
-    return found

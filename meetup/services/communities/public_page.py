@@ -37,7 +37,7 @@ from meetup.models import (
     User,
 )
 from meetup.services import privacy
-from meetup.services.communities import members
+from meetup.services.communities import members, standing
 from meetup.services.events.event_listing import EventCard, cards, contains_pattern, search_words
 
 PER_PAGE = 20
@@ -69,7 +69,7 @@ class CommunityPage:
     past: list[CommunityEventRow]
     # The viewer's standing as they may see it (a block looks pending), and
     # what they may do: join, ask, leave, their choices.
-    box: members.MembershipBox
+    box: standing.MembershipBox
     sees_members_only: bool  # a member or an admin
 
     @property
@@ -83,7 +83,7 @@ class CommunityPage:
 
 def community_page(viewer: User | None, community: Community, *, now: datetime) -> CommunityPage:
     """What the community's page shows `viewer` (None: a visitor) at `now`."""
-    box = members.membership_box(viewer, community)
+    box = standing.membership_box(viewer, community)
     sees_members_only = box.is_admin or privacy.is_member(viewer, community.id)
     upcoming, past = _events(
         community, now=now, sees_members_only=sees_members_only, with_unlisted=box.is_admin
