@@ -294,12 +294,14 @@ def lock_event(event: Event) -> None:
     Call it before changing the event or any of its replies: the refresh
     would undo unflushed changes to the event itself.
     """
-    db.session.execute(
+    # Fetched, not only executed: the ORM refreshes the loaded event from the
+    # locked row as the row is read, not when the lock is taken.
+    db.session.scalars(
         select(Event)
         .where(Event.id == event.id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
 
 
 # Changing a status
