@@ -50,6 +50,7 @@ pytest_plugins = [
     "tests.plugins.outcomes",
     "tests.plugins.races",
     "tests.plugins.replies",
+    "tests.plugins.series",
     "tests.plugins.smtp",
 ]
 

@@ -46,6 +46,7 @@ from meetup.models.rsvp import (
     RsvpChange,
     RsvpStatus,
 )
+from meetup.models.series import Series, SeriesFollower, SeriesOccurrence, SeriesStatus
 from meetup.models.session import LoginSession
 from meetup.models.suggestion import SuggestionBuild, SuggestionList
 from meetup.models.user import (
@@ -106,6 +107,10 @@ __all__ = [
     "Rsvp",
     "RsvpChange",
     "RsvpStatus",
+    "Series",
+    "SeriesFollower",
+    "SeriesOccurrence",
+    "SeriesStatus",
     "StayInTouch",
     "SuggestionBuild",
     "SuggestionList",

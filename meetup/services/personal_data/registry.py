@@ -38,6 +38,8 @@ from meetup.models import (
     PersonAction,
     Rsvp,
     RsvpChange,
+    Series,
+    SeriesFollower,
     StayInTouch,
     SuggestionList,
     User,
@@ -57,6 +59,7 @@ from meetup.services.hosting import personal_data as hosting_data
 from meetup.services.outcomes.feedback import erase_feedback, export_feedback
 from meetup.services.rsvps import personal_data as reply_data
 from meetup.services.rsvps.export import export_replies
+from meetup.services.series import personal_data as series_data
 from meetup.services.suggestions import personal_data as suggestion_data
 
 EXPORT_FORMAT = "meetup.personal-data"
@@ -210,6 +213,19 @@ REGISTRY: tuple[PersonalData, ...] = (
         (CommunityMessage.sender_id,),
         community_data.export_community_messages,
         community_data.erase_community_messages,
+    ),
+    PersonalData(
+        "series_created",
+        (Series.created_by_id,),
+        series_data.export_series_created,
+        series_data.erase_series_created,
+        keeps_rows=True,
+    ),
+    PersonalData(
+        "series_followed",
+        (SeriesFollower.user_id,),
+        series_data.export_series_followed,
+        series_data.erase_series_followed,
     ),
 )
 
