@@ -71,10 +71,11 @@ def register_blueprints(app: Flask) -> None:
     from meetup.outcomes import views as outcomes
     from meetup.profiles import views as profiles
     from meetup.rsvps import views as rsvps
+    from meetup.series import views as series
 
     blueprints = (
         main, events, auth, profiles, rsvps, hosting, calendar, directory, connections, outcomes,
-        communities,
+        communities, series,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)

@@ -21,6 +21,7 @@ from meetup.services.calendar import entries, feeds, ical
 from meetup.services.communities import feeds as community_feeds
 from meetup.services.events import lookup
 from meetup.services.rsvps import replying
+from meetup.services.series import calendar_file as series_calendar
 from meetup.transactions import write_apart, writes_on_get
 
 bp = Blueprint("calendar", __name__)
@@ -78,6 +79,11 @@ def host_feed(person_id: int) -> Response:
 @bp.get("/communities/<slug>/events.ics")
 def community_feed(slug: str) -> Response:
     return _feed_response(community_feeds.community_feed(slug, now=utcnow()))
+
+
+@bp.get("/series/<slug>.ics")
+def series_file(slug: str) -> Response:
+    return _feed_response(series_calendar.series_feed(current_viewer(), slug, now=utcnow()))
 
 
 def _feed_response(feed: feeds.Feed) -> Response:

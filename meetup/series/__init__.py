@@ -1,0 +1,1 @@
+"""Series on the web: making one, its page, following it."""

@@ -1,0 +1,3 @@
+"""The series' forms."""
+
+from __future__ import annotations
