@@ -33,8 +33,10 @@ from meetup.forms import (
     MultiCheckboxField,
     in_event_range,
     refusals_shown_on,
+    show_error,
     timezone_select_choices,
 )
+from meetup.lib import schedules
 from meetup.lib.errors import InvalidInput
 from meetup.lib.schedules import (
     MAX_COUNT,
@@ -197,6 +199,19 @@ class SeriesForm(Form):
             **kwargs,
         )
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own checks, and the schedule's at once (a host sees
+        every refusal in one go, not the schedule's after the others)."""
+        valid = super().validate(extra_validators)
+        try:
+            schedules.check(self.schedule())
+        except InvalidInput as refusal:
+            field = self._fields.get(FIELD_OF_REFUSAL.get(refusal.field, refusal.field or ""))
+            if field is None or refusal.message not in field.errors:
+                show_error(self, _as_form_refusal(refusal))
+            valid = False
+        return valid
+
     def details(self) -> EventDetails:
         """The first date's details, as the event's services take them."""
         return EventDetails(
@@ -279,6 +294,12 @@ class SeriesForm(Form):
             raise InvalidInput("Choose when the series ends.", field="ends")
 
 
+def _as_form_refusal(refusal: InvalidInput) -> InvalidInput:
+    if refusal.field in FIELD_OF_REFUSAL:
+        return InvalidInput(refusal.message, field=FIELD_OF_REFUSAL[refusal.field])
+    return refusal
+
+
 @contextmanager
 def refusals_shown_on_series_form(form: SeriesForm) -> Iterator[None]:
     """refusals_shown_on, with the schedule's field names turned into the
@@ -287,9 +308,7 @@ def refusals_shown_on_series_form(form: SeriesForm) -> Iterator[None]:
         try:
             yield
         except InvalidInput as refusal:
-            if refusal.field not in FIELD_OF_REFUSAL:
-                raise
-            raise InvalidInput(refusal.message, field=FIELD_OF_REFUSAL[refusal.field]) from refusal
+            raise _as_form_refusal(refusal) from refusal
 
 
 class PreviewForm(SeriesForm):

@@ -5,15 +5,23 @@ the host's own, and a refused schedule says why, before anything is sent."""
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from sqlalchemy import select
 
 from meetup.extensions import db
+from meetup.models import SeriesOccurrence
 from meetup.models.types import utcnow
 from meetup.services.accounts import credentials
+from meetup.services.events.event_details import EventDetails
+from meetup.services.hosting import lifecycle
+from meetup.services.series.occurrences import create_series
+from tests.browser.test_every_page import _axe, _check_page
+from tests.browser.test_every_page import axe_browser as axe_browser  # the fixture
 from tests.browser.test_in_a_browser import _console_errors, _fill, _log_in, _submit
+from tests.plugins.series import schedule_of
 
 YEAR = utcnow().year + 1
 
@@ -64,9 +72,7 @@ def test_the_preview_follows_the_schedule_as_the_host_edits_it(live_server, brow
     # Monthly on the first Thursday, 19:00 in Paris: shown in New York too.
     thursday = _first(3, YEAR, 1)
     _fill(browser, {"title": "Paris UX Nights", "venue_name": "Station F"})
-    browser.find_element(
-        By.CSS_SELECTOR, "select[name=timezone] option[value='Europe/Paris']"
-    ).click()
+    Select(browser.find_element(By.NAME, "timezone")).select_by_value("Europe/Paris")
     _set(browser, "starts_at", f"{thursday}T19:00")
     _set(browser, "ends_at", f"{thursday}T21:00")
     text = _preview_says(browser, f"Thu {thursday.day} Jan {YEAR}, 19:00 CET", "13:00 EST")
@@ -93,3 +99,48 @@ def test_the_preview_follows_the_schedule_as_the_host_edits_it(live_server, brow
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Every week on Sunday at 19:00 (Europe/Paris)" in body
     assert "Your series is published" in body
+
+
+def test_the_series_page_and_a_refused_form_pass_the_every_page_checks(
+    live_server, axe_browser
+) -> None:
+    browser = axe_browser
+    with live_server.app.app_context():
+        host = credentials.register_user(
+            email="host@example.org", display_name="Host", password="correct horse battery"
+        )
+        host.email_verified_at = utcnow()
+        thursday = _first(3, YEAR, 1)
+        series = create_series(
+            host,
+            EventDetails(
+                title="Paris UX Nights", timezone="Europe/Paris",
+                starts_local=datetime.combine(thursday, time(19, 0)),
+                ends_local=datetime.combine(thursday, time(21, 0)), venue_name="Station F",
+            ),
+            schedule_of(),
+            now=datetime.combine(thursday, time(), tzinfo=UTC) - timedelta(days=1),
+        )  # fmt: skip
+        _first_one, second, third = sorted(
+            (link.event for link in db.session.scalars(select(SeriesOccurrence))),
+            key=lambda event: event.starts_at,
+        )[:3]
+        lifecycle.cancel_event(host, second)
+        third.starts_at += timedelta(days=1)
+        third.ends_at += timedelta(days=1)
+        slug = series.slug
+        db.session.commit()
+    page = f"{live_server.url}/series/{slug}"
+    assert _check_page(browser, page, 200) == []
+    _log_in(browser, live_server.url, "host@example.org")
+    assert _check_page(browser, page, 200) == []
+    assert "Host tools" in browser.find_element(By.TAG_NAME, "body").text
+    browser.get(f"{live_server.url}/series/new")
+    _set(browser, "starts_at", f"{thursday}T19:00")
+    browser.find_element(By.CSS_SELECTOR, "input[name=frequency][value=weekly]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=weekdays][value='3']").click()  # none
+    _submit(browser)
+    assert (
+        "Choose at least one day of the week." in browser.find_element(By.ID, "weekdays-error").text
+    )
+    assert _axe(browser, scheme="light") == []

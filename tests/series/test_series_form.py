@@ -241,3 +241,11 @@ def test_the_preview_says_why_a_schedule_is_refused(host_client, changes, words)
 
 def test_the_preview_needs_an_account(client):
     assert client.get("/series/preview", query_string=form()).status_code == 302
+
+
+def test_the_schedules_refusal_comes_with_the_other_fields_at_once(app, host_client):
+    response = host_client.submit("/series/new", form(title="", frequency="weekly"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "title" in error_at(html, "title")
+    assert "at least one day" in error_at(html, "weekdays")
