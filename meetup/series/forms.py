@@ -46,6 +46,7 @@ from meetup.lib.schedules import (
     Frequency,
     Schedule,
 )
+from meetup.lib.timezones import EVENT_RANGE_MESSAGE, is_in_event_range
 from meetup.models import DirectoryVisibility, EventVisibility
 from meetup.models.event import (
     DESCRIPTION_MAX_LENGTH,
@@ -247,6 +248,8 @@ class SeriesForm(Form):
         start = self.starts_at.data
         if not isinstance(start, datetime):
             raise InvalidInput("Enter when the first date starts.", field="starts_at")
+        if not is_in_event_range(start):  # and its dates stay within the calendar's years
+            raise InvalidInput(EVENT_RANGE_MESSAGE, field="starts_at")
         try:
             frequency = Frequency(self.frequency.data)
         except ValueError:

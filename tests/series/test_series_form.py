@@ -126,6 +126,8 @@ def test_a_weekly_series_every_other_week_for_five_dates(app, host_client):
         ({"ends": "tomorrow"}, "ends", "when the series ends"),
         ({"timezone": "Mars/Olympus"}, "timezone", "time zone"),
         ({"starts_at": "next thursday"}, "starts_at", ""),
+        ({"starts_at": "9999-12-31T23:00", "timezone": "America/New_York"}, "starts_at", "1970"),
+        ({"ends": "on", "until": "9999-12-31"}, "until", "1970"),
         ({"ends_at": "2027-01-07T18:00"}, "ends_at", "end after it starts"),
         ({"title": ""}, "title", "title"),
     ],
@@ -231,6 +233,8 @@ def test_the_preview_in_the_viewers_own_zone_names_it_once(app, host_client):
         ({"starts_at": ""}, "Enter when the first date starts"),
         ({"frequency": "RRULE:FREQ=DAILY"}, "Choose weekly or monthly"),
         ({"interval": "9999999999999999999999"}, "Repeat every 1 to 12"),
+        ({"starts_at": "9999-12-31T23:00", "timezone": "America/New_York"}, "between 1970"),
+        ({"ends": "on", "until": "9999-12-31", "frequency": "weekly", "weekdays": ["0"]}, "Mon"),
     ],
 )  # fmt: skip
 def test_the_preview_says_why_a_schedule_is_refused(host_client, changes, words):
