@@ -262,7 +262,7 @@ class SeriesForm(Form):
             timezone=self.timezone.data or "",
             starts_on=start.date(),
             interval=self.interval.data if self.interval.data is not None else 1,
-            weekdays=tuple(self.weekdays.data or ()) if weekly else (),
+            weekdays=tuple(sorted(set(self.weekdays.data or ()))) if weekly else (),
             month_day=None if weekly or not by_day else self.month_day.data,
             nth_weekday=None if weekly or by_day else self._nth_weekday(),
             until=self._until(),
