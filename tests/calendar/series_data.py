@@ -43,6 +43,9 @@ def move(app: Flask, event_id: int, *, by: timedelta, hours: int = 2) -> None:
             title=event.title, timezone=event.timezone, starts_local=start,
             ends_local=start + timedelta(hours=hours), description=event.description,
             venue_name=event.venue_name, venue_address=event.venue_address,
+            online_url=event.online_url, capacity=event.capacity,
+            visibility=event.visibility.value,
+            community=link.community.slug if (link := event.community_link) else "",
         )  # fmt: skip
         host = db.session.get(User, event.created_by_id)
         community_events.update_event(host, event, details)
