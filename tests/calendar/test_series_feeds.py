@@ -243,3 +243,23 @@ def test_an_occurrences_download_is_that_date_of_the_series(app, make_series, tm
         (seen,) = read_all(client.get(f"/events/{second.slug}/calendar.ics").get_data(), tmp_path)
         assert seen.uid == f"{series.uid}@meetup"
         assert seen.recurrence_id == _recurrence_at(app, second.id)
+
+
+def test_the_series_file_costs_the_same_statements_however_many_occurrences(
+    app, make_series, count_queries
+):
+    monthly = make_series(starts_local=FIRST, now=NOW)  # three dates made
+    weekly = make_series(
+        starts_local=FIRST, now=NOW,
+        schedule=schedule_of(frequency=Frequency.WEEKLY, weekdays=(3,), nth_weekday=None),
+    )  # fmt: skip
+    client = app.test_client()
+    counts = []
+    for series in (monthly, weekly):
+        for event_id in _made_ids(app, series)[1:3]:
+            move(app, event_id, by=timedelta(hours=1))  # overrides to build
+        with count_queries() as counter:
+            assert client.get(f"/series/{series.slug}.ics").status_code == 200
+        counts.append(counter.count)
+    assert len(_made_ids(app, weekly)) > len(_made_ids(app, monthly))
+    assert counts[0] == counts[1]

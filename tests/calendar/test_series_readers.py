@@ -13,6 +13,7 @@ import pytest
 from meetup.extensions import db
 from meetup.lib.schedules import Frequency
 from meetup.lib.vtimezones import vtimezone
+from meetup.models import Series
 from tests.calendar.readers import expand_all, read_all
 from tests.calendar.series_data import TWO_YEARS, cancel, listed, move, occurrences
 from tests.plugins.series import schedule_of
@@ -192,3 +193,22 @@ def test_the_vtimezone_gives_the_zones_offset_every_day_in_every_reader(zone, tm
         datetime.combine(first.date() + timedelta(days=n), time(12, 30), tzinfo=place)
         for n in range(days)
     ]
+
+
+def test_a_split_series_file_ends_at_its_until(app, make_series, tmp_path):
+    """The editing part splits a series by setting the first half's until
+    (and raising its sequence): its file follows from the columns alone, and
+    leaves out the dates after it (the second half's file has them)."""
+    series = _made(make_series, "paris-open")
+    with app.app_context():
+        row = db.session.get(Series, series.id)
+        row.until = date(2027, 4, 30)
+        row.sequence += 1
+        db.session.commit()
+    data = app.test_client().get(f"/series/{series.slug}.ics").get_data()
+    until = datetime(2029, 1, 1, tzinfo=UTC)
+    seen = expand_all(data, until, tmp_path)
+    assert [item.start.astimezone(PARIS).date() for item in seen] == [
+        date(2027, 3, 4), date(2027, 4, 1)
+    ]  # fmt: skip
+    assert b"SEQUENCE:1" in data
