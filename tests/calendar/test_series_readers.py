@@ -87,6 +87,7 @@ def test_the_master_has_its_rule_in_the_series_zone_with_overrides_and_exdates(
     assert master.decoded("DTSTART").replace(tzinfo=None) == datetime(2027, 3, 4, 19, 0)
     assert master["RRULE"].to_ical() == b"FREQ=MONTHLY;BYDAY=1TH"
     assert f"/series/{series.slug}" in master["URL"]
+    assert "Every month on the first Thursday at 19:00 (Europe/Paris)" in master["DESCRIPTION"]
     exdates = [moment.dt for moment in master["EXDATE"].dts]
     assert exdates == [datetime(2027, 5, 6, 19, 0, tzinfo=PARIS)]
     # Only the moved occurrence differs from its instance: one override.

@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from meetup.extensions import db
 from meetup.lib import schedules
+from meetup.lib.markdown import html_to_text
 from meetup.lib.urls import external_url
 from meetup.lib.vtimezones import vtimezone
 from meetup.models import Event, EventStatus, Series, SeriesOccurrence, User
@@ -140,16 +141,16 @@ def series_calendar(series: Series, *, now: datetime) -> bytes:
 
 def _master(series: Series, template: Event, start: datetime, *, now: datetime) -> VEvent:
     url = external_url("series.page", slug=series.slug)
-    text = describe(template, url).split("\n\n")
-    # The template's text, then the rule in words rather than the template's own date.
-    text[-2] = schedules.describe(series.schedule)
+    # The template's text, the rule in words (not the template's own date), the series' page.
+    text = [html_to_text(template.description_html).strip(), schedules.describe(series.schedule),
+            url]  # fmt: skip
     snapshot = EventSnapshot(
         uid=series.ical_uid,
         sequence=series.sequence,
         start=start,
         end=_end(series, start),
         summary=template.title,
-        description="\n\n".join(text),
+        description="\n\n".join(part for part in text if part),
         location=location_text(template, shows_online_link=False),
         url=url,
         status="CONFIRMED",
