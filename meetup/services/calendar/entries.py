@@ -35,7 +35,7 @@ from meetup.models import Event, EventCalendarEntry, EventStatus
 from meetup.services import privacy
 
 # Raise when vevent() changes what it writes: entries of the old format are then never read.
-FORMAT_REVISION = 1
+FORMAT_REVISION = 2  # 2: a series' occurrences carry its UID and their RECURRENCE-ID
 
 # Stand for the file's DTSTAMP and the reader's reminder in the stored text
 # (a line of its own: CRLF then the name, which no folded or escaped value has).

@@ -66,6 +66,7 @@ from meetup.services.calendar.ical import (
     reader_view,
     variant,
 )
+from meetup.services.calendar.vevents import load_series_links
 from meetup.services.events.event_listing import find_host
 
 PAST_WINDOW = timedelta(weeks=4)
@@ -86,6 +87,8 @@ class Feed:
     columns: tuple[int, int | None, int | None] = (0, None, None)
     alarm_minutes: int | None = None
     to_keep: FeedVersion | None = None  # a personal feed's digest, computed now
+    # A file built otherwise than from stored entries (a series' file), given the build time.
+    build: Callable[[datetime], bytes] | None = None
 
     @cached_property
     def rows(self) -> Sequence[Sequence[Any]]:
@@ -117,6 +120,8 @@ class Feed:
     def calendar(self, *, now: datetime) -> CalendarFile:
         """The feed's file: the stored VEVENT of each event, and those not
         stored yet (or of an older version) built now, from events loaded now."""
+        if self.build is not None:
+            return CalendarFile(self.build(now))
         variants = {}
         for event_id, (reply, hosting) in self.readers_view.items():
             shows_online_link, tentative = reader_view(rsvp_status=reply, is_host=hosting)
@@ -138,12 +143,14 @@ class Feed:
         return CalendarFile(body, tuple(built))
 
     def _events(self, ids: Iterable[int]) -> Iterable[Event]:
-        return db.session.scalars(
+        events = db.session.scalars(
             select(Event)
             .where(Event.id.in_(list(ids)))
             .options(selectinload(Event.topics))
             .order_by(Event.starts_at, Event.id)
-        )
+        ).all()
+        load_series_links(events)  # occurrences carry their series' UID: one statement
+        return events
 
     def _entry(self, event: Event) -> CalendarEntry:
         reply, hosting = self.readers_view[event.id]

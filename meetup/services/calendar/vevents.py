@@ -8,11 +8,16 @@ ATTENDEE. The choices (docs/architecture.md, "Calendars"): DTSTART/DTEND in
 UTC (every client converts UTC right; generated VTIMEZONEs are misread by
 several), the event's zone named in the description, one UID per event
 (Event.ical_uid) everywhere, SEQUENCE from the event, no METHOD in files and
-feeds (invitations by email carry theirs).
+feeds (invitations by email carry theirs). An occurrence of a series is an
+instance of the series' calendar object: the series' UID (Series.ical_uid)
+and its scheduled start as RECURRENCE-ID (in UTC, like DTSTART: these files
+have no VTIMEZONE), so a calendar holding the series' file and this entry
+shows one entry for the date (services.series.calendar_file).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,10 +25,14 @@ from typing import Any
 from flask import current_app
 from icalendar import Alarm, Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from meetup.extensions import db
 from meetup.lib.markdown import html_to_text
 from meetup.lib.timezones import describe_span
-from meetup.models import Event, EventStatus
+from meetup.models import Event, EventStatus, SeriesOccurrence
 
 PRODID = "-//Meetup//Meetup networking events//EN"
 
@@ -46,6 +55,8 @@ class EventSnapshot:
     last_modified: datetime
     created: datetime | None = None  # None: an invitation queued before it was kept
     categories: tuple[str, ...] = ()
+    # An occurrence of a series: its scheduled start (UTC), and `uid` the series'.
+    recurrence_id: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The keys an outbox row keeps (their names are stored: rename none)."""
@@ -62,13 +73,15 @@ class EventSnapshot:
             "last_modified": self.last_modified.isoformat(),
             "created": self.created.isoformat() if self.created else None,
             "categories": list(self.categories),
+            "recurrence_id": self.recurrence_id.isoformat() if self.recurrence_id else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EventSnapshot:
-        """Read to_json's keys back; rows queued before "created" and
-        "categories" existed build without them."""
+        """Read to_json's keys back; rows queued before "created",
+        "categories" and "recurrence_id" existed build without them."""
         created = data.get("created")
+        recurrence_id = data.get("recurrence_id")
         return cls(
             uid=data["uid"],
             sequence=data["sequence"],
@@ -82,6 +95,7 @@ class EventSnapshot:
             last_modified=datetime.fromisoformat(data["last_modified"]),
             created=datetime.fromisoformat(created) if created else None,
             categories=tuple(data.get("categories") or ()),
+            recurrence_id=datetime.fromisoformat(recurrence_id) if recurrence_id else None,
         )
 
 
@@ -96,9 +110,12 @@ class Invitee:
 
 
 def snapshot_of(event: Event, *, url: str, shows_online_link: bool, status: str) -> EventSnapshot:
-    """What calendars say about `event` to a reader, decided for them by the caller."""
+    """What calendars say about `event` to a reader, decided for them by the
+    caller. Reads `event.series_link` (and its series): a caller with many
+    events loads them at once (load_series_links)."""
+    link = event.series_link
     return EventSnapshot(
-        uid=event.ical_uid,
+        uid=link.series.ical_uid if link is not None else event.ical_uid,
         sequence=event.sequence,
         start=event.starts_at,
         end=event.ends_at,
@@ -110,7 +127,25 @@ def snapshot_of(event: Event, *, url: str, shows_online_link: bool, status: str)
         last_modified=event.updated_at,
         created=event.created_at,
         categories=tuple(topic.name for topic in event.topics),
+        recurrence_id=link.recurrence_at if link is not None else None,
     )
+
+
+def load_series_links(events: Sequence[Event]) -> None:
+    """Load the series links of `events` (and their series) in one
+    statement, for snapshot_of: none left to load one by one."""
+    if not events:
+        return
+    links = {
+        link.event_id: link
+        for link in db.session.scalars(
+            select(SeriesOccurrence)
+            .where(SeriesOccurrence.event_id.in_([event.id for event in events]))
+            .options(joinedload(SeriesOccurrence.series))
+        )
+    }
+    for event in events:
+        set_committed_value(event, "series_link", links.get(event.id))
 
 
 def vevent(
@@ -125,6 +160,8 @@ def vevent(
     calendar, not here). The reader's reminder rides along unless cancelled."""
     component = VEvent()
     component.add("uid", snapshot.uid)
+    if snapshot.recurrence_id is not None:
+        component.add("recurrence-id", snapshot.recurrence_id)
     component.add("dtstamp", now)
     component.add("dtstart", snapshot.start)
     component.add("dtend", snapshot.end)
