@@ -8,7 +8,7 @@ AXE := tests/browser/js/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions bench-followups bench-announce screenshots clean
+.PHONY: run test lint format migrate serve bench bench-mail bench-message bench-suggestions bench-followups bench-announce bench-series screenshots clean
 
 # The web server, the mail worker and the periodic jobs (reminders,
 # suggestions, follow-ups: cron in production) side by side; mail is printed
@@ -95,6 +95,10 @@ bench-followups: $(VENV)/.installed-dev
 # A community's new event told to 10,000 members (see bench/README.md).
 bench-announce: $(VENV)/.installed-dev
 	$(BIN)/python bench/community_announce.py
+
+# The series' horizon job over 500 series, then again with nothing to do (see bench/README.md).
+bench-series: $(VENV)/.installed-dev
+	$(BIN)/python bench/series.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

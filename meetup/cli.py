@@ -22,6 +22,8 @@ from meetup.models.types import utcnow
 from meetup.services.communities import announcements as community_mail
 from meetup.services.followups import sending
 from meetup.services.hosting import announcements
+from meetup.services.series import announcements as series_mail
+from meetup.services.series import occurrences
 from meetup.services.suggestions import builds
 from meetup.transactions import begin_step
 
@@ -204,7 +206,44 @@ def send_community_digests_command() -> None:
     _run_steps(community_mail.send_digests(), "digest(s)", "communities")
 
 
-def _run_steps(steps: Iterator[community_mail.Step], what: str, items: str) -> None:
+@meetup_cli.command("make-series-occurrences")
+def make_series_occurrences_command() -> None:
+    """Fill each active series' horizon: every date within 60 days, and at
+    least the next three, made as published events.
+
+    Run it periodically (cron, hourly is plenty). Each series is committed
+    as it is done; a date is made once however often it runs, and two runs
+    at once wait on each series' lock, the second finding the dates made."""
+    made = series = 0
+    try:
+        for created in occurrences.fill_all():
+            db.session.commit()  # one series, one transaction: a failure keeps the others
+            made += len(created)
+            series += bool(created)
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()  # the list read, when there was no series
+    click.echo(f"{made} occurrence(s) made in {series} series.")
+
+
+@meetup_cli.command("announce-series-occurrences")
+def announce_series_occurrences_command() -> None:
+    """Queue the announcement of each new occurrence of a series to its
+    followers (a member who also heard of it from the community gets it once).
+
+    Run it periodically (cron, every few minutes), after the horizon job.
+    Each batch of followers is committed as it is done: killed halfway, the
+    next run finishes the rest, and each follower gets one announcement per
+    occurrence however often it runs."""
+    _run_steps(
+        series_mail.announce_occurrences(), "announcement(s)", "occurrence(s)", who="follower(s)"
+    )
+
+
+def _run_steps(
+    steps: Iterator[community_mail.Step], what: str, items: str, *, who: str = "member(s)"
+) -> None:
     """Commit a job's steps one by one (rolled back if it stops), and say
     what it queued."""
     done = people = queued = 0
@@ -218,16 +257,19 @@ def _run_steps(steps: Iterator[community_mail.Step], what: str, items: str) -> N
         db.session.rollback()
         raise
     db.session.commit()  # the list read, when nothing was due
-    click.echo(f"{queued} {what} queued to {people} member(s) of {done} {items}.")
+    click.echo(f"{queued} {what} queued to {people} {who} of {done} {items}.")
 
 
 # The periodic jobs, in the order they build on each other: the suggestions
-# are built before the follow-ups that show them.
+# are built before the follow-ups that show them, a series' new occurrences
+# are made before the announcements that tell of them (in the same loop).
 PERIODIC_JOBS = (
     "send-reminders",
     "build-suggestions",
     "send-followups",
+    "make-series-occurrences",
     "announce-community-events",
+    "announce-series-occurrences",
     "send-community-digests",
 )
 
@@ -237,8 +279,8 @@ PERIODIC_JOBS = (
 @click.option("--every", default=60.0, show_default=True, help="Seconds between runs.")
 @click.pass_context
 def run_jobs_command(ctx: click.Context, once: bool, every: float) -> None:
-    """Run the periodic jobs (reminders, suggestions, follow-ups, community
-    announcements and digests) in a loop:
+    """Run the periodic jobs (reminders, suggestions, follow-ups, series'
+    occurrences, community and series announcements, digests) in a loop:
     what `make run` starts beside the web server and the mail worker, so the
     demo needs no cron. Production runs each command from cron instead."""
     stopping = _stopped_by_signals("stopping after this job")

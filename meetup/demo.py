@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, select
 
+from meetup import demo_series
 from meetup.extensions import db
 from meetup.lib.markdown import render_markdown
 from meetup.lib.text import fold_for_search, normalize_tag
@@ -172,16 +173,6 @@ EVENTS = [
                  "grace@example.org", "hugo@example.org"],
     ),
     DemoEvent(
-        "Paris UX Nights: accessible design systems", "chloe@example.org", 14, "19:00", 2.5,
-        "Europe/Paris",
-        "Three short talks on building **accessible components**, then drinks.",
-        ["product design", "accessibility", "design systems"],
-        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
-        capacity=2,
-        # Full: two going, then Ada and Fatima on the waitlist.
-        replies=["ben@example.org", "dev@example.org", "ada@example.org", "fatima@example.org"],
-    ),
-    DemoEvent(
         "Founders & angels: office hours", "emil@example.org", 9, "17:00", 2, "Europe/Prague",
         "Fifteen-minute slots with angel investors. **Approval required**: tell us what "
         "you are building in the reply.",
@@ -260,38 +251,6 @@ EVENTS = [
         online_url="https://meet.example.org/climate-hack", cohosts=["dev@example.org"],
         replies=["ada@example.org", "chloe@example.org", "fatima@example.org", "emil@example.org"],
         directory_visibility="everyone",
-    ),
-    # Paris UX Nights' earlier monthly editions (the upcoming one is above).
-    DemoEvent(
-        "Paris UX Nights: inclusive forms", "chloe@example.org", -84, "19:00", 2.5,
-        "Europe/Paris",
-        "Labels, errors and autocomplete that work for everyone. Two talks, then drinks.",
-        ["product design", "accessibility"],
-        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
-        capacity=40,
-        replies=["ada@example.org", "ben@example.org", "dev@example.org", "grace@example.org",
-                 "hugo@example.org", "fatima@example.org", "emil@example.org"],
-        no_shows=["emil@example.org"],
-    ),
-    DemoEvent(
-        "Paris UX Nights: design tokens in practice", "chloe@example.org", -56, "19:00", 2.5,
-        "Europe/Paris",
-        "How three teams moved their colours, spacing and type into tokens.",
-        ["product design", "design systems"],
-        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
-        capacity=40,
-        replies=["ada@example.org", "dev@example.org", "grace@example.org",
-                 "fatima@example.org"],
-    ),
-    DemoEvent(
-        "Paris UX Nights: research ops", "chloe@example.org", -28, "19:00", 2.5,
-        "Europe/Paris",
-        "Recruiting participants, consent and a research repository people actually read.",
-        ["product design", "user research"],
-        venue_name="Atelier Nuage", venue_address="18 rue du Faubourg du Temple, 75011 Paris",
-        capacity=40,
-        replies=["ben@example.org", "dev@example.org", "grace@example.org", "hugo@example.org",
-                 "ada@example.org"],
     ),
 ]  # fmt: skip
 
@@ -419,13 +378,10 @@ FEEDBACK = {
         ("hugo@example.org", 4, True, "", False),
     ],
 }
-# The upcoming breakfast is the next edition of last month's (as if copied),
-# and Paris UX Nights' monthly editions follow each other.
+# The upcoming breakfast is the next edition of last month's (as if copied);
+# Paris UX Nights is a series (demo_series), whose editions follow each other.
 SERIES = [
     ("Engineering leadership breakfast", "Engineering leadership breakfast (October)"),
-    ("Paris UX Nights: design tokens in practice", "Paris UX Nights: inclusive forms"),
-    ("Paris UX Nights: research ops", "Paris UX Nights: design tokens in practice"),
-    ("Paris UX Nights: accessible design systems", "Paris UX Nights: research ops"),
 ]
 
 
@@ -469,8 +425,7 @@ COMMUNITIES = [
                  "dev@example.org": CommunityMail.EACH_EVENT,
                  "grace@example.org": CommunityMail.WEEKLY_DIGEST,
                  "fatima@example.org": CommunityMail.NOTHING},
-        events=["Paris UX Nights: inclusive forms", "Paris UX Nights: design tokens in practice",
-                "Paris UX Nights: research ops", "Paris UX Nights: accessible design systems"],
+        events=[],  # its series' occurrences (demo_series), put in it as they are made
     ),
     DemoCommunity(
         "climate-tech-stockholm", "Climate tech Stockholm", "Stockholm",
@@ -575,9 +530,10 @@ def seed_demo(*, keep_mail: bool = False) -> bool:
         )
     now = utcnow()
     events_by_title = {demo.title: _seed_event(demo, people, now) for demo in EVENTS}
+    _seed_communities(people, events_by_title, now)
+    events_by_title |= demo_series.seed_paris_ux_nights(people, now)
     _seed_connections(people, events_by_title, now)
     _seed_outcomes(people, events_by_title, now)
-    _seed_communities(people, events_by_title, now)
     # Scored now, as the periodic job would, so that `make run` shows "People
     # you should meet" at once (Ada: the climate tech careers night).
     build_due(now=now)

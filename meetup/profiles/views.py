@@ -29,6 +29,7 @@ from meetup.services.events import event_listing
 from meetup.services.followups import unsubscribe
 from meetup.services.outcomes import feedback
 from meetup.services.personal_data import registry
+from meetup.services.series import announcements as series_mail
 
 bp = Blueprint("profiles", __name__)
 
@@ -115,6 +116,22 @@ def unsubscribe_followups(token: str) -> tuple[str, int]:
         link = unsubscribe.read_unsubscribe_link(token)
     page = render_template("profiles/unsubscribe.html", link=link, is_done=request.method == "POST")
     return page, 400 if link.person is None else 200
+
+
+@bp.route("/unsubscribe/series/<token>", methods=["GET", "POST"])
+@csrf_exempt  # RFC 8058: mail clients post it alone; the signed token is the proof
+@private_page
+def unsubscribe_series(token: str) -> tuple[str, int]:
+    """A series announcement's unsubscribe link: a GET asks, a POST (one
+    click, no session needed) stops following the series. A bad link is a
+    400 saying why."""
+    if request.method == "POST":
+        link = series_mail.unsubscribe(token)
+    else:
+        link = series_mail.read_unsubscribe_link(token)
+    is_done = request.method == "POST"
+    page = render_template("profiles/unsubscribe_series.html", link=link, is_done=is_done)
+    return page, 400 if link.series is None else 200
 
 
 @bp.get("/account/data")

@@ -343,6 +343,22 @@ CASES: dict[str, dict[str, Case]] = {
             headers=COMMUNITY_HEADERS,
         ),
     },
+    "series_occurrence": {
+        "in person": Case(
+            "Paris UX Nights: a new date",
+            {
+                **_event(when="Thu 12 Jun 2025, 12:30–14:30 EDT"),
+                "name": "Ada Lovelace",
+                "series_title": "Paris UX Nights",
+                "series_url": f"{BASE}/series/paris-ux-nights",
+                "unsubscribe_url": f"{BASE}/unsubscribe/series/TOKEN",
+            },
+            headers={
+                "List-Unsubscribe": f"<{BASE}/unsubscribe/series/TOKEN>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        ),
+    },
     "community_message": {
         "markdown": Case(
             "Paris UX Nights: New venue",
