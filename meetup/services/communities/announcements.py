@@ -188,24 +188,7 @@ def announce_events(*, now: datetime | None = None, batch_size: int = BATCH_SIZE
     upcoming whose members were not told yet, a batch at a time. The caller
     commits after each step it is given (and rolls back if it stops)."""
     now = now or utcnow()
-    begin_step(db.session)
-    due = db.session.scalars(
-        select(CommunityEvent.event_id)
-        .join(Event, Event.id == CommunityEvent.event_id)
-        .where(_announceable(now))
-        .order_by(CommunityEvent.added_at, CommunityEvent.event_id)
-    ).all()
-    for position, event_id in enumerate(due):
-        if position:
-            begin_step(db.session)  # the previous event's last step was committed
-        # Read again: announced, unpublished or moved out since the list was read?
-        link = db.session.scalar(
-            select(CommunityEvent)
-            .join(Event, Event.id == CommunityEvent.event_id)
-            .where(CommunityEvent.event_id == event_id, _announceable(now))
-        )
-        if link is None:
-            continue
+    for link in each_due(CommunityEvent, _announceable(now), order_by=CommunityEvent.added_at):
         yield from _announce(link, now=now, batch_size=batch_size)
 
 
@@ -223,35 +206,87 @@ def _announceable(now: datetime) -> Any:
     )
 
 
-def _announce(link: CommunityEvent, *, now: datetime, batch_size: int) -> Iterator[Step]:
-    event, community = link.event, link.community
+def announcement_key(event_id: int, person_id: int) -> str:
+    """The dedupe key of a new event's announcement to a person, whoever
+    tells them (its community, a series they follow): one message per date."""
+    return f"community-event:{event_id}:{person_id}"
+
+
+def each_due(link: Any, announceable: Any, *, order_by: Any) -> Iterator[Any]:
+    """The rows of `link` (a table keyed by event_id with an announced_at)
+    whose event is `announceable`, each read again in its own step: one
+    announced, unpublished or moved out since the list was read is skipped."""
+    begin_step(db.session)
+    due = db.session.scalars(
+        select(link.event_id)
+        .join(Event, Event.id == link.event_id)
+        .where(announceable)
+        .order_by(order_by, link.event_id)
+    ).all()
+    for position, event_id in enumerate(due):
+        if position:
+            begin_step(db.session)  # the previous event's last step was committed
+        row = db.session.scalar(
+            select(link)
+            .join(Event, Event.id == link.event_id)
+            .where(link.event_id == event_id, announceable)
+        )
+        if row is not None:
+            yield row
+
+
+def announce_in_batches(
+    link: Any,
+    event: Event,
+    batches: Iterator[list[Recipient]],
+    mail: Callable[[Recipient], Mail],
+    *,
+    now: datetime,
+) -> Iterator[Step]:
+    """Queue `mail` to each batch of people, one step per batch, and mark
+    the event's `link` row announced with the last: a job stopped halfway
+    starts again at the batch it did not commit (the dedupe keys skip the
+    rest)."""
     title, event_id = event.title, event.id
-    shared = CommunitySender.of(community)
-    about = EventPart.of(event)
-    subject = f"{community.name}: {event.title}"
-    batches = members_to_mail(
-        community.id, (CommunityMail.EACH_EVENT,), batch_size=batch_size, except_hosts_of=event_id
-    )
     batch = next(batches, [])
     while True:
-        queued = queue_mail_bulk(
-            shared.mail(
-                person,
-                subject=subject,
-                template="community_event",
-                dedupe_key=f"community-event:{event_id}:{person.id}",
-                context=about.context | {"when": about.when_for(person)},
-            )
-            for person in batch
-        )
+        queued = queue_mail_bulk(mail(person) for person in batch)
         following = next(batches, None)
         if following is None:
-            _mark_announced(event_id, now=now)
+            db.session.execute(
+                update(link)
+                .where(link.event_id == event_id, link.announced_at.is_(None))
+                .values(announced_at=now)
+                .execution_options(synchronize_session=False)
+            )
         yield Step(title, len(batch), queued, following is None)
         if following is None:
             return
         begin_step(db.session)  # the previous batch was committed
         batch = following
+
+
+def _announce(link: CommunityEvent, *, now: datetime, batch_size: int) -> Iterator[Step]:
+    event, community = link.event, link.community
+    shared = CommunitySender.of(community)
+    about = EventPart.of(event)
+    subject = f"{community.name}: {event.title}"
+    batches = members_to_mail(
+        community.id, (CommunityMail.EACH_EVENT,), batch_size=batch_size, except_hosts_of=event.id
+    )
+    yield from announce_in_batches(
+        CommunityEvent,
+        event,
+        batches,
+        lambda person: shared.mail(
+            person,
+            subject=subject,
+            template="community_event",
+            dedupe_key=announcement_key(event.id, person.id),
+            context=about.context | {"when": about.when_for(person)},
+        ),
+        now=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -276,15 +311,6 @@ class EventPart:
 
     def when_for(self, person: Recipient) -> str:
         return describe_span(self.starts_at, self.ends_at, zone_of(person.timezone, self.zone))
-
-
-def _mark_announced(event_id: int, *, now: datetime) -> None:
-    db.session.execute(
-        update(CommunityEvent)
-        .where(CommunityEvent.event_id == event_id, CommunityEvent.announced_at.is_(None))
-        .values(announced_at=now)
-        .execution_options(synchronize_session=False)
-    )
 
 
 # The weekly digest

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy import ColumnElement, delete, exists, select
 
 from meetup.extensions import db
 from meetup.lib.unsubscribe import LIFETIME, list_unsubscribe_headers, read_link, signed_links
@@ -39,26 +39,21 @@ from meetup.models import (
     User,
 )
 from meetup.models.types import utcnow
-from meetup.outbox import Mail, queue_mail_bulk
+from meetup.outbox import Mail
 from meetup.services.communities.announcements import (
     ANNOUNCED_VISIBILITIES,
     EventPart,
     Recipient,
     Step,
+    announce_in_batches,
+    announcement_key,
+    each_due,
 )
 from meetup.services.privacy import members_event_condition
-from meetup.transactions import begin_step
 
 BATCH_SIZE = 1000  # followers per transaction
 PURPOSE = "unsubscribe-series"
 ENDPOINT = "profiles.unsubscribe_series"
-
-
-def announcement_key(event_id: int, person_id: int) -> str:
-    """The dedupe key of a new event's announcement to a person: the one
-    communities.announcements gives its members' messages, so that one
-    person hears of one date once, as a member and as a follower."""
-    return f"community-event:{event_id}:{person_id}"
 
 
 def announce_occurrences(
@@ -68,24 +63,9 @@ def announce_occurrences(
     followers were not told yet, a batch at a time. The caller commits after
     each step it is given (and rolls back if it stops)."""
     now = now or utcnow()
-    begin_step(db.session)
-    due = db.session.scalars(
-        select(SeriesOccurrence.event_id)
-        .join(Event, Event.id == SeriesOccurrence.event_id)
-        .where(_announceable(now))
-        .order_by(SeriesOccurrence.recurrence_at, SeriesOccurrence.event_id)
-    ).all()
-    for position, event_id in enumerate(due):
-        if position:
-            begin_step(db.session)  # the previous occurrence's last step was committed
-        # Read again: announced, cancelled or made unlisted since the list was read?
-        occurrence = db.session.scalar(
-            select(SeriesOccurrence)
-            .join(Event, Event.id == SeriesOccurrence.event_id)
-            .where(SeriesOccurrence.event_id == event_id, _announceable(now))
-        )
-        if occurrence is None:
-            continue
+    for occurrence in each_due(
+        SeriesOccurrence, _announceable(now), order_by=SeriesOccurrence.recurrence_at
+    ):
         yield from _announce(occurrence, now=now, batch_size=batch_size)
 
 
@@ -100,40 +80,22 @@ def _announceable(now: datetime) -> ColumnElement[bool]:
 
 def _announce(occurrence: SeriesOccurrence, *, now: datetime, batch_size: int) -> Iterator[Step]:
     event, series = occurrence.event, occurrence.series
-    title, event_id, series_id = event.title, event.id, series.id
     about = EventPart.of(event)
     shared = {"series_title": series.title, "series_url": series_url(series.slug)}
-    unsubscribe_url = unsubscribe_links(series_id)
+    unsubscribe_url = unsubscribe_links(series.id)
     subject = f"{series.title}: a new date"
-    batches = followers_to_mail(series_id, event_id, batch_size=batch_size)
-    batch = next(batches, [])
-    while True:
-        queued = queue_mail_bulk(
-            _mail(
-                person,
-                subject=subject,
-                dedupe_key=announcement_key(event_id, person.id),
-                context=shared | about.context | {"when": about.when_for(person)},
-                unsubscribe_url=unsubscribe_url(person.id),
-            )
-            for person in batch
-        )
-        following = next(batches, None)
-        if following is None:
-            _mark_announced(event_id, now=now)
-        yield Step(title, len(batch), queued, following is None)
-        if following is None:
-            return
-        begin_step(db.session)  # the previous batch was committed
-        batch = following
-
-
-def _mark_announced(event_id: int, *, now: datetime) -> None:
-    db.session.execute(
-        update(SeriesOccurrence)
-        .where(SeriesOccurrence.event_id == event_id, SeriesOccurrence.announced_at.is_(None))
-        .values(announced_at=now)
-        .execution_options(synchronize_session=False)
+    yield from announce_in_batches(
+        SeriesOccurrence,
+        event,
+        followers_to_mail(series.id, event.id, batch_size=batch_size),
+        lambda person: _mail(
+            person,
+            subject=subject,
+            dedupe_key=announcement_key(event.id, person.id),
+            context=shared | about.context | {"when": about.when_for(person)},
+            unsubscribe_url=unsubscribe_url(person.id),
+        ),
+        now=now,
     )
 
 
