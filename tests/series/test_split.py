@@ -175,9 +175,7 @@ def test_occurrences_changed_on_their_own_or_cancelled_keep_what_they_are(app, m
         assert cancelled.series_link.recurrence_at == datetime(2027, 12, 2, 18, 30, tzinfo=UTC)
 
 
-def test_this_and_following_from_the_first_occurrence_changes_the_series_in_place(
-    app, make_series
-):
+def test_this_and_following_from_the_first_occurrence_changes_the_series_in_place(app, make_series):
     series = make_series(starts_local=FIRST, now=NOW)
     with app.app_context():
         made = occurrences(series.id)
@@ -191,9 +189,7 @@ def test_this_and_following_from_the_first_occurrence_changes_the_series_in_plac
         assert [e.series_link.recurrence_at for e in after] == [e.starts_at for e in after]
 
 
-def test_a_time_the_clocks_skip_is_refused_at_the_start_and_nothing_is_written(
-    app, make_series
-):
+def test_a_time_the_clocks_skip_is_refused_at_the_start_and_nothing_is_written(app, make_series):
     # Weekly on Sundays: the clocks go forward on Sunday 26 March 2028, 02:00 to 03:00.
     series = make_series(
         starts_local=datetime(2027, 9, 5, 19, 0),
@@ -240,14 +236,18 @@ def test_two_splits_at_once_make_one_new_series(committed_postgres_app):
             email="splitter@example.org", display_name="Splitter", password="correct horse battery"
         )
         host.email_verified_at = now
-        start = (now + timedelta(days=1)).astimezone(PARIS).replace(
-            hour=19, minute=0, second=0, microsecond=0, tzinfo=None
+        start = (
+            (now + timedelta(days=1))
+            .astimezone(PARIS)
+            .replace(hour=19, minute=0, second=0, microsecond=0, tzinfo=None)
         )
         details = EventDetails(
             title="Weekly coffee", timezone="Europe/Paris", starts_local=start,
             ends_local=start + timedelta(hours=2), venue_name="Café",
         )  # fmt: skip
-        weekly = schedule_of(frequency=Frequency.WEEKLY, nth_weekday=None, weekdays=(start.weekday(),))
+        weekly = schedule_of(
+            frequency=Frequency.WEEKLY, nth_weekday=None, weekdays=(start.weekday(),)
+        )
         series = create_series(host, details, weekly, now=now)
         db.session.commit()
         series_id, host_id = series.id, host.id
