@@ -43,17 +43,17 @@ VISIBILITY_CHOICES = [
     SelectChoice(EventVisibility.MEMBERS.value, "Members of the community only"),
 ]
 HOSTS_ONLY = SelectChoice("", "Hosts only: no community")
+DIRECTORY_CHOICES = [
+    SelectChoice(DirectoryVisibility.EVERYONE.value, "Everyone who can see the event"),
+    SelectChoice(DirectoryVisibility.ATTENDEES.value, "People going, and hosts"),
+    SelectChoice(DirectoryVisibility.HOSTS.value, "Hosts only"),
+]
 SCOPE_CHOICES = [
     SelectChoice(EditScope.THIS.value, "This occurrence only"),
     SelectChoice(
         EditScope.FOLLOWING.value,
         "This and the following ones (the series continues with these details from this date)",
     ),
-]
-DIRECTORY_CHOICES = [
-    SelectChoice(DirectoryVisibility.EVERYONE.value, "Everyone who can see the event"),
-    SelectChoice(DirectoryVisibility.ATTENDEES.value, "People going, and hosts"),
-    SelectChoice(DirectoryVisibility.HOSTS.value, "Hosts only"),
 ]
 
 
@@ -127,8 +127,8 @@ class EventForm(Form):
 
     @property
     def edit_scope(self) -> str:
-        """What the changes apply to (an occurrence's form asks; "" for an
-        occurrence means this one, and the service refuses anything else)."""
+        """What the changes apply to: this event alone unless an occurrence's
+        form says otherwise (the service refuses an unknown value at "scope")."""
         if "scope" not in self:
             return EditScope.THIS.value
         return self.scope.data or EditScope.THIS.value

@@ -11,13 +11,7 @@ from werkzeug.wrappers import Response
 from meetup.edge import returns_to
 from meetup.events import formatting
 from meetup.events.access import event_or_404, hosted_event
-from meetup.events.forms import (
-    CancelForm,
-    CohostForm,
-    CopyForm,
-    EventForm,
-    ListingForm,
-)
+from meetup.events.forms import CancelForm, CohostForm, CopyForm, EventForm, ListingForm
 from meetup.extensions import limiter
 from meetup.forms import refusals_shown_on, render_form
 from meetup.models import Event, EventHost, EventStatus

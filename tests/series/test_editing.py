@@ -16,6 +16,7 @@ from meetup.models import (
     EventStatus,
     HostRole,
     Series,
+    SeriesFollower,
     SeriesOccurrence,
     SeriesStatus,
 )
@@ -114,11 +115,18 @@ def test_this_occurrence_changes_it_alone_and_it_is_no_longer_the_template(
     assert any(person.email in message.recipient for message in outbox.messages())
 
 
-def test_this_and_following_on_the_form_splits_the_series(app, make_series):
+def test_this_and_following_on_the_form_splits_the_series(
+    app, make_series, make_user, reply, outbox
+):
     series = make_series()
     made = occurrences(app, series.id)
+    person, follower = make_user(), make_user()
+    reply(person, made[2])
     with app.app_context():
+        db.session.add(SeriesFollower(series_id=series.id, user_id=follower.id))
+        db.session.commit()
         host = db.session.get(Event, made[1].id).created_by
+    before = len(outbox.messages(person.email))
     client = signed_in(app, host)
     response = client.submit(
         f"/events/{made[1].slug}/edit", form_of(made[1], scope="following", **later(made[1], 30))
@@ -133,6 +141,11 @@ def test_this_and_following_on_the_form_splits_the_series(app, make_series):
     assert [event.starts_at for event in moved[:2]] == [
         event.starts_at + timedelta(minutes=30) for event in made[1:]
     ]
+    # The person going to a later date hears of its new time, as for any change.
+    assert len(outbox.messages(person.email)) == before + 1
+    with app.app_context():
+        # Followers of the series follow its continuation.
+        assert db.session.get(SeriesFollower, (new_id, follower.id)) is not None
 
 
 def test_bad_input_is_refused_at_its_field_and_nothing_changes(app, make_series):

@@ -210,6 +210,24 @@ def test_a_time_the_clocks_skip_is_refused_at_the_start_and_nothing_is_written(a
         assert db.session.get(Series, series.id).until is None
 
 
+def test_a_refusal_on_an_occurrence_s_own_details_undoes_the_split(app, make_series):
+    series = make_series(starts_local=FIRST, now=NOW)
+    with app.app_context():
+        event = occurrences(series.id)[1]
+        host = db.session.get(User, event.created_by_id)
+        wanted = details_of(
+            event, **at(event, 19, 30), rsvp_deadline_local=datetime(2027, 10, 8, 12, 0)
+        )
+        with pytest.raises(InvalidInput) as refused:
+            update_event(host, event, wanted, scope="following", now=NOW)
+        assert refused.value.field == "rsvp_deadline"
+        # No rollback here: the service undid its own writes.
+        db.session.flush()
+        assert db.session.scalar(select(func.count()).select_from(Series)) == 1
+        assert db.session.get(Series, series.id).until is None
+        assert [e.series_link.series_id for e in occurrences(series.id)[1:]] == [series.id] * 2
+
+
 def test_only_a_host_of_the_series_splits_it(app, make_series, make_user):
     series = make_series(starts_local=FIRST, now=NOW)
     helper = make_user()

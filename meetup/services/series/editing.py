@@ -118,19 +118,24 @@ def split_series(
     if duration <= timedelta(0):
         raise InvalidInput("The event must end after it starts.", field="ends_at")
     title = clean_line(details.title, field="title", max_length=TITLE_MAX_LENGTH)
+    if not title:
+        raise InvalidInput("Give the event a title.", field="title")
     moving = _links_from(series, link.recurrence_at)
-    if _is_first(series, link):
-        target = series
-    else:
-        target = _continuation(actor, series, title=title)
-        _end_before(series, earlier)
-    target.schedule = new_schedule
-    target.title = title
-    target.duration_minutes = int(duration.total_seconds() // 60)
-    target.sequence += 1
-    db.session.flush()
-    result = _carry_on(actor, target, moving, event, details, old_zone=old_zone, now=now)
-    fill_series(target, now=now)
+    # An occurrence's details are checked as they are written: a refusal
+    # there undoes the split too, whoever calls (the edge, a job, a test).
+    with db.session.begin_nested():
+        if _is_first(series, link):
+            target = series
+        else:
+            target = _continuation(actor, series, title=title)
+            _end_before(series, earlier)
+        target.schedule = new_schedule
+        target.title = title
+        target.duration_minutes = int(duration.total_seconds() // 60)
+        target.sequence += 1
+        db.session.flush()
+        result = _carry_on(actor, target, moving, event, details, old_zone=old_zone, now=now)
+        fill_series(target, now=now)
     db.session.refresh(event, ["series_link"])
     return result
 
