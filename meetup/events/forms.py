@@ -33,6 +33,7 @@ from meetup.models.event import (
 )
 from meetup.services.events.event_details import MAX_GUEST_LIMIT, EventDetails
 from meetup.services.hosting.lifecycle import MAX_COPY_WEEKS
+from meetup.services.series.editing import EditScope
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -46,6 +47,13 @@ DIRECTORY_CHOICES = [
     SelectChoice(DirectoryVisibility.EVERYONE.value, "Everyone who can see the event"),
     SelectChoice(DirectoryVisibility.ATTENDEES.value, "People going, and hosts"),
     SelectChoice(DirectoryVisibility.HOSTS.value, "Hosts only"),
+]
+SCOPE_CHOICES = [
+    SelectChoice(EditScope.THIS.value, "This occurrence only"),
+    SelectChoice(
+        EditScope.FOLLOWING.value,
+        "This and the following ones (the series continues with these details from this date)",
+    ),
 ]
 
 
@@ -91,6 +99,8 @@ class EventForm(Form):
     what_to_bring = TextAreaField(
         "What to bring", render_kw={"rows": 3, "maxlength": WHAT_TO_BRING_MAX_LENGTH}
     )
+    # Only for an occurrence of a series (for_event removes it otherwise).
+    scope = RadioField("Apply the changes to", choices=SCOPE_CHOICES, validate_choice=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -106,19 +116,29 @@ class EventForm(Form):
     def for_new(cls, timezone: str, *, community: str = "") -> EventForm:
         """A new event's form; `community` (a slug) chosen first when a
         community's page sent the person here."""
-        return cls(
+        form = cls(
             timezone=timezone,
             visibility=EventVisibility.PUBLIC.value,
             directory_visibility=DirectoryVisibility.ATTENDEES.value,
             community=community,
         )
+        del form.scope
+        return form
+
+    @property
+    def edit_scope(self) -> str:
+        """What the changes apply to: this event alone unless an occurrence's
+        form says otherwise (the service refuses an unknown value at "scope")."""
+        if "scope" not in self:
+            return EditScope.THIS.value
+        return self.scope.data or EditScope.THIS.value
 
     @classmethod
     def for_event(cls, event: Event) -> EventForm:
         def local(moment):
             return utc_to_local(moment, event.timezone).replace(tzinfo=None) if moment else None
 
-        return cls(
+        form = cls(
             title=event.title,
             description=event.description,
             timezone=event.timezone,
@@ -136,7 +156,11 @@ class EventForm(Form):
             directory_visibility=event.directory_visibility.value,
             is_approval_required=event.is_approval_required,
             what_to_bring=event.what_to_bring,
+            scope=EditScope.THIS.value,
         )
+        if event.series_link is None:
+            del form.scope
+        return form
 
     def details(self) -> EventDetails:
         return EventDetails(

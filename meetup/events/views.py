@@ -23,6 +23,8 @@ from meetup.services.communities import events as community_events
 from meetup.services.events import event_listing
 from meetup.services.hosting import hosts as hosts_service
 from meetup.services.hosting import lifecycle
+from meetup.services.series import editing as series_editing
+from meetup.services.series import lookup as series_lookup
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_filter(formatting.event_when, "event_when")
@@ -118,7 +120,9 @@ def edit(slug: str) -> Response | tuple[str, int]:
     form = EventForm.for_event(event).offer_communities(_communities(event))
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            result = community_events.update_event(current_user, event, form.details())
+            result = series_editing.update_event(
+                current_user, event, form.details(), scope=form.edit_scope
+            )
             _flash_saved(result, "Your changes are saved.")
             return redirect(_event_url(event), 303)
     return render_form("events/form.html", form, event=event)
@@ -162,7 +166,20 @@ def cancel(slug: str) -> Response | tuple[str, int]:
             lifecycle.cancel_event(current_user, event, message=form.message.data or "")
             flash("The event is cancelled. Its page stays up and says so.", "info")
             return redirect(_event_url(event), 303)
-    return render_form("events/cancel.html", form, event=event)
+    return render_form(
+        "events/cancel.html", form, event=event, is_occurrence=event.series_link is not None
+    )
+
+
+@bp.post("/series/<slug>/end")
+@login_required
+@returns_to("series.page")
+def end_series(slug: str) -> Response:
+    """A host ends a series: no more dates; those made stay."""
+    series = series_lookup.find_series(current_viewer(), slug)
+    series_editing.end_series(current_user, series)
+    flash("The series is ended: no more dates will be made. Those made stay.", "info")
+    return redirect(url_for("series.page", slug=slug), 303)
 
 
 @bp.post("/events/<slug>/delete")

@@ -23,8 +23,10 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.orm import aliased
 
 from meetup.extensions import db
+from meetup.lib import schedules
 from meetup.lib.errors import NotFound
 from meetup.models import (
     ACTIVE_STATUSES,
@@ -39,6 +41,9 @@ from meetup.models import (
     HostRole,
     Rsvp,
     RsvpStatus,
+    Series,
+    SeriesOccurrence,
+    SeriesStatus,
     User,
 )
 from meetup.models.types import utcnow
@@ -58,6 +63,7 @@ from meetup.services.privacy import (
 )
 from meetup.services.rsvps.seat_count import SeatCount, seat_count_columns, seat_count_of
 from meetup.services.rsvps.seats import closed_reason
+from meetup.services.series.navigation import Neighbour, neighbour_columns, neighbour_of
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,18 @@ class HostTools:
 
 
 @dataclass(frozen=True)
+class SeriesBox:
+    """What the page of an occurrence says of its series."""
+
+    slug: str
+    title: str
+    schedule: str  # in words: "Every month on the first Thursday at 19:00 (Europe/Paris)"
+    previous: Neighbour | None
+    next: Neighbour | None
+    can_end: bool  # a host of the occurrence, and the series goes on
+
+
+@dataclass(frozen=True)
 class EventPage:
     event: Event
     topics: list[str]  # by name (the page leaves event.topics unloaded)
@@ -103,6 +121,7 @@ class EventPage:
     # The community it belongs to, if any (its page links from the event's).
     community_slug: str | None = None
     community_name: str | None = None
+    series: SeriesBox | None = None  # None: not an occurrence of a series
 
     @property
     def takes_replies(self) -> bool:
@@ -155,7 +174,8 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
         raise NotFound("There is no such event.")
     event, going, waitlisted, pending, has_questions, host_rows, topic_rows = found[:7]
     community_slug, community_name = found[7:9]
-    viewer_rsvp = found[9] if viewer is not None else None
+    series, previous, following = found[9:12]
+    viewer_rsvp = found[12] if viewer is not None else None
     hosts = [HostSummary(user_id, name, HostRole(role)) for user_id, name, role in _rows(host_rows)]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
@@ -187,6 +207,22 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
         offers_feedback=offers_feedback(viewer, event, going=is_going, now=now),
         community_slug=community_slug,
         community_name=community_name,
+        series=_series_box(series, previous, following, viewer_is_host=viewer_is_host),
+    )
+
+
+def _series_box(
+    series: Series | None, previous: str | None, following: str | None, *, viewer_is_host: bool
+) -> SeriesBox | None:
+    if series is None:
+        return None
+    return SeriesBox(
+        slug=series.slug,
+        title=series.title,
+        schedule=schedules.describe(series.schedule),
+        previous=neighbour_of(previous),
+        next=neighbour_of(following),
+        can_end=viewer_is_host and series.status == SeriesStatus.ACTIVE,
     )
 
 
@@ -201,7 +237,8 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
 def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
     """What every viewer's page shows, in one row: the event, its seats,
     whether it asks questions, its hosts in the order
-    they joined, its topics, its community's slug and name, and (with
+    they joined, its topics, its community's slug and name, its series
+    with the previous and next occurrence (series.navigation), and (with
     `with_reply`) the viewer's own reply.
     Parameters: slug, viewer_id."""
     # A big event has hundreds of hosts: rows, not ORM objects.
@@ -217,6 +254,8 @@ def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
         select(EventTopic.name).where(EventTopic.event_id == Event.id),
         order_by=(EventTopic.name,),
     )
+    link = aliased(SeriesOccurrence, name="this_link")
+    series = aliased(Series, name="this_series")
     query = select(
         Event,
         *seat_count_columns(_json_function(dialect, "array")),
@@ -230,7 +269,15 @@ def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
             .scalar_subquery()
             for column in (Community.slug, Community.name)
         ),
-    ).where(Event.slug == bindparam("slug"))
+        series,
+        *neighbour_columns(link, series, _json_function(dialect, "array")),
+    )
+    # At most one row each: an event is one occurrence of one series.
+    query = (
+        query.outerjoin(link, link.event_id == Event.id)
+        .outerjoin(series, series.id == link.series_id)
+        .where(Event.slug == bindparam("slug"))
+    )
     if with_reply:
         query = query.add_columns(Rsvp).outerjoin(
             Rsvp, and_(Rsvp.event_id == Event.id, Rsvp.user_id == bindparam("viewer_id"))
