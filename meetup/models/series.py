@@ -130,6 +130,13 @@ class SeriesOccurrence(db.Model):
     # The start the schedule gave it (UTC): its RECURRENCE-ID in calendars,
     # which stays when the occurrence alone is moved.
     recurrence_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Its identity in calendars, fixed when it is made: the UID of the series
+    # it was made in and the start it had there. A split moves it into the
+    # series that continues (recurrence_at then follows the new rule) but
+    # never this: calendars holding its invitation update that entry rather
+    # than keep it beside a new one.
+    calendar_uid: Mapped[str] = mapped_column(String(64))
+    calendar_recurrence_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Changed on its own ("this occurrence"): later ones are not copied from it.
     is_detached: Mapped[bool] = mapped_column(default=False, server_default=false())
     # When the series' followers were told of it (None: not yet).

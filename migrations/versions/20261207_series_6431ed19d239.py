@@ -68,6 +68,8 @@ def upgrade():
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('series_id', sa.Integer(), nullable=False),
     sa.Column('recurrence_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('calendar_uid', sa.String(length=64), nullable=False),
+    sa.Column('calendar_recurrence_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('is_detached', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('announced_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_series_occurrence_event_id_event'), ondelete='CASCADE'),

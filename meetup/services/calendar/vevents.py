@@ -9,10 +9,12 @@ UTC (every client converts UTC right; generated VTIMEZONEs are misread by
 several), the event's zone named in the description, one UID per event
 (Event.ical_uid) everywhere, SEQUENCE from the event, no METHOD in files and
 feeds (invitations by email carry theirs). An occurrence of a series is an
-instance of the series' calendar object: the series' UID (Series.ical_uid)
-and its scheduled start as RECURRENCE-ID (in UTC, like DTSTART: these files
-have no VTIMEZONE), so a calendar holding the series' file and this entry
-shows one entry for the date (services.series.calendar_file).
+instance of the series' calendar object: the series' UID and its scheduled
+start as RECURRENCE-ID (in UTC, like DTSTART: these files have no
+VTIMEZONE), so a calendar holding the series' file and this entry shows one
+entry for the date (services.series.calendar_file). Both are fixed when the
+occurrence is made (SeriesOccurrence.calendar_uid, calendar_recurrence_at):
+a split moves it to another series, never its entry in people's calendars.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from flask import current_app
 from icalendar import Alarm, Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from meetup.extensions import db
@@ -111,11 +112,11 @@ class Invitee:
 
 def snapshot_of(event: Event, *, url: str, shows_online_link: bool, status: str) -> EventSnapshot:
     """What calendars say about `event` to a reader, decided for them by the
-    caller. Reads `event.series_link` (and its series): a caller with many
+    caller. Reads `event.series_link`: a caller with many
     events loads them at once (load_series_links)."""
     link = event.series_link
     return EventSnapshot(
-        uid=link.series.ical_uid if link is not None else event.ical_uid,
+        uid=link.calendar_uid if link is not None else event.ical_uid,
         sequence=event.sequence,
         start=event.starts_at,
         end=event.ends_at,
@@ -127,21 +128,21 @@ def snapshot_of(event: Event, *, url: str, shows_online_link: bool, status: str)
         last_modified=event.updated_at,
         created=event.created_at,
         categories=tuple(topic.name for topic in event.topics),
-        recurrence_id=link.recurrence_at if link is not None else None,
+        recurrence_id=link.calendar_recurrence_at if link is not None else None,
     )
 
 
 def load_series_links(events: Sequence[Event]) -> None:
-    """Load the series links of `events` (and their series) in one
-    statement, for snapshot_of: none left to load one by one."""
+    """Load the series links of `events` in one statement, for
+    snapshot_of: none left to load one by one."""
     if not events:
         return
     links = {
         link.event_id: link
         for link in db.session.scalars(
-            select(SeriesOccurrence)
-            .where(SeriesOccurrence.event_id.in_([event.id for event in events]))
-            .options(joinedload(SeriesOccurrence.series))
+            select(SeriesOccurrence).where(
+                SeriesOccurrence.event_id.in_([event.id for event in events])
+            )
         )
     }
     for event in events:

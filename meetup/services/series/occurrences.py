@@ -95,9 +95,7 @@ def create_series(
     series.schedule = schedule
     db.session.add(series)
     db.session.flush()
-    db.session.add(
-        SeriesOccurrence(event_id=event.id, series_id=series.id, recurrence_at=event.starts_at)
-    )
+    db.session.add(occurrence_link(event, series, event.starts_at))
     lifecycle.publish_event(actor, event, now=now)
     db.session.flush()
     db.session.refresh(event, ["series_link"])
@@ -177,12 +175,24 @@ def _make_occurrence(series: Series, template: Event, start: datetime, *, now: d
     )
     db.session.add(event)
     db.session.flush()
-    db.session.add(SeriesOccurrence(event_id=event.id, series_id=series.id, recurrence_at=start))
+    db.session.add(occurrence_link(event, series, start))
     if series.community is not None:
         community_events.put_in_community(event, series.community, now=now)
     db.session.flush()
     db.session.refresh(event, ["series_link"])
     return event
+
+
+def occurrence_link(event: Event, series: Series, start: datetime) -> SeriesOccurrence:
+    """`event` made for the scheduled `start` of `series`: its identity in
+    calendars is theirs for good."""
+    return SeriesOccurrence(
+        event_id=event.id,
+        series_id=series.id,
+        recurrence_at=start,
+        calendar_uid=series.ical_uid,
+        calendar_recurrence_at=start,
+    )
 
 
 def _end(series: Series, start: datetime) -> datetime:
