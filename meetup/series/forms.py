@@ -1,10 +1,10 @@
 """The series' forms. They parse; services.series and lib.schedules hold
 the rules.
 
-The series form asks what the event form asks (the first date's details:
-its start and end give the series' local time and length; the event
-blueprint's forms are its own, so the fields are declared here) and the
-schedule, which `schedule()` turns into a lib.schedules.Schedule.
+The series form asks what the event form asks (meetup.event_fields: the
+first date's details, whose start and end give the series' local time and
+length) and the schedule, which `schedule()` turns into a
+lib.schedules.Schedule.
 """
 
 from __future__ import annotations
@@ -15,26 +15,22 @@ from datetime import date, datetime
 from typing import Any
 
 from wtforms import (
-    BooleanField,
     DateField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
+from meetup.event_fields import EventFieldsForm, time_field
 from meetup.forms import (
-    Form,
     MultiCheckboxField,
     in_event_range,
     refusals_shown_on,
     show_error,
-    timezone_select_choices,
 )
 from meetup.lib import schedules
 from meetup.lib.errors import InvalidInput
@@ -48,28 +44,10 @@ from meetup.lib.schedules import (
 )
 from meetup.lib.timezones import EVENT_RANGE_MESSAGE, is_in_event_range
 from meetup.models import DirectoryVisibility, EventVisibility
-from meetup.models.event import (
-    DESCRIPTION_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    VENUE_NAME_MAX_LENGTH,
-    WHAT_TO_BRING_MAX_LENGTH,
-)
-from meetup.services.events.event_details import MAX_GUEST_LIMIT, EventDetails
+from meetup.models.event import TITLE_MAX_LENGTH
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 THURSDAY = 3
 
-VISIBILITY_CHOICES = [
-    SelectChoice(EventVisibility.PUBLIC.value, "Public: listed and searchable"),
-    SelectChoice(EventVisibility.UNLISTED.value, "Unlisted: only people with the link"),
-    SelectChoice(EventVisibility.MEMBERS.value, "Members of the community only"),
-]
-HOSTS_ONLY = SelectChoice("", "Hosts only: no community")
-DIRECTORY_CHOICES = [
-    SelectChoice(DirectoryVisibility.EVERYONE.value, "Everyone who can see the event"),
-    SelectChoice(DirectoryVisibility.ATTENDEES.value, "People going, and hosts"),
-    SelectChoice(DirectoryVisibility.HOSTS.value, "Hosts only"),
-]
 FREQUENCY_CHOICES = [
     SelectChoice(Frequency.WEEKLY.value, "Weekly"),
     SelectChoice(Frequency.MONTHLY.value, "Monthly"),
@@ -113,25 +91,16 @@ class WeekdaysField(MultiCheckboxField):
             raise ValueError(NOT_WEEKDAYS) from None
 
 
-class SeriesForm(Form):
+class SeriesForm(EventFieldsForm):
+    """The first date's details (its start and end give every date's local
+    time and length) and the schedule."""
+
     title = StringField(
         "Title", [InputRequired("Give the series a title.")],
         render_kw={"maxlength": TITLE_MAX_LENGTH},
     )  # fmt: skip
-    description = TextAreaField(
-        "Description", render_kw={"rows": 8, "maxlength": DESCRIPTION_MAX_LENGTH}
-    )
-    timezone = SelectField("Time zone", validate_choice=False)
-    starts_at = DateTimeLocalField(
-        "First date starts",
-        [InputRequired("Enter when the first date starts."), in_event_range],
-        format=DATETIME_FORMATS,
-    )
-    ends_at = DateTimeLocalField(
-        "First date ends",
-        [InputRequired("Enter when the first date ends."), in_event_range],
-        format=DATETIME_FORMATS,
-    )
+    starts_at = time_field("First date starts", "Enter when the first date starts.")
+    ends_at = time_field("First date ends", "Enter when the first date ends.")
     # The schedule
     frequency = RadioField("Repeats", choices=FREQUENCY_CHOICES, validate_choice=False)
     interval = WholeNumberField(
@@ -152,36 +121,6 @@ class SeriesForm(Form):
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_COUNT},
     )  # fmt: skip
     preview = SubmitField("Preview dates")
-    # Each date's details
-    venue_name = StringField("Venue", render_kw={"maxlength": VENUE_NAME_MAX_LENGTH})
-    venue_address = TextAreaField("Address", render_kw={"rows": 2})
-    online_url = StringField("Online link", render_kw={"type": "url", "spellcheck": "false"})
-    capacity = IntegerField("Capacity", [Optional()], render_kw={"inputmode": "numeric", "min": 1})
-    guest_limit = IntegerField(
-        "Guests per reply",
-        [Optional()],
-        default=0,
-        render_kw={"inputmode": "numeric", "min": 0, "max": MAX_GUEST_LIMIT},
-    )
-    topics = StringField("Topics")
-    visibility = RadioField("Who can find it", choices=VISIBILITY_CHOICES, validate_choice=False)
-    directory_visibility = RadioField(
-        "Who can see the attendee directory", choices=DIRECTORY_CHOICES, validate_choice=False
-    )
-    community = SelectField("Community", choices=[HOSTS_ONLY], validate_choice=False)
-    is_approval_required = BooleanField("Hosts approve each reply")
-    what_to_bring = TextAreaField(
-        "What to bring", render_kw={"rows": 3, "maxlength": WHAT_TO_BRING_MAX_LENGTH}
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_select_choices()
-
-    def offer_communities(self, choices: list[tuple[str, str]]) -> SeriesForm:
-        """The communities the person may publish in, as (slug, name)."""
-        self.community.choices = [HOSTS_ONLY, *(SelectChoice(slug, name) for slug, name in choices)]
-        return self
 
     @classmethod
     def for_new(cls, timezone: str, *, community: str = "", **kwargs: object) -> SeriesForm:
@@ -212,28 +151,6 @@ class SeriesForm(Form):
                 show_error(self, _as_form_refusal(refusal))
             valid = False
         return valid
-
-    def details(self) -> EventDetails:
-        """The first date's details, as the event's services take them."""
-        return EventDetails(
-            title=self.title.data or "",
-            description=self.description.data or "",
-            timezone=self.timezone.data or "",
-            starts_local=self.starts_at.data,
-            ends_local=self.ends_at.data,
-            venue_name=self.venue_name.data or "",
-            venue_address=self.venue_address.data or "",
-            online_url=self.online_url.data or "",
-            capacity=self.capacity.data,
-            guest_limit=self.guest_limit.data or 0,
-            rsvp_deadline_local=None,
-            topics=(self.topics.data or "").split(","),
-            visibility=self.visibility.data or "",
-            directory_visibility=self.directory_visibility.data or "",
-            is_approval_required=bool(self.is_approval_required.data),
-            what_to_bring=self.what_to_bring.data or "",
-            community=self.community.data or "",
-        )
 
     def schedule(self) -> Schedule:
         """The schedule as chosen; lib.schedules.check judges it.
