@@ -8,29 +8,17 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.lib import schedules
-from meetup.models import Event, EventStatus, Series, SeriesOccurrence, User
+from meetup.models import Event, EventStatus, Series, User
 from meetup.services.communities import events as community_events
 from meetup.services.events.event_details import EventDetails
 from meetup.services.hosting import lifecycle
 from tests.calendar.readers import Occurrence
+from tests.plugins.series import occurrences
 
 TWO_YEARS = timedelta(days=730)
-
-
-def occurrences(series_id: int) -> list[Event]:
-    """The series' made occurrences, by scheduled date."""
-    return list(
-        db.session.scalars(
-            select(Event)
-            .join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
-            .where(SeriesOccurrence.series_id == series_id)
-            .order_by(SeriesOccurrence.recurrence_at)
-        )
-    )
 
 
 def move(app: Flask, event_id: int, *, by: timedelta, hours: int = 2) -> None:

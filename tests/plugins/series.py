@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from meetup.extensions import db
 from meetup.lib.schedules import Frequency, Schedule
-from meetup.models import Community, Series, User
+from meetup.models import Community, Event, Series, SeriesOccurrence, User
 from meetup.models.types import utcnow
 from meetup.services.events.event_details import EventDetails
 from meetup.services.series.occurrences import create_series
@@ -35,6 +36,26 @@ def schedule_of(**changes: Any) -> Schedule:
         **changes,
     }
     return Schedule(**values)
+
+
+def occurrences(series_id: int) -> list[Event]:
+    """The series' made occurrences, by scheduled date (in an app context)."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
+            .where(SeriesOccurrence.series_id == series_id)
+            .order_by(SeriesOccurrence.recurrence_at)
+        )
+    )
+
+
+def detached_occurrences(app: Flask, series_id: int) -> list[Event]:
+    """occurrences(), read in an app context of their own and detached."""
+    with app.app_context():
+        events = occurrences(series_id)
+        db.session.expunge_all()
+        return events
 
 
 @pytest.fixture

@@ -22,22 +22,9 @@ from meetup.models import (
 )
 from meetup.services.series.occurrences import fill_series
 from tests.plugins.app import sign_in
+from tests.plugins.series import detached_occurrences
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def occurrences(app, series_id: int) -> list[Event]:
-    with app.app_context():
-        events = list(
-            db.session.scalars(
-                select(Event)
-                .join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
-                .where(SeriesOccurrence.series_id == series_id)
-                .order_by(SeriesOccurrence.recurrence_at)
-            )
-        )
-        db.session.expunge_all()
-        return events
 
 
 def form_of(event: Event, **changes: str) -> dict[str, str]:
@@ -78,7 +65,7 @@ def signed_in(app, user):
 
 def test_only_an_occurrence_s_form_offers_the_two_scopes(app, make_series, make_event):
     series = make_series()
-    first = occurrences(app, series.id)[0]
+    first = detached_occurrences(app, series.id)[0]
     with app.app_context():
         host = db.session.get(Event, first.id).created_by
         db.session.expunge(host)
@@ -93,7 +80,7 @@ def test_this_occurrence_changes_it_alone_and_it_is_no_longer_the_template(
     app, make_series, make_user, reply, outbox
 ):
     series = make_series()
-    made = occurrences(app, series.id)
+    made = detached_occurrences(app, series.id)
     person = make_user()
     reply(person, made[1])
     with app.app_context():
@@ -104,7 +91,7 @@ def test_this_occurrence_changes_it_alone_and_it_is_no_longer_the_template(
         form_of(made[1], scope="this", venue_name="The roof", **later(made[1], 30)),
     )
     assert response.status_code == 303
-    after = occurrences(app, series.id)
+    after = detached_occurrences(app, series.id)
     assert [event.venue_name for event in after] == ["Station F", "The roof", "Station F"]
     assert after[1].starts_at == made[1].starts_at + timedelta(minutes=30)
     with app.app_context():
@@ -119,7 +106,7 @@ def test_this_and_following_on_the_form_splits_the_series(
     app, make_series, make_user, reply, outbox
 ):
     series = make_series()
-    made = occurrences(app, series.id)
+    made = detached_occurrences(app, series.id)
     person, follower = make_user(), make_user()
     reply(person, made[2])
     with app.app_context():
@@ -136,7 +123,7 @@ def test_this_and_following_on_the_form_splits_the_series(
         new = db.session.scalar(select(Series).where(Series.continued_from_id == series.id))
         assert new is not None and new.created_by_id == host.id
         new_id = new.id
-    moved = occurrences(app, new_id)
+    moved = detached_occurrences(app, new_id)
     assert [event.id for event in moved[:2]] == [made[1].id, made[2].id]
     assert [event.starts_at for event in moved[:2]] == [
         event.starts_at + timedelta(minutes=30) for event in made[1:]
@@ -150,7 +137,7 @@ def test_this_and_following_on_the_form_splits_the_series(
 
 def test_bad_input_is_refused_at_its_field_and_nothing_changes(app, make_series):
     series = make_series()
-    made = occurrences(app, series.id)
+    made = detached_occurrences(app, series.id)
     with app.app_context():
         host = db.session.get(Event, made[1].id).created_by
     client = signed_in(app, host)
@@ -165,7 +152,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_changes(app, make_series)
     assert "Choose a time zone from the list." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Series)) == 1
-    after = occurrences(app, series.id)
+    after = detached_occurrences(app, series.id)
     assert [(e.id, e.starts_at) for e in after] == [(e.id, e.starts_at) for e in made]
 
 
@@ -176,7 +163,7 @@ def test_who_may_edit_an_occurrence(
     host = make_user()
     community = make_community(admins=(host,))
     series = make_series(host=host, community=community)
-    made = occurrences(app, series.id)
+    made = detached_occurrences(app, series.id)
     member, attendee, other_cohost = make_user(), make_user(), make_user()
     make_member(community, member)
     reply(attendee, made[1])
@@ -208,14 +195,14 @@ def test_cancelling_an_occurrence_cancels_that_date_only_and_it_is_never_made_ag
     app, make_series
 ):
     series = make_series()
-    made = occurrences(app, series.id)
+    made = detached_occurrences(app, series.id)
     with app.app_context():
         host = db.session.get(Event, made[1].id).created_by
     client = signed_in(app, host)
     page = client.get(f"/events/{made[1].slug}/cancel").get_data(as_text=True)
     assert "This cancels this date only: the series goes on" in page
     assert client.submit(f"/events/{made[1].slug}/cancel", {"message": ""}).status_code == 303
-    after = occurrences(app, series.id)
+    after = detached_occurrences(app, series.id)
     assert [event.status for event in after[:3]] == [
         EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.PUBLISHED,
     ]  # fmt: skip
@@ -231,12 +218,12 @@ def test_cancelling_an_occurrence_cancels_that_date_only_and_it_is_never_made_ag
             .where(SeriesOccurrence.recurrence_at == made[1].starts_at)
         )
         assert on_that_date == 1
-    assert occurrences(app, series.id)[1].id == made[1].id
+    assert detached_occurrences(app, series.id)[1].id == made[1].id
 
 
 def test_a_host_ends_a_series_and_the_job_makes_no_more(app, make_series, make_user):
     series = make_series()
-    made = occurrences(app, series.id)
+    made = detached_occurrences(app, series.id)
     with app.app_context():
         host = db.session.get(Event, made[0].id).created_by
     url = f"/series/{series.slug}/end"
@@ -251,5 +238,7 @@ def test_a_host_ends_a_series_and_the_job_makes_no_more(app, make_series, make_u
         assert row.status == SeriesStatus.ENDED and row.sequence == 1
         assert row.until == made[-1].starts_at.astimezone(PARIS).date()
         assert fill_series(row, now=datetime.now(UTC) + timedelta(days=200)) == []
-    assert [event.id for event in occurrences(app, series.id)] == [event.id for event in made]
+    assert [event.id for event in detached_occurrences(app, series.id)] == [
+        event.id for event in made
+    ]
     assert f'action="{url}"' not in client.get(f"/events/{made[0].slug}").get_data(as_text=True)

@@ -11,26 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from meetup.extensions import db
-from meetup.models import Event, Series, SeriesOccurrence, User
+from meetup.models import Event, Series, User
 from meetup.services.hosting import lifecycle
 from meetup.services.series.editing import EditScope, update_event
+from tests.plugins.series import detached_occurrences
 from tests.series.test_split import details_of
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def occurrences(app, series_id: int) -> list[Event]:
-    with app.app_context():
-        events = list(
-            db.session.scalars(
-                select(Event)
-                .join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
-                .where(SeriesOccurrence.series_id == series_id)
-                .order_by(SeriesOccurrence.recurrence_at)
-            )
-        )
-        db.session.expunge_all()
-        return events
 
 
 def neighbours(html: str) -> tuple[str | None, str | None]:
@@ -43,7 +30,7 @@ def neighbours(html: str) -> tuple[str | None, str | None]:
 
 def test_an_occurrence_s_page_names_its_series_and_links_along_it(app, make_series):
     series = make_series()
-    first, second, third = occurrences(app, series.id)[:3]
+    first, second, third = detached_occurrences(app, series.id)[:3]
     client = app.test_client()
     html = client.get(f"/events/{second.slug}").get_data(as_text=True)
     assert f'Part of <a href="/series/{series.slug}">{series.title}</a>' in html
@@ -57,7 +44,7 @@ def test_an_occurrence_s_page_names_its_series_and_links_along_it(app, make_seri
 
 def test_a_cancelled_neighbour_is_linked_and_marked(app, make_series):
     series = make_series()
-    first, second, third = occurrences(app, series.id)[:3]
+    first, second, third = detached_occurrences(app, series.id)[:3]
     with app.app_context():
         event = db.session.get(Event, second.id)
         lifecycle.cancel_event(event.created_by, event)
@@ -72,7 +59,7 @@ def test_a_cancelled_neighbour_is_linked_and_marked(app, make_series):
 
 def test_previous_and_next_cross_a_split(app, make_series):
     series = make_series()
-    first, second, third = occurrences(app, series.id)[:3]
+    first, second, third = detached_occurrences(app, series.id)[:3]
     with app.app_context():
         event = db.session.get(Event, second.id)
         local = event.starts_at.astimezone(PARIS).replace(tzinfo=None) + timedelta(minutes=30)
@@ -99,7 +86,7 @@ def test_an_occurrence_s_page_is_still_one_statement(
     app, make_series, count_queries, auth, make_user
 ):
     series = make_series()
-    first, second = occurrences(app, series.id)[:2]
+    first, second = detached_occurrences(app, series.id)[:2]
     client = app.test_client()
     client.get(f"/events/{first.slug}")  # warm caches
     with count_queries() as anonymous:

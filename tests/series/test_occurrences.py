@@ -13,24 +13,13 @@ from sqlalchemy import func, select
 from meetup.extensions import db
 from meetup.lib.errors import InvalidInput
 from meetup.lib.schedules import Frequency
-from meetup.models import Event, EventStatus, Series, SeriesOccurrence
+from meetup.models import Event, EventStatus, Series
 from meetup.services.events.event_details import EventDetails
 from meetup.services.series.occurrences import create_series, fill_all, fill_series
-from tests.plugins.series import schedule_of
+from tests.plugins.series import occurrences, schedule_of
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 9, 1, 8, 0, tzinfo=UTC)
-
-
-def occurrences(series_id: int) -> list[Event]:
-    return list(
-        db.session.scalars(
-            select(Event)
-            .join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
-            .where(SeriesOccurrence.series_id == series_id)
-            .order_by(Event.starts_at)
-        )
-    )
 
 
 def test_a_monthly_series_makes_its_next_three_dates_at_paris_time_across_the_clocks_change(

@@ -32,22 +32,11 @@ from meetup.services.events.event_details import EventDetails
 from meetup.services.hosting import lifecycle
 from meetup.services.series.editing import EditScope, update_event
 from meetup.services.series.occurrences import create_series, fill_series
-from tests.plugins.series import schedule_of
+from tests.plugins.series import occurrences, schedule_of
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 9, 1, 8, 0, tzinfo=UTC)
 FIRST = datetime(2027, 9, 2, 19, 0)  # the first Thursday of September 2027, Paris
-
-
-def occurrences(series_id: int) -> list[Event]:
-    return list(
-        db.session.scalars(
-            select(Event)
-            .join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
-            .where(SeriesOccurrence.series_id == series_id)
-            .order_by(SeriesOccurrence.recurrence_at)
-        )
-    )
 
 
 def details_of(event: Event, **changes) -> EventDetails:
