@@ -13,7 +13,9 @@ later ones in winter time, every one at 19:00 in Paris. Its story:
 - the one after was moved to the Friday (changed on its own: the series'
   calendar shows it as an override), and the third is cancelled (its date an
   EXDATE);
-- Grace (a member who chose the digest) and Hugo (not a member) follow it.
+- Grace (a member who chose the digest) and Hugo (not a member) follow it;
+- its past editions were followed up (the demo's follow-up to send is
+  another event's).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from meetup.lib.schedules import Frequency, Schedule
 from meetup.models import (
     CommunityEvent,
     Event,
+    FollowupDone,
     Rsvp,
     Series,
     SeriesFollower,
@@ -139,6 +142,7 @@ def seed_paris_ux_nights(people: dict[str, User], now: datetime) -> dict[str, Ev
     for email in FOLLOWERS:
         db.session.add(SeriesFollower(series=series, user=people[email], followed_at=made_at))
     _announced_long_ago(series, now=now)
+    _followed_up_long_ago(past, now=now)
     db.session.flush()
     return {edition.title: event for edition, event in editions}
 
@@ -248,6 +252,13 @@ def _move_to_friday(chloe: User, event: Event, *, now: datetime) -> None:
     )
     community_events.update_event(chloe, event, moved, now=now)
     event.series_link.is_detached = True
+
+
+def _followed_up_long_ago(past: Sequence[Event], *, now: datetime) -> None:
+    """Its past editions' follow-ups went out the morning after each (the
+    demo's one follow-up to send is another event's): so whatever the day
+    the demo is made, the first run of the jobs sends none of theirs."""
+    db.session.add_all(FollowupDone(event_id=event.id, done_at=now) for event in past)
 
 
 def _announced_long_ago(series: Series, *, now: datetime) -> None:
