@@ -1,0 +1,99 @@
+"""Who sees what of a series whose occurrences are not all for everyone:
+an occurrence made members-only on its own, or a series split into a
+members-only continuation. A stranger (or anonymous visitor) sees nothing
+of them on the series page, in its .ics, or in an occurrence's series box;
+a member sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+from meetup.extensions import db
+from meetup.models import Series, User
+from meetup.services.series.editing import EditScope, update_event
+from tests.plugins.app import sign_in
+from tests.series.test_split import FIRST, NOW, at, details_of, occurrences
+
+SECRET = "Board only dinner"
+
+
+@pytest.fixture
+def world(app, make_user, make_community, make_member, make_series):
+    host, member, stranger = make_user(), make_user(), make_user()
+    community = make_community(admins=(host,))
+    make_member(community, member)
+    series = make_series(host=host, community=community, starts_local=FIRST, now=NOW)
+    return {"host": host, "member": member, "stranger": stranger, "series": series}
+
+
+def _edit(app, series_id: int, position: int, scope: EditScope) -> tuple[str, str, str]:
+    """Make the occurrence at `position` members-only and secret; the slugs
+    of the occurrence before it and of it, and the continuing series'."""
+    with app.app_context():
+        made = occurrences(series_id)
+        event = made[position]
+        actor = db.session.get(User, event.created_by_id)
+        community = db.session.get(Series, series_id).community.slug
+        changes = at(event, 19, 30) | {
+            "title": SECRET, "visibility": "members", "community": community,
+        }  # fmt: skip
+        update_event(actor, event, details_of(event, **changes), scope=scope, now=NOW)
+        db.session.commit()
+        continuation = db.session.scalar(
+            db.select(Series.slug).where(Series.continued_from_id == series_id)
+        )
+        return made[position - 1].slug, event.slug, continuation or ""
+
+
+def _clients(app, world):
+    anonymous = app.test_client()
+    stranger = app.test_client()
+    sign_in(stranger, world["stranger"])
+    member = app.test_client()
+    sign_in(member, world["member"])
+    return anonymous, stranger, member
+
+
+def _pages(client, series_slug: str, before_slug: str) -> str:
+    texts = []
+    for path in (f"/series/{series_slug}", f"/series/{series_slug}.ics", f"/events/{before_slug}"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        texts.append(response.get_data(as_text=True))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("scope", [EditScope.THIS, EditScope.FOLLOWING])
+def test_a_members_only_occurrence_shows_only_to_members(app, world, scope):
+    series = world["series"]
+    before, secret_slug, continuation = _edit(app, series.id, 2, scope)
+    anonymous, stranger, member = _clients(app, world)
+    for outsider in (anonymous, stranger):
+        seen = _pages(outsider, series.slug, before)
+        assert SECRET not in seen
+        assert "board-only" not in seen.lower()
+        assert outsider.get(f"/events/{secret_slug}").status_code in (403, 404)
+        if continuation:
+            assert outsider.get(f"/series/{continuation}").status_code in (403, 404)
+            assert outsider.get(f"/series/{continuation}.ics").status_code in (403, 404)
+    seen = _pages(member, series.slug, before)
+    assert secret_slug in seen
+
+
+def test_a_stranger_cannot_follow_a_members_only_continuation(app, world):
+    series = world["series"]
+    _, _, continuation = _edit(app, series.id, 2, EditScope.FOLLOWING)
+    _, stranger, member = _clients(app, world)
+    for path in (f"/series/{continuation}/follow", f"/series/{continuation}/end"):
+        assert stranger.submit(path, {}).status_code in (403, 404)
+    assert member.submit(f"/series/{continuation}/follow", {}).status_code == 303
+    assert member.submit(f"/series/{continuation}/end", {}).status_code in (403, 404)
+
+
+def test_the_series_ics_of_a_members_only_continuation_is_never_cached_publicly(app, world):
+    series = world["series"]
+    _, _, continuation = _edit(app, series.id, 2, EditScope.FOLLOWING)
+    _, _, member = _clients(app, world)
+    response = member.get(f"/series/{continuation}.ics")
+    assert response.status_code == 200
+    assert "public" not in response.headers.get("Cache-Control", "")
