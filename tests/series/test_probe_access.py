@@ -9,7 +9,16 @@ from __future__ import annotations
 import pytest
 
 from meetup.extensions import db
-from meetup.models import Series, User
+from meetup.lib.errors import PermissionDenied
+from meetup.models import (
+    CommunityMember,
+    EventHost,
+    HostRole,
+    MembershipState,
+    Series,
+    SeriesStatus,
+    User,
+)
 from meetup.services.series.editing import EditScope, update_event
 from tests.plugins.app import sign_in
 from tests.series.test_split import FIRST, NOW, at, details_of, occurrences
@@ -97,3 +106,89 @@ def test_the_series_ics_of_a_members_only_continuation_is_never_cached_publicly(
     response = member.get(f"/series/{continuation}.ics")
     assert response.status_code == 200
     assert "public" not in response.headers.get("Cache-Control", "")
+
+
+ROLES = ("anonymous", "stranger", "member", "attendee", "cohost_of_one", "host", "admin")
+
+
+@pytest.fixture
+def members_series(app, make_user, make_community, make_member, make_series, reply):
+    """A members-only series of a community with two admins (the host and
+    another), a member, a stranger, an attendee of one occurrence (a member
+    then, who left) and a co-host of that one occurrence alone."""
+    people = {role: make_user() for role in ROLES[1:]}
+    community = make_community(admins=(people["host"], people["admin"]))
+    for role in ("member", "attendee", "cohost_of_one"):
+        make_member(community, people[role])
+    series = make_series(
+        host=people["host"], community=community, visibility="members",
+        starts_local=FIRST, now=NOW, title="Inner circle",
+    )  # fmt: skip
+    with app.app_context():
+        first = occurrences(series.id)[0]
+        reply(people["attendee"], first)
+        db.session.add(EventHost(event_id=first.id, user_id=people["cohost_of_one"].id,
+                                 role=HostRole.COHOST))  # fmt: skip
+        db.session.commit()
+        first_slug = first.slug
+    with app.app_context():  # removed from the community since
+        for role in ("attendee", "cohost_of_one"):
+            row = db.session.get(CommunityMember, (community.id, people[role].id))
+            row.state = MembershipState.REMOVED
+        db.session.commit()
+    return series, people, first_slug
+
+
+def _client(app, people, role: str):
+    client = app.test_client()
+    if role != "anonymous":
+        sign_in(client, people[role])
+    return client
+
+
+SEES = {"anonymous": False, "stranger": False, "member": True, "attendee": False,
+        "cohost_of_one": False, "host": True, "admin": True}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_members_only_series_by_role(app, members_series, role):
+    series, people, _ = members_series
+    client = _client(app, people, role)
+    for path in (f"/series/{series.slug}", f"/series/{series.slug}.ics"):
+        response = client.get(path)
+        text = response.get_data(as_text=True)
+        if SEES[role]:
+            assert response.status_code == 200, (role, path)
+            assert "Inner circle" in text
+        else:
+            assert response.status_code in (403, 404), (role, path, response.status_code)
+            assert "Station F" not in text
+    follow = client.submit(f"/series/{series.slug}/follow", {})
+    if role == "anonymous":
+        assert follow.status_code == 302 and "/login" in follow.headers["Location"]
+    else:
+        assert follow.status_code == (303 if SEES[role] else 403), role
+    end = client.submit(f"/series/{series.slug}/end", {})
+    if role in ("host", "admin"):
+        assert end.status_code == 303
+        with app.app_context():
+            assert db.session.get(Series, series.id).status == SeriesStatus.ENDED
+    else:
+        assert end.status_code in (302, 403, 404), (role, end.status_code)
+        with app.app_context():
+            assert db.session.get(Series, series.id).status == SeriesStatus.ACTIVE
+
+
+def test_a_cohost_of_one_occurrence_edits_it_but_not_the_following(app, members_series):
+    series, people, _ = members_series
+    with app.app_context():
+        first = occurrences(series.id)[0]
+        cohost = db.session.get(User, people["cohost_of_one"].id)
+        with pytest.raises(PermissionDenied):
+            update_event(cohost, first, details_of(first, **at(first, 20)),
+                         scope=EditScope.FOLLOWING, now=NOW)  # fmt: skip
+        db.session.rollback()
+        assert db.session.scalar(
+            db.select(db.func.count()).select_from(Series)
+            .where(Series.continued_from_id == series.id)
+        ) == 0  # fmt: skip
