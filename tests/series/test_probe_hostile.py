@@ -5,12 +5,19 @@ series is half-made."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
+from meetup.extensions import db
+from meetup.models import Event, Series, SeriesOccurrence, User
 from tests.plugins.app import sign_in
+from tests.plugins.series import schedule_of
+from tests.series.test_editing import form_of
 from tests.series.test_series_form import error_at, form, person_in, series_count
 
 HUGE = "1" + "0" * 20
@@ -138,3 +145,36 @@ def test_without_a_csrf_token_nothing_is_made(app, host_client):
     response = host_client.post("/series/new", data=form())
     assert 400 <= response.status_code < 500
     assert series_count(app) == 0
+
+
+def test_this_and_following_at_a_time_the_clocks_skip_later_is_refused_at_its_field(
+    app, make_series, make_user
+):
+    """Editing the following dates to 02:30 on the last Sunday of the month:
+    March's does not exist in Paris. Refused at the start, nothing split."""
+    first = datetime(2027, 1, 31, 10, 0)  # the last Sunday of January 2027
+    schedule = schedule_of(nth_weekday=(-1, 6))
+    series = make_series(starts_local=first, now=datetime(2027, 1, 1, tzinfo=UTC),
+                         schedule=schedule)  # fmt: skip
+    with app.app_context():
+        made = list(
+            db.session.scalars(
+                select(Event).join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
+                .where(SeriesOccurrence.series_id == series.id)
+                .order_by(SeriesOccurrence.recurrence_at)
+            )
+        )  # fmt: skip
+        second = made[1]
+        host = db.session.get(User, second.created_by_id)
+    client = app.test_client()
+    sign_in(client, host)
+    day = second.starts_at.astimezone(ZoneInfo("Europe/Paris")).date()
+    response = client.submit(
+        f"/events/{second.slug}/edit",
+        form_of(second, scope="following", starts_at=f"{day}T02:30", ends_at=f"{day}T04:00"),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "28 March 2027" in error_at(html, "starts_at")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Series)) == 1
