@@ -12,7 +12,9 @@ from meetup.extensions import db
 from meetup.lib.errors import PermissionDenied
 from meetup.models import (
     CommunityMember,
+    Event,
     EventHost,
+    EventVisibility,
     HostRole,
     MembershipState,
     Series,
@@ -21,6 +23,7 @@ from meetup.models import (
 )
 from meetup.services.series.editing import EditScope, update_event
 from tests.plugins.app import sign_in
+from tests.series.test_event_page_series import neighbours
 from tests.series.test_split import FIRST, NOW, at, details_of, occurrences
 
 SECRET = "Board only dinner"
@@ -192,3 +195,26 @@ def test_a_cohost_of_one_occurrence_edits_it_but_not_the_following(app, members_
             db.select(db.func.count()).select_from(Series)
             .where(Series.continued_from_id == series.id)
         ) == 0  # fmt: skip
+
+
+def test_the_series_box_links_an_outsider_to_no_members_only_neighbour(app, world):
+    """The following dates made members-only (a split), then the split date
+    alone made public again: its page shows no link to the next date, whose
+    address (from its title) is the members' own; a member has the link."""
+    series = world["series"]
+    _, split_slug, _ = _edit(app, series.id, 2, EditScope.FOLLOWING)
+    with app.app_context():
+        event = db.session.scalar(db.select(Event).where(Event.slug == split_slug))
+        actor = db.session.get(User, event.created_by_id)
+        public = details_of(event, title="Monthly meetup", visibility="public")
+        update_event(actor, event, public, scope=EditScope.THIS, now=NOW)
+        db.session.commit()
+        later = occurrences(event.series_link.series_id)[1]
+        assert later.visibility == EventVisibility.MEMBERS
+    anonymous, stranger, member = _clients(app, world)
+    for outsider in (anonymous, stranger):
+        html = outsider.get(f"/events/{split_slug}").get_data(as_text=True)
+        assert neighbours(html)[1] is None
+        assert later.slug not in html
+    html = member.get(f"/events/{split_slug}").get_data(as_text=True)
+    assert neighbours(html)[1] == later.slug
