@@ -83,6 +83,14 @@ HOSTILE: list[tuple[dict[str, Any], str]] = [
     ({"title": ""}, "title"),
     ({"title": "x" * 5000}, "title"),
     ({"ends_at": "2027-01-07T18:00"}, "ends_at"),
+    ({"community": "no-such-community"}, "community"),
+    ({"visibility": "members"}, "visibility"),
+    ({"visibility": "secret"}, "visibility"),
+    ({"directory_visibility": "everybody"}, "directory_visibility"),
+    ({"capacity": "-5"}, "capacity"),
+    ({"capacity": HUGE}, "capacity"),
+    ({"guest_limit": HUGE}, "guest_limit"),
+    ({"online_url": "javascript:alert(1)"}, "online_url"),
 ]  # fmt: skip
 
 
