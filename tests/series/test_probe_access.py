@@ -10,6 +10,7 @@ import pytest
 
 from meetup.extensions import db
 from meetup.lib.errors import PermissionDenied
+from meetup.lib.tokens import token_maker
 from meetup.models import (
     CommunityMember,
     Event,
@@ -18,9 +19,11 @@ from meetup.models import (
     HostRole,
     MembershipState,
     Series,
+    SeriesFollower,
     SeriesStatus,
     User,
 )
+from meetup.services.series import announcements, following
 from meetup.services.series.editing import EditScope, update_event
 from tests.plugins.app import sign_in
 from tests.series.test_event_page_series import neighbours
@@ -218,3 +221,42 @@ def test_the_series_box_links_an_outsider_to_no_members_only_neighbour(app, worl
         assert later.slug not in html
     html = member.get(f"/events/{split_slug}").get_data(as_text=True)
     assert neighbours(html)[1] == later.slug
+
+
+@pytest.mark.parametrize(
+    ("purpose", "payload"),
+    [
+        ("unsubscribe-community", {"user": 0, "series": 0}),  # another purpose's token
+        ("unsubscribe-series", {"user": "0", "series": 0}),  # a forged payload's types
+        ("unsubscribe-series", {"user": 0}),
+        ("unsubscribe-series", {"user": 0, "series": 10**20}),
+        ("unsubscribe-series", []),
+    ],
+)
+def test_an_unsubscribe_link_stops_only_the_person_and_series_it_was_signed_for(
+    app, make_user, make_series, purpose, payload
+):
+    series = make_series()
+    fan, other = make_user(), make_user()
+    with app.app_context():
+        for person in (fan, other):
+            following.follow_series(db.session.get(User, person.id),
+                                    db.session.get(Series, series.id))  # fmt: skip
+        db.session.commit()
+        if isinstance(payload, dict):
+            real = {"user": fan.id, "series": series.id}
+            payload = {key: real[key] if value == 0 else value for key, value in payload.items()}
+        token = token_maker(purpose)(payload)
+        own = announcements.unsubscribe_links(series.id)(other.id).rsplit("/", 1)[1]
+    client = app.test_client()
+    bad = client.post(f"/unsubscribe/series/{token}")
+    forged = purpose != "unsubscribe-series" or payload != {"user": fan.id, "series": series.id}
+    assert bad.status_code == (400 if forged else 200)
+    assert client.post(f"/unsubscribe/series/{own}").status_code == 200
+    with app.app_context():
+        follows = set(
+            db.session.scalars(
+                db.select(SeriesFollower.user_id).where(SeriesFollower.series_id == series.id)
+            )
+        )
+    assert follows == {fan.id}  # the other's own link stopped them alone
