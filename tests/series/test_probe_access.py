@@ -223,6 +223,28 @@ def test_the_series_box_links_an_outsider_to_no_members_only_neighbour(app, worl
     assert neighbours(html)[1] == later.slug
 
 
+def test_the_series_box_names_no_series_an_outsider_may_not_see(app, world):
+    """The following dates made members-only (a split, "Board only dinner"),
+    then the split date alone made public again: an outsider on its page is
+    not told the members' series' name, a member is."""
+    series = world["series"]
+    _, split_slug, continuation = _edit(app, series.id, 2, EditScope.FOLLOWING)
+    with app.app_context():
+        event = db.session.scalar(db.select(Event).where(Event.slug == split_slug))
+        actor = db.session.get(User, event.created_by_id)
+        public = details_of(event, title="Monthly meetup", visibility="public")
+        update_event(actor, event, public, scope=EditScope.THIS, now=NOW)
+        db.session.commit()
+    anonymous, stranger, member = _clients(app, world)
+    for outsider in (anonymous, stranger):
+        html = outsider.get(f"/events/{split_slug}").get_data(as_text=True)
+        assert SECRET not in html
+        assert continuation not in html
+    html = member.get(f"/events/{split_slug}").get_data(as_text=True)
+    assert SECRET in html
+    assert f"/series/{continuation}" in html
+
+
 @pytest.mark.parametrize(
     ("purpose", "payload"),
     [

@@ -7,7 +7,8 @@ two continuations): the nearest scheduled start (RECURRENCE-ID) before and
 after its own. Cancelled occurrences count, and say so; members-only ones
 the viewer may not see do not (their address is made from their title).
 The event page reads them as columns of its own statement
-(`neighbour_columns`).
+(`neighbour_columns`), and whether it may name the series at all
+(`series_seen_column`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer, ScalarSelect, Text, bindparam, cast, inspect, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    inspect,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 from sqlalchemy.sql.util import ClauseAdapter
@@ -54,6 +66,31 @@ def neighbour_columns(
     return _neighbour(link, series, array, viewer_id, before=True), _neighbour(
         link, series, array, viewer_id, before=False
     )
+
+
+def series_seen_column(
+    series: AliasedClass[Series], *, viewer_id: Any = None
+) -> ColumnElement[bool]:
+    """Whether the viewer may see `series` (an alias the caller's statement
+    joins), as its page's loader decides (lookup.find_series: by its
+    template, the occurrence the next is copied from), as a column: the
+    box of an occurrence the viewer sees names no series they may not."""
+    if viewer_id is None:
+        viewer_id = bindparam("viewer_id", None, type_=Integer)
+    template_link = aliased(SeriesOccurrence, name="template_link")
+    template = aliased(Event, name="template_event")
+    template_id = (
+        select(template_link.event_id)
+        .where(template_link.series_id == series.id)
+        .order_by(template_link.is_detached, template_link.recurrence_at.desc())
+        .limit(1)
+        .correlate(series)
+        .scalar_subquery()
+    )
+    may_see = ClauseAdapter(inspect(template).selectable).traverse(
+        members_event_condition(viewer_id)
+    )
+    return exists().where(template.id == template_id, may_see).correlate(series)
 
 
 def _neighbour(

@@ -60,7 +60,7 @@ class SeriesPage:
     past: list[OccurrenceRow]
     is_host: bool
     is_following: bool
-    may_follow: bool  # a logged-in viewer, while the series goes on
+    may_follow: bool  # a logged-in viewer but its hosts, while the series goes on
     follower_count: int | None  # hosts only
     next_slug: str | None  # the next occurrence made (hosts edit from there)
     continues: SeriesLink | None  # the series this one was split from
@@ -93,7 +93,8 @@ def series_page(viewer: User | None, slug: str, *, now: datetime | None = None) 
         past=[_row(series, row) for row in reversed(past)],
         is_host=is_host,
         is_following=following.is_following(viewer, series),
-        may_follow=logged_in and series.status == SeriesStatus.ACTIVE,
+        # Its hosts hear of no date (they make them): no button for them.
+        may_follow=logged_in and not is_host and series.status == SeriesStatus.ACTIVE,
         follower_count=following.follower_count(series) if is_host else None,
         next_slug=next((row.slug for row in upcoming if row.status != EventStatus.CANCELLED), None),
         continues=_link(viewer, Series.id == series.continued_from_id),
