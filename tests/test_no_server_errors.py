@@ -22,15 +22,17 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Rule
 from wtforms.fields.core import UnboundField
 
 from meetup.extensions import db
 from meetup.forms import Form
-from meetup.models import Event, User
+from meetup.models import Event, Series, SeriesOccurrence, User
 from meetup.services.calendar import feeds
 from meetup.services.events import questions
 from meetup.services.rsvps import replying
+from meetup.services.series import announcements, following
 from tests.plugins.app import IN_CI, sign_in
 
 EXAMPLES_PER_ROUTE = 15
@@ -65,6 +67,10 @@ PLAUSIBLE = {
     "starts_from": "2030-01-01", "starts_until": "2032-01-01", "topic": "python",
     "next": "/events", "back_to": "reply", "rating": "4", "is_coming_again": "yes",
     "comment": "Thanks",
+    # The series form's schedule and an occurrence's edit scope
+    "frequency": "monthly", "interval": "1", "weekdays": "3", "monthly_by": "weekday",
+    "nth": "1", "nth_weekday": "3", "month_day": "15", "ends": "after", "until": "2032-01-01",
+    "count": "5", "scope": "following",
 }  # fmt: skip
 
 
@@ -83,7 +89,8 @@ def _field_names() -> set[str]:
 @dataclass
 class World:
     """A published event with a question, a draft, a host, a co-host and a
-    member going: real values for the URL variables."""
+    member going, and a series the member follows: real values for the URL
+    variables."""
 
     host: User
     member: User
@@ -91,10 +98,11 @@ class World:
 
 
 @pytest.fixture
-def world(app: Flask, make_user, make_event) -> World:
+def world(app: Flask, make_user, make_event, make_series) -> World:
     host, cohost, member = make_user(), make_user(), make_user()
     event = make_event(creator=host, cohosts=(cohost,), topics=["python"])
     draft = make_event(creator=host, publish=False)
+    series = make_series(host=host)
     with app.app_context():
         live = db.session.get(Event, event.id)
         question = questions.add_question(
@@ -103,20 +111,30 @@ def world(app: Flask, make_user, make_event) -> World:
         )  # fmt: skip
         rsvp = replying.respond(db.session.get(User, member.id), live, replying.Reply(True, 0, {}))
         token = feeds.feed_token(db.session.get(User, member.id))
+        following.follow_series(db.session.get(User, member.id), db.session.get(Series, series.id))
+        unsubscribe = announcements.unsubscribe_links(series.id)(member.id).rsplit("/", 1)[1]
+        occurrence = db.session.scalars(
+            select(SeriesOccurrence.event_id).where(SeriesOccurrence.series_id == series.id)
+        ).first()
         db.session.commit()
         ids = {"question_id": [question.id], "rsvp_id": [rsvp.id]}
     return World(
         host=host,
         member=member,
         values={
-            "slug": [event.slug, draft.slug],
+            "slug": [event.slug, draft.slug, series.slug, db_slug(app, occurrence)],
             "topic": ["python"],
-            "token": [token],
+            "token": [token, unsubscribe],
             "person_id": [host.id, member.id],
             "user_id": [cohost.id],
             **ids,
         },
     )
+
+
+def db_slug(app: Flask, event_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Event, event_id).slug
 
 
 def _routes(app: Flask) -> Iterator[tuple[Rule, str]]:

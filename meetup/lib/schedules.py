@@ -21,11 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
 from meetup.lib.errors import InvalidInput
+from meetup.lib.timezones import timezone_names
 
 MAX_INTERVAL = 12  # every 12 weeks, or every 12 months, at most
 MAX_COUNT = 500
@@ -124,10 +125,11 @@ def _check_rule(schedule: Schedule) -> None:
 
 
 def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("Choose a time zone from the list.", field="timezone") from None
+    # The list's names only: ZoneInfo opens any path-like name as a file
+    # (a name too long for the file system raises OSError, not a refusal).
+    if name not in timezone_names():
+        raise InvalidInput("Choose a time zone from the list.", field="timezone")
+    return ZoneInfo(name)
 
 
 def exists_in(day: date, local_time: time, zone: ZoneInfo) -> bool:

@@ -172,6 +172,10 @@ class SeriesForm(EventFieldsForm):
         except ValueError:
             raise InvalidInput("Choose weekly or monthly.", field="frequency") from None
         weekly = frequency == Frequency.WEEKLY
+        if not weekly and self.monthly_by.data not in ("weekday", "day"):
+            raise InvalidInput(
+                "Choose a weekday of the month or a day of the month.", field="monthly_by"
+            )
         by_day = self.monthly_by.data == "day"
         return Schedule(
             frequency=frequency,

@@ -124,6 +124,7 @@ def test_a_weekly_series_every_other_week_for_five_dates(app, host_client):
         ({"ends": "on", "until": "2026-12-01"}, "until", "cannot end before it starts"),
         ({"ends": "on", "until": ""}, "until", "date of the last one"),
         ({"ends": "tomorrow"}, "ends", "when the series ends"),
+        ({"monthly_by": "year"}, "monthly_by", "weekday of the month or a day of the month"),
         ({"timezone": "Mars/Olympus"}, "timezone", "time zone"),
         ({"starts_at": "next thursday"}, "starts_at", ""),
         ({"starts_at": "9999-12-31T23:00", "timezone": "America/New_York"}, "starts_at", "1970"),

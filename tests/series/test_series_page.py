@@ -215,3 +215,19 @@ def test_dates_read_in_the_series_zone(app, client, make_series):
     series = make_series(starts_local=datetime(2030, 1, 3, 19, 0))
     html = client.get(f"/series/{series.slug}").get_data(as_text=True)
     assert "Thu 3 Jan 2030, 19:00–21:00 CET" in html
+
+
+def test_its_host_ends_the_series_from_its_page_and_is_offered_no_follow_button(
+    app, make_user, make_series
+):
+    host = make_user()
+    series = make_series(host=host)
+    client = app.test_client()
+    sign_in(client, host)
+    html = client.get(f"/series/{series.slug}").get_data(as_text=True)
+    assert f'action="/series/{series.slug}/follow"' not in html
+    assert f'action="/series/{series.slug}/end"' in html
+    assert client.submit(f"/series/{series.slug}/end", {}).status_code == 303
+    html = client.get(f"/series/{series.slug}").get_data(as_text=True)
+    assert "This series has ended." in html
+    assert f'action="/series/{series.slug}/end"' not in html

@@ -63,7 +63,12 @@ from meetup.services.privacy import (
 )
 from meetup.services.rsvps.seat_count import SeatCount, seat_count_columns, seat_count_of
 from meetup.services.rsvps.seats import closed_reason
-from meetup.services.series.navigation import Neighbour, neighbour_columns, neighbour_of
+from meetup.services.series.navigation import (
+    Neighbour,
+    neighbour_columns,
+    neighbour_of,
+    series_seen_column,
+)
 
 
 @dataclass(frozen=True)
@@ -174,8 +179,8 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
         raise NotFound("There is no such event.")
     event, going, waitlisted, pending, has_questions, host_rows, topic_rows = found[:7]
     community_slug, community_name = found[7:9]
-    series, previous, following = found[9:12]
-    viewer_rsvp = found[12] if viewer is not None else None
+    series, previous, following, series_seen = found[9:13]
+    viewer_rsvp = found[13] if viewer is not None else None
     hosts = [HostSummary(user_id, name, HostRole(role)) for user_id, name, role in _rows(host_rows)]
     viewer_is_host = viewer is not None and any(h.user_id == viewer.id for h in hosts)
     if not is_visible(event, viewer_is_host=viewer_is_host):
@@ -207,7 +212,9 @@ def get_event_page(viewer: User | None, slug: str, *, now: datetime | None = Non
         offers_feedback=offers_feedback(viewer, event, going=is_going, now=now),
         community_slug=community_slug,
         community_name=community_name,
-        series=_series_box(series, previous, following, viewer_is_host=viewer_is_host),
+        series=_series_box(
+            series if series_seen else None, previous, following, viewer_is_host=viewer_is_host
+        ),
     )
 
 
@@ -238,7 +245,8 @@ def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
     """What every viewer's page shows, in one row: the event, its seats,
     whether it asks questions, its hosts in the order
     they joined, its topics, its community's slug and name, its series
-    with the previous and next occurrence (series.navigation), and (with
+    with the previous and next occurrence and whether the viewer may see
+    it (series.navigation), and (with
     `with_reply`) the viewer's own reply.
     Parameters: slug, viewer_id."""
     # A big event has hundreds of hosts: rows, not ORM objects.
@@ -271,6 +279,7 @@ def _event_page_query(dialect: str, *, with_reply: bool) -> Select:
         ),
         series,
         *neighbour_columns(link, series, _json_function(dialect, "array")),
+        series_seen_column(series),
     )
     # At most one row each: an event is one occurrence of one series.
     query = (

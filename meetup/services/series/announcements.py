@@ -181,7 +181,7 @@ def read_unsubscribe_link(token: str) -> SeriesUnsubscribe:
     if problem:
         return SeriesUnsubscribe(None, problem=problem)
     person_id, series_id = payload.get("user"), payload.get("series")
-    if not isinstance(person_id, int) or not isinstance(series_id, int):
+    if not _is_row_id(person_id) or not _is_row_id(series_id):
         return SeriesUnsubscribe(None, problem="This link is not valid.")
     person = db.session.get(User, person_id)
     if person is None or person.deleted_at is not None:
@@ -191,6 +191,12 @@ def read_unsubscribe_link(token: str) -> SeriesUnsubscribe:
         return SeriesUnsubscribe(None, problem="This series no longer exists.")
     following = db.session.get(SeriesFollower, (series_id, person_id))
     return SeriesUnsubscribe(series, person_id, is_following=following is not None)
+
+
+def _is_row_id(value: object) -> bool:
+    # A signed payload is ours, but a number past the database's integers
+    # would be a driver's OverflowError (a 500), not a refusal.
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def unsubscribe(token: str) -> SeriesUnsubscribe:

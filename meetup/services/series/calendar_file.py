@@ -11,9 +11,11 @@ or text changed) is an override with RECURRENCE-ID = its scheduled start in
 the same zone. Occurrences that do not differ need none: the rule gives
 them, and the file stays small however long the series runs.
 
-Everyone who may see the series' page may read it; so it never holds an
-online link (people going and hosts have theirs in their personal feed,
-where each occurrence is the same UID with its RECURRENCE-ID).
+Everyone who may see the series' page may read it, and finds there what
+the page shows them: an occurrence made members-only on its own is, for
+whoever may not see it, an EXDATE. The file never holds an online link
+(people going and hosts have theirs in their personal feed, where each
+occurrence is the same UID with its RECURRENCE-ID).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from meetup.lib import schedules
 from meetup.lib.markdown import html_to_text
 from meetup.lib.urls import external_url
 from meetup.lib.vtimezones import vtimezone
-from meetup.models import Event, EventStatus, Series, SeriesOccurrence, User
+from meetup.models import Event, EventStatus, EventVisibility, Series, SeriesOccurrence, User
 from meetup.services.calendar import entries
 from meetup.services.calendar.feeds import Feed
 from meetup.services.calendar.vevents import (
@@ -43,7 +45,7 @@ from meetup.services.calendar.vevents import (
     new_calendar,
     vevent,
 )
-from meetup.services.privacy import may_see_members_event
+from meetup.services.privacy import may_see_members_event, members_event_condition
 from meetup.services.series.lookup import find_series, template_of
 
 CANCELLED = EventStatus.CANCELLED
@@ -59,23 +61,32 @@ def series_feed(viewer: User | None, slug: str, *, now: datetime) -> Feed:
     series = find_series(viewer, slug)
     template = template_of(series)
     assert template is not None  # find_series found it
-    # Members-only: the same file for every member, but never in a shared cache.
-    members_only = not may_see_members_event(None, template, viewer_is_host=False)
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
     versions = db.session.execute(
         select(Event.id, Event.sequence, Event.updated_at, Event.status,
-               SeriesOccurrence.recurrence_at)
+               SeriesOccurrence.recurrence_at, Event.visibility,
+               members_event_condition(viewer_id).label("is_seen"))
         .join(SeriesOccurrence, SeriesOccurrence.event_id == Event.id)
         .where(SeriesOccurrence.series_id == series.id)
         .order_by(SeriesOccurrence.recurrence_at)
     ).all()  # fmt: skip
+    # An occurrence made members-only on its own is, for whoever may not
+    # see it, not in the file at all (as on the series' page).
+    hidden = frozenset(row.id for row in versions if not row.is_seen)
+    # Members-only, the whole series or one occurrence: the file depends
+    # on who reads it, so never in a shared cache.
+    members_only = not may_see_members_event(None, template, viewer_is_host=False) or any(
+        row.visibility == EventVisibility.MEMBERS for row in versions
+    )
     head = (series.id, series.sequence, series.updated_at, series.status, entries.current_format())
-    etag = hashlib.sha256(f"{head!r}\n{[tuple(row) for row in versions]!r}".encode()).hexdigest()
+    seen = [tuple(row[:5]) for row in versions]
+    etag = hashlib.sha256(f"{head!r}\n{seen!r}\n{sorted(hidden)!r}".encode()).hexdigest()
     return Feed(
         series.title,
         is_personal=members_only,
         etag=etag[:32],
         load_rows=lambda: [],
-        build=lambda built_at: series_calendar(series, now=built_at),
+        build=lambda built_at: series_calendar(series, now=built_at, hidden=hidden),
     )
 
 
@@ -90,8 +101,12 @@ class _Instance:
     description_html: str
 
 
-def series_calendar(series: Series, *, now: datetime) -> bytes:
-    """The series' calendar object: its VTIMEZONE, the master, its overrides."""
+def series_calendar(
+    series: Series, *, now: datetime, hidden: frozenset[int] = frozenset()
+) -> bytes:
+    """The series' calendar object: its VTIMEZONE, the master, its overrides.
+    The occurrences `hidden` (event ids: members-only ones its reader may
+    not see) are left out, their dates excluded."""
     template = template_of(series)
     assert template is not None  # every series has its first occurrence
     zone = ZoneInfo(series.timezone)
@@ -114,7 +129,7 @@ def series_calendar(series: Series, *, now: datetime) -> bytes:
     for link, event in occurrences:
         if link.recurrence_at not in scheduled:
             continue
-        if event.status == CANCELLED:
+        if event.status == CANCELLED or event.id in hidden:
             cancelled.append(link.recurrence_at.astimezone(zone))
             continue
         expected = _Instance(

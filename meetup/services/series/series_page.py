@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Row, select
 
 from meetup.extensions import db
 from meetup.lib import schedules
+from meetup.lib.errors import NotFound, PermissionDenied
 from meetup.lib.timezones import describe_moment, describe_span
 from meetup.models import Event, EventStatus, Series, SeriesOccurrence, SeriesStatus, User
 from meetup.models.types import utcnow
@@ -59,7 +60,7 @@ class SeriesPage:
     past: list[OccurrenceRow]
     is_host: bool
     is_following: bool
-    may_follow: bool  # a logged-in viewer, while the series goes on
+    may_follow: bool  # a logged-in viewer but its hosts, while the series goes on
     follower_count: int | None  # hosts only
     next_slug: str | None  # the next occurrence made (hosts edit from there)
     continues: SeriesLink | None  # the series this one was split from
@@ -92,11 +93,12 @@ def series_page(viewer: User | None, slug: str, *, now: datetime | None = None) 
         past=[_row(series, row) for row in reversed(past)],
         is_host=is_host,
         is_following=following.is_following(viewer, series),
-        may_follow=logged_in and series.status == SeriesStatus.ACTIVE,
+        # Its hosts hear of no date (they make them): no button for them.
+        may_follow=logged_in and not is_host and series.status == SeriesStatus.ACTIVE,
         follower_count=following.follower_count(series) if is_host else None,
         next_slug=next((row.slug for row in upcoming if row.status != EventStatus.CANCELLED), None),
-        continues=_link(Series.id == series.continued_from_id),
-        continued_by=_link(Series.continued_from_id == series.id),
+        continues=_link(viewer, Series.id == series.continued_from_id),
+        continued_by=_link(viewer, Series.continued_from_id == series.id),
     )
 
 
@@ -154,6 +156,14 @@ def _planned(series: Series, *, made: set[datetime], now: datetime) -> list[Occu
     ]
 
 
-def _link(condition: ColumnElement[bool]) -> SeriesLink | None:
+def _link(viewer: User | None, condition: ColumnElement[bool]) -> SeriesLink | None:
+    """The other half of a split, if `viewer` may see it (a split may have
+    made the following dates members-only: their title is not for all)."""
     row = db.session.execute(select(Series.slug, Series.title).where(condition).limit(1)).first()
-    return SeriesLink(row.slug, row.title) if row else None
+    if row is None:
+        return None
+    try:
+        find_series(viewer, row.slug)
+    except (NotFound, PermissionDenied):
+        return None
+    return SeriesLink(row.slug, row.title)
