@@ -16,9 +16,7 @@ from meetup.extensions import db
 from meetup.lib.errors import InvalidInput, LoginRequired, NotFound
 from meetup.models import Series, SeriesFollower, SeriesStatus, User
 from meetup.models.types import utcnow
-from meetup.services.events.lookup import is_visible, members_only_refusal
-from meetup.services.privacy import may_see_members_event
-from meetup.services.series.lookup import is_series_host, template_of
+from meetup.services.series.lookup import require_visible
 
 ENDED = "This series has ended: there will be no new dates to hear of."
 
@@ -83,14 +81,6 @@ def follower_count(series: Series) -> int:
 
 
 def _require_visible(actor: User, series: Series) -> None:
-    """The rule of lookup.find_series, for a series already loaded."""
     if actor is None or not actor.is_authenticated:
         raise LoginRequired("Log in to follow a series.")
-    template = template_of(series)
-    if template is None:
-        raise NotFound("There is no such series.")
-    is_host = is_series_host(actor, series)
-    if not is_visible(template, viewer_is_host=is_host):
-        raise NotFound("There is no such series.")
-    if not may_see_members_event(actor, template, viewer_is_host=is_host):
-        raise members_only_refusal(template)
+    require_visible(actor, series)

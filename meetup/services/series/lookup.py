@@ -28,6 +28,17 @@ def find_series(viewer: User | None, slug: str) -> Series:
     series = db.session.scalar(select(Series).where(Series.slug == slug))
     if series is None:
         raise NotFound("There is no such series.")
+    require_visible(viewer, series)
+    return series
+
+
+def require_visible(viewer: User | None, series: Series) -> None:
+    """The rule of who sees a series: as its template occurrence (a draft
+    for its hosts alone, a members-only one for its community's members).
+
+    :raise NotFound: nothing of it `viewer` may see.
+    :raise MembersOnly: its events are for a community's members only.
+    """
     template = template_of(series)
     if template is None:
         raise NotFound("There is no such series.")
@@ -36,7 +47,6 @@ def find_series(viewer: User | None, slug: str) -> Series:
         raise NotFound("There is no such series.")
     if not may_see_members_event(viewer, template, viewer_is_host=viewer_is_host):
         raise members_only_refusal(template)
-    return series
 
 
 def series_of(event: Event) -> Series | None:
