@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 from meetup import create_app
 from meetup.demo import DEMO_LOGIN_EMAIL, DEMO_PASSWORD, seed_demo
 from meetup.extensions import db
-from meetup.models import Event
+from meetup.models import Event, Series
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -50,6 +50,7 @@ def main() -> None:
         careers = db.session.scalar(
             select(Event.slug).where(Event.title == "Climate tech careers night")
         )
+        series = db.session.scalar(select(Series.slug).order_by(Series.id))
         breakfast = db.session.scalar(
             select(Event.slug).where(Event.title == "Engineering leadership breakfast")
         )
@@ -86,6 +87,24 @@ def main() -> None:
         shoot(f"/events/{careers}/people", "people")
         shoot("/connections", "network")
         shoot("/communities/paris-ux-nights", "community", height=1200)
+        shoot(f"/series/{series}", "series", height=1350)
+        # The series form's schedule, its preview filled as the host types the first date.
+        browser.set_window_size(1280, 1100)
+        browser.get(f"{base}/series/new")
+        browser.execute_script(
+            """const form = document.getElementById("series-form");
+            form.title.value = "Product breakfast";
+            form.starts_at.value = "2027-03-04T08:30";
+            form.ends_at.value = "2027-03-04T10:00";
+            form.starts_at.dispatchEvent(new Event("input", {bubbles: true}));"""
+        )
+        WebDriverWait(browser, 10).until(
+            lambda b: "2027" in b.find_element(By.ID, "series-preview").text
+        )
+        browser.execute_script(
+            'document.querySelector(".series-preview").scrollIntoView({block: "end"})'
+        )
+        browser.save_screenshot(str(OUT / "series-form.png"))
         requests = "/communities/climate-tech-stockholm/manage/members?tab=requests"
         shoot(requests, "community-requests")
         # The hosts' list at the door: the table scrolls in its box, names kept in view.
