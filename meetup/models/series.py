@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, ForeignKey, String, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -106,6 +107,16 @@ class Series(db.Model):
         self.nth, self.nth_weekday = schedule.nth_weekday or (None, None)
         self.until = schedule.until
         self.count = schedule.count
+
+    def end_of(self, start: datetime) -> datetime:
+        """A date's end: `duration_minutes` after `start` on the series' wall
+        clock (an evening across a change of the clocks keeps its hours),
+        in `start`'s own zone."""
+        zone = ZoneInfo(self.timezone)
+        local = start.astimezone(zone).replace(tzinfo=None) + timedelta(
+            minutes=self.duration_minutes
+        )
+        return local.replace(tzinfo=zone).astimezone(start.tzinfo)
 
     @property
     def ical_uid(self) -> str:

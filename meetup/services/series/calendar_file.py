@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Event as VEvent
@@ -133,7 +133,7 @@ def series_calendar(
             cancelled.append(link.recurrence_at.astimezone(zone))
             continue
         expected = _Instance(
-            link.recurrence_at, _end(series, link.recurrence_at), template.title, place,
+            link.recurrence_at, series.end_of(link.recurrence_at), template.title, place,
             template.description_html,
         )  # fmt: skip
         seen = _Instance(
@@ -163,7 +163,7 @@ def _master(series: Series, template: Event, start: datetime, *, now: datetime) 
         uid=series.ical_uid,
         sequence=series.sequence,
         start=start,
-        end=_end(series, start),
+        end=series.end_of(start),
         summary=template.title,
         description="\n\n".join(part for part in text if part),
         location=location_text(template, shows_online_link=False),
@@ -200,13 +200,6 @@ def _override(
         recurrence_id=link.recurrence_at.astimezone(zone),
     )
     return vevent(snapshot, now=now)
-
-
-def _end(series: Series, start: datetime) -> datetime:
-    """`duration_minutes` after `start` on the series' wall clock."""
-    zone = ZoneInfo(series.timezone)
-    local = start.astimezone(zone).replace(tzinfo=None) + timedelta(minutes=series.duration_minutes)
-    return local.replace(tzinfo=zone).astimezone(start.tzinfo or UTC)
 
 
 def _starts_until(schedule: schedules.Schedule, last: datetime) -> list[datetime]:

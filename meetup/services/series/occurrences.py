@@ -16,7 +16,6 @@ import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import islice
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -155,7 +154,7 @@ def _make_occurrence(series: Series, template: Event, start: datetime, *, now: d
     occurrence as its edition (the report compares them)."""
     details = copied_details(template)
     details["starts_at"] = start
-    details["ends_at"] = _end(series, start)
+    details["ends_at"] = series.end_of(start)
     if template.rsvp_deadline is not None:
         details["rsvp_deadline"] = start - (template.starts_at - template.rsvp_deadline)
     previous = db.session.scalar(
@@ -193,14 +192,6 @@ def occurrence_link(event: Event, series: Series, start: datetime) -> SeriesOccu
         calendar_uid=series.ical_uid,
         calendar_recurrence_at=start,
     )
-
-
-def _end(series: Series, start: datetime) -> datetime:
-    """The end `duration_minutes` after `start` on the series' wall clock
-    (an evening across a change of the clocks keeps its hours)."""
-    zone = ZoneInfo(series.timezone)
-    local = start.astimezone(zone).replace(tzinfo=None) + timedelta(minutes=series.duration_minutes)
-    return local.replace(tzinfo=zone).astimezone(UTC)
 
 
 def fill_all(*, now: datetime | None = None) -> Iterator[list[Event]]:
